@@ -1,0 +1,179 @@
+package testpeer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Recorder is `ffmpeg -i URL -c copy OUT` running in the background.
+type Recorder struct {
+	Path   string
+	cmd    *exec.Cmd
+	stderr *SyncBuffer
+	done   chan error
+}
+
+// Record starts ffmpeg reading url and copying it into path (format from the
+// extension). It plays a name that may not be published yet: nginx-rtmp
+// keeps such players waiting.
+func Record(t testing.TB, url, path string) *Recorder {
+	t.Helper()
+	Require(t, "ffmpeg")
+	r := &Recorder{Path: path, stderr: &SyncBuffer{}, done: make(chan error, 1)}
+	r.cmd = exec.Command("ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-y",
+		"-i", url, "-c", "copy", path)
+	r.cmd.Stderr = r.stderr
+	if err := r.cmd.Start(); err != nil {
+		t.Fatalf("starting ffmpeg recorder: %v", err)
+	}
+	go func() { r.done <- r.cmd.Wait() }()
+	t.Cleanup(func() { r.Stop(2 * time.Second) })
+	return r
+}
+
+// Wait waits up to timeout for ffmpeg to end by itself (the stream ended),
+// then asks it to stop (SIGINT finalises the file) and finally kills it.
+func (r *Recorder) Wait(timeout time.Duration) error {
+	select {
+	case err := <-r.done:
+		r.done <- err
+		return err
+	case <-time.After(timeout):
+	}
+	return r.Stop(3 * time.Second)
+}
+
+// Stop interrupts ffmpeg and waits for it; safe to call more than once.
+func (r *Recorder) Stop(grace time.Duration) error {
+	select {
+	case err := <-r.done:
+		r.done <- err
+		return err
+	default:
+	}
+	r.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-r.done:
+		r.done <- err
+		return err
+	case <-time.After(grace):
+		r.cmd.Process.Kill()
+		err := <-r.done
+		r.done <- err
+		return err
+	}
+}
+
+// Log returns what ffmpeg wrote to stderr.
+func (r *Recorder) Log() string { return r.stderr.String() }
+
+// Probe is the subset of `ffprobe -show_format -show_streams` the tests use.
+type Probe struct {
+	Streams []ProbeStream `json:"streams"`
+	Format  struct {
+		Duration string `json:"duration"`
+	} `json:"format"`
+}
+
+// ProbeStream is one stream in a Probe.
+type ProbeStream struct {
+	CodecType     string `json:"codec_type"`
+	CodecName     string `json:"codec_name"`
+	Profile       string `json:"profile"`
+	Width         int    `json:"width"`
+	Height        int    `json:"height"`
+	PixFmt        string `json:"pix_fmt"`
+	RFrameRate    string `json:"r_frame_rate"`
+	AvgFrameRate  string `json:"avg_frame_rate"`
+	SampleRate    string `json:"sample_rate"`
+	Channels      int    `json:"channels"`
+	ChannelLayout string `json:"channel_layout"`
+	ColorSpace    string `json:"color_space"`
+}
+
+// Stream returns the first stream of codec type kind ("video" or "audio").
+func (p *Probe) Stream(kind string) (ProbeStream, bool) {
+	for _, s := range p.Streams {
+		if s.CodecType == kind {
+			return s, true
+		}
+	}
+	return ProbeStream{}, false
+}
+
+// Duration returns the container duration in seconds.
+func (p *Probe) Duration() float64 {
+	d, _ := strconv.ParseFloat(p.Format.Duration, 64)
+	return d
+}
+
+// FFprobe runs ffprobe on a file or URL.
+func FFprobe(t testing.TB, input string) Probe {
+	t.Helper()
+	Require(t, "ffprobe")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-show_format", "-show_streams",
+		"-of", "json", input).Output()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v %s", input, err, exitStderr(err))
+	}
+	var p Probe
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatalf("ffprobe output: %v", err)
+	}
+	return p
+}
+
+// PacketTimes lists (pts seconds, keyframe) of every packet of one stream
+// kind ("v" or "a") in a file, in file order.
+func PacketTimes(t testing.TB, input, kind string) (pts []float64, key []bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-select_streams", kind,
+		"-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", input).Output()
+	if err != nil {
+		t.Fatalf("ffprobe packets of %s: %v %s", input, err, exitStderr(err))
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Split(line, ",")
+		if len(f) < 2 {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[0], 64)
+		if err != nil {
+			continue
+		}
+		pts = append(pts, v)
+		key = append(key, strings.Contains(f[1], "K"))
+	}
+	return pts, key
+}
+
+// DecodeErrors decodes input fully and returns what ffmpeg printed at level error.
+func DecodeErrors(t testing.TB, input string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-nostdin", "-v", "error",
+		"-i", input, "-f", "null", "-").CombinedOutput()
+	if err != nil && len(out) == 0 {
+		return fmt.Sprintf("ffmpeg failed: %v", err)
+	}
+	return string(out)
+}
+
+func exitStderr(err error) string {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(ee.Stderr)
+	}
+	return ""
+}

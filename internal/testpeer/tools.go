@@ -1,0 +1,53 @@
+package testpeer
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// installHints maps a tool to the Debian package that provides it.
+var installHints = map[string]string{
+	"ffmpeg":         "ffmpeg",
+	"ffprobe":        "ffmpeg",
+	"nginx":          "nginx libnginx-mod-rtmp libnginx-mod-stream",
+	"openssl":        "openssl",
+	"gst-launch-1.0": "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav",
+	"rtmpdump":       "rtmpdump",
+	"Xvfb":           "xvfb",
+	"xdotool":        "xdotool",
+	"import":         "imagemagick",
+}
+
+// Require returns the path of tool, or fails the test saying how to install it.
+func Require(t testing.TB, tool string) string {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil {
+		pkg := installHints[tool]
+		if pkg == "" {
+			pkg = tool
+		}
+		t.Fatalf("%s is not installed: run `make deps` or `apt-get install %s`", tool, pkg)
+	}
+	return p
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("finding a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func writeFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

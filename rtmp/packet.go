@@ -1,0 +1,47 @@
+package rtmp
+
+// Kind says whether a Packet carries audio or video.
+type Kind uint8
+
+const (
+	// KindVideo is an H.264 packet (FLV video tag, codec id 7).
+	KindVideo Kind = iota + 1
+	// KindAudio is an AAC packet (FLV audio tag, sound format 10).
+	KindAudio
+	// KindData is a script-data message: Data holds the AMF0-encoded
+	// "onMetaData" name and object (what @setDataFrame carries).
+	KindData
+)
+
+// String returns "video" or "audio".
+func (k Kind) String() string {
+	switch k {
+	case KindVideo:
+		return "video"
+	case KindAudio:
+		return "audio"
+	case KindData:
+		return "data"
+	}
+	return "unknown"
+}
+
+// Packet is the media unit the studio passes around: one FLV-shaped
+// H.264 or AAC access unit, or a sequence header.
+//
+// For video, Data is either the AVCDecoderConfigurationRecord (Header) or one
+// access unit as 4-byte-length-prefixed NAL units (AVCC). For audio, Data is
+// either the AudioSpecificConfig (Header) or one raw AAC frame. Data is
+// immutable once the packet is handed on: consumers on other goroutines share
+// it without copying.
+type Packet struct {
+	Kind   Kind
+	Header bool  // sequence header rather than a coded frame
+	Key    bool  // video keyframe (IDR); always true for audio and headers
+	DTS    int64 // decode timestamp, milliseconds
+	PTS    int64 // presentation timestamp, milliseconds (PTS-DTS is the FLV composition time)
+	Data   []byte
+}
+
+// CompositionTime returns PTS-DTS, the FLV composition time offset in ms.
+func (p *Packet) CompositionTime() int32 { return int32(p.PTS - p.DTS) }
