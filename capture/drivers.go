@@ -1,0 +1,126 @@
+package capture
+
+import (
+	"cmp"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pion/mediadevices/pkg/driver"
+	// The pion drivers register themselves with the driver manager.
+	_ "github.com/pion/mediadevices/pkg/driver/camera"
+	_ "github.com/pion/mediadevices/pkg/driver/microphone"
+	_ "github.com/pion/mediadevices/pkg/driver/screen"
+)
+
+// driversMu serialises every call that changes or reads a pion driver's
+// state (Open, Close, Properties, Record): pion does not lock them.
+var driversMu sync.Mutex
+
+// pionDevice is a registered pion driver with the stable ID we show users.
+// Pion's own driver IDs are random per process, so they are never shown.
+type pionDevice struct {
+	drv   driver.Driver
+	kind  DeviceKind
+	id    string // stable: camera "video0", microphone "hw:0,0", screen "0"
+	label string // human-readable name
+}
+
+// nullMicID is miniaudio's null backend: a capture device that makes
+// silence. It is listed but never chosen as the default microphone.
+const nullMicID = "null"
+
+// pionDevices lists the registered drivers of one kind, the system's
+// preferred device first, then by ID.
+func pionDevices(kind DeviceKind) []pionDevice {
+	var t driver.DeviceType
+	switch kind {
+	case KindCamera:
+		t = driver.Camera
+	case KindMicrophone:
+		t = driver.Microphone
+	case KindScreen:
+		t = driver.Screen
+	default:
+		return nil
+	}
+	var out []pionDevice
+	for _, d := range driver.GetManager().Query(driver.FilterDeviceType(t)) {
+		out = append(out, describe(kind, d))
+	}
+	slices.SortFunc(out, func(a, b pionDevice) int {
+		if c := cmp.Compare(b.drv.Info().Priority, a.drv.Info().Priority); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(a.id), len(b.id)); c != 0 {
+			return c // video2 before video10
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	return out
+}
+
+// describe derives the stable ID and the label of a driver.
+func describe(kind DeviceKind, d driver.Driver) pionDevice {
+	info := d.Info()
+	pd := pionDevice{drv: d, kind: kind, id: info.Label, label: info.Name}
+	switch kind {
+	case KindCamera:
+		// Label is "by-id-or-path-name;video0", Name is "card name;bus".
+		if i := strings.LastIndex(info.Label, ";"); i >= 0 {
+			pd.id = info.Label[i+1:]
+		}
+		if i := strings.Index(info.Name, ";"); i >= 0 {
+			pd.label = info.Name[:i]
+		}
+	case KindMicrophone:
+		// Label is the hex of miniaudio's device ID, usually a string
+		// such as "hw:0,0" or a PulseAudio source name.
+		if b, err := hex.DecodeString(info.Label); err == nil && printable(b) {
+			pd.id = string(b)
+		}
+		if pd.id == nullMicID {
+			pd.label = "silence (miniaudio's null device, not a microphone)"
+		}
+	case KindScreen:
+		pd.id = strings.TrimPrefix(info.Label, "X11Screen")
+	}
+	if pd.label == "" {
+		pd.label = pd.id
+	}
+	return pd
+}
+
+func printable(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// findPionDevice returns the device of kind with id, or the default one
+// when id is empty.
+func findPionDevice(kind DeviceKind, id string) (pionDevice, error) {
+	want := id
+	if kind == KindCamera {
+		want = strings.TrimPrefix(id, "/dev/")
+	}
+	for _, d := range pionDevices(kind) {
+		if id == "" {
+			if kind == KindMicrophone && d.id == nullMicID {
+				continue
+			}
+			return d, nil
+		}
+		if d.id == want || d.drv.Info().Label == want || strings.EqualFold(d.id, want) {
+			return d, nil
+		}
+	}
+	return pionDevice{}, &noDeviceError{kind: kind, id: id}
+}
