@@ -1,0 +1,66 @@
+package rtmp
+
+import (
+	"bytes"
+	"io"
+	"testing"
+)
+
+// BenchmarkChunkWriter measures chunking a 50 KB video message at 4096-byte
+// chunks into a buffered sink, flushed per message as the publisher does.
+func BenchmarkChunkWriter(b *testing.B) {
+	w := NewChunkWriter(io.Discard, 4096)
+	m := Message{TypeID: TypeVideo, StreamID: 1, CSID: CSIDVideo, Payload: make([]byte, 50_000)}
+	b.SetBytes(int64(len(m.Payload)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m.Timestamp = uint32(i * 33)
+		if err := w.WriteMessage(m); err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkChunkReader measures reassembling 50 KB video messages.
+func BenchmarkChunkReader(b *testing.B) {
+	var stream bytes.Buffer
+	w := NewChunkWriter(&stream, DefaultChunkSize)
+	_ = w.SetChunkSize(4096)
+	const n = 64
+	for i := range n {
+		_ = w.WriteMessage(Message{TypeID: TypeVideo, StreamID: 1, CSID: CSIDVideo, Timestamp: uint32(i * 33), Payload: make([]byte, 50_000)})
+	}
+	_ = w.Flush()
+	data := stream.Bytes()
+	b.SetBytes(int64(len(data)) / n)
+	b.ReportAllocs()
+	var r *ChunkReader
+	for i := 0; b.Loop(); i++ {
+		if i%n == 0 {
+			r = NewChunkReader(bytes.NewReader(data), Limits{})
+			if _, err := r.ReadMessage(); err != nil { // SetChunkSize
+				b.Fatal(err)
+			}
+		}
+		if _, err := r.ReadMessage(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeAMF0Connect measures decoding a typical connect command.
+func BenchmarkDecodeAMF0Connect(b *testing.B) {
+	body := mustAMF(b, "connect", 1, Object{{"app", "live"}, {"type", "nonprivate"}, {"flashVer", flashVer},
+		{"swfUrl", "rtmp://h/live"}, {"tcUrl", "rtmp://h/live"}, {"fpad", false}, {"capabilities", 15},
+		{"audioCodecs", 4071}, {"videoCodecs", 252}, {"videoFunction", 1}})
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeAMF0(body, Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

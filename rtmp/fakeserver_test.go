@@ -1,0 +1,287 @@
+package rtmp
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeOpts scripts the fake RTMP server. The zero value accepts a publish.
+type fakeOpts struct {
+	rawReply        []byte // send this instead of the handshake, then close
+	silent          bool   // accept and never answer (blackhole)
+	peerChunkSize   uint32 // SetChunkSize sent before the connect result
+	ackWindow       uint32 // WindowAckSize sent before the connect result
+	connectError    *StatusInfo
+	closeOnConnect  bool
+	createError     bool
+	closeOnPublish  bool // what nginx does for "deny publish"
+	silentOnPublish bool
+	publishStatus   *StatusInfo // instead of NetStream.Publish.Start
+	afterPublish    func(f *fakeConn)
+}
+
+// fakeServer is a minimal RTMP server built on our own chunk layer. It
+// records what the client sends, in order.
+type fakeServer struct {
+	t    *testing.T
+	ln   net.Listener
+	opts fakeOpts
+	wg   sync.WaitGroup
+
+	mu      sync.Mutex
+	events  []string
+	msgs    []Message // media and data messages, in order
+	connect Command
+	publish Command
+	chunk   int // client chunk size at the end
+}
+
+// fakeConn is one accepted connection.
+type fakeConn struct {
+	s *fakeServer
+	c net.Conn
+	r *ChunkReader
+	w *ChunkWriter
+}
+
+func startFakeServer(t *testing.T, opts fakeOpts, tlsCfg *tls.Config) *fakeServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+	}
+	s := &fakeServer{t: t, ln: ln, opts: opts}
+	s.wg.Add(1)
+	go s.accept()
+	t.Cleanup(s.close)
+	return s
+}
+
+func (s *fakeServer) port() int { return s.ln.Addr().(*net.TCPAddr).Port }
+
+func (s *fakeServer) url(scheme string) string {
+	return fmt.Sprintf("%s://127.0.0.1:%d/live", scheme, s.port())
+}
+
+func (s *fakeServer) close() {
+	_ = s.ln.Close()
+	s.wg.Wait()
+}
+
+func (s *fakeServer) accept() {
+	defer s.wg.Done()
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}()
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		conns = append(conns, c)
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.serve(c)
+		}()
+	}
+}
+
+func (s *fakeServer) event(format string, args ...any) {
+	s.mu.Lock()
+	s.events = append(s.events, fmt.Sprintf(format, args...))
+	s.mu.Unlock()
+}
+
+// waitEvent waits until an event with the prefix has been recorded.
+func (s *fakeServer) waitEvent(prefix string) []string {
+	s.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		s.mu.Lock()
+		ev := append([]string(nil), s.events...)
+		s.mu.Unlock()
+		for _, e := range ev {
+			if strings.HasPrefix(e, prefix) {
+				return ev
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	s.t.Fatalf("no %q event; got %q", prefix, s.events)
+	return nil
+}
+
+func (s *fakeServer) serve(c net.Conn) {
+	defer c.Close()
+	if s.opts.silent {
+		_, _ = io.Copy(io.Discard, c) // until the client gives up
+		return
+	}
+	if s.opts.rawReply != nil {
+		_, _ = c.Write(s.opts.rawReply)
+		time.Sleep(50 * time.Millisecond)
+		return
+	}
+	if err := ServerHandshake(c, 5*time.Second); err != nil {
+		s.event("handshake error: %v", err)
+		return
+	}
+	f := &fakeConn{s: s, c: c, r: NewChunkReader(c, Limits{}), w: NewChunkWriter(c, DefaultChunkSize)}
+	defer func() {
+		s.mu.Lock()
+		s.chunk = f.r.ChunkSize()
+		s.mu.Unlock()
+	}()
+	for {
+		m, err := f.r.ReadMessage()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				s.event("eof")
+			} else {
+				s.event("read error: %v", err)
+			}
+			return
+		}
+		if !f.handle(m) {
+			return
+		}
+	}
+}
+
+func (f *fakeConn) send(msgs ...Message) {
+	for _, m := range msgs {
+		_ = f.w.WriteMessage(m)
+	}
+	_ = f.w.Flush()
+}
+
+func (f *fakeConn) reply(streamID uint32, name string, txn float64, obj any, args ...any) {
+	m, err := CommandMessage(CSIDCommand, streamID, name, txn, obj, args...)
+	if err != nil {
+		f.s.t.Error(err)
+	}
+	f.send(m)
+}
+
+func status(level, code, desc string) Object {
+	return Object{{"level", level}, {"code", code}, {"description", desc}}
+}
+
+// handle records m and answers it; false ends the connection.
+func (f *fakeConn) handle(m Message) bool {
+	s, o := f.s, f.s.opts
+	switch m.TypeID {
+	case TypeSetChunkSize:
+		v, _ := ParseUint32Payload(m)
+		s.event("setchunksize:%d", v)
+	case TypeAck:
+		s.event("ack")
+	case TypeUserControl:
+		ev, v, _ := ParseUserControl(m)
+		if ev == EventPingResponse {
+			s.event("pong:%d", v)
+		}
+	case TypeAudio, TypeVideo, TypeDataAMF0:
+		s.mu.Lock()
+		s.msgs = append(s.msgs, m)
+		s.mu.Unlock()
+	case TypeCommandAMF0:
+		c, err := ParseCommand(m, Limits{})
+		if err != nil {
+			s.event("bad command: %v", err)
+			return false
+		}
+		s.event("cmd:%s", c.Name)
+		return f.command(c, o)
+	}
+	return true
+}
+
+func (f *fakeConn) command(c Command, o fakeOpts) bool {
+	s := f.s
+	switch c.Name {
+	case "connect":
+		s.mu.Lock()
+		s.connect = c
+		s.mu.Unlock()
+		if o.closeOnConnect {
+			return false
+		}
+		if o.connectError != nil {
+			st := o.connectError
+			f.reply(0, "_error", c.TransactionID, nil, status(st.Level, st.Code, st.Description))
+			return true
+		}
+		msgs := []Message{WindowAckSizeMessage(2500000), SetPeerBandwidthMessage(2500000, BandwidthDynamic)}
+		if o.ackWindow > 0 {
+			msgs[0] = WindowAckSizeMessage(o.ackWindow)
+		}
+		f.send(msgs...)
+		if o.peerChunkSize > 0 {
+			f.send(SetChunkSizeMessage(o.peerChunkSize))
+			f.w.chunkSize = int(o.peerChunkSize)
+		}
+		f.reply(0, "_result", c.TransactionID, Object{{"fmsVer", "FMS/3,0,1,123"}, {"capabilities", 31}},
+			status("status", "NetConnection.Connect.Success", "Connection succeeded."))
+		f.reply(0, "onBWDone", 0, nil, 8192)
+	case "releaseStream", "FCPublish":
+		f.reply(0, "_error", c.TransactionID, nil, status("error", "NetConnection.Call.Failed", "not supported"))
+	case "createStream":
+		if o.createError {
+			f.reply(0, "_error", c.TransactionID, nil, status("error", "NetConnection.Call.Failed", "no streams"))
+			return true
+		}
+		f.reply(0, "_result", c.TransactionID, nil, 1)
+	case "publish":
+		s.mu.Lock()
+		s.publish = c
+		s.mu.Unlock()
+		switch {
+		case o.closeOnPublish:
+			return false
+		case o.silentOnPublish:
+			return true
+		case o.publishStatus != nil:
+			st := o.publishStatus
+			f.reply(1, "onStatus", 0, nil, status(st.Level, st.Code, st.Description))
+			return true
+		}
+		f.send(UserControlMessage(EventStreamBegin, 1))
+		f.reply(1, "onStatus", 0, nil, status("status", "NetStream.Publish.Start", "Start publishing"))
+		if o.afterPublish != nil {
+			o.afterPublish(f)
+		}
+	}
+	return true
+}
+
+// checkGoroutines fails the test if goroutines started during it are still
+// running after its cleanups. Call it first so its cleanup runs last.
+func checkGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(3 * time.Second)
+		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n := runtime.NumGoroutine(); n > before {
+			buf := make([]byte, 1<<16)
+			t.Errorf("%d goroutines leaked:\n%s", n-before, buf[:runtime.Stack(buf, true)])
+		}
+	})
+}

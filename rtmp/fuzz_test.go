@@ -1,0 +1,184 @@
+package rtmp
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+)
+
+// fuzzLimits keeps fuzz iterations small and fast.
+var fuzzLimits = Limits{MaxMessageSize: 1 << 16, MaxPendingBytes: 1 << 17, MaxChunkStreams: 8, MaxAMFElements: 256, MaxAMFString: 4096}
+
+func FuzzChunkReader(f *testing.F) {
+	var b wire
+	b.fmt0(2, 0, 4, TypeSetChunkSize, 0).u32(4096)
+	b.fmt0(3, 0, 5, TypeCommandAMF0, 0).raw([]byte{2, 0, 2, 'o', 'k'})
+	f.Add(b.Bytes())
+	var ext wire
+	ext.fmt0(4, 0x1234567, 200, TypeVideo, 1).fill(128, 1).basic(3, 4).u32(0x1234567).fill(72, 2).basic(3, 4).u32(9).fill(128, 3)
+	f.Add(ext.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := NewChunkReader(bytes.NewReader(data), fuzzLimits)
+		var msgs []Message
+		for {
+			m, err := r.ReadMessage()
+			if err != nil {
+				break
+			}
+			if len(m.Payload) > fuzzLimits.MaxMessageSize {
+				t.Fatalf("message of %d bytes passed the limit", len(m.Payload))
+			}
+			_, _ = ParseCommand(m, fuzzLimits)
+			_, _ = PacketFromMessage(m)
+			_, _, _ = ParseUserControl(m)
+			if m.TypeID != TypeSetChunkSize && m.TypeID != TypeAbort {
+				msgs = append(msgs, m)
+			}
+		}
+		// Whatever was read, our writer re-sends identically.
+		var buf bytes.Buffer
+		w := NewChunkWriter(&buf, 128)
+		for _, m := range msgs {
+			if err := w.WriteMessage(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_ = w.Flush()
+		r2 := NewChunkReader(&buf, fuzzLimits)
+		for i, m := range msgs {
+			m2, err := r2.ReadMessage()
+			if err != nil || m2.TypeID != m.TypeID || m2.StreamID != m.StreamID || m2.Timestamp != m.Timestamp || m2.CSID != m.CSID || !bytes.Equal(m2.Payload, m.Payload) {
+				t.Fatalf("message %d does not survive a rewrite: %v", i, err)
+			}
+		}
+	})
+}
+
+func FuzzAMF0Decode(f *testing.F) {
+	f.Add(mustAMF(f, "connect", 1, Object{{"app", "live"}, {"tcUrl", "rtmp://h/live"}}))
+	f.Add(EncodeMetadata(Metadata{Width: 1, Height: 2, HasVideo: true, HasAudio: true, AudioSampleRate: 48000}))
+	f.Add([]byte{amf0StrictArray, 0x7F, 0xFF, 0xFF, 0xFF})
+	f.Add([]byte{amf0ECMAArray, 0, 0, 0, 1, 0, 1, 'a', amf0StrictArray, 0, 0, 0, 1, amf0Null, 0, 0, amf0ObjectEnd})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		vals, err := DecodeAMF0(data, fuzzLimits)
+		if err != nil {
+			return
+		}
+		// Decoded values re-encode, and the encoding is a fixed point.
+		enc1, err := EncodeAMF0(vals...)
+		if err != nil {
+			t.Fatalf("re-encode: %v", err)
+		}
+		vals2, err := DecodeAMF0(enc1, fuzzLimits)
+		if err != nil {
+			t.Fatalf("decode of re-encoding: %v", err)
+		}
+		enc2, _ := EncodeAMF0(vals2...)
+		if !bytes.Equal(enc1, enc2) {
+			t.Fatalf("encoding not stable:\n%x\n%x", enc1, enc2)
+		}
+	})
+}
+
+func FuzzAVCConfig(f *testing.F) {
+	rec, _ := BuildAVCConfig([][]byte{unhex(f, spsSamples[0].hex)}, [][]byte{{0x68, 0xEB, 0xE3, 0xCB, 0x22, 0xC0}})
+	f.Add(rec)
+	f.Add([]byte{1, 0x64, 0, 0x28, 0xFF, 0xE1, 0, 0, 1, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseAVCConfig(data)
+		if err != nil {
+			return
+		}
+		_, _ = c.Info()
+		if len(c.PPS) == 0 || len(c.SPS[0]) < 4 {
+			return
+		}
+		b, err := BuildAVCConfig(c.SPS, c.PPS)
+		if err != nil {
+			t.Fatalf("rebuild: %v", err)
+		}
+		c2, err := ParseAVCConfig(b)
+		if err != nil || !reflect.DeepEqual(c.SPS, c2.SPS) || !reflect.DeepEqual(c.PPS, c2.PPS) {
+			t.Fatalf("rebuild differs: %v", err)
+		}
+	})
+}
+
+func FuzzAACConfig(f *testing.F) {
+	for _, s := range []string{"1190", "1210", "1188", "2b1188", "17800bb800"} {
+		f.Add(unhex(f, s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseAACConfig(data)
+		if err != nil || c.SBR || c.Channels == 0 || c.ObjectType >= 31 || c.ChannelConfig > 7 {
+			return
+		}
+		b, err := BuildAACConfig(c.ObjectType, c.SampleRate, c.Channels)
+		if err != nil {
+			t.Fatalf("rebuild %+v: %v", c, err)
+		}
+		c2, err := ParseAACConfig(b)
+		if err != nil || c2.SampleRate != c.SampleRate || c2.Channels != c.Channels || c2.ObjectType != c.ObjectType {
+			t.Fatalf("rebuild %+v → %+v, %v", c, c2, err)
+		}
+	})
+}
+
+func FuzzSPS(f *testing.F) {
+	for _, s := range spsSamples {
+		f.Add(unhex(f, s.hex))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ParseSPS(data)
+		if err != nil {
+			return
+		}
+		if s.Width <= 0 || s.Height <= 0 || s.Width > MaxVideoDimension || s.Height > MaxVideoDimension {
+			t.Fatalf("size %dx%d", s.Width, s.Height)
+		}
+	})
+}
+
+func FuzzFLVTag(f *testing.F) {
+	f.Add([]byte("FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00\x09\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00\x17\x01\x00\x00\x00\x00\x00\x00\x10"))
+	f.Add(AppendVideoTag(nil, true, AVCNALU, -33, []byte{0, 0, 0, 1, 0x65}))
+	f.Add(AppendAudioTag(nil, true, []byte{0x11, 0x90}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = ParseVideoTag(data)
+		_, _ = ParseAudioTag(data)
+		for _, typ := range []uint8{TypeVideo, TypeAudio, TypeDataAMF0} {
+			roundTripPacket(t, Message{TypeID: typ, Timestamp: 1000, Payload: data})
+		}
+		r := NewFLVReader(bytes.NewReader(data), fuzzLimits)
+		for {
+			tag, err := r.ReadTag()
+			if err != nil {
+				if err != io.EOF && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrLimit) && !errors.Is(err, ErrUnsupported) {
+					t.Fatalf("unclassified error %v", err)
+				}
+				return
+			}
+			roundTripPacket(t, tag.Message())
+		}
+	})
+}
+
+// roundTripPacket checks Message → Packet → Message → Packet is stable.
+func roundTripPacket(t *testing.T, m Message) {
+	p, err := PacketFromMessage(m)
+	if err != nil {
+		return
+	}
+	if p.Kind == KindVideo && (p.PTS-p.DTS < minCTS || p.PTS-p.DTS > maxCTS) {
+		t.Fatalf("composition time %d", p.PTS-p.DTS)
+	}
+	p2, err := PacketFromMessage(MessageFromPacket(&p))
+	if err != nil {
+		t.Fatalf("re-encoded packet: %v", err)
+	}
+	if p2.Kind != p.Kind || p2.Header != p.Header || p2.Key != p.Key || p2.DTS != p.DTS || p2.PTS != p.PTS || !bytes.Equal(p2.Data, p.Data) {
+		t.Fatalf("round trip: %+v → %+v", p, p2)
+	}
+}

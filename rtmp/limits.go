@@ -1,0 +1,88 @@
+package rtmp
+
+import "fmt"
+
+// Chunk-size bounds for SetChunkSize, ours and the peer's.
+const (
+	// DefaultChunkSize is the chunk size every RTMP connection starts with.
+	DefaultChunkSize = 128
+	// MinChunkSize is the smallest chunk size accepted from a peer. The
+	// spec allows 1, but nothing legitimate uses less than 128 and tiny
+	// chunks only multiply the per-chunk cost.
+	MinChunkSize = 128
+	// MaxChunkSize is the largest chunk size accepted or sent (16 MiB).
+	MaxChunkSize = 16 << 20
+	// maxWireMessageSize is what the 24-bit length field can express.
+	maxWireMessageSize = 1<<24 - 1
+)
+
+// Limits bounds everything a peer controls on one RTMP connection. The zero
+// value of a field means "use the default"; see DefaultLimits.
+type Limits struct {
+	// MaxMessageSize bounds one reassembled message (default 8 MiB).
+	MaxMessageSize int
+	// MaxPendingBytes bounds the bytes held by partly received messages
+	// across all chunk streams of a connection (default 16 MiB).
+	MaxPendingBytes int
+	// MaxChunkStreams bounds the distinct chunk stream ids a peer may use
+	// (default 32).
+	MaxChunkStreams int
+	// MaxMessageStreams bounds the message streams (createStream) a peer
+	// may open; the server enforces it (default 4).
+	MaxMessageStreams int
+	// MaxAMFDepth bounds AMF0 nesting of objects and arrays (default 64).
+	MaxAMFDepth int
+	// MaxAMFElements bounds the elements of one AMF0 object or array
+	// (default 4096).
+	MaxAMFElements int
+	// MaxAMFString bounds AMF0 short strings and object keys (default
+	// 64 KiB). Long strings are bounded by the message size.
+	MaxAMFString int
+}
+
+// DefaultLimits returns the limits used when a field is zero. They follow
+// what SRS and nginx-rtmp accept from real encoders.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxMessageSize:    8 << 20,
+		MaxPendingBytes:   16 << 20,
+		MaxChunkStreams:   32,
+		MaxMessageStreams: 4,
+		MaxAMFDepth:       64,
+		MaxAMFElements:    4096,
+		MaxAMFString:      64 << 10,
+	}
+}
+
+// WithDefaults returns l with every zero or negative field replaced by its
+// default.
+func (l Limits) WithDefaults() Limits {
+	d := DefaultLimits()
+	pick := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	pick(&l.MaxMessageSize, d.MaxMessageSize)
+	pick(&l.MaxPendingBytes, d.MaxPendingBytes)
+	pick(&l.MaxChunkStreams, d.MaxChunkStreams)
+	pick(&l.MaxMessageStreams, d.MaxMessageStreams)
+	pick(&l.MaxAMFDepth, d.MaxAMFDepth)
+	pick(&l.MaxAMFElements, d.MaxAMFElements)
+	pick(&l.MaxAMFString, d.MaxAMFString)
+	if l.MaxMessageSize > maxWireMessageSize {
+		l.MaxMessageSize = maxWireMessageSize
+	}
+	return l
+}
+
+// checkChunkSize validates a chunk size set by SetChunkSize.
+func checkChunkSize(n int64) error {
+	switch {
+	case n < MinChunkSize:
+		return fmt.Errorf("%w: chunk size %d below %d", ErrProtocol, n, MinChunkSize)
+	case n > MaxChunkSize:
+		return fmt.Errorf("%w: chunk size %d above %d", ErrLimit, n, MaxChunkSize)
+	}
+	return nil
+}

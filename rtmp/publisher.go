@@ -1,0 +1,326 @@
+package rtmp
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Publisher defaults.
+const (
+	DefaultPublishTimeout   = 10 * time.Second
+	DefaultPublishChunkSize = 4096
+	closeGrace              = time.Second // Close waits this long for the server to hang up
+)
+
+// PublisherOptions configures Dial. Zero fields take their defaults.
+type PublisherOptions struct {
+	// CAFile is a PEM file of extra trusted CAs for rtmps, added to the
+	// system roots. There is no option to skip verification.
+	CAFile string
+	// Timeout bounds each step: TCP connect, TLS handshake, RTMP
+	// handshake, connect and publish (default 10s).
+	Timeout time.Duration
+	// WriteTimeout bounds the write of one packet (default Timeout).
+	WriteTimeout time.Duration
+	// ChunkSize is the outgoing chunk size (default 4096).
+	ChunkSize int
+	// Limits bounds what the server may send.
+	Limits Limits
+	// Log receives debug lines; URLs in it are redacted. Nil discards.
+	Log *slog.Logger
+}
+
+func (o PublisherOptions) withDefaults() PublisherOptions {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultPublishTimeout
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = o.Timeout
+	}
+	if o.ChunkSize <= 0 {
+		o.ChunkSize = DefaultPublishChunkSize
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	o.Limits = o.Limits.WithDefaults()
+	return o
+}
+
+// Publisher is a live RTMP publish session to one server. Dial returns it
+// once the server has answered NetStream.Publish.Start; from then on a
+// goroutine owned by the Publisher reads the server's messages (pings,
+// acknowledgement windows, status) until Close. WritePacket and
+// WriteMetadata may be called from one goroutine while another calls Close.
+type Publisher struct {
+	t    Target
+	opt  PublisherOptions
+	log  *slog.Logger
+	conn *countingConn
+	r    *ChunkReader // Dial's, then the reader goroutine's
+
+	mu       sync.Mutex // guards w, buf, closed and every write to conn
+	w        *ChunkWriter
+	buf      []byte
+	closed   bool
+	streamID uint32
+
+	ackWindow uint32 // reading goroutine only
+	lastAck   uint64
+
+	closing    atomic.Bool   // Close has started: write errors mean "closed"
+	chDone     chan struct{} // closed on the first failure or on Close
+	failOnce   sync.Once
+	err        error
+	chReadDone chan struct{} // closed when the reader goroutine returns
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+// countingConn counts the bytes written, handshake included.
+type countingConn struct {
+	net.Conn
+	sent atomic.Uint64
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.sent.Add(uint64(n))
+	return n, err
+}
+
+// Dial connects to t, performs the handshake and the connect, createStream
+// and publish commands, and returns once the server has accepted the
+// publish. ctx bounds only the dialing; each step also has opt.Timeout.
+// Errors are single sentences naming the host and the step; they never
+// contain the stream key.
+func Dial(ctx context.Context, t Target, opt PublisherOptions) (*Publisher, error) {
+	opt = opt.withDefaults()
+	log := opt.Log.With("target", t.Redacted())
+	raw, err := dialConn(ctx, t, opt, log)
+	if err != nil {
+		return nil, err
+	}
+	conn := &countingConn{Conn: raw}
+	p := &Publisher{
+		t: t, opt: opt, log: log, conn: conn,
+		r:          NewChunkReader(conn, opt.Limits),
+		w:          NewChunkWriter(conn, DefaultChunkSize),
+		chDone:     make(chan struct{}),
+		chReadDone: make(chan struct{}),
+	}
+	// Cancelling ctx unblocks whatever step is waiting on the socket.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	err = p.startSession()
+	if !stop() || ctx.Err() != nil {
+		err = fmt.Errorf("publishing to %s: %w", t.Redacted(), context.Cause(ctx))
+	}
+	if err != nil {
+		_ = conn.Close()
+		log.Debug("publish failed", "err", err)
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Time{})
+	go p.readLoop()
+	log.Info("publishing", "chunk_size", opt.ChunkSize, "stream_id", p.streamID)
+	return p, nil
+}
+
+// Target returns the destination.
+func (p *Publisher) Target() Target { return p.t }
+
+// Done is closed when the session ends: the server closed the connection or
+// refused the stream, a write failed, or Close was called.
+func (p *Publisher) Done() <-chan struct{} { return p.chDone }
+
+// Err returns why the session ended (ErrPublisherClosed after Close), or
+// nil while it is live.
+func (p *Publisher) Err() error {
+	select {
+	case <-p.chDone:
+		return p.err
+	default:
+		return nil
+	}
+}
+
+// BytesSent returns the bytes written to the connection so far (RTMP bytes,
+// before TLS).
+func (p *Publisher) BytesSent() uint64 { return p.conn.sent.Load() }
+
+// fail ends the session with err; only the first call counts.
+func (p *Publisher) fail(err error) {
+	p.failOnce.Do(func() {
+		p.err = err
+		close(p.chDone)
+	})
+}
+
+// WritePacket sends one packet and flushes it, within WriteTimeout. The DTS
+// is wrapped to RTMP's 32 bits (negative values are sent as 0).
+func (p *Publisher) WritePacket(pkt *Packet) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.usableLocked(); err != nil {
+		return err
+	}
+	p.buf = AppendPacketPayload(p.buf[:0], pkt)
+	m := Message{StreamID: p.streamID, Timestamp: WrapTimestamp(pkt.DTS), Payload: p.buf}
+	switch pkt.Kind {
+	case KindVideo:
+		m.TypeID, m.CSID = TypeVideo, CSIDVideo
+	case KindAudio:
+		m.TypeID, m.CSID = TypeAudio, CSIDAudio
+	default:
+		m.TypeID, m.CSID = TypeDataAMF0, CSIDData
+	}
+	return p.writeLocked(p.opt.WriteTimeout, m)
+}
+
+// WriteMetadata sends @setDataFrame onMetaData describing the stream.
+func (p *Publisher) WriteMetadata(md Metadata) error {
+	return p.WritePacket(&Packet{Kind: KindData, Key: true, Data: EncodeMetadata(md)})
+}
+
+func (p *Publisher) usableLocked() error {
+	if p.closed {
+		return ErrPublisherClosed
+	}
+	select {
+	case <-p.chDone:
+		return p.err
+	default:
+		return nil
+	}
+}
+
+// writeLocked writes and flushes msgs within timeout. A failure ends the
+// session. p.mu must be held.
+func (p *Publisher) writeLocked(timeout time.Duration, msgs ...Message) error {
+	if err := p.flushLocked(timeout, msgs...); err != nil {
+		return p.writeFailed(err, timeout)
+	}
+	return nil
+}
+
+// flushLocked writes and flushes msgs within timeout and returns the raw
+// I/O error. p.mu must be held.
+func (p *Publisher) flushLocked(timeout time.Duration, msgs ...Message) error {
+	if err := p.conn.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if err := p.w.WriteMessage(m); err != nil {
+			return err
+		}
+	}
+	return p.w.Flush()
+}
+
+func (p *Publisher) writeFailed(err error, timeout time.Duration) error {
+	e := describeIOError(err, p.t, timeout, "sending to")
+	if p.closing.Load() {
+		e = ErrPublisherClosed
+	}
+	p.fail(e)
+	return e
+}
+
+// send writes msgs unless the publisher is closed (for the reader goroutine).
+func (p *Publisher) send(msgs ...Message) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.usableLocked() != nil {
+		return
+	}
+	if err := p.writeLocked(p.opt.WriteTimeout, msgs...); err != nil {
+		p.log.Debug("control reply failed", "err", err)
+	}
+}
+
+// Close sends FCUnpublish and deleteStream, half-closes the connection,
+// gives the server a moment to hang up, then closes the connection and
+// waits for the reader goroutine. A WritePacket blocked on a stalled server
+// is cut short. It is safe to call more than once and concurrently; later
+// calls return nil.
+func (p *Publisher) Close() error {
+	first := false
+	p.closeOnce.Do(func() {
+		first = true
+		p.closing.Store(true)
+		if !p.mu.TryLock() {
+			// A write is in progress. If it is stuck on a stalled server,
+			// cut it short rather than wait for the whole WriteTimeout.
+			chFired := make(chan struct{})
+			timer := time.AfterFunc(closeGrace, func() {
+				_ = p.conn.SetWriteDeadline(time.Now())
+				close(chFired)
+			})
+			p.mu.Lock()
+			if !timer.Stop() {
+				<-chFired
+			}
+		}
+		alive := p.usableLocked() == nil
+		p.closed = true
+		if alive {
+			p.closeErr = p.sendGoodbyeLocked()
+		}
+		p.mu.Unlock()
+		p.fail(ErrPublisherClosed)
+		if alive {
+			if cw, ok := p.conn.Conn.(interface{ CloseWrite() error }); ok {
+				_ = cw.CloseWrite()
+			}
+			select {
+			case <-p.chReadDone:
+			case <-time.After(closeGrace):
+			}
+		}
+		_ = p.conn.Close()
+		<-p.chReadDone
+		p.log.Debug("closed")
+	})
+	if !first {
+		return nil
+	}
+	return p.closeErr
+}
+
+// readLoop processes server messages after publish started.
+func (p *Publisher) readLoop() {
+	defer close(p.chReadDone)
+	for {
+		m, err := p.r.ReadMessage()
+		if err != nil {
+			select {
+			case <-p.chDone: // closing: the error is expected
+			default:
+				if err == io.EOF {
+					p.fail(fmt.Errorf("the server %s closed the connection", p.t.Addr()))
+				} else {
+					p.fail(describeIOError(err, p.t, 0, "receiving from"))
+				}
+			}
+			return
+		}
+		p.handleControl(m)
+		if m.TypeID != TypeCommandAMF0 && m.TypeID != TypeCommandAMF3 {
+			continue
+		}
+		c, err := ParseCommand(m, p.opt.Limits)
+		if err != nil {
+			p.log.Debug("ignoring malformed command", "err", err)
+			continue
+		}
+		if err := p.liveCommand(c); err != nil {
+			p.fail(err)
+		}
+	}
+}
