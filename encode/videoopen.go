@@ -1,0 +1,157 @@
+package encode
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/asticode/go-astiav"
+)
+
+// openedVideo is an open H.264 codec context and what goes with it.
+type openedVideo struct {
+	cc      *astiav.CodecContext
+	backend backend
+	hw      *hwUploader // nil unless the encoder takes hardware frames
+}
+
+// openVideo opens the encoder cfg asks for. "auto" tries the hardware
+// encoders whose device node exists (/dev/dri/renderD128 for VAAPI and QSV,
+// /dev/nvidia0 for NVENC) in order and falls back to libx264; a named
+// hardware encoder is always tried, and failing to open it is an error.
+func openVideo(cfg VideoConfig, log *slog.Logger) (*openedVideo, error) {
+	if cfg.Encoder == EncoderX264 {
+		return openBackend(cfg, backendX264)
+	}
+	if cfg.Encoder != EncoderAuto {
+		b := backendByKind(cfg.Encoder)
+		o, err := openBackend(cfg, b)
+		if err != nil {
+			return nil, &sentinelError{sentinel: ErrEncoderUnavailable, cause: err, msg: fmt.Sprintf(
+				"encode: the %s H.264 encoder (%s) could not be opened; this machine may lack the hardware or its driver",
+				b.kind, b.codec)}
+		}
+		return o, nil
+	}
+	var tried []string
+	for _, b := range hardwareBackends {
+		if _, err := os.Stat(b.node); err != nil {
+			log.Debug("hardware H.264 encoder skipped: no device", "encoder", b.codec, "device", b.node)
+			continue
+		}
+		tried = append(tried, b.codec)
+		o, err := openBackend(cfg, b)
+		if err == nil {
+			return o, nil
+		}
+		log.Debug("hardware H.264 encoder not usable", "encoder", b.codec, "error", err)
+	}
+	if len(tried) == 0 {
+		tried = append(tried, "none (no GPU device nodes)")
+	}
+	log.Info("no hardware H.264 encoder found; using libx264", "tried", strings.Join(tried, ", "))
+	return openBackend(cfg, backendX264)
+}
+
+// openBackend allocates, configures and opens one encoder.
+func openBackend(cfg VideoConfig, b backend) (o *openedVideo, err error) {
+	codec := astiav.FindEncoderByName(b.codec)
+	if codec == nil {
+		return nil, fmt.Errorf("%s is not part of this FFmpeg build", b.codec)
+	}
+	cc := astiav.AllocCodecContext(codec)
+	if cc == nil {
+		return nil, errors.New("allocating the codec context failed")
+	}
+	o = &openedVideo{cc: cc, backend: b}
+	defer func() {
+		if err != nil {
+			o.free()
+			o = nil
+		}
+	}()
+	cc.SetWidth(cfg.Width)
+	cc.SetHeight(cfg.Height)
+	cc.SetTimeBase(astiav.NewRational(1, 1000))
+	cc.SetFramerate(astiav.NewRational(cfg.FPS, 1))
+	cc.SetSampleAspectRatio(astiav.NewRational(1, 1))
+	cc.SetBitRate(int64(cfg.Bitrate))
+	cc.SetGopSize(cfg.gopFrames())
+	cc.SetFlags(cc.Flags().Add(astiav.CodecContextFlagGlobalHeader))
+	cc.SetPixelFormat(b.swFmt)
+	if b.hwFmt != astiav.PixelFormatNone {
+		cc.SetPixelFormat(b.hwFmt)
+		if o.hw, err = attachHardware(cc, b, cfg.Width, cfg.Height); err != nil {
+			return o, err
+		}
+	}
+	if b.kind == EncoderX264 {
+		cc.SetThreadCount(0) // let libx264 pick its own threading
+	}
+	opts := astiav.NewDictionary()
+	defer opts.Free()
+	for _, kv := range videoOptions(cfg, b) {
+		if err := opts.Set(kv[0], kv[1], 0); err != nil {
+			return o, fmt.Errorf("setting %s=%s: %w", kv[0], kv[1], err)
+		}
+	}
+	if err := cc.Open(codec, opts); err != nil {
+		return o, fmt.Errorf("opening %s: %w", b.codec, err)
+	}
+	if len(cc.ExtraData()) == 0 {
+		return o, fmt.Errorf("%s produced no global header (SPS/PPS)", b.codec)
+	}
+	return o, nil
+}
+
+// videoOptions lists the AVOptions for b: generic codec options first, then
+// the encoder's private ones.
+func videoOptions(cfg VideoConfig, b backend) [][2]string {
+	br := strconv.Itoa(cfg.Bitrate)
+	opts := [][2]string{
+		{"maxrate", br},
+		{"bufsize", strconv.Itoa(2 * cfg.Bitrate)},
+		{"keyint_min", strconv.Itoa(cfg.gopFrames())},
+		{"bf", strconv.Itoa(cfg.BFrames)},
+		{"color_primaries", "bt709"},
+		{"color_trc", "bt709"},
+		{"colorspace", "bt709"},
+		{"color_range", "tv"},
+	}
+	switch b.kind {
+	case EncoderX264:
+		opts = append(opts, [][2]string{
+			{"preset", cfg.Preset},
+			{"profile", "high"},
+			{"sc_threshold", "0"},
+			{"forced-idr", "1"},
+		}...)
+		if cfg.ZeroLatency {
+			opts = append(opts, [2]string{"tune", "zerolatency"})
+		}
+	case EncoderNVENC:
+		opts = append(opts, [][2]string{{"profile", "high"}, {"rc", "cbr"}, {"forced-idr", "1"}}...)
+		if cfg.ZeroLatency {
+			opts = append(opts, [2]string{"zerolatency", "1"})
+		}
+	case EncoderQSV:
+		opts = append(opts, [][2]string{{"profile", "high"}, {"forced_idr", "1"}}...)
+	case EncoderVAAPI:
+		opts = append(opts, [][2]string{{"profile", "high"}, {"rc_mode", "CBR"}}...)
+	}
+	return opts
+}
+
+func (o *openedVideo) free() {
+	if o == nil {
+		return
+	}
+	o.hw.free()
+	if o.cc != nil {
+		o.cc.Free()
+		o.cc = nil
+	}
+}
