@@ -13,6 +13,7 @@ import (
 //	camera:ID   the camera with that ID (see ListDevices), e.g. camera:video0
 //	screen      the first screen
 //	screen:N    screen number N
+//	file:PATH   a YUV4MPEG2 (4:2:0) clip, looped, one clip frame per output frame
 //
 // Cameras give the mode closest to c as *image.YCbCr 4:2:0; screens give
 // their own size as *image.RGBA at about c.FPS. A device this machine does
@@ -33,8 +34,10 @@ func OpenVideo(spec string, c VideoConstraints, clock *Clock, log *slog.Logger) 
 		return openPionVideo(KindCamera, id, c, clock, log)
 	case kind == "screen":
 		return openPionVideo(KindScreen, id, c, clock, log)
+	case kind == "file" && hasID:
+		return openClip(id, c, clock, log)
 	}
-	return nil, fmt.Errorf("unknown video source %q: use test, camera, camera:ID, screen or screen:N", spec)
+	return nil, fmt.Errorf("unknown video source %q: use test, camera, camera:ID, screen, screen:N or file:CLIP.y4m", spec)
 }
 
 // OpenAudio opens an audio source. spec is one of:

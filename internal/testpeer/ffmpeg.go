@@ -22,7 +22,9 @@ type Recorder struct {
 
 // Record starts ffmpeg reading url and copying it into path (format from the
 // extension). It plays a name that may not be published yet: nginx-rtmp
-// keeps such players waiting.
+// keeps such players waiting, and (with publish_notify on, as StartNginx
+// sets it) tells them when the publisher leaves, so ffmpeg ends by itself
+// and finalises the file.
 func Record(t testing.TB, url, path string) *Recorder {
 	t.Helper()
 	Require(t, "ffmpeg")
@@ -51,6 +53,8 @@ func (r *Recorder) Wait(timeout time.Duration) error {
 }
 
 // Stop interrupts ffmpeg and waits for it; safe to call more than once.
+// ffmpeg only breaks out of a blocking network read on the second SIGINT
+// (the first just asks it to finish), and it finalises the file either way.
 func (r *Recorder) Stop(grace time.Duration) error {
 	select {
 	case err := <-r.done:
@@ -59,6 +63,13 @@ func (r *Recorder) Stop(grace time.Duration) error {
 	default:
 	}
 	r.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-r.done:
+		r.done <- err
+		return err
+	case <-time.After(300 * time.Millisecond):
+		r.cmd.Process.Signal(syscall.SIGINT)
+	}
 	select {
 	case err := <-r.done:
 		r.done <- err

@@ -69,7 +69,7 @@ func (n *Nginx) config(opt NginxOptions) string {
 	if opt.DenyPublish {
 		deny = "deny publish all;"
 	}
-	fmt.Fprintf(&b, "rtmp { server { listen 127.0.0.1:%d; chunk_size %d; application live { live on; %s } } }\n",
+	fmt.Fprintf(&b, "rtmp { server { listen 127.0.0.1:%d; chunk_size %d; application live { live on; publish_notify on; %s } } }\n",
 		n.Port, opt.ChunkSize, deny)
 	if opt.TLSCert != "" {
 		fmt.Fprintf(&b, "stream { server { listen 127.0.0.1:%d ssl; ssl_certificate %s; ssl_certificate_key %s; proxy_pass 127.0.0.1:%d; } }\n",

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"log/slog"
+	"sync"
+
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// maxInterleaveWaitMs is how much stream time one kind may run ahead while
+// the other produces nothing before it is sent anyway (a frozen camera must
+// not hold the audio back for ever).
+const maxInterleaveWaitMs = 2000
+
+// interleaver merges the video and audio encoder outputs into one stream in
+// DTS order, so every consumer sees monotonic timestamps across both kinds,
+// and shifts all timestamps by one constant so the first DTS is not negative
+// (B-frames make the encoder start below zero). Sync is preserved because
+// both kinds get the same shift.
+type interleaver struct {
+	out      *rtmp.Hub
+	log      *slog.Logger
+	hasAudio bool
+
+	mu           sync.Mutex
+	v, a         []rtmp.Packet
+	vDone, aDone bool
+	started      bool
+	offset       int64
+	lastDTS      int64
+}
+
+func newInterleaver(out *rtmp.Hub, hasAudio bool, log *slog.Logger) *interleaver {
+	return &interleaver{out: out, hasAudio: hasAudio, log: log, aDone: !hasAudio}
+}
+
+func (m *interleaver) push(p rtmp.Packet) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p.Kind == rtmp.KindVideo {
+		m.v = append(m.v, p)
+	} else {
+		m.a = append(m.a, p)
+	}
+	m.flushLocked()
+}
+
+func (m *interleaver) endVideo() { m.end(&m.vDone) }
+func (m *interleaver) endAudio() { m.end(&m.aDone) }
+
+// finish sends everything still pending.
+func (m *interleaver) finish() {
+	m.mu.Lock()
+	m.vDone, m.aDone = true, true
+	m.flushLocked()
+	m.mu.Unlock()
+}
+
+func (m *interleaver) end(flag *bool) {
+	m.mu.Lock()
+	*flag = true
+	m.flushLocked()
+	m.mu.Unlock()
+}
+
+func stale(q []rtmp.Packet) bool {
+	return len(q) > 1 && q[len(q)-1].DTS-q[0].DTS > maxInterleaveWaitMs
+}
+
+func (m *interleaver) flushLocked() {
+	for {
+		var q *[]rtmp.Packet
+		switch {
+		case len(m.v) > 0 && len(m.a) > 0:
+			q = &m.v
+			if m.a[0].DTS < m.v[0].DTS {
+				q = &m.a
+			}
+		case len(m.v) > 0 && (m.aDone || stale(m.v)):
+			q = &m.v
+		case len(m.a) > 0 && (m.vDone || stale(m.a)):
+			q = &m.a
+		default:
+			return
+		}
+		p := (*q)[0]
+		(*q)[0] = rtmp.Packet{}
+		*q = (*q)[1:]
+		m.emitLocked(p)
+	}
+}
+
+func (m *interleaver) emitLocked(p rtmp.Packet) {
+	if !m.started {
+		m.started = true
+		if p.DTS < 0 {
+			m.offset = -p.DTS
+		}
+		m.log.Debug("program timestamps start", "first_dts_ms", p.DTS, "shift_ms", m.offset)
+	}
+	p.DTS += m.offset
+	p.PTS += m.offset
+	if p.DTS < m.lastDTS {
+		// Cannot happen with a sane encoder; keep the output monotonic anyway.
+		m.log.Warn("non-monotonic DTS clamped", "kind", p.Kind, "dts_ms", p.DTS, "last_ms", m.lastDTS)
+		if p.PTS < m.lastDTS {
+			p.PTS = m.lastDTS
+		}
+		p.DTS = m.lastDTS
+	}
+	m.lastDTS = p.DTS
+	m.out.Write(p)
+}

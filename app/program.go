@@ -1,0 +1,204 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/encode"
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// ProgramConfig says what the program captures and how it is encoded.
+type ProgramConfig struct {
+	Video  string // capture spec: test, camera[:ID], screen[:N]
+	Audio  string // capture spec: test, mic[:ID], none
+	Output OutputConfig
+	// Duration stops the program after this much media; 0 runs until Close.
+	Duration time.Duration
+}
+
+// Program is the studio's own output: it captures, encodes once, and writes
+// interleaved packets into a Hub that destinations, the local server and
+// recorders read from.
+type Program struct {
+	cfg   ProgramConfig
+	log   *slog.Logger
+	clock *capture.Clock
+	hub   *rtmp.Hub
+
+	video  capture.VideoSource
+	audio  capture.AudioSource
+	venc   *encode.VideoEncoder
+	aenc   *encode.AudioEncoder
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	stats  programCounters
+
+	chZero chan struct{} // closed once the first video frame fixed time zero
+	zero   time.Duration
+
+	done    chan struct{}
+	errOnce sync.Once
+	err     error
+}
+
+type programCounters struct {
+	framesEncoded atomic.Uint64
+	framesDropped atomic.Uint64 // captured frames that did not fit the output frame grid
+	framesMissed  atomic.Uint64 // output slots with no captured frame
+	videoBytes    atomic.Uint64
+	audioBytes    atomic.Uint64
+	lastPTS       atomic.Int64
+}
+
+// OpenProgram opens the sources and encoders; nothing runs until Start.
+func OpenProgram(cfg ProgramConfig, clock *capture.Clock, log *slog.Logger) (_ *Program, err error) {
+	if err := cfg.Output.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Program{cfg: cfg, log: log, clock: clock, chZero: make(chan struct{}), done: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			p.closeMedia()
+		}
+	}()
+	o := cfg.Output
+	p.video, err = capture.OpenVideo(cfg.Video, capture.VideoConstraints{Width: o.Width, Height: o.Height, FPS: o.FPS}, clock, log)
+	if err != nil {
+		return nil, fmt.Errorf("opening the video source: %w", err)
+	}
+	p.audio, err = capture.OpenAudio(cfg.Audio, capture.AudioConstraints{SampleRate: 48000, Channels: 2}, clock, log)
+	if err != nil {
+		return nil, fmt.Errorf("opening the audio source: %w", err)
+	}
+	return p, nil
+}
+
+// Start creates the encoders and starts capturing. Packets flow into Hub.
+func (p *Program) Start() (err error) {
+	o := p.cfg.Output
+	p.venc, err = encode.NewVideoEncoder(encode.VideoConfig{
+		Width: o.Width, Height: o.Height, FPS: o.FPS, Bitrate: o.VideoBitrate, KeyInt: o.KeyInt,
+		Preset: o.Preset, ZeroLatency: o.ZeroLatency, BFrames: o.BFrames, Encoder: o.Encoder,
+	}, p.log)
+	if err != nil {
+		return fmt.Errorf("starting the video encoder: %w", err)
+	}
+	if p.audio != nil {
+		p.aenc, err = encode.NewAudioEncoder(encode.AudioConfig{Bitrate: o.AudioBitrate, SampleRate: 48000, Channels: 2}, p.log)
+		if err != nil {
+			return fmt.Errorf("starting the audio encoder: %w", err)
+		}
+	}
+	p.hub = rtmp.NewHub(rtmp.HubOptions{GOPCache: true})
+	p.hub.Write(p.venc.SequenceHeader())
+	if p.aenc != nil {
+		p.hub.Write(p.aenc.SequenceHeader())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	mux := newInterleaver(p.hub, p.aenc != nil, p.log)
+	frames := make(chan capture.VideoFrame, max(2, o.FPS/2))
+	p.wg.Add(2)
+	go func() {
+		defer p.wg.Done()
+		p.fail(p.captureVideo(frames))
+	}()
+	go func() {
+		defer p.wg.Done()
+		p.fail(p.videoLoop(ctx, frames, mux))
+	}()
+	if p.aenc != nil {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.fail(p.audioLoop(ctx, mux))
+		}()
+	}
+	go func() {
+		p.wg.Wait()
+		mux.finish()
+		close(p.done)
+	}()
+	return nil
+}
+
+// fail records the first real error and stops the program.
+func (p *Program) fail(err error) {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, capture.ErrClosed) {
+		return
+	}
+	p.errOnce.Do(func() {
+		p.err = err
+		p.log.Error("program stopped", "err", err)
+	})
+	p.cancel()
+}
+
+// Hub returns the fan-out point that every output reads from.
+func (p *Program) Hub() *rtmp.Hub { return p.hub }
+
+// Done is closed when the program has stopped (Duration reached, error or Close).
+func (p *Program) Done() <-chan struct{} { return p.done }
+
+// Err returns why the program stopped, or nil.
+func (p *Program) Err() error {
+	select {
+	case <-p.done:
+		return p.err
+	default:
+		return nil
+	}
+}
+
+// Metadata describes the program for onMetaData.
+func (p *Program) Metadata() rtmp.Metadata {
+	o := p.cfg.Output
+	m := rtmp.Metadata{
+		Width: o.Width, Height: o.Height, FrameRate: float64(o.FPS), VideoBitrate: o.VideoBitrate,
+		HasVideo: true, Encoder: "OnAir Studio",
+	}
+	if p.venc != nil {
+		m.Encoder = "OnAir Studio (" + p.venc.Name() + ")"
+	}
+	if p.aenc != nil {
+		m.HasAudio, m.AudioBitrate, m.AudioSampleRate, m.AudioChannels = true, o.AudioBitrate, 48000, 2
+	}
+	return m
+}
+
+// Close stops capture and encoding and waits for every goroutine. Safe twice.
+func (p *Program) Close() error {
+	if p.cancel != nil {
+		p.cancel()
+	}
+	p.closeMedia() // unblocks Read in the loops
+	if p.cancel != nil {
+		<-p.done
+	}
+	if p.venc != nil {
+		p.venc.Close()
+	}
+	if p.aenc != nil {
+		p.aenc.Close()
+	}
+	if p.hub != nil {
+		p.hub.Close()
+	}
+	return nil
+}
+
+func (p *Program) closeMedia() {
+	if p.video != nil {
+		p.video.Close()
+	}
+	if p.audio != nil {
+		p.audio.Close()
+	}
+}

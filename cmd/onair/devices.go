@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/capture"
+)
+
+func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("onair devices", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	secrets := &app.Secrets{}
+	log, err := newLogger(stderr, *logLevel, secrets)
+	if err != nil {
+		return fail(stderr, secrets, err)
+	}
+	devs, err := capture.ListDevices(log)
+	if err != nil {
+		return fail(stderr, secrets, err)
+	}
+	printDevices(stdout, devs, log)
+	return 0
+}
+
+func printDevices(w io.Writer, devs []capture.Device, _ *slog.Logger) {
+	for _, kind := range []capture.DeviceKind{"camera", "microphone", "screen", "test"} {
+		fmt.Fprintf(w, "%ss:\n", kind)
+		n := 0
+		for _, d := range devs {
+			if d.Kind != kind {
+				continue
+			}
+			n++
+			fmt.Fprintf(w, "  %-22s %s\n", d.Spec, d.Label)
+			if len(d.Modes) > 0 {
+				modes := make([]string, 0, len(d.Modes))
+				for _, m := range d.Modes {
+					modes = append(modes, fmt.Sprintf("%dx%d@%g", m.Width, m.Height, m.FPS))
+				}
+				fmt.Fprintf(w, "  %-22s modes: %s\n", "", strings.Join(modes, " "))
+			}
+		}
+		if n == 0 {
+			fmt.Fprintln(w, "  (none found)")
+		}
+	}
+}

@@ -1,0 +1,52 @@
+// Command onair is OnAir Studio: a desktop streaming studio with a built-in
+// RTMP server. With no subcommand it opens the studio window.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: onair [command] [flags]
+
+commands:
+  (none)     open the studio window
+  publish    capture, encode once and publish to one or more RTMP/RTMPS servers
+  devices    list cameras, microphones, screens and the built-in test sources
+  version    print the version
+
+Run "onair COMMAND -h" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a subcommand and returns the process exit code:
+// 0 success, 1 failure, 2 bad usage.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return runGUI(ctx, args, stdout, stderr)
+	}
+	switch args[0] {
+	case "publish":
+		return runPublish(ctx, args[1:], stdout, stderr)
+	case "devices":
+		return runDevices(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "onair", version())
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "onair: unknown command %q\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/encode"
+)
+
+// destinationsFlag collects repeated --to URL flags; --key sets the stream
+// key of the --to before it (for servers shown apart from their key).
+type destinationsFlag struct{ list *[]app.DestinationConfig }
+
+func (f destinationsFlag) String() string { return "" }
+
+func (f destinationsFlag) Set(v string) error {
+	*f.list = append(*f.list, app.DestinationConfig{URL: v})
+	return nil
+}
+
+type keyFlag struct {
+	list    *[]app.DestinationConfig
+	secrets *app.Secrets
+}
+
+func (f keyFlag) String() string { return "" }
+
+func (f keyFlag) Set(v string) error {
+	if len(*f.list) == 0 {
+		return errors.New("--key must follow the --to it belongs to")
+	}
+	f.secrets.Add(v)
+	(*f.list)[len(*f.list)-1].Key = v
+	return nil
+}
+
+func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
+	secrets := &app.Secrets{}
+	var dests []app.DestinationConfig
+	out := app.DefaultOutput()
+	fs := flag.NewFlagSet("onair publish", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	video := fs.String("video", "test", "video source: test, camera[:ID] or screen[:N]")
+	audio := fs.String("audio", "test", "audio source: test, mic[:ID] or none")
+	size := fs.String("size", "1280x720", "output size WIDTHxHEIGHT")
+	fs.IntVar(&out.FPS, "fps", out.FPS, "output frame rate")
+	vbr := fs.String("video-bitrate", "4500k", "video bitrate (constant), e.g. 4500k or 6M")
+	abr := fs.String("audio-bitrate", "160k", "AAC bitrate")
+	fs.DurationVar(&out.KeyInt, "keyint", out.KeyInt, "keyframe interval")
+	fs.StringVar(&out.Preset, "preset", out.Preset, "x264 preset")
+	fs.StringVar(&out.Encoder, "encoder", out.Encoder, "H.264 encoder: auto, x264, vaapi, nvenc or qsv")
+	fs.IntVar(&out.BFrames, "bframes", out.BFrames, "B-frames between references")
+	fs.BoolVar(&out.ZeroLatency, "zerolatency", false, "tune the encoder for lowest latency (no B-frames)")
+	fs.Var(destinationsFlag{&dests}, "to", "destination URL rtmp[s]://host[:port]/app/key (repeatable)")
+	fs.Var(keyFlag{&dests, secrets}, "key", "stream key for the --to before it, when its URL has none")
+	duration := fs.Duration("duration", 0, "stop after this much media (0 = until Ctrl-C)")
+	caFile := fs.String("ca-file", "", "extra PEM certificate authorities for rtmps://")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "onair: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	for _, d := range dests {
+		registerURLSecrets(secrets, d.URL)
+	}
+	log, err := newLogger(stderr, *logLevel, secrets)
+	if err != nil {
+		return fail(stderr, secrets, err)
+	}
+	encode.RouteLibavLog(log)
+	var errs []error
+	if out.Width, out.Height, err = app.ParseSize(*size); err != nil {
+		errs = append(errs, err)
+	}
+	if out.VideoBitrate, err = app.ParseBitrate(*vbr); err != nil {
+		errs = append(errs, err)
+	}
+	if out.AudioBitrate, err = app.ParseBitrate(*abr); err != nil {
+		errs = append(errs, err)
+	}
+	if out.ZeroLatency {
+		out.BFrames = 0
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fail(stderr, secrets, err)
+	}
+	cfg := app.BroadcastConfig{
+		Program:      app.ProgramConfig{Video: *video, Audio: *audio, Output: out, Duration: *duration},
+		Destinations: dests,
+		CAFile:       *caFile,
+	}
+	b, err := app.StartBroadcast(ctx, cfg, capture.NewClock(), log)
+	if err != nil {
+		return fail(stderr, secrets, err)
+	}
+	stopProgress := startProgress(stderr, b)
+	select {
+	case <-ctx.Done():
+		b.Stop()
+	case <-b.Done():
+	}
+	err = b.Wait()
+	stopProgress()
+	s := b.Stats()
+	log.Info("broadcast ended", "frames", s.FramesEncoded, "dropped", s.FramesDropped, "missed", s.FramesMissed,
+		"media", s.Elapsed.Round(time.Millisecond), "video_bytes", s.VideoBytes, "audio_bytes", s.AudioBytes)
+	if err != nil {
+		return fail(stderr, secrets, err)
+	}
+	return 0
+}
+
+// registerURLSecrets marks the last path segment and every query value of a
+// destination URL as secret: that is where platforms put the stream key.
+func registerURLSecrets(s *app.Secrets, raw string) {
+	path, query, _ := strings.Cut(raw, "?")
+	if i := strings.LastIndex(path, "/"); i >= 0 && strings.Count(path, "/") > 3 {
+		s.Add(path[i+1:])
+	}
+	for _, kv := range strings.Split(query, "&") {
+		if _, v, ok := strings.Cut(kv, "="); ok {
+			s.Add(v)
+		}
+	}
+}
+
+// startProgress prints one status line per second when stderr is a terminal.
+func startProgress(w io.Writer, b *app.Broadcast) (stop func()) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return func() {}
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		prev := b.Stats()
+		for {
+			select {
+			case <-done:
+				fmt.Fprintln(w)
+				return
+			case <-t.C:
+				cur := b.Stats()
+				fmt.Fprintf(w, "\r%s", progressLine(prev, cur))
+				prev = cur
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// progressLine formats fps, bitrate, drops, elapsed time and each
+// destination's state over the interval between two snapshots.
+func progressLine(prev, cur app.BroadcastStats) string {
+	dt := (cur.Running - prev.Running).Seconds()
+	if dt <= 0 {
+		dt = 1
+	}
+	fps := float64(cur.FramesEncoded-prev.FramesEncoded) / dt
+	kbps := float64((cur.VideoBytes+cur.AudioBytes)-(prev.VideoBytes+prev.AudioBytes)) * 8 / 1000 / dt
+	var sb strings.Builder
+	e := cur.Elapsed.Truncate(time.Second)
+	fmt.Fprintf(&sb, "fps=%.1f bitrate=%.0fkb/s dropped=%d elapsed=%02d:%02d:%02d",
+		fps, kbps, cur.FramesDropped+cur.FramesMissed, int(e.Hours()), int(e.Minutes())%60, int(e.Seconds())%60)
+	for i, d := range cur.Destinations {
+		var sent uint64
+		if i < len(prev.Destinations) {
+			sent = d.BytesSent - prev.Destinations[i].BytesSent
+		}
+		fmt.Fprintf(&sb, " | %s %s %.0fkb/s drop=%d", d.Name, d.State, float64(sent)*8/1000/dt, d.Dropped)
+	}
+	return sb.String() + "\x1b[K"
+}
