@@ -69,6 +69,9 @@ func NewChunkReader(r io.Reader, lim Limits) *ChunkReader {
 // BytesRead returns the bytes read from the underlying reader so far.
 func (r *ChunkReader) BytesRead() uint64 { return r.src.n.Load() }
 
+// Buffered returns how many bytes are read ahead and not yet parsed.
+func (r *ChunkReader) Buffered() int { return r.br.Buffered() }
+
 // ChunkSize returns the peer's current chunk size.
 func (r *ChunkReader) ChunkSize() int { return int(r.chunkSize.Load()) }
 

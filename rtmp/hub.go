@@ -122,6 +122,17 @@ func (h *Hub) Readers() int {
 	return len(h.readers)
 }
 
+// DroppedByReaders sums the packets dropped by the current readers' queues.
+func (h *Hub) DroppedByReaders() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var n uint64
+	for q := range h.readers {
+		n += q.Stats().Dropped
+	}
+	return n
+}
+
 // Close closes every reader's queue; readers drain and then see ErrQueueClosed.
 func (h *Hub) Close() {
 	h.mu.Lock()

@@ -116,12 +116,7 @@ func (q *Queue) overflowLocked() {
 func (q *Queue) Pop(ctx context.Context) (Packet, error) {
 	for {
 		q.mu.Lock()
-		if q.n > 0 {
-			p := q.ring[q.head]
-			q.ring[q.head] = Packet{}
-			q.head = (q.head + 1) % len(q.ring)
-			q.n--
-			q.bytes -= len(p.Data)
+		if p, ok := q.popLocked(); ok {
 			q.mu.Unlock()
 			return p, nil
 		}
@@ -136,6 +131,26 @@ func (q *Queue) Pop(ctx context.Context) (Packet, error) {
 			return Packet{}, ctx.Err()
 		}
 	}
+}
+
+// TryPop returns the oldest packet without waiting; ok is false when the
+// queue is empty.
+func (q *Queue) TryPop() (p Packet, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.popLocked()
+}
+
+func (q *Queue) popLocked() (Packet, bool) {
+	if q.n == 0 {
+		return Packet{}, false
+	}
+	p := q.ring[q.head]
+	q.ring[q.head] = Packet{}
+	q.head = (q.head + 1) % len(q.ring)
+	q.n--
+	q.bytes -= len(p.Data)
+	return p, true
 }
 
 // Close wakes the reader; Pop returns ErrQueueClosed once the queue is empty.

@@ -1,0 +1,228 @@
+package rtmp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+// PlayerOptions configures DialPlay. Zero fields take their defaults.
+type PlayerOptions struct {
+	// CAFile, Timeout and Limits are as for PublisherOptions.
+	CAFile  string
+	Timeout time.Duration
+	Limits  Limits
+	// WrapConn, when set, wraps the connection after dialing (tests use it
+	// to read slowly).
+	WrapConn func(net.Conn) net.Conn
+	// Log receives debug lines. Nil discards.
+	Log *slog.Logger
+}
+
+// Player is an RTMP play session: DialPlay returns it once the server has
+// answered play; ReadPacket then returns the stream's packets. It is used
+// by one goroutine, except Close.
+type Player struct {
+	t        Target
+	conn     net.Conn
+	r        *ChunkReader
+	w        *ChunkWriter
+	limits   Limits
+	timeout  time.Duration
+	streamID uint32
+	ts       [3]TimestampUnwrapper
+	ackWin   uint32
+	lastAck  uint64
+}
+
+// DialPlay connects to rawURL (rtmp[s]://host[:port]/app/name[?query]) and
+// starts playing it.
+func DialPlay(ctx context.Context, rawURL string, opt PlayerOptions) (*Player, error) {
+	t, err := ParseTarget(rawURL, "")
+	if err != nil {
+		return nil, err
+	}
+	po := PublisherOptions{CAFile: opt.CAFile, Timeout: opt.Timeout, Limits: opt.Limits, Log: opt.Log}.withDefaults()
+	conn, err := dialConn(ctx, t, po, po.Log)
+	if err != nil {
+		return nil, err
+	}
+	if opt.WrapConn != nil {
+		conn = opt.WrapConn(conn)
+	}
+	p := &Player{t: t, conn: conn, r: NewChunkReader(conn, po.Limits), w: NewChunkWriter(conn, DefaultChunkSize),
+		limits: po.Limits, timeout: po.Timeout}
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	err = p.start()
+	if !stop() || ctx.Err() != nil {
+		err = fmt.Errorf("playing %s: %w", t.Redacted(), context.Cause(ctx))
+	}
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return p, nil
+}
+
+func (p *Player) send(msgs ...Message) error {
+	if err := p.conn.SetWriteDeadline(time.Now().Add(p.timeout)); err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if err := p.w.WriteMessage(m); err != nil {
+			return err
+		}
+	}
+	return p.w.Flush()
+}
+
+// start runs handshake, connect, createStream and play.
+func (p *Player) start() error {
+	if err := ClientHandshake(p.conn, p.timeout); err != nil {
+		return err
+	}
+	_ = p.conn.SetReadDeadline(time.Now().Add(p.timeout))
+	connect, _ := CommandMessage(CSIDCommand, 0, "connect", 1, Object{
+		{"app", p.t.App}, {"flashVer", "LNX 9,0,124,2"}, {"tcUrl", p.t.TCURL}, {"fpad", false},
+		{"capabilities", 15.0}, {"audioCodecs", 4071.0}, {"videoCodecs", 252.0}, {"videoFunction", 1.0},
+	})
+	create, _ := CommandMessage(CSIDCommand, 0, "createStream", 2, nil)
+	if err := p.send(WindowAckSizeMessage(serverAckWindow), connect, create); err != nil {
+		return err
+	}
+	for p.streamID == 0 {
+		c, err := p.nextCommand()
+		if err != nil {
+			return err
+		}
+		switch {
+		case c.Name == "_error":
+			return fmt.Errorf("%w: the server refused %s: %s", ErrPublishRejected, txnName(c.TransactionID), StatusOf(c).Description)
+		case c.Name == "_result" && c.TransactionID == 2:
+			id, _ := c.Arg(0).(float64)
+			if id < 1 {
+				return errors.New("the server answered createStream with an invalid stream id")
+			}
+			p.streamID = uint32(id)
+		}
+	}
+	play, _ := CommandMessage(CSIDStream, p.streamID, "play", 0, nil, p.t.PublishName(), -2.0)
+	if err := p.send(play, UserControlMessage(EventSetBufferLength, p.streamID)); err != nil {
+		return err
+	}
+	for {
+		c, err := p.nextCommand()
+		if err != nil {
+			return err
+		}
+		st := StatusOf(c)
+		switch {
+		case c.Name == "onStatus" && strings.EqualFold(st.Level, "error"):
+			return fmt.Errorf("%w: %s: %s", ErrPublishRejected, st.Code, st.Description)
+		case c.Name == "onStatus" && st.Code == codePlayStart:
+			return nil
+		}
+	}
+}
+
+func txnName(txn float64) string {
+	if txn == 1 {
+		return "connect"
+	}
+	return "createStream"
+}
+
+// nextCommand reads until the next command, answering control messages.
+func (p *Player) nextCommand() (Command, error) {
+	for {
+		m, err := p.readMessage()
+		if err != nil {
+			return Command{}, err
+		}
+		if m.TypeID == TypeCommandAMF0 || m.TypeID == TypeCommandAMF3 {
+			return ParseCommand(m, p.limits)
+		}
+	}
+}
+
+func (p *Player) readMessage() (Message, error) {
+	m, err := p.r.ReadMessage()
+	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return m, fmt.Errorf("the server %s did not answer in time", p.t.Addr())
+		}
+		return m, err
+	}
+	switch m.TypeID {
+	case TypeWindowAckSize:
+		if v, err := ParseUint32Payload(m); err == nil && v > 0 {
+			p.ackWin = max(v, minPeerAckWindow)
+		}
+	case TypeUserControl:
+		if ev, v, err := ParseUserControl(m); err == nil && ev == EventPingRequest {
+			_ = p.send(UserControlMessage(EventPingResponse, v))
+		}
+	}
+	if n := p.r.BytesRead(); p.ackWin > 0 && n-p.lastAck >= uint64(p.ackWin) {
+		p.lastAck = n
+		_ = p.send(AckMessage(uint32(n)))
+	}
+	return m, nil
+}
+
+// ReadPacket returns the next packet of the stream, with timestamps
+// unwrapped past 32 bits. It returns io.EOF when the server says the
+// stream ended, or when it closes the connection.
+func (p *Player) ReadPacket() (Packet, error) {
+	for {
+		m, err := p.readMessage()
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return Packet{}, io.EOF
+			}
+			return Packet{}, err
+		}
+		switch m.TypeID {
+		case TypeCommandAMF0, TypeCommandAMF3:
+			c, err := ParseCommand(m, p.limits)
+			if err != nil {
+				return Packet{}, err
+			}
+			st := StatusOf(c)
+			if st.Code == codePlayUnpublish || st.Code == codePlayStop || strings.EqualFold(st.Level, "error") {
+				return Packet{}, io.EOF
+			}
+			continue
+		case TypeAudio, TypeVideo, TypeDataAMF0:
+		default:
+			continue
+		}
+		pkt, err := PacketFromMessage(m)
+		if err != nil {
+			if errors.Is(err, ErrNotMedia) {
+				continue
+			}
+			return Packet{}, err
+		}
+		cts := pkt.PTS - pkt.DTS
+		pkt.DTS = p.ts[pkt.Kind-1].Unwrap(m.Timestamp)
+		pkt.PTS = pkt.DTS + cts
+		return pkt, nil
+	}
+}
+
+// SetReadDeadline bounds the next ReadPacket calls.
+func (p *Player) SetReadDeadline(t time.Time) error { return p.conn.SetReadDeadline(t) }
+
+// BytesRead returns the bytes received so far.
+func (p *Player) BytesRead() uint64 { return p.r.BytesRead() }
+
+// Close closes the connection.
+func (p *Player) Close() error { return p.conn.Close() }

@@ -1,0 +1,278 @@
+package rtmp
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// Status codes the server sends.
+const (
+	codeConnectSuccess   = "NetConnection.Connect.Success"
+	codeConnectRejected  = "NetConnection.Connect.Rejected"
+	codePublishStart     = "NetStream.Publish.Start"
+	codePublishBadName   = "NetStream.Publish.BadName"
+	codePublishDenied    = "NetStream.Publish.Denied"
+	codeUnpublishSuccess = "NetStream.Unpublish.Success"
+	codePlayReset        = "NetStream.Play.Reset"
+	codePlayStart        = "NetStream.Play.Start"
+	codePlayNotFound     = "NetStream.Play.StreamNotFound"
+	codePlayFailed       = "NetStream.Play.Failed"
+	codePlayUnpublish    = "NetStream.Play.UnpublishNotify"
+	codePlayStop         = "NetStream.Play.Stop"
+)
+
+// errAuth ends a connection whose key was refused.
+var errAuth = errors.New("refused: missing or wrong key")
+
+func statusObject(level, code, desc string) Object {
+	return Object{{"level", level}, {"code", code}, {"description", desc}}
+}
+
+// onStatus returns an onStatus command for message stream id.
+func onStatus(id uint32, level, code, desc string) Message {
+	m, _ := CommandMessage(CSIDStream, id, "onStatus", 0, nil, statusObject(level, code, desc))
+	return m
+}
+
+// result answers transaction txn (nothing is sent for transaction 0).
+func (c *serverConn) result(txn float64, object any, args ...any) error {
+	if txn == 0 {
+		return nil
+	}
+	m, err := CommandMessage(CSIDCommand, 0, "_result", txn, object, args...)
+	if err != nil {
+		return err
+	}
+	return c.write(m)
+}
+
+func (c *serverConn) errorResult(txn float64, code, desc string) error {
+	m, err := CommandMessage(CSIDCommand, 0, "_error", txn, nil, statusObject("error", code, desc))
+	if err != nil {
+		return err
+	}
+	return c.write(m)
+}
+
+// command handles one command of the NetConnection or a NetStream.
+func (c *serverConn) command(streamID uint32, cmd Command) error {
+	if math.IsNaN(cmd.TransactionID) || math.IsInf(cmd.TransactionID, 0) {
+		cmd.TransactionID = 0
+	}
+	if !c.connected {
+		if cmd.Name != "connect" {
+			return fmt.Errorf("%w: %q before connect", ErrProtocol, truncate(cmd.Name))
+		}
+		return c.connect(cmd)
+	}
+	switch cmd.Name {
+	case "connect":
+		return fmt.Errorf("%w: connect sent twice", ErrProtocol)
+	case "releaseStream", "FCUnpublish", "getStreamLength", "_checkbw", "receiveAudio", "receiveVideo":
+		return c.result(cmd.TransactionID, nil)
+	case "FCPublish":
+		m, _ := CommandMessage(CSIDCommand, 0, "onFCPublish", 0, nil, statusObject("status", codePublishStart, "FCPublish"))
+		return c.write(m)
+	case "createStream":
+		return c.createStream(cmd)
+	case "deleteStream":
+		id, _ := cmd.Arg(0).(float64)
+		if st := c.streams[uint32(id)]; id >= 1 && id <= math.MaxUint32 && st != nil {
+			c.stopStream(st)
+			delete(c.streams, st.id)
+		}
+		return nil
+	case "closeStream":
+		if st := c.streams[streamID]; st != nil {
+			c.stopStream(st)
+		}
+		return nil
+	case "publish":
+		return c.publish(streamID, cmd)
+	case "play":
+		return c.play(streamID, cmd)
+	}
+	return nil // pause, seek, unknown calls: nothing to do for live streams
+}
+
+func (c *serverConn) connect(cmd Command) error {
+	obj, ok := cmd.Object.(map[string]any)
+	if !ok {
+		return c.sendAndClose(fmt.Errorf("%w: connect without a command object", ErrProtocol),
+			c.connectError(cmd.TransactionID, "connect needs a command object"))
+	}
+	app, _ := obj["app"].(string)
+	app, key := splitQuery(strings.Trim(app, "/"))
+	if err := checkName(app); err != nil {
+		return c.sendAndClose(fmt.Errorf("refused app name: %w", err), c.connectError(cmd.TransactionID, "bad app name: "+err.Error()))
+	}
+	if key == "" {
+		if tc, ok := obj["tcUrl"].(string); ok {
+			_, key = splitQuery(tc)
+		}
+	}
+	c.app, c.appKey, c.connected = app, key, true
+	cs := c.srv.cfg.ChunkSize
+	if err := c.write(WindowAckSizeMessage(serverAckWindow), SetPeerBandwidthMessage(serverAckWindow, BandwidthDynamic),
+		SetChunkSizeMessage(uint32(cs))); err != nil {
+		return err
+	}
+	c.wmu.Lock()
+	err := c.w.SetChunkSize(cs)
+	c.wmu.Unlock()
+	if err != nil {
+		return err
+	}
+	m, err := CommandMessage(CSIDCommand, 0, "_result", cmd.TransactionID,
+		Object{{"fmsVer", "FMS/3,5,7,7009"}, {"capabilities", 31.0}, {"mode", 1.0}},
+		Object{{"level", "status"}, {"code", codeConnectSuccess}, {"description", "Connection succeeded."}, {"objectEncoding", 0.0}})
+	if err != nil {
+		return err
+	}
+	c.log.Debug("connected", "app", app)
+	return c.write(m)
+}
+
+func (c *serverConn) connectError(txn float64, desc string) Message {
+	m, _ := CommandMessage(CSIDCommand, 0, "_error", txn, nil, statusObject("error", codeConnectRejected, desc))
+	return m
+}
+
+func (c *serverConn) createStream(cmd Command) error {
+	if len(c.streams) >= c.srv.cfg.Limits.MaxMessageStreams {
+		return c.errorResult(cmd.TransactionID, "NetConnection.Call.Failed", "too many streams on one connection")
+	}
+	id := c.nextID
+	c.nextID++
+	c.streams[id] = &connStream{id: id}
+	return c.result(cmd.TransactionID, nil, float64(id))
+}
+
+// streamKey is how a stream is named in the registry and in URLs.
+func (c *serverConn) streamKey(name string) string { return c.app + "/" + name }
+
+func (c *serverConn) publish(streamID uint32, cmd Command) error {
+	st := c.streams[streamID]
+	if st == nil {
+		return c.sendAndClose(fmt.Errorf("%w: publish on stream %d, which was not created", ErrProtocol, streamID),
+			onStatus(streamID, "error", codePublishBadName, "publish before createStream"))
+	}
+	if st.pub != nil || st.player != nil {
+		return c.sendAndClose(fmt.Errorf("%w: publish on a busy stream", ErrProtocol),
+			onStatus(streamID, "error", codePublishBadName, "the stream is already in use"))
+	}
+	raw, _ := cmd.Arg(0).(string)
+	auth := c.srv.auth.Load()
+	name, key := streamCredentials(raw, auth.PublishKeys)
+	if key == "" {
+		key = c.appKey
+	}
+	if err := checkName(name); err != nil {
+		return c.sendAndClose(fmt.Errorf("refused stream name: %w", err), onStatus(streamID, "error", codePublishBadName, err.Error()))
+	}
+	if len(auth.PublishKeys) > 0 && !c.srv.checkKey(c, key, auth.PublishKeys) {
+		return c.sendAndClose(fmt.Errorf("publish %w", errAuth),
+			onStatus(streamID, "error", codePublishDenied, "publishing needs a valid key"))
+	}
+	full := c.streamKey(name)
+	ls, err := c.srv.attachPublisher(full, c)
+	if err != nil {
+		return c.sendAndClose(fmt.Errorf("publish of %s refused: %w", full, err),
+			onStatus(streamID, "error", codePublishBadName, full+" is already being published"))
+	}
+	st.pub = ls
+	c.log.Info("publishing", "stream", full)
+	return c.write(UserControlMessage(EventStreamBegin, streamID),
+		onStatus(streamID, "status", codePublishStart, full+" is now published."))
+}
+
+func (c *serverConn) play(streamID uint32, cmd Command) error {
+	st := c.streams[streamID]
+	if st == nil {
+		return c.sendAndClose(fmt.Errorf("%w: play on stream %d, which was not created", ErrProtocol, streamID),
+			onStatus(streamID, "error", codePlayFailed, "play before createStream"))
+	}
+	if st.pub != nil || st.player != nil {
+		return c.sendAndClose(fmt.Errorf("%w: play on a busy stream", ErrProtocol),
+			onStatus(streamID, "error", codePlayFailed, "the stream is already in use"))
+	}
+	raw, _ := cmd.Arg(0).(string)
+	auth := c.srv.auth.Load()
+	keys := append(append([]string(nil), auth.PlayKeys...), auth.PublishKeys...)
+	name, key := streamCredentials(raw, keys)
+	if key == "" {
+		key = c.appKey
+	}
+	if err := checkName(name); err != nil {
+		return c.sendAndClose(fmt.Errorf("refused stream name: %w", err), onStatus(streamID, "error", codePlayFailed, err.Error()))
+	}
+	if !auth.OpenPlay && !c.ip.IsLoopback() && !c.srv.checkKey(c, key, keys) {
+		return c.sendAndClose(fmt.Errorf("play %w", errAuth),
+			onStatus(streamID, "error", codePlayFailed, "playing from another computer needs a valid key"))
+	}
+	full := c.streamKey(name)
+	ls, q, err := c.srv.subscribe(full)
+	if err != nil {
+		return err
+	}
+	if err := c.write(UserControlMessage(EventStreamIsRecorded, streamID), UserControlMessage(EventStreamBegin, streamID),
+		onStatus(streamID, "status", codePlayReset, "Playing and resetting "+full+"."),
+		onStatus(streamID, "status", codePlayStart, "Started playing "+full+"."),
+		sampleAccess(streamID)); err != nil {
+		c.srv.unsubscribe(ls, q)
+		return err
+	}
+	if err := c.flush(); err != nil {
+		c.srv.unsubscribe(ls, q)
+		return err
+	}
+	st.player = c.startPlayer(streamID, ls, q)
+	c.log.Info("playing", "stream", full)
+	return nil
+}
+
+// sampleAccess is the |RtmpSampleAccess data message Flash-era players expect.
+func sampleAccess(id uint32) Message {
+	b, _ := EncodeAMF0("|RtmpSampleAccess", true, true)
+	return Message{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: id, Payload: b}
+}
+
+// stopStream ends publishing or playing on st.
+func (c *serverConn) stopStream(st *connStream) {
+	if st.pub != nil {
+		c.srv.detachPublisher(st.pub, c)
+		c.log.Info("unpublished", "stream", st.pub.key)
+		_ = c.write(onStatus(st.id, "status", codeUnpublishSuccess, st.pub.key+" is now unpublished."))
+		st.pub, st.media = nil, false
+	}
+	if st.player != nil {
+		st.player.stop()
+		st.player = nil
+	}
+}
+
+// checkKey checks key against keys, with per-IP rate limiting of failures.
+func (s *Server) checkKey(c *serverConn, key string, keys []string) bool {
+	now := time.Now()
+	if s.limiter.blocked(c.ip, now) {
+		s.counters.authFailures.Add(1)
+		return false
+	}
+	if keyMatches(key, keys) {
+		return true
+	}
+	s.limiter.fail(c.ip, now)
+	s.counters.authFailures.Add(1)
+	return false
+}
+
+// truncate bounds peer-supplied text before it reaches a log line.
+func truncate(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}

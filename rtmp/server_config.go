@@ -1,0 +1,109 @@
+package rtmp
+
+import (
+	"log/slog"
+	"time"
+)
+
+// DefaultServerAddr is where the built-in server listens unless told
+// otherwise: this computer only.
+const DefaultServerAddr = "127.0.0.1:1935"
+
+// ServerConfig configures a Server. Zero fields take the defaults of
+// DefaultServerConfig, which follow SRS and nginx-rtmp.
+type ServerConfig struct {
+	// Addr is the TCP address to listen on (default 127.0.0.1:1935).
+	Addr string
+	// Limits bounds what one peer may send.
+	Limits Limits
+	// HandshakeTimeout bounds the whole RTMP handshake (default 10 s).
+	HandshakeTimeout time.Duration
+	// IdleTimeout is how long a connection may stay silent before its
+	// first media: connect, publish or play must come within it (default 20 s).
+	IdleTimeout time.Duration
+	// MediaTimeout is how long a publisher may go without sending media
+	// once it has sent some (default 10 s).
+	MediaTimeout time.Duration
+	// WriteTimeout bounds every socket write (default 10 s).
+	WriteTimeout time.Duration
+	// MaxPlayerLag disconnects a player that has not caught up with the
+	// live edge for this long (default 10 s).
+	MaxPlayerLag time.Duration
+	// PlayWaitTimeout is how long a player of a name that is not published
+	// yet waits for it (default 30 s).
+	PlayWaitTimeout time.Duration
+	// ReplaceSilentAfter lets a new publisher take over a live name whose
+	// publisher has sent nothing for this long (default 5 s).
+	ReplaceSilentAfter time.Duration
+	// MaxConns and MaxConnsPerIP bound the connections (defaults 256 and 32).
+	MaxConns, MaxConnsPerIP int
+	// ChunkSize is the outgoing chunk size (default 4096).
+	ChunkSize int
+	// PlayerQueue bounds each player's queue (default 2048 packets, 8 MiB).
+	PlayerQueue QueueLimits
+	// Auth says who may publish and play.
+	Auth AuthConfig
+	// Log receives the server's lines; stream keys never appear in them.
+	// Nil discards.
+	Log *slog.Logger
+}
+
+// DefaultServerConfig returns the defaults used for zero fields.
+func DefaultServerConfig() ServerConfig {
+	return ServerConfig{
+		Addr:               DefaultServerAddr,
+		Limits:             DefaultLimits(),
+		HandshakeTimeout:   10 * time.Second,
+		IdleTimeout:        20 * time.Second,
+		MediaTimeout:       10 * time.Second,
+		WriteTimeout:       10 * time.Second,
+		MaxPlayerLag:       10 * time.Second,
+		PlayWaitTimeout:    30 * time.Second,
+		ReplaceSilentAfter: 5 * time.Second,
+		MaxConns:           256,
+		MaxConnsPerIP:      32,
+		ChunkSize:          4096,
+		PlayerQueue:        QueueLimits{MaxPackets: 2048, MaxBytes: 8 << 20},
+	}
+}
+
+func (c ServerConfig) withDefaults() ServerConfig {
+	d := DefaultServerConfig()
+	if c.Addr == "" {
+		c.Addr = d.Addr
+	}
+	c.Limits = c.Limits.WithDefaults()
+	durs := []struct{ v *time.Duration; def time.Duration }{
+		{&c.HandshakeTimeout, d.HandshakeTimeout},
+		{&c.IdleTimeout, d.IdleTimeout},
+		{&c.MediaTimeout, d.MediaTimeout},
+		{&c.WriteTimeout, d.WriteTimeout},
+		{&c.MaxPlayerLag, d.MaxPlayerLag},
+		{&c.PlayWaitTimeout, d.PlayWaitTimeout},
+		{&c.ReplaceSilentAfter, d.ReplaceSilentAfter},
+	}
+	for _, x := range durs {
+		if *x.v <= 0 {
+			*x.v = x.def
+		}
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = d.MaxConns
+	}
+	if c.MaxConnsPerIP <= 0 {
+		c.MaxConnsPerIP = d.MaxConnsPerIP
+	}
+	if c.ChunkSize < MinChunkSize || c.ChunkSize > MaxChunkSize {
+		c.ChunkSize = d.ChunkSize
+	}
+	if c.PlayerQueue.MaxPackets <= 0 {
+		c.PlayerQueue.MaxPackets = d.PlayerQueue.MaxPackets
+	}
+	if c.PlayerQueue.MaxBytes <= 0 {
+		c.PlayerQueue.MaxBytes = d.PlayerQueue.MaxBytes
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	return c
+}

@@ -1,0 +1,253 @@
+package rtmp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// Server-side protocol constants.
+const (
+	serverAckWindow   = 2_500_000 // WindowAckSize and SetPeerBandwidth we announce
+	minPeerAckWindow  = 4096      // smaller windows from a peer are raised to this
+	maxPongsPerSecond = 10
+)
+
+// serverConn is one client connection. Its goroutine (serve) reads and
+// handles every message; players of this connection each have a writer
+// goroutine. All writes go through wmu, each with a deadline.
+type serverConn struct {
+	srv     *Server
+	conn    net.Conn
+	ip      netip.Addr
+	addr    string
+	log     *slog.Logger
+	started time.Time
+	ctx     context.Context
+	cancel  context.CancelFunc
+
+	r *ChunkReader
+
+	wmu sync.Mutex
+	w   *ChunkWriter
+
+	closeOnce sync.Once
+	players   sync.WaitGroup
+
+	// Owned by the serve goroutine.
+	app       string
+	appKey    string // key carried in the app's query (rtmp://host/live?key=…)
+	connected bool
+	streams   map[uint32]*connStream
+	nextID    uint32
+	ackWindow uint32
+	lastAck   uint64
+	pongs     int
+	pongSec   int64
+}
+
+// connStream is one message stream (createStream) of a connection.
+type connStream struct {
+	id     uint32
+	pub    *liveStream // publishing, or nil
+	player *player     // playing, or nil
+	media  bool        // the publisher has sent media
+}
+
+func newServerConn(s *Server, c net.Conn, ip netip.Addr) *serverConn {
+	ctx, cancel := context.WithCancel(s.ctx)
+	addr := c.RemoteAddr().String()
+	return &serverConn{
+		srv: s, conn: c, ip: ip, addr: addr, started: time.Now(),
+		log: s.log.With("peer", addr), ctx: ctx, cancel: cancel,
+		streams: map[uint32]*connStream{}, nextID: 1,
+	}
+}
+
+// close ends the connection: the socket closes, blocked reads and writes
+// return, and player goroutines stop. Safe from any goroutine, repeatedly.
+func (c *serverConn) close() {
+	c.closeOnce.Do(func() {
+		c.cancel()
+		_ = c.conn.Close()
+	})
+}
+
+// serve runs the connection until it ends. A panic closes this connection
+// only.
+func (c *serverConn) serve() {
+	defer func() {
+		if v := recover(); v != nil {
+			c.srv.counters.panics.Add(1)
+			c.log.Error("connection handler panicked; closing the connection", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+		c.close()
+		c.cleanup()
+	}()
+	err := c.run()
+	switch {
+	case err == nil, errors.Is(err, io.EOF), c.ctx.Err() != nil:
+		c.log.Debug("connection closed")
+	default:
+		c.log.Info("connection closed", "reason", err.Error())
+	}
+}
+
+// cleanup detaches the connection's publishers and waits for its players.
+func (c *serverConn) cleanup() {
+	for _, st := range c.streams {
+		c.stopStream(st)
+	}
+	c.players.Wait()
+}
+
+func (c *serverConn) run() error {
+	cfg := &c.srv.cfg
+	if err := ServerHandshake(c.conn, cfg.HandshakeTimeout); err != nil {
+		return err
+	}
+	c.r = NewChunkReader(c.conn, cfg.Limits)
+	c.w = NewChunkWriter(c.conn, DefaultChunkSize)
+	idleUntil := c.started.Add(cfg.IdleTimeout)
+	for {
+		if c.r.Buffered() == 0 {
+			if err := c.flush(); err != nil {
+				return err
+			}
+		}
+		if err := c.conn.SetReadDeadline(c.readDeadline(idleUntil)); err != nil {
+			return err
+		}
+		m, err := c.r.ReadMessage()
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return errors.New("timed out waiting for the client")
+			}
+			return err
+		}
+		if err := c.handle(m); err != nil {
+			return err
+		}
+		c.acknowledge()
+	}
+}
+
+// readDeadline is idleUntil until a publisher has sent media; then
+// MediaTimeout from now. A connection that only plays has no read deadline:
+// its writes have one.
+func (c *serverConn) readDeadline(idleUntil time.Time) time.Time {
+	playing := false
+	for _, st := range c.streams {
+		if st.pub != nil {
+			if st.media {
+				return time.Now().Add(c.srv.cfg.MediaTimeout)
+			}
+			return idleUntil
+		}
+		playing = playing || st.player != nil
+	}
+	if playing {
+		return time.Time{}
+	}
+	return idleUntil
+}
+
+// handle dispatches one message.
+func (c *serverConn) handle(m Message) error {
+	switch m.TypeID {
+	case TypeSetChunkSize, TypeAbort, TypeAck:
+		return nil // the chunk reader applied them
+	case TypeWindowAckSize:
+		v, err := ParseUint32Payload(m)
+		if err != nil {
+			return err
+		}
+		if v > 0 && v < 1<<31 {
+			c.ackWindow = max(v, minPeerAckWindow)
+		}
+	case TypeSetPeerBandwidth:
+		if len(m.Payload) < 5 {
+			return fmt.Errorf("%w: SetPeerBandwidth of %d bytes", ErrProtocol, len(m.Payload))
+		}
+	case TypeUserControl:
+		ev, v, err := ParseUserControl(m)
+		if err != nil {
+			return err
+		}
+		if ev == EventPingRequest && c.allowPong() {
+			return c.write(UserControlMessage(EventPingResponse, v))
+		}
+	case TypeCommandAMF0, TypeCommandAMF3:
+		cmd, err := ParseCommand(m, c.srv.cfg.Limits)
+		if err != nil {
+			return err
+		}
+		return c.command(m.StreamID, cmd)
+	case TypeAudio, TypeVideo, TypeDataAMF0, TypeDataAMF3:
+		return c.media(m)
+	case TypeAggregate:
+		return c.aggregate(m)
+	}
+	return nil
+}
+
+func (c *serverConn) allowPong() bool {
+	if sec := time.Now().Unix(); sec != c.pongSec {
+		c.pongSec, c.pongs = sec, 0
+	}
+	c.pongs++
+	return c.pongs <= maxPongsPerSecond
+}
+
+// acknowledge sends an Acknowledgement each time the peer's window fills.
+func (c *serverConn) acknowledge() {
+	if n := c.r.BytesRead(); c.ackWindow > 0 && n-c.lastAck >= uint64(c.ackWindow) {
+		c.lastAck = n
+		_ = c.write(AckMessage(uint32(n)))
+	}
+}
+
+// write queues msgs for the peer; they go out at the next flush (the read
+// loop flushes before it waits for input).
+func (c *serverConn) write(msgs ...Message) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if err := c.w.WriteMessage(m); err != nil {
+			return fmt.Errorf("writing to the client: %w", err)
+		}
+	}
+	return nil
+}
+
+// flush sends whatever write queued, within WriteTimeout.
+func (c *serverConn) flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
+		return err
+	}
+	if err := c.w.Flush(); err != nil {
+		return fmt.Errorf("writing to the client: %w", err)
+	}
+	return nil
+}
+
+// sendAndClose flushes msgs (a final status) and ends the connection with err.
+func (c *serverConn) sendAndClose(err error, msgs ...Message) error {
+	if c.write(msgs...) == nil {
+		_ = c.flush()
+	}
+	return err
+}

@@ -1,0 +1,127 @@
+package rtmp
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// maxPlayerBatch bounds how many packets a player writes per flush.
+const maxPlayerBatch = 64
+
+// player sends one stream to one playing connection from its own queue, on
+// its own goroutine, so that the publisher never waits for it.
+type player struct {
+	c        *serverConn
+	streamID uint32
+	ls       *liveStream
+	q        *Queue
+	cancel   context.CancelFunc
+	chDone   chan struct{}
+	buf      []byte
+}
+
+// startPlayer starts the writer goroutine of a player; the connection
+// waits for it on close.
+func (c *serverConn) startPlayer(id uint32, ls *liveStream, q *Queue) *player {
+	ctx, cancel := context.WithCancel(c.ctx)
+	p := &player{c: c, streamID: id, ls: ls, q: q, cancel: cancel, chDone: make(chan struct{})}
+	c.players.Add(1)
+	go func() {
+		defer c.players.Done()
+		defer close(p.chDone)
+		defer c.srv.unsubscribe(ls, q)
+		if err := p.run(ctx); err != nil && ctx.Err() == nil {
+			c.log.Info("player stopped", "stream", ls.key, "reason", err.Error())
+			c.close()
+		}
+	}()
+	return p
+}
+
+// stop ends the player (closeStream, deleteStream) and waits for it.
+func (p *player) stop() {
+	p.cancel()
+	<-p.chDone
+}
+
+// errPlayerLag ends a player that cannot keep up.
+var errPlayerLag = errors.New("the player fell too far behind the live stream")
+
+func (p *player) run(ctx context.Context) error {
+	cfg := &p.c.srv.cfg
+	wait := time.NewTimer(cfg.PlayWaitTimeout)
+	select {
+	case <-p.ls.chPublished:
+		wait.Stop()
+	case <-wait.C:
+		_ = p.c.sendAndClose(nil, onStatus(p.streamID, "error", codePlayNotFound, p.ls.key+" was not published in time"))
+		return errors.New("the stream was not published in time")
+	case <-ctx.Done():
+		wait.Stop()
+		return nil
+	}
+	caughtUp := time.Now()
+	for {
+		pkt, err := p.q.Pop(ctx)
+		if errors.Is(err, ErrQueueClosed) {
+			// The publisher left: tell the player, so it ends cleanly.
+			_ = p.c.sendAndClose(nil, UserControlMessage(EventStreamEOF, p.streamID),
+				onStatus(p.streamID, "status", codePlayUnpublish, p.ls.key+" is now unpublished."),
+				onStatus(p.streamID, "status", codePlayStop, "Stopped playing "+p.ls.key+"."))
+			return errors.New("the stream ended")
+		}
+		if err != nil {
+			return nil
+		}
+		if err := p.writeBatch(pkt); err != nil {
+			return err
+		}
+		now := time.Now()
+		if p.q.Stats().Len == 0 {
+			caughtUp = now
+		} else if now.Sub(caughtUp) > cfg.MaxPlayerLag {
+			return errPlayerLag
+		}
+	}
+}
+
+// writeBatch writes first and whatever else is queued (up to a bound),
+// then flushes once.
+func (p *player) writeBatch(first Packet) error {
+	c := p.c
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
+		return err
+	}
+	pkt, bytes := first, 0
+	for i := 0; ; i++ {
+		p.buf = AppendPacketPayload(p.buf[:0], &pkt)
+		m := Message{StreamID: p.streamID, Timestamp: WrapTimestamp(pkt.DTS), Payload: p.buf}
+		switch pkt.Kind {
+		case KindVideo:
+			m.TypeID, m.CSID = TypeVideo, CSIDVideo
+		case KindAudio:
+			m.TypeID, m.CSID = TypeAudio, CSIDAudio
+		default:
+			m.TypeID, m.CSID = TypeDataAMF0, CSIDData
+		}
+		if err := c.w.WriteMessage(m); err != nil {
+			return err
+		}
+		bytes += len(p.buf)
+		var ok bool
+		if i+1 >= maxPlayerBatch {
+			break
+		}
+		if pkt, ok = p.q.TryPop(); !ok {
+			break
+		}
+	}
+	if err := c.w.Flush(); err != nil {
+		return err
+	}
+	p.ls.out.add(bytes, time.Now())
+	return nil
+}
