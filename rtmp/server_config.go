@@ -73,7 +73,10 @@ func (c ServerConfig) withDefaults() ServerConfig {
 		c.Addr = d.Addr
 	}
 	c.Limits = c.Limits.WithDefaults()
-	durs := []struct{ v *time.Duration; def time.Duration }{
+	durs := []struct {
+		v   *time.Duration
+		def time.Duration
+	}{
 		{&c.HandshakeTimeout, d.HandshakeTimeout},
 		{&c.IdleTimeout, d.IdleTimeout},
 		{&c.MediaTimeout, d.MediaTimeout},

@@ -94,7 +94,7 @@ func (c *serverConn) serve() {
 	}()
 	err := c.run()
 	switch {
-	case err == nil, errors.Is(err, io.EOF), c.ctx.Err() != nil:
+	case err == nil, errors.Is(err, io.EOF), c.ctx.Err() != nil, isConnReset(err), errors.Is(err, net.ErrClosed):
 		c.log.Debug("connection closed")
 	default:
 		c.log.Info("connection closed", "reason", err.Error())

@@ -16,6 +16,7 @@ const usage = `usage: onair [command] [flags]
 commands:
   (none)     open the studio window
   publish    capture, encode once and publish to one or more RTMP/RTMPS servers
+  serve      run the built-in RTMP server (ingest from cameras, OBS, ffmpeg; play-out)
   devices    list cameras, microphones, screens and the built-in test sources
   version    print the version
 
@@ -38,6 +39,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "publish":
 		return runPublish(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
 	case "devices":
 		return runDevices(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":

@@ -188,3 +188,25 @@ func exitStderr(err error) string {
 	}
 	return ""
 }
+
+// FrameDecodeErrors decodes every frame of input with ffprobe and returns
+// what it printed at level error. Unlike DecodeErrors it does not run
+// ffmpeg's muxing step, which also complains about jittery timestamps that
+// some live encoders (GStreamer's flvmux) produce even in their own files.
+func FrameDecodeErrors(t testing.TB, input string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-count_frames",
+		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", input).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("ffprobe failed: %v: %s", err, out)
+	}
+	var errs []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if _, err := strconv.Atoi(strings.TrimSpace(l)); err != nil && strings.TrimSpace(l) != "" {
+			errs = append(errs, l)
+		}
+	}
+	return strings.Join(errs, "\n")
+}
