@@ -140,7 +140,9 @@ func (ls *LocalServer) PublishURLs(name, key string) (query, camera string) {
 }
 
 // PlayURL returns the URL players use for name.
-func (ls *LocalServer) PlayURL(name string) string { return "rtmp://" + ls.RTMPAddr() + "/live/" + name }
+func (ls *LocalServer) PlayURL(name string) string {
+	return "rtmp://" + ls.RTMPAddr() + "/live/" + name
+}
 
 // Close stops the HTTP and RTMP servers and waits for them.
 func (ls *LocalServer) Close() error {
