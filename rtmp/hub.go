@@ -103,6 +103,9 @@ func (h *Hub) Subscribe(lim QueueLimits) *Queue {
 	for _, p := range h.gop {
 		q.Push(p, hasVideo)
 	}
+	if n := len(h.gop); n > 0 {
+		q.setFloor(h.gop[n-1].DTS)
+	}
 	h.readers[q] = struct{}{}
 	return q
 }

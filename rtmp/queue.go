@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 )
 
 // ErrQueueClosed is returned by Queue.Pop once the queue is closed and drained.
@@ -13,6 +14,9 @@ var ErrQueueClosed = errors.New("rtmp: queue closed")
 type QueueLimits struct {
 	MaxPackets int // default 1024
 	MaxBytes   int // default 16 MiB
+	// MaxDelay, when set, also counts as overflow a queue whose media spans
+	// more than this (by DTS): the reader has fallen that far behind.
+	MaxDelay time.Duration
 }
 
 func (l QueueLimits) withDefaults() QueueLimits {
@@ -37,6 +41,7 @@ type Queue struct {
 	head, n int
 	bytes   int
 	waitKey bool
+	floor   int64 // DTS of the last packet of the initial burst (GOP cache)
 	closed  bool
 	dropped uint64
 	skips   uint64
@@ -70,7 +75,7 @@ func (q *Queue) Push(p Packet, hasVideo bool) bool {
 		}
 		q.waitKey = false
 	}
-	if q.n == len(q.ring) || q.bytes+len(p.Data) > q.lim.MaxBytes {
+	if q.n == len(q.ring) || q.bytes+len(p.Data) > q.lim.MaxBytes || q.behindLocked(p) {
 		q.overflowLocked()
 		if !p.Header && (!hasVideo || !(p.Kind == KindVideo && p.Key)) {
 			q.dropped++
@@ -86,6 +91,17 @@ func (q *Queue) Push(p Packet, hasVideo bool) bool {
 	default:
 	}
 	return true
+}
+
+// behindLocked reports whether pushing p would make the queued media span
+// more than MaxDelay. The initial burst (the GOP cache) counts from its last
+// packet, so a long cached GOP does not count as being behind.
+func (q *Queue) behindLocked(p Packet) bool {
+	if q.lim.MaxDelay <= 0 || q.n == 0 || p.Header || p.Kind == KindData {
+		return false
+	}
+	oldest := max(q.ring[q.head].DTS, q.floor)
+	return time.Duration(p.DTS-oldest)*time.Millisecond > q.lim.MaxDelay
 }
 
 // overflowLocked drops all queued media (keeping headers) and arms the
@@ -109,6 +125,12 @@ func (q *Queue) overflowLocked() {
 	}
 	q.waitKey = true
 	q.skips++
+}
+
+func (q *Queue) setFloor(dts int64) {
+	q.mu.Lock()
+	q.floor = dts
+	q.mu.Unlock()
 }
 
 // Pop returns the oldest packet, waiting until one arrives, ctx ends or the

@@ -143,6 +143,9 @@ func (s *Server) admit(c net.Conn) {
 		c.Close()
 		return
 	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetWriteBuffer(s.cfg.SendBuffer)
+	}
 	sc := newServerConn(s, c, ip)
 	s.conns[sc] = struct{}{}
 	s.perIP[ip]++

@@ -39,7 +39,13 @@ type ServerConfig struct {
 	MaxConns, MaxConnsPerIP int
 	// ChunkSize is the outgoing chunk size (default 4096).
 	ChunkSize int
-	// PlayerQueue bounds each player's queue (default 2048 packets, 8 MiB).
+	// SendBuffer is the kernel send buffer of each connection (default
+	// 256 KiB). Bounding it keeps a stalled player's backlog in its own
+	// queue, where it is seen, skipped and counted, instead of in the
+	// kernel, and bounds kernel memory per player.
+	SendBuffer int
+	// PlayerQueue bounds each player's queue (default 2048 packets, 8 MiB,
+	// 3 s of media): past it, the player skips to the next keyframe.
 	PlayerQueue QueueLimits
 	// Auth says who may publish and play.
 	Auth AuthConfig
@@ -63,7 +69,8 @@ func DefaultServerConfig() ServerConfig {
 		MaxConns:           256,
 		MaxConnsPerIP:      32,
 		ChunkSize:          4096,
-		PlayerQueue:        QueueLimits{MaxPackets: 2048, MaxBytes: 8 << 20},
+		SendBuffer:         256 << 10,
+		PlayerQueue:        QueueLimits{MaxPackets: 2048, MaxBytes: 8 << 20, MaxDelay: 3 * time.Second},
 	}
 }
 
@@ -99,11 +106,17 @@ func (c ServerConfig) withDefaults() ServerConfig {
 	if c.ChunkSize < MinChunkSize || c.ChunkSize > MaxChunkSize {
 		c.ChunkSize = d.ChunkSize
 	}
+	if c.SendBuffer <= 0 {
+		c.SendBuffer = d.SendBuffer
+	}
 	if c.PlayerQueue.MaxPackets <= 0 {
 		c.PlayerQueue.MaxPackets = d.PlayerQueue.MaxPackets
 	}
 	if c.PlayerQueue.MaxBytes <= 0 {
 		c.PlayerQueue.MaxBytes = d.PlayerQueue.MaxBytes
+	}
+	if c.PlayerQueue.MaxDelay <= 0 {
+		c.PlayerQueue.MaxDelay = d.PlayerQueue.MaxDelay
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
