@@ -100,11 +100,11 @@ func (h *Hub) Subscribe(lim QueueLimits) *Queue {
 			q.Push(*p, hasVideo)
 		}
 	}
-	for _, p := range h.gop {
-		q.Push(p, hasVideo)
-	}
 	if n := len(h.gop); n > 0 {
 		q.setFloor(h.gop[n-1].DTS)
+	}
+	for _, p := range h.gop {
+		q.Push(p, hasVideo)
 	}
 	h.readers[q] = struct{}{}
 	return q

@@ -104,13 +104,13 @@ func (q *Queue) behindLocked(p Packet) bool {
 	return time.Duration(p.DTS-oldest)*time.Millisecond > q.lim.MaxDelay
 }
 
-// overflowLocked drops all queued media (keeping headers) and arms the
+// overflowLocked drops all queued media (keeping headers and metadata) and arms the
 // skip-to-keyframe state.
 func (q *Queue) overflowLocked() {
 	kept := q.ring[:0:0]
 	for i := 0; i < q.n; i++ {
 		idx := (q.head + i) % len(q.ring)
-		if q.ring[idx].Header {
+		if q.ring[idx].Header || q.ring[idx].Kind == KindData {
 			kept = append(kept, q.ring[idx])
 		} else {
 			q.dropped++

@@ -17,6 +17,7 @@ commands:
   (none)     open the studio window
   publish    capture, encode once and publish to one or more RTMP/RTMPS servers
   serve      run the built-in RTMP server (ingest from cameras, OBS, ffmpeg; play-out)
+  bench      load-test an RTMP server: "bench publish" and "bench play"
   devices    list cameras, microphones, screens and the built-in test sources
   version    print the version
 
@@ -41,6 +42,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runPublish(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "devices":
 		return runDevices(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
