@@ -158,8 +158,8 @@ func (r *ChunkReader) readChunk() (m Message, ok bool, err error) {
 	if r.pending+n > r.lim.MaxPendingBytes {
 		return m, false, fmt.Errorf("%w: partial messages hold more than %d bytes", ErrLimit, r.lim.MaxPendingBytes)
 	}
-	// Grow the buffer as bytes arrive (at most 64 KiB ahead), never from
-	// the announced length: memory follows what the peer really sent.
+	// Grow the buffer as bytes arrive, never from the announced length:
+	// memory follows what the peer really sent.
 	for left := n; left > 0; {
 		piece := min(left, readBufferSize)
 		start := len(s.buf)
@@ -180,12 +180,12 @@ func (r *ChunkReader) readChunk() (m Message, ok bool, err error) {
 	return m, true, nil
 }
 
-// growLen extends b by n bytes. The first allocation takes up to 64 KiB of
-// the announced length (limit) at once; later ones double, never past limit
-// unless len(b)+n needs it.
+// growLen extends b by n bytes. Capacity doubles, never past the announced
+// length (limit) unless len(b)+n needs it, so what a partial message holds
+// is at most twice what the peer really sent.
 func growLen(b []byte, n, limit int) []byte {
 	if cap(b)-len(b) < n {
-		nb := make([]byte, len(b), max(min(max(2*cap(b), readBufferSize), limit), len(b)+n))
+		nb := make([]byte, len(b), max(min(2*cap(b), limit), len(b)+n))
 		copy(nb, b)
 		b = nb
 	}

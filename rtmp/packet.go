@@ -41,6 +41,8 @@ type Packet struct {
 	DTS    int64 // decode timestamp, milliseconds
 	PTS    int64 // presentation timestamp, milliseconds (PTS-DTS is the FLV composition time)
 	Data   []byte
+
+	wire *wireCache // the server's shared chunk encoding, if any
 }
 
 // CompositionTime returns PTS-DTS, the FLV composition time offset in ms.

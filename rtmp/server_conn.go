@@ -60,6 +60,9 @@ type connStream struct {
 	pub    *liveStream // publishing, or nil
 	player *player     // playing, or nil
 	media  bool        // the publisher has sent media
+	// lastMedia is when the publisher last sent accepted media: only that,
+	// not pings or refused frames, keeps it within MediaTimeout.
+	lastMedia time.Time
 }
 
 func newServerConn(s *Server, c net.Conn, ip netip.Addr) *serverConn {
@@ -148,7 +151,7 @@ func (c *serverConn) readDeadline(idleUntil time.Time) time.Time {
 	for _, st := range c.streams {
 		if st.pub != nil {
 			if st.media {
-				return time.Now().Add(c.srv.cfg.MediaTimeout)
+				return st.lastMedia.Add(c.srv.cfg.MediaTimeout)
 			}
 			return idleUntil
 		}

@@ -235,7 +235,9 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	}
 	var seeds []fuzzSeed
 	add := func(name string, b []byte) { seeds = append(seeds, fuzzSeed{name: name, data: bytes.Clone(b)}) }
-	addFile := func(name string, b []byte) { seeds = append(seeds, fuzzSeed{name: name, data: bytes.Clone(b), file: true}) }
+	addFile := func(name string, b []byte) {
+		seeds = append(seeds, fuzzSeed{name: name, data: bytes.Clone(b), file: true})
+	}
 
 	add("publish", newSession(tb).connect("live").publish("fuzz").media(1, heads).
 		cmd(CSIDCommand, 0, "FCUnpublish", 6, nil, "fuzz").cmd(CSIDCommand, 0, "deleteStream", 7, nil, 1.0).bytes())
@@ -295,7 +297,7 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	}
 	w.fmt0(9, extendedTimestamp, uint32(len(p)), TypeCommandAMF0, 0).raw(p).basic(3, 9).u32(extendedTimestamp).raw(p)
 	w.fmt0(400, 5, 300, TypeCommandAMF0, 0).fill(128, amf0Null).fmt0(2, 0, 4, TypeAbort, 0).u32(400)
-	w.u8(1<<6|1).u8(80).u8(1).u24(0).u24(uint32(len(p))).u8(TypeCommandAMF0).raw(p)
+	w.u8(1<<6 | 1).u8(80).u8(1).u24(0).u24(uint32(len(p))).u8(TypeCommandAMF0).raw(p)
 	addFile("chunks", w.Bytes())
 
 	deep := mustAMF(tb, "connect", 1.0)

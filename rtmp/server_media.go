@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // maxIngestDimension bounds the picture size a publisher may announce.
@@ -31,7 +32,7 @@ func (c *serverConn) media(m Message) error {
 		return nil
 	}
 	if p.Kind != KindData && !p.Header {
-		st.media = true
+		st.media, st.lastMedia = true, time.Now()
 	}
 	if !st.pub.write(c, p, m.Timestamp, len(m.Payload)) {
 		return errors.New("replaced by a new publisher of the same name")
@@ -64,6 +65,11 @@ func (c *serverConn) validPacket(ls *liveStream, p *Packet) bool {
 	switch {
 	case p.Kind == KindVideo && p.Header:
 		cfg, err := ParseAVCConfig(p.Data)
+		if err == nil && cfg.NALULengthSize != 4 {
+			// Frames are checked, and passed on, as 4-byte-length AVCC,
+			// which is what every encoder sends over RTMP.
+			err = fmt.Errorf("%w: NAL unit length size %d (only 4 is supported)", ErrUnsupported, cfg.NALULengthSize)
+		}
 		if err != nil {
 			c.log.Info("refusing an AVC sequence header", "err", err)
 			return false

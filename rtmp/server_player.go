@@ -3,6 +3,7 @@ package rtmp
 import (
 	"context"
 	"errors"
+	"net"
 	"time"
 )
 
@@ -18,7 +19,7 @@ type player struct {
 	q        *Queue
 	cancel   context.CancelFunc
 	chDone   chan struct{}
-	buf      []byte
+	bufs     [][]byte
 }
 
 // startPlayer starts the writer goroutine of a player; the connection
@@ -87,7 +88,9 @@ func (p *player) run(ctx context.Context) error {
 }
 
 // writeBatch writes first and whatever else is queued (up to a bound),
-// then flushes once.
+// then flushes once. Packets whose shared chunk encoding fits this player
+// (message stream id and chunk size) go out as those very bytes, with one
+// writev for the batch; others are encoded through the ChunkWriter.
 func (p *player) writeBatch(first Packet) error {
 	c := p.c
 	c.wmu.Lock()
@@ -95,22 +98,33 @@ func (p *player) writeBatch(first Packet) error {
 	if err := c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
 		return err
 	}
+	p.bufs = p.bufs[:0]
 	pkt, bytes := first, 0
 	for i := 0; ; i++ {
-		p.buf = AppendPacketPayload(p.buf[:0], &pkt)
-		m := Message{StreamID: p.streamID, Timestamp: WrapTimestamp(pkt.DTS), Payload: p.buf}
-		switch pkt.Kind {
-		case KindVideo:
-			m.TypeID, m.CSID = TypeVideo, CSIDVideo
-		case KindAudio:
-			m.TypeID, m.CSID = TypeAudio, CSIDAudio
-		default:
-			m.TypeID, m.CSID = TypeDataAMF0, CSIDData
+		if w := pkt.wire; w != nil && w.streamID == p.streamID && w.chunkSize == c.w.ChunkSize() {
+			if c.w.buffered() > 0 { // control messages queued before this one
+				if err := p.writeShared(); err != nil {
+					return err
+				}
+				if err := c.w.Flush(); err != nil {
+					return err
+				}
+			}
+			b := w.bytes(&pkt)
+			p.bufs = append(p.bufs, b)
+			bytes += len(b)
+			c.w.forget(chunkStreamOf(pkt.Kind))
+		} else {
+			if err := p.writeShared(); err != nil {
+				return err
+			}
+			m := MessageFromPacket(&pkt)
+			m.StreamID = p.streamID
+			if err := c.w.WriteMessage(m); err != nil {
+				return err
+			}
+			bytes += len(m.Payload)
 		}
-		if err := c.w.WriteMessage(m); err != nil {
-			return err
-		}
-		bytes += len(p.buf)
 		var ok bool
 		if i+1 >= maxPlayerBatch {
 			break
@@ -119,9 +133,35 @@ func (p *player) writeBatch(first Packet) error {
 			break
 		}
 	}
+	if err := p.writeShared(); err != nil {
+		return err
+	}
 	if err := c.w.Flush(); err != nil {
 		return err
 	}
 	p.ls.out.add(bytes, time.Now())
 	return nil
+}
+
+// writeShared writes the queued shared encodings with one writev.
+func (p *player) writeShared() error {
+	if len(p.bufs) == 0 {
+		return nil
+	}
+	bufs := net.Buffers(p.bufs)
+	_, err := bufs.WriteTo(p.c.conn)
+	clear(p.bufs)
+	p.bufs = p.bufs[:0]
+	return err
+}
+
+// chunkStreamOf is the chunk stream a packet kind is sent on.
+func chunkStreamOf(k Kind) uint32 {
+	switch k {
+	case KindVideo:
+		return CSIDVideo
+	case KindAudio:
+		return CSIDAudio
+	}
+	return CSIDData
 }

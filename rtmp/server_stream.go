@@ -199,6 +199,9 @@ func (ls *liveStream) write(c *serverConn, p Packet, rawTS uint32, bytes int) bo
 			ls.frames.audio.Add(1)
 		}
 	}
+	// Most players play on message stream 1: encode the chunks for them
+	// once, on first use.
+	p.wire = &wireCache{streamID: 1, chunkSize: ls.srv.cfg.ChunkSize}
 	ls.hub.Write(p)
 	ls.mu.Unlock()
 	ls.in.add(bytes, now)

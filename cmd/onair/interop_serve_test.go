@@ -66,7 +66,7 @@ type bgCommand struct {
 	done chan error
 }
 
-func startBG(t *testing.T, name string, args ...string) *bgCommand {
+func startBG(t testing.TB, name string, args ...string) *bgCommand {
 	t.Helper()
 	testpeer.Require(t, name)
 	b := &bgCommand{cmd: exec.Command(name, args...), out: &testpeer.SyncBuffer{}, done: make(chan error, 1)}
@@ -84,7 +84,7 @@ func startBG(t *testing.T, name string, args ...string) *bgCommand {
 }
 
 // wait waits for the process to end by itself within timeout.
-func (b *bgCommand) wait(t *testing.T, what string, timeout time.Duration) {
+func (b *bgCommand) wait(t testing.TB, what string, timeout time.Duration) {
 	t.Helper()
 	select {
 	case err := <-b.done:
@@ -206,7 +206,7 @@ func ffmpegLive(t *testing.T, url string, secs int, extra ...string) *bgCommand 
 }
 
 // waitLive waits until the server reports name as live with video.
-func waitLive(t *testing.T, url string) {
+func waitLive(t testing.TB, url string) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {

@@ -137,3 +137,11 @@ func (n *Nginx) Stop() {
 
 // Log returns what nginx wrote to stderr.
 func (n *Nginx) Log() string { return n.stderr.String() }
+
+// PID returns the nginx master's process id (0 when not running).
+func (n *Nginx) PID() int {
+	if n.cmd == nil || n.cmd.Process == nil {
+		return 0
+	}
+	return n.cmd.Process.Pid
+}
