@@ -91,4 +91,3 @@ func BenchmarkInteropServerVsNginx(b *testing.B) {
 		}
 	}
 }
-
