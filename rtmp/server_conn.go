@@ -36,8 +36,9 @@ type serverConn struct {
 
 	r *ChunkReader
 
-	wmu sync.Mutex
-	w   *ChunkWriter
+	wmu         sync.Mutex
+	w           *ChunkWriter
+	deadlineSet time.Time // when the write deadline was last moved (under wmu)
 
 	closeOnce sync.Once
 	players   sync.WaitGroup
@@ -218,12 +219,25 @@ func (c *serverConn) acknowledge() {
 	}
 }
 
+// refreshWriteDeadline moves the write deadline to WriteTimeout from now,
+// at most once a second: a write always has between WriteTimeout-1s and
+// WriteTimeout to complete, and the hot path of a player saves a timer
+// update per batch. c.wmu must be held.
+func (c *serverConn) refreshWriteDeadline() error {
+	now := time.Now()
+	if now.Sub(c.deadlineSet) < time.Second {
+		return nil
+	}
+	c.deadlineSet = now
+	return c.conn.SetWriteDeadline(now.Add(c.srv.cfg.WriteTimeout))
+}
+
 // write queues msgs for the peer; they go out at the next flush (the read
 // loop flushes before it waits for input).
 func (c *serverConn) write(msgs ...Message) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if err := c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
+	if err := c.refreshWriteDeadline(); err != nil {
 		return err
 	}
 	for _, m := range msgs {
@@ -238,7 +252,7 @@ func (c *serverConn) write(msgs ...Message) error {
 func (c *serverConn) flush() error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if err := c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
+	if err := c.refreshWriteDeadline(); err != nil {
 		return err
 	}
 	if err := c.w.Flush(); err != nil {

@@ -95,7 +95,7 @@ func (p *player) writeBatch(first Packet) error {
 	c := p.c
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if err := c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
+	if err := c.refreshWriteDeadline(); err != nil {
 		return err
 	}
 	p.bufs = p.bufs[:0]
