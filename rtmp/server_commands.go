@@ -154,15 +154,26 @@ func (c *serverConn) createStream(cmd Command) error {
 // streamKey is how a stream is named in the registry and in URLs.
 func (c *serverConn) streamKey(name string) string { return c.app + "/" + name }
 
-func (c *serverConn) publish(streamID uint32, cmd Command) error {
-	st := c.streams[streamID]
-	if st == nil {
-		return c.sendAndClose(fmt.Errorf("%w: publish on stream %d, which was not created", ErrProtocol, streamID),
-			onStatus(streamID, "error", codePublishBadName, "publish before createStream"))
+// idleStream returns the message stream id, created and neither publishing
+// nor playing; otherwise it refuses verb with code and returns nil and the
+// error that ends the connection.
+func (c *serverConn) idleStream(id uint32, verb, code string) (*connStream, error) {
+	st := c.streams[id]
+	switch {
+	case st == nil:
+		return nil, c.sendAndClose(fmt.Errorf("%w: %s on stream %d, which was not created", ErrProtocol, verb, id),
+			onStatus(id, "error", code, verb+" before createStream"))
+	case st.pub != nil || st.player != nil:
+		return nil, c.sendAndClose(fmt.Errorf("%w: %s on a busy stream", ErrProtocol, verb),
+			onStatus(id, "error", code, "the stream is already in use"))
 	}
-	if st.pub != nil || st.player != nil {
-		return c.sendAndClose(fmt.Errorf("%w: publish on a busy stream", ErrProtocol),
-			onStatus(streamID, "error", codePublishBadName, "the stream is already in use"))
+	return st, nil
+}
+
+func (c *serverConn) publish(streamID uint32, cmd Command) error {
+	st, err := c.idleStream(streamID, "publish", codePublishBadName)
+	if st == nil {
+		return err
 	}
 	raw, _ := cmd.Arg(0).(string)
 	auth := c.srv.auth.Load()
@@ -190,14 +201,9 @@ func (c *serverConn) publish(streamID uint32, cmd Command) error {
 }
 
 func (c *serverConn) play(streamID uint32, cmd Command) error {
-	st := c.streams[streamID]
+	st, err := c.idleStream(streamID, "play", codePlayFailed)
 	if st == nil {
-		return c.sendAndClose(fmt.Errorf("%w: play on stream %d, which was not created", ErrProtocol, streamID),
-			onStatus(streamID, "error", codePlayFailed, "play before createStream"))
-	}
-	if st.pub != nil || st.player != nil {
-		return c.sendAndClose(fmt.Errorf("%w: play on a busy stream", ErrProtocol),
-			onStatus(streamID, "error", codePlayFailed, "the stream is already in use"))
+		return err
 	}
 	raw, _ := cmd.Arg(0).(string)
 	auth := c.srv.auth.Load()

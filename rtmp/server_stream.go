@@ -109,7 +109,7 @@ func (s *Server) attachPublisher(key string, c *serverConn) (*liveStream, error)
 			return nil, errStreamBusy
 		}
 		s.log.Info("replacing a silent publisher", "stream", key, "old", ls.pubAddr, "new", c.addr)
-		go old.close()
+		old.close() // only cancels and closes the socket: no lock is taken
 	}
 	ls.pub, ls.pubAddr, ls.pubSince = c, c.addr, now
 	ls.tl.restart()
