@@ -159,13 +159,7 @@ func padToBitrate(media []rtmp.Packet, bitrate, fps int) {
 		if p.Kind != rtmp.KindVideo || len(p.Data)+6 >= target {
 			continue
 		}
-		n := target - len(p.Data) - 4
-		d := make([]byte, 0, target)
-		d = append(d, p.Data...)
-		d = append(d, byte(n>>24), byte(n>>16), byte(n>>8), byte(n), 12)
-		for range n - 2 {
-			d = append(d, 0xFF)
-		}
-		p.Data = append(d, 0x80)
+		d := append(make([]byte, 0, target), p.Data...)
+		p.Data = rtmp.AppendFillerNAL(d, target-len(p.Data)-4)
 	}
 }

@@ -207,14 +207,26 @@ func AppendPacketPayload(dst []byte, p *Packet) []byte {
 // allocated payload, the chunk stream this package uses for its kind and the
 // DTS wrapped to 32 bits. The caller sets StreamID.
 func MessageFromPacket(p *Packet) Message {
-	m := Message{Timestamp: WrapTimestamp(p.DTS), Payload: AppendPacketPayload(nil, p)}
-	switch p.Kind {
-	case KindVideo:
-		m.TypeID, m.CSID = TypeVideo, CSIDVideo
-	case KindAudio:
-		m.TypeID, m.CSID = TypeAudio, CSIDAudio
-	default:
-		m.TypeID, m.CSID = TypeDataAMF0, CSIDData
-	}
+	return packetMessage(p, AppendPacketPayload(nil, p))
+}
+
+// packetMessage returns the message of p with payload (p's RTMP body): the
+// message type and chunk stream of its kind, and the DTS wrapped to 32
+// bits. The caller sets StreamID.
+func packetMessage(p *Packet, payload []byte) Message {
+	m := Message{Timestamp: WrapTimestamp(p.DTS), Payload: payload}
+	m.TypeID, m.CSID = kindRoute(p.Kind)
 	return m
+}
+
+// kindRoute is the message type and the chunk stream a packet kind is sent
+// with.
+func kindRoute(k Kind) (typeID uint8, csid uint32) {
+	switch k {
+	case KindVideo:
+		return TypeVideo, CSIDVideo
+	case KindAudio:
+		return TypeAudio, CSIDAudio
+	}
+	return TypeDataAMF0, CSIDData
 }

@@ -171,15 +171,8 @@ func (p *Publisher) WritePacket(pkt *Packet) error {
 		return err
 	}
 	p.buf = AppendPacketPayload(p.buf[:0], pkt)
-	m := Message{StreamID: p.streamID, Timestamp: WrapTimestamp(pkt.DTS), Payload: p.buf}
-	switch pkt.Kind {
-	case KindVideo:
-		m.TypeID, m.CSID = TypeVideo, CSIDVideo
-	case KindAudio:
-		m.TypeID, m.CSID = TypeAudio, CSIDAudio
-	default:
-		m.TypeID, m.CSID = TypeDataAMF0, CSIDData
-	}
+	m := packetMessage(pkt, p.buf)
+	m.StreamID = p.streamID
 	return p.writeLocked(p.opt.WriteTimeout, m)
 }
 

@@ -2,7 +2,6 @@ package rtmp
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"net"
 	"runtime"
@@ -16,12 +15,7 @@ import (
 // bitrate (18 KB a frame at 30 fps is about 4.5 Mb/s).
 func paddedSampleLoop(t testing.TB, pad int) (headers, media []Packet) {
 	t.Helper()
-	filler := binary.BigEndian.AppendUint32(nil, uint32(pad))
-	filler = append(filler, 12) // NAL type 12: filler data
-	for range pad - 2 {
-		filler = append(filler, 0xFF)
-	}
-	filler = append(filler, 0x80)
+	filler := AppendFillerNAL(nil, pad)
 	for _, p := range orderedForPublish(readSampleFLV(t)) {
 		switch {
 		case p.Header:

@@ -19,7 +19,8 @@ type player struct {
 	q        *Queue
 	cancel   context.CancelFunc
 	chDone   chan struct{}
-	bufs     [][]byte
+	bufs     [][]byte // shared chunk encodings waiting for one writev
+	buf      []byte   // payload of a packet encoded for this player alone
 }
 
 // startPlayer starts the writer goroutine of a player; the connection
@@ -113,12 +114,14 @@ func (p *player) writeBatch(first Packet) error {
 			b := w.bytes(&pkt)
 			p.bufs = append(p.bufs, b)
 			bytes += len(b)
-			c.w.forget(chunkStreamOf(pkt.Kind))
+			_, csid := kindRoute(pkt.Kind)
+			c.w.forget(csid)
 		} else {
 			if err := p.writeShared(); err != nil {
 				return err
 			}
-			m := MessageFromPacket(&pkt)
+			p.buf = AppendPacketPayload(p.buf[:0], &pkt) // the ChunkWriter copies it
+			m := packetMessage(&pkt, p.buf)
 			m.StreamID = p.streamID
 			if err := c.w.WriteMessage(m); err != nil {
 				return err
@@ -153,15 +156,4 @@ func (p *player) writeShared() error {
 	clear(p.bufs)
 	p.bufs = p.bufs[:0]
 	return err
-}
-
-// chunkStreamOf is the chunk stream a packet kind is sent on.
-func chunkStreamOf(k Kind) uint32 {
-	switch k {
-	case KindVideo:
-		return CSIDVideo
-	case KindAudio:
-		return CSIDAudio
-	}
-	return CSIDData
 }

@@ -16,7 +16,7 @@ func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("onair devices", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
+	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
 	secrets := &app.Secrets{}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,4 +26,17 @@ func fail(w io.Writer, secrets *app.Secrets, err error) int {
 		fmt.Fprintf(w, "onair: %s\n", line)
 	}
 	return 1
+}
+
+// parseFlags parses a subcommand's flags and refuses stray arguments; it
+// reports false (exit code 2) after printing why.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "onair: unexpected argument %q\n", fs.Arg(0))
+		return false
+	}
+	return true
 }

@@ -64,11 +64,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	duration := fs.Duration("duration", 0, "stop after this much media (0 = until Ctrl-C)")
 	caFile := fs.String("ca-file", "", "extra PEM certificate authorities for rtmps://")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "onair: unexpected argument %q\n", fs.Arg(0))
+	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
 	for _, d := range dests {

@@ -43,11 +43,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&sc.Limits.MaxChunkStreams, "max-chunk-streams", sc.Limits.MaxChunkStreams, "chunk streams per connection")
 	fs.IntVar(&sc.Limits.MaxMessageStreams, "max-message-streams", sc.Limits.MaxMessageStreams, "message streams (createStream) per connection")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "onair: unexpected argument %q\n", fs.Arg(0))
+	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
 	cfg.PublishKeys, cfg.PlayKeys = pubKeys, playKeys
