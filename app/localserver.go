@@ -126,6 +126,9 @@ func (ls *LocalServer) HTTPAddr() string {
 	return ls.httpLn.Addr().String()
 }
 
+// Port returns the RTMP port the server listens on.
+func (ls *LocalServer) Port() int { return ls.port }
+
 // RTMPAddr returns host:port as it goes into URLs (the LAN IP in LAN mode).
 func (ls *LocalServer) RTMPAddr() string { return net.JoinHostPort(ls.host, strconv.Itoa(ls.port)) }
 

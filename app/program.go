@@ -21,6 +21,11 @@ type ProgramConfig struct {
 	Output OutputConfig
 	// Duration stops the program after this much media; 0 runs until Close.
 	Duration time.Duration
+	// Preview, when set, receives every frame scaled to its size.
+	Preview *FrameMailbox
+	// SilentTrack keeps an audio track when Audio is "none": it carries
+	// silence, so that switching to a microphone later needs no reconnect.
+	SilentTrack bool
 }
 
 // Program is the studio's own output: it captures, encodes once, and writes
@@ -32,8 +37,10 @@ type Program struct {
 	clock *capture.Clock
 	hub   *rtmp.Hub
 
-	video  capture.VideoSource
-	audio  capture.AudioSource
+	video  *switchable[capture.VideoFrame]
+	audio  *switchable[capture.AudioFrame] // nil: no audio track
+	mix    audioMix
+	scaler *encode.PreviewScaler
 	venc   *encode.VideoEncoder
 	aenc   *encode.AudioEncoder
 	cancel context.CancelFunc
@@ -68,16 +75,82 @@ func OpenProgram(cfg ProgramConfig, clock *capture.Clock, log *slog.Logger) (_ *
 			p.closeMedia()
 		}
 	}()
-	o := cfg.Output
-	p.video, err = capture.OpenVideo(cfg.Video, capture.VideoConstraints{Width: o.Width, Height: o.Height, FPS: o.FPS}, clock, log)
+	p.mix.gain.Store(1)
+	v, err := p.openVideo(cfg.Video)
+	if err != nil {
+		return nil, err
+	}
+	p.video = newSwitchable(v, cfg.Video)
+	a, silent, err := p.openAudio(cfg.Audio)
+	if err != nil {
+		return nil, err
+	}
+	if a != nil {
+		p.audio = newSwitchable(a, cfg.Audio)
+		p.mix.silent.Store(silent)
+	}
+	if cfg.Preview != nil {
+		sz := cfg.Preview.Size()
+		p.scaler = encode.NewPreviewScaler(sz.X, sz.Y)
+	}
+	return p, nil
+}
+
+func (p *Program) openVideo(spec string) (capture.VideoSource, error) {
+	o := p.cfg.Output
+	v, err := capture.OpenVideo(spec, capture.VideoConstraints{Width: o.Width, Height: o.Height, FPS: o.FPS}, p.clock, p.log)
 	if err != nil {
 		return nil, fmt.Errorf("opening the video source: %w", err)
 	}
-	p.audio, err = capture.OpenAudio(cfg.Audio, capture.AudioConstraints{SampleRate: 48000, Channels: 2}, clock, log)
-	if err != nil {
-		return nil, fmt.Errorf("opening the audio source: %w", err)
+	return v, nil
+}
+
+// openAudio opens spec; with SilentTrack, "none" opens a tone to silence.
+func (p *Program) openAudio(spec string) (src capture.AudioSource, silent bool, err error) {
+	if spec == "none" && p.cfg.SilentTrack {
+		spec, silent = "test", true
 	}
-	return p, nil
+	src, err = capture.OpenAudio(spec, capture.AudioConstraints{SampleRate: 48000, Channels: 2}, p.clock, p.log)
+	if err != nil {
+		return nil, false, fmt.Errorf("opening the audio source: %w", err)
+	}
+	return src, silent, nil
+}
+
+// SwitchVideo replaces the video source while the program runs: the
+// stream stays up, with at most a short freeze while the device opens.
+// It blocks while the device opens, so call it off the UI goroutine.
+func (p *Program) SwitchVideo(spec string) error {
+	v, err := p.openVideo(spec)
+	if err != nil {
+		return err
+	}
+	p.video.Swap(v, spec)
+	return nil
+}
+
+// SwitchAudio replaces the audio source while the program runs ("none"
+// gives silence when the program has an audio track).
+func (p *Program) SwitchAudio(spec string) error {
+	if p.audio == nil {
+		return errors.New("this program has no audio track")
+	}
+	a, silent, err := p.openAudio(spec)
+	if err != nil {
+		return err
+	}
+	p.mix.silent.Store(silent)
+	p.audio.Swap(a, spec)
+	return nil
+}
+
+// Sources returns the specs of the current video and audio sources.
+func (p *Program) Sources() (video, audio string) {
+	video, audio = p.video.Spec(), "none"
+	if p.audio != nil {
+		audio = p.audio.Spec()
+	}
+	return video, audio
 }
 
 // Start creates the encoders and starts capturing. Packets flow into Hub.
@@ -200,5 +273,8 @@ func (p *Program) closeMedia() {
 	}
 	if p.audio != nil {
 		p.audio.Close()
+	}
+	if p.scaler != nil {
+		p.scaler.Close()
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
@@ -82,6 +83,7 @@ func (p *Program) videoLoop(ctx context.Context, frames <-chan capture.VideoFram
 		}
 		lastSlot = slot
 		pts := time.Duration(slot) * time.Second / fps
+		p.showPreview(f.Image)
 		err := p.venc.Encode(f.Image, pts, emit)
 		f.Release()
 		if err != nil {
@@ -125,6 +127,7 @@ func (p *Program) audioLoop(ctx context.Context, mux *interleaver) error {
 			break
 		}
 		f.Time = rel
+		p.mix.apply(&f)
 		if err := p.aenc.Encode(f, emit); err != nil {
 			return fmt.Errorf("encoding audio: %w", err)
 		}
@@ -133,4 +136,16 @@ func (p *Program) audioLoop(ctx context.Context, mux *interleaver) error {
 		return fmt.Errorf("flushing the audio encoder: %w", err)
 	}
 	return nil
+}
+
+// showPreview scales img into the preview mailbox, if there is one.
+func (p *Program) showPreview(img image.Image) {
+	if p.scaler == nil {
+		return
+	}
+	out, err := p.scaler.Scale(img)
+	if err != nil {
+		return // closed, or a frame the scaler cannot read: the preview skips it
+	}
+	p.cfg.Preview.Put(out)
 }

@@ -76,6 +76,9 @@ func (s *Server) Listen() error {
 	if err != nil {
 		return fmt.Errorf("listening for RTMP on %s: %w", s.cfg.Addr, err)
 	}
+	s.mu.Lock()
+	s.ln = ln // so that Addr answers as soon as Listen returns
+	s.mu.Unlock()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

@@ -214,3 +214,25 @@ func (ls *liveStream) setInfo(f func(*streamInfo)) {
 	f(&ls.info)
 	ls.mu.Unlock()
 }
+
+// Watch subscribes an in-process reader, such as a preview tile or a
+// recorder, to the stream key ("app/name") exactly as a player would be:
+// it gets the metadata, the sequence headers and the cached GOP, then live
+// packets, and it is skipped forward when it falls behind. Call stop to
+// leave; it is safe to call more than once.
+func (s *Server) Watch(key string, lim QueueLimits) (q *Queue, stop func(), err error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, nil, ErrServerClosed
+	}
+	ls := s.streams[key]
+	if ls == nil {
+		ls = newLiveStream(s, key)
+		s.streams[key] = ls
+	}
+	q = ls.hub.Subscribe(lim)
+	s.mu.Unlock()
+	var once sync.Once
+	return q, func() { once.Do(func() { s.unsubscribe(ls, q) }) }, nil
+}

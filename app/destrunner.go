@@ -1,0 +1,259 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// Reconnect backoff: 1 s, 2 s, 4 s … capped, with ±20 % jitter.
+const (
+	backoffFirst = time.Second
+	backoffMax   = 30 * time.Second
+	// stableAfter is how long a connection must stay up before a failure
+	// starts the backoff from the beginning again.
+	stableAfter = 30 * time.Second
+)
+
+// destRunner keeps one destination live for as long as the studio is: it
+// connects, pumps the program hub through its own bounded queue, and after a
+// failure reconnects with exponential backoff. The encoder never waits for
+// it. Timestamps are rebased once, so the destination sees a stream that
+// starts at 0 and stays monotonic across reconnects.
+type destRunner struct {
+	id, name, service string
+	target            rtmp.Target
+	opts              rtmp.PublisherOptions
+	log               *slog.Logger
+	hub               *rtmp.Hub
+	meta              rtmp.Metadata
+	lim               rtmp.QueueLimits
+
+	chNow  chan struct{} // "reconnect now"
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu         sync.Mutex
+	state      OutputState
+	lastErr    error
+	retryAt    time.Time
+	reconnects int
+	pub        *rtmp.Publisher
+	queue      *rtmp.Queue
+	sent       uint64 // bytes of publishers that are gone
+	dropped    uint64 // drops of queues that are gone
+	base       int64  // DTS subtracted from every packet; set by the first keyframe
+	hasBase    bool
+	lastDTS    int64
+	rate       bitrateMeter
+}
+
+// startDestRunner starts the runner's goroutine; Stop ends it.
+func startDestRunner(d Destination, hub *rtmp.Hub, meta rtmp.Metadata, lim rtmp.QueueLimits, opts rtmp.PublisherOptions, log *slog.Logger) (*destRunner, error) {
+	t, err := rtmp.ParseTarget(d.Server, d.Key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Name, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &destRunner{
+		id: d.ID, name: d.Name, service: d.Service, target: t, opts: opts, hub: hub, meta: meta, lim: lim,
+		log: log.With("destination", d.Name), chNow: make(chan struct{}, 1), cancel: cancel,
+		done: make(chan struct{}), state: StateConnecting,
+	}
+	go r.run(ctx)
+	return r, nil
+}
+
+func (r *destRunner) run(ctx context.Context) {
+	defer close(r.done)
+	backoff := backoffFirst
+	for ctx.Err() == nil {
+		up := time.Now()
+		err := r.session(ctx)
+		if ctx.Err() != nil {
+			break
+		}
+		if time.Since(up) > stableAfter {
+			backoff = backoffFirst
+		}
+		wait := jitter(backoff)
+		state := StateReconnecting
+		if errors.Is(err, rtmp.ErrPublishRejected) || errors.Is(err, rtmp.ErrTLSCertificate) {
+			// Retrying at once will not help, but the user may fix it on the
+			// platform's side: keep trying, at the slowest pace.
+			state, wait = StateError, jitter(backoffMax)
+		}
+		r.mu.Lock()
+		r.state, r.lastErr, r.retryAt = state, err, time.Now().Add(wait)
+		r.mu.Unlock()
+		r.log.Warn("destination lost; reconnecting", "err", err, "in", wait.Round(100*time.Millisecond))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		case <-r.chNow:
+		}
+		t.Stop()
+		backoff = min(backoff*2, backoffMax)
+		r.mu.Lock()
+		r.reconnects++
+		r.mu.Unlock()
+	}
+	r.mu.Lock()
+	r.state, r.retryAt = StateStopped, time.Time{}
+	r.mu.Unlock()
+}
+
+// session connects once and pumps until the connection or ctx ends.
+func (r *destRunner) session(ctx context.Context) error {
+	r.mu.Lock()
+	if r.state != StateError {
+		r.state = StateConnecting
+	}
+	r.mu.Unlock()
+	pub, err := rtmp.Dial(ctx, r.target, r.opts)
+	if err != nil {
+		return err
+	}
+	q := r.hub.Subscribe(r.lim)
+	r.mu.Lock()
+	r.pub, r.queue, r.state, r.lastErr, r.retryAt = pub, q, StateLive, nil, time.Time{}
+	r.mu.Unlock()
+	r.log.Info("live")
+	err = r.pump(ctx, pub, q)
+	r.hub.Unsubscribe(q)
+	pub.Close()
+	r.mu.Lock()
+	r.sent += pub.BytesSent()
+	r.dropped += q.Stats().Dropped
+	r.pub, r.queue = nil, nil
+	r.mu.Unlock()
+	if err == nil || errors.Is(err, rtmp.ErrQueueClosed) {
+		err = errors.New("the program stopped")
+	}
+	return err
+}
+
+func (r *destRunner) pump(ctx context.Context, pub *rtmp.Publisher, q *rtmp.Queue) error {
+	if err := pub.WriteMetadata(r.meta); err != nil {
+		return err
+	}
+	for {
+		p, err := q.Pop(ctx)
+		if err != nil {
+			return err
+		}
+		if p.Kind == rtmp.KindData {
+			continue // the program's metadata is sent above
+		}
+		r.rebase(&p)
+		if err := pub.WritePacket(&p); err != nil {
+			return err
+		}
+		r.mu.Lock()
+		r.rate.add(len(p.Data), time.Now())
+		r.mu.Unlock()
+	}
+}
+
+// rebase shifts timestamps so the first keyframe this destination ever
+// sends is at 0, and never lets them go backwards across reconnects.
+func (r *destRunner) rebase(p *rtmp.Packet) {
+	if p.Header {
+		p.DTS, p.PTS = max(r.lastDTS, 0), max(r.lastDTS, 0)
+		return
+	}
+	if !r.hasBase {
+		r.base, r.hasBase = p.DTS, true
+	}
+	cts := p.PTS - p.DTS
+	p.DTS = max(p.DTS-r.base, r.lastDTS)
+	p.PTS = p.DTS + max(cts, 0)
+	r.lastDTS = p.DTS
+}
+
+// reconnectNow ends a reconnecting destination's wait.
+func (r *destRunner) reconnectNow() {
+	select {
+	case r.chNow <- struct{}{}:
+	default:
+	}
+}
+
+// stop ends the destination and waits for it (bounded by the publisher's
+// own write deadline).
+func (r *destRunner) stop() {
+	r.cancel()
+	r.mu.Lock()
+	if r.pub != nil {
+		r.pub.Close() // unblocks a write in progress
+	}
+	r.mu.Unlock()
+	<-r.done
+}
+
+func (r *destRunner) status(now time.Time) DestinationStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := DestinationStatus{ID: r.id, Name: r.name, Service: r.service, URL: r.target.Redacted(), Enabled: true,
+		State: r.state, RetryAt: r.retryAt, Reconnects: r.reconnects, BytesSent: r.sent, Dropped: r.dropped,
+		Bitrate: r.rate.rate(now)}
+	if r.lastErr != nil {
+		s.LastError = r.lastErr.Error()
+	}
+	if r.pub != nil {
+		s.BytesSent += r.pub.BytesSent()
+	}
+	if r.queue != nil {
+		s.Dropped += r.queue.Stats().Dropped
+	}
+	return s
+}
+
+func jitter(d time.Duration) time.Duration {
+	return d + time.Duration((rand.Float64()*0.4-0.2)*float64(d))
+}
+
+// bitrateMeter measures bits per second over the last two seconds, in
+// 250 ms buckets.
+type bitrateMeter struct {
+	buckets [8]int
+	last    int64 // bucket index of the latest add
+}
+
+const bucketDur = 250 * time.Millisecond
+
+func (m *bitrateMeter) advance(now time.Time) int64 {
+	idx := now.UnixNano() / int64(bucketDur)
+	if idx-m.last >= int64(len(m.buckets)) {
+		clear(m.buckets[:])
+	} else {
+		for i := m.last + 1; i <= idx; i++ {
+			m.buckets[i%int64(len(m.buckets))] = 0
+		}
+	}
+	if idx > m.last {
+		m.last = idx
+	}
+	return idx
+}
+
+func (m *bitrateMeter) add(n int, now time.Time) {
+	idx := m.advance(now)
+	m.buckets[idx%int64(len(m.buckets))] += n
+}
+
+func (m *bitrateMeter) rate(now time.Time) float64 {
+	m.advance(now)
+	total := 0
+	for _, b := range m.buckets {
+		total += b
+	}
+	return float64(total*8) / (float64(len(m.buckets)) * bucketDur.Seconds())
+}

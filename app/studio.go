@@ -1,0 +1,251 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// StudioConfig is what a Studio is built from.
+type StudioConfig struct {
+	// Settings persist the studio's choices (Fyne preferences, or a FileKV).
+	Settings KV
+	// Keys keeps stream keys and server keys; KeysWhere says where, for the UI.
+	Keys      SecretStore
+	KeysWhere string
+	// Secrets collects every key in use so that no log shows one.
+	Secrets *Secrets
+	Log     *slog.Logger
+	// ServerListen overrides the local server's listen address (tests use
+	// 127.0.0.1:0); "" takes the saved settings.
+	ServerListen string
+	// CAFile adds PEM roots for rtmps:// destinations.
+	CAFile string
+	// PreviewWidth and PreviewHeight size the program preview (default 640x360).
+	PreviewWidth, PreviewHeight int
+}
+
+// Studio is the studio core behind the window: the always-running program
+// (capture → encode → hub), the destinations while live, the built-in
+// server, the incoming-stream previews and the saved settings.
+//
+// Every command returns at once. Slow work (opening devices, restarting the
+// encoder, binding the server, connecting) runs in order on the studio's
+// worker goroutine, and its result shows in the next Snapshot.
+type Studio struct {
+	cfg     StudioConfig
+	log     *slog.Logger
+	clock   *capture.Clock
+	preview *FrameMailbox
+	chOps   chan func()
+	chQuit  chan struct{}
+	done    chan struct{}
+	cpu     cpuMeter
+
+	mu        sync.Mutex
+	settings  Settings
+	prog      *Program
+	progDest  *destRunner // the program on the local server, as live/program
+	server    *LocalServer
+	serverErr string
+	serverKey map[string]string // server key ID → key
+	live      *liveSession
+	watchers  map[*incomingWatcher]struct{}
+	lastErr   string
+	devices   []capture.Device
+	fps       fpsMeter
+	closed    bool
+}
+
+// liveSession is one Go Live … Stop.
+type liveSession struct {
+	since   time.Time
+	runners []*destRunner
+}
+
+// NewStudio loads the settings and keys; Start opens the program.
+func NewStudio(cfg StudioConfig) (*Studio, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Secrets == nil {
+		cfg.Secrets = &Secrets{}
+	}
+	if cfg.Settings == nil || cfg.Keys == nil {
+		return nil, errors.New("the studio needs a settings store and a key store")
+	}
+	if cfg.PreviewWidth <= 0 || cfg.PreviewHeight <= 0 {
+		cfg.PreviewWidth, cfg.PreviewHeight = 640, 360
+	}
+	s := &Studio{
+		cfg: cfg, log: cfg.Log, clock: capture.NewClock(),
+		preview:   NewFrameMailbox(cfg.PreviewWidth, cfg.PreviewHeight),
+		chOps:     make(chan func(), 64),
+		chQuit:    make(chan struct{}),
+		done:      make(chan struct{}),
+		serverKey: map[string]string{},
+		watchers:  map[*incomingWatcher]struct{}{},
+	}
+	st, err := LoadSettings(cfg.Settings, cfg.Keys)
+	if err != nil {
+		s.lastErr = sentence(err)
+		s.log.Warn("settings", "err", err)
+	}
+	s.settings = st
+	for _, d := range st.Destinations {
+		cfg.Secrets.Add(d.Key)
+	}
+	for _, id := range st.Server.KeyIDs {
+		k, err := cfg.Keys.Get(id)
+		if err != nil {
+			s.log.Warn("a local-server key could not be read", "id", id, "err", err)
+			continue
+		}
+		cfg.Secrets.Add(k)
+		s.serverKey[id] = k
+	}
+	return s, nil
+}
+
+// Start lists devices, opens the program and the local server (if it is on
+// in the settings) and starts the worker. It returns once the program runs
+// or has fallen back to the test sources.
+func (s *Studio) Start() error {
+	go s.work()
+	errc := make(chan error, 1)
+	s.do(func() {
+		devs, err := capture.ListDevices(s.log)
+		if err != nil {
+			s.log.Warn("listing devices", "err", err)
+		}
+		s.mu.Lock()
+		s.devices = devs
+		on := s.settings.Server.On
+		s.mu.Unlock()
+		err = s.restartProgram()
+		if on {
+			s.startServer()
+		}
+		errc <- err
+	})
+	return <-errc
+}
+
+// work runs the queued commands in order until Close.
+func (s *Studio) work() {
+	defer close(s.done)
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case op := <-s.chOps:
+			op()
+		case <-t.C:
+			s.watchProgram()
+		case <-s.chQuit:
+			return
+		}
+	}
+}
+
+// do queues op for the worker; it never blocks the caller.
+func (s *Studio) do(op func()) {
+	select {
+	case s.chOps <- op:
+	default:
+		s.setErr(errors.New("the studio is busy; try again in a moment"))
+	}
+}
+
+func (s *Studio) setErr(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		s.lastErr = ""
+		return
+	}
+	s.lastErr = sentence(err)
+}
+
+// sentence makes an error readable: its first line, redacted upstream.
+func sentence(err error) string {
+	msg := err.Error()
+	for i, r := range msg {
+		if r == '\n' {
+			return msg[:i]
+		}
+	}
+	return msg
+}
+
+// Close stops everything the studio runs and waits for it.
+func (s *Studio) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	close(s.chQuit)
+	<-s.done
+	s.stopLive()
+	s.mu.Lock()
+	ws := make([]*incomingWatcher, 0, len(s.watchers))
+	for w := range s.watchers {
+		ws = append(ws, w)
+	}
+	s.mu.Unlock()
+	for _, w := range ws {
+		w.stop()
+	}
+	s.stopProgram()
+	s.stopServer()
+	return nil
+}
+
+// Preview is the program preview mailbox.
+func (s *Studio) Preview() *FrameMailbox { return s.preview }
+
+// save persists the settings; a failure is shown, not fatal.
+func (s *Studio) save() {
+	s.mu.Lock()
+	st := s.settings
+	st.Destinations = append([]Destination(nil), st.Destinations...)
+	s.mu.Unlock()
+	if err := SaveSettings(s.cfg.Settings, s.cfg.Keys, st); err != nil {
+		s.setErr(fmt.Errorf("saving the settings: %w", err))
+	}
+}
+
+// programQueue bounds a destination's queue: about 5 s of media.
+func programQueue(o OutputConfig) rtmp.QueueLimits {
+	bytesPerSec := (o.VideoBitrate + o.AudioBitrate) / 8
+	return rtmp.QueueLimits{MaxPackets: 8192, MaxBytes: max(4<<20, 5*bytesPerSec)}
+}
+
+// UseKeyStore moves the keys to another store (after the user agreed to a
+// key file, say) and saves them there.
+func (s *Studio) UseKeyStore(store SecretStore, where string) {
+	s.do(func() {
+		s.mu.Lock()
+		s.cfg.Keys, s.cfg.KeysWhere = store, where
+		for id, k := range s.serverKey {
+			_ = store.Set(id, k)
+		}
+		s.mu.Unlock()
+		s.save()
+	})
+}
+
+// KeysWhere says where stream keys are kept, one sentence for the UI.
+func (s *Studio) KeysWhere() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.KeysWhere
+}

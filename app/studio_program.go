@@ -1,0 +1,221 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/capture"
+)
+
+// restartProgram (worker only) closes the running program, if any, and
+// opens a new one from the settings. A missing camera or microphone falls
+// back to the test pattern or tone, and says so.
+func (s *Studio) restartProgram() error {
+	s.stopProgram()
+	s.mu.Lock()
+	st := s.settings
+	s.mu.Unlock()
+	cfg := ProgramConfig{Video: st.Video, Audio: st.Audio, Output: st.Output, Preview: s.preview, SilentTrack: true}
+	prog, err := OpenProgram(cfg, s.clock, s.log)
+	var fallback error
+	if err != nil {
+		fallback = fmt.Errorf("%w; showing the test sources instead", err)
+		cfg.Video, cfg.Audio = "test", "test"
+		if prog, err = OpenProgram(cfg, s.clock, s.log); err != nil {
+			return s.programFailed(err)
+		}
+	}
+	if err := prog.Start(); err != nil {
+		prog.Close()
+		return s.programFailed(err)
+	}
+	prog.SetGain(st.GainDB)
+	prog.SetMuted(st.Muted)
+	s.mu.Lock()
+	s.prog = prog
+	s.fps = fpsMeter{}
+	s.mu.Unlock()
+	s.setErr(fallback)
+	s.publishProgramLocally()
+	return nil
+}
+
+func (s *Studio) programFailed(err error) error {
+	err = fmt.Errorf("the program could not start: %w", err)
+	s.setErr(err)
+	s.log.Error("program", "err", err)
+	return err
+}
+
+// stopProgram (worker or Close) ends the program and what reads it locally.
+func (s *Studio) stopProgram() {
+	s.mu.Lock()
+	prog, pd := s.prog, s.progDest
+	s.prog, s.progDest = nil, nil
+	s.mu.Unlock()
+	if pd != nil {
+		pd.stop()
+	}
+	if prog != nil {
+		prog.Close()
+	}
+}
+
+// watchProgram (worker, twice a second) restarts a program that stopped on
+// its own, e.g. because a camera was unplugged, and samples the stats.
+func (s *Studio) watchProgram() {
+	s.mu.Lock()
+	prog := s.prog
+	if prog != nil {
+		s.fps.add(prog.stats.framesEncoded.Load(), time.Now())
+	}
+	s.mu.Unlock()
+	s.cpu.sample(time.Now())
+	if prog == nil {
+		return
+	}
+	select {
+	case <-prog.Done():
+	default:
+		return
+	}
+	err := prog.Err()
+	if err == nil {
+		err = errors.New("the program stopped")
+	}
+	s.log.Warn("program stopped; restarting on the test sources", "err", err)
+	s.mu.Lock()
+	s.settings.Video, s.settings.Audio = "test", "test"
+	s.mu.Unlock()
+	if rerr := s.restartProgram(); rerr == nil {
+		s.setErr(fmt.Errorf("%w; switched to the test sources", err))
+	}
+	s.relinkLive()
+}
+
+// SetVideoSource switches the program's video, live or not.
+func (s *Studio) SetVideoSource(spec string) {
+	s.do(func() {
+		s.mu.Lock()
+		prog := s.prog
+		s.mu.Unlock()
+		if prog == nil {
+			return
+		}
+		if err := prog.SwitchVideo(spec); err != nil {
+			s.setErr(err)
+			return
+		}
+		s.mu.Lock()
+		s.settings.Video = spec
+		s.mu.Unlock()
+		s.setErr(nil)
+		s.save()
+	})
+}
+
+// SetAudioSource switches the program's audio, live or not; "none" sends silence.
+func (s *Studio) SetAudioSource(spec string) {
+	s.do(func() {
+		s.mu.Lock()
+		prog := s.prog
+		s.mu.Unlock()
+		if prog == nil {
+			return
+		}
+		if err := prog.SwitchAudio(spec); err != nil {
+			s.setErr(err)
+			return
+		}
+		s.mu.Lock()
+		s.settings.Audio = spec
+		s.mu.Unlock()
+		s.setErr(nil)
+		s.save()
+	})
+}
+
+// SetMuted mutes the program audio.
+func (s *Studio) SetMuted(m bool) {
+	s.mu.Lock()
+	s.settings.Muted = m
+	prog := s.prog
+	s.mu.Unlock()
+	if prog != nil {
+		prog.SetMuted(m)
+	}
+	s.do(s.save)
+}
+
+// SetGain sets the program audio gain in dB (−30 to +20).
+func (s *Studio) SetGain(db float64) {
+	db = min(max(db, -30), 20)
+	s.mu.Lock()
+	s.settings.GainDB = db
+	prog := s.prog
+	s.mu.Unlock()
+	if prog != nil {
+		prog.SetGain(db)
+	}
+	s.do(s.save)
+}
+
+// ApplyOutput validates o and, when it differs, restarts the encoder with
+// it. It is refused while live: a platform would see a new stream.
+func (s *Studio) ApplyOutput(o OutputConfig) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	live := s.live != nil
+	same := s.settings.Output == o
+	if !live {
+		s.settings.Output = o
+	}
+	s.mu.Unlock()
+	if live {
+		return errors.New("stop the stream before changing the output settings")
+	}
+	if same {
+		return nil
+	}
+	s.do(func() {
+		s.save()
+		_ = s.restartProgram()
+	})
+	return nil
+}
+
+// deviceOptions turns the device list into the source choices.
+func deviceOptions(devs []capture.Device) (video, audio []SourceOption) {
+	video = []SourceOption{{Spec: "test", Label: "Test pattern"}}
+	audio = []SourceOption{{Spec: "test", Label: "Test tone"}, {Spec: "none", Label: "No audio (silence)"}}
+	for _, d := range devs {
+		switch d.Kind {
+		case capture.KindCamera:
+			video = append(video, SourceOption{Spec: d.Spec, Label: "Camera: " + d.Label})
+		case capture.KindScreen:
+			video = append(video, SourceOption{Spec: d.Spec, Label: "Screen: " + d.Label})
+		case capture.KindMicrophone:
+			audio = append(audio, SourceOption{Spec: d.Spec, Label: "Microphone: " + d.Label})
+		}
+	}
+	return video, audio
+}
+
+// fpsMeter measures the encoded frame rate from the frame counter.
+type fpsMeter struct {
+	lastN  uint64
+	lastAt time.Time
+	fps    float64
+}
+
+func (m *fpsMeter) add(n uint64, now time.Time) {
+	if !m.lastAt.IsZero() {
+		if dt := now.Sub(m.lastAt).Seconds(); dt > 0 {
+			m.fps = float64(n-m.lastN) / dt
+		}
+	}
+	m.lastN, m.lastAt = n, now
+}

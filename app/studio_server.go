@@ -1,0 +1,228 @@
+package app
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// ProgramStream is the name the program has on the local server.
+const ProgramStream = "program"
+
+// SetLocalServer turns the built-in server on or off and picks loopback or
+// LAN listening. Turning on LAN mode with no key generates one, since
+// anyone on the network could publish otherwise.
+func (s *Studio) SetLocalServer(on, lan bool) {
+	s.do(func() {
+		s.mu.Lock()
+		changed := s.settings.Server.On != on || s.settings.Server.LAN != lan
+		s.settings.Server.On, s.settings.Server.LAN = on, lan
+		running := s.server != nil
+		s.mu.Unlock()
+		if !changed && running == on {
+			return
+		}
+		s.stopServer()
+		if on {
+			s.startServer()
+		}
+		s.save()
+	})
+}
+
+// startServer (worker) binds the local server from the settings, then
+// serves the program on it.
+func (s *Studio) startServer() {
+	s.mu.Lock()
+	st := s.settings.Server
+	if st.LAN && len(s.serverKey) == 0 {
+		s.addServerKeyLocked()
+	}
+	keys := s.serverKeysLocked()
+	s.mu.Unlock()
+	listen := s.cfg.ServerListen
+	if listen == "" {
+		host := "127.0.0.1"
+		if st.LAN {
+			host = "0.0.0.0"
+		}
+		listen = net.JoinHostPort(host, strconv.Itoa(cmpOr(st.Port, 1935)))
+	}
+	srv, err := StartLocalServer(LocalServerConfig{Listen: listen, PublishKeys: keys, Server: rtmp.DefaultServerConfig()}, s.cfg.Secrets, s.log)
+	s.mu.Lock()
+	if err != nil {
+		s.serverErr = sentence(fmt.Errorf("the local server could not start: %w", err))
+		s.mu.Unlock()
+		return
+	}
+	s.server, s.serverErr = srv, ""
+	s.mu.Unlock()
+	s.log.Info("local server on", "addr", srv.RTMPAddr())
+	s.publishProgramLocally()
+	s.save()
+}
+
+// stopServer (worker or Close) ends the program's local publish and the server.
+func (s *Studio) stopServer() {
+	s.mu.Lock()
+	srv, pd := s.server, s.progDest
+	s.server, s.progDest = nil, nil
+	s.mu.Unlock()
+	if pd != nil {
+		pd.stop()
+	}
+	if srv != nil {
+		srv.Close()
+	}
+}
+
+// publishProgramLocally (worker) publishes the program to the local server
+// as live/program, over loopback, with the same reconnecting runner the
+// destinations use.
+func (s *Studio) publishProgramLocally() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.progDest != nil {
+		s.progDest.stop()
+		s.progDest = nil
+	}
+	if s.server == nil || s.prog == nil {
+		return
+	}
+	url := "rtmp://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(s.server.Port())) + "/live/" + ProgramStream
+	key := ""
+	if keys := s.serverKeysLocked(); len(keys) > 0 {
+		key = "?key=" + keys[0]
+	}
+	d := Destination{ID: "local-program", Name: "Local server", Service: "custom", Server: url + key, Enabled: true}
+	opts := rtmp.PublisherOptions{Log: s.log}
+	r, err := startDestRunner(d, s.prog.Hub(), s.prog.Metadata(), programQueue(s.settings.Output), opts, s.log)
+	if err != nil {
+		s.serverErr = sentence(err)
+		return
+	}
+	s.progDest = r
+}
+
+// GenerateServerKey adds a publish key to the local server.
+func (s *Studio) GenerateServerKey() {
+	s.mu.Lock()
+	s.addServerKeyLocked()
+	s.applyServerKeysLocked()
+	s.mu.Unlock()
+	s.do(s.save)
+}
+
+// RevokeServerKey removes a publish key; publishers using it are refused
+// from their next connection on.
+func (s *Studio) RevokeServerKey(id string) {
+	s.mu.Lock()
+	delete(s.serverKey, id)
+	s.settings.Server.KeyIDs = slices.DeleteFunc(s.settings.Server.KeyIDs, func(k string) bool { return k == id })
+	s.applyServerKeysLocked()
+	s.mu.Unlock()
+	s.do(func() {
+		_ = s.cfg.Keys.Delete(id)
+		s.save()
+	})
+}
+
+// RevealServerKey returns a key in full, for the user who asked to see it.
+func (s *Studio) RevealServerKey(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.serverKey[id]
+}
+
+func (s *Studio) addServerKeyLocked() {
+	k := rtmp.GenerateKey()
+	id := "server-key-" + NewDestinationID()
+	s.cfg.Secrets.Add(k)
+	s.serverKey[id] = k
+	s.settings.Server.KeyIDs = append(s.settings.Server.KeyIDs, id)
+	store := s.cfg.Keys
+	go func() { // the keyring can be slow: never under the lock
+		_ = store.Set(id, k)
+	}()
+}
+
+// serverKeysLocked returns the keys in the saved order.
+func (s *Studio) serverKeysLocked() []string {
+	var keys []string
+	for _, id := range s.settings.Server.KeyIDs {
+		if k, ok := s.serverKey[id]; ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+func (s *Studio) applyServerKeysLocked() {
+	if s.server == nil {
+		return
+	}
+	s.server.RTMP.SetAuth(rtmp.AuthConfig{PublishKeys: s.serverKeysLocked()})
+}
+
+// serverStatusLocked describes the local server for a snapshot.
+func (s *Studio) serverStatusLocked() LocalServerStatus {
+	st := LocalServerStatus{On: s.server != nil, LAN: s.settings.Server.LAN, Error: s.serverErr}
+	for _, id := range s.settings.Server.KeyIDs {
+		if k, ok := s.serverKey[id]; ok {
+			st.Keys = append(st.Keys, ServerKey{ID: id, Masked: maskKey(k)})
+		}
+	}
+	if s.server == nil {
+		return st
+	}
+	st.Addr = s.server.RTMPAddr()
+	st.PublishURL = "rtmp://" + st.Addr + "/live/NAME"
+	if len(st.Keys) > 0 {
+		st.PublishURL += "?key=" + st.Keys[0].Masked
+	}
+	return st
+}
+
+// maskKey shows the first four characters of a key, never more.
+func maskKey(k string) string {
+	if len(k) < 8 {
+		return Mask
+	}
+	return k[:4] + "…"
+}
+
+// incomingStreams lists the live streams on the server with their stats.
+func (s *Studio) incomingStreams(srv *LocalServer) []IncomingStream {
+	var out []IncomingStream
+	for _, st := range srv.RTMP.Stats().Streams {
+		if !st.Live {
+			continue
+		}
+		name := strings.TrimPrefix(st.Name, "live/")
+		in := IncomingStream{Name: st.Name, Bitrate: st.BitrateIn, Publisher: st.Publisher, Players: st.Players,
+			PlayURL: srv.PlayURL(name)}
+		in.Uptime = secondsDur(st.UptimeSeconds)
+		var codec []string
+		if v := st.Video; v != nil {
+			in.Width, in.Height, in.FPS = v.Width, v.Height, v.FPS
+			codec = append(codec, strings.TrimSpace(v.Codec+" "+v.Profile))
+		}
+		if a := st.Audio; a != nil {
+			codec = append(codec, a.Codec)
+		}
+		in.Codec = strings.Join(codec, " / ")
+		out = append(out, in)
+	}
+	return out
+}
+
+func cmpOr(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}

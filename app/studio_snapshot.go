@@ -1,0 +1,72 @@
+package app
+
+import (
+	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// Snapshot returns everything the window shows. It is cheap and safe from
+// any goroutine.
+func (s *Studio) Snapshot() StudioSnapshot {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.settings
+	snap := StudioSnapshot{
+		Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted, GainDB: st.GainDB,
+		OutputFPS: s.fps.fps, CPUPercent: s.cpu.percent(), Error: s.lastErr,
+		Server: s.serverStatusLocked(),
+	}
+	snap.VideoSources, snap.AudioSources = deviceOptions(s.devices)
+	if s.prog != nil {
+		snap.Video, snap.Audio = s.prog.Sources()
+		snap.Levels = s.prog.Levels()
+		snap.FramesDropped = s.prog.stats.framesDropped.Load()
+	}
+	running := map[string]DestinationStatus{}
+	if s.live != nil {
+		snap.Live, snap.LiveSince = true, s.live.since
+		snap.Connecting = len(s.live.runners) > 0
+		for _, r := range s.live.runners {
+			ds := r.status(now)
+			running[ds.ID] = ds
+			if ds.State == StateLive {
+				snap.Connecting = false
+			}
+		}
+	}
+	for _, d := range st.Destinations {
+		ds, ok := running[d.ID]
+		if !ok {
+			ds = DestinationStatus{ID: d.ID, Name: d.Name, Service: d.Service, URL: redactedServer(d), State: StateIdle}
+		}
+		ds.Enabled = d.Enabled
+		snap.Destinations = append(snap.Destinations, ds)
+	}
+	if s.server != nil {
+		if s.progDest != nil {
+			snap.ProgramPlayURL = s.server.PlayURL(ProgramStream)
+		}
+		snap.Server.Streams = s.incomingStreams(s.server)
+		for i := range snap.Server.Streams {
+			for w := range s.watchers {
+				if w.name == snap.Server.Streams[i].Name {
+					snap.Server.Streams[i].Levels = w.levels()
+				}
+			}
+		}
+	}
+	snap.Warnings = Preflight(st.Output, st.Destinations, 0)
+	return snap
+}
+
+// redactedServer is the destination's URL with any key masked.
+func redactedServer(d Destination) string {
+	if t, err := rtmp.ParseTarget(d.Server, d.Key); err == nil {
+		return t.Redacted()
+	}
+	return "(invalid URL)"
+}
+
+func secondsDur(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -1,0 +1,114 @@
+package app
+
+import (
+	"time"
+
+	"github.com/seed7c1a73c4/onair/capture"
+)
+
+// Destination is one saved place the studio goes live to, as the user
+// edits it. The key is kept apart from the settings (in the OS keyring).
+type Destination struct {
+	ID      string // stable, generated when the destination is added
+	Name    string // e.g. "My YouTube"
+	Service string // a Service ID: youtube, youtube-rtmps, twitch, facebook, kick, custom
+	Server  string // rtmp[s]://host[:port]/app
+	Key     string // stream key; never logged, masked in the UI
+	Enabled bool
+}
+
+// Service is a streaming platform preset.
+type Service struct {
+	ID              string
+	Name            string
+	Server          string        // default ingest URL
+	RequiresRTMPS   bool          // the platform refuses plain RTMP
+	MaxVideoBitrate int           // bits per second; 0 means no stated limit
+	MaxKeyInt       time.Duration // longest keyframe interval the platform accepts; 0 means any
+	KeyHelp         string        // where the user finds the key, one sentence
+}
+
+// Warning is one pre-flight finding shown before going live.
+type Warning struct {
+	Destination string // destination name, or "" for the whole output
+	Message     string // one sentence
+}
+
+// SourceOption is a selectable capture source.
+type SourceOption struct {
+	Spec  string // capture spec: test, camera:ID, screen:N, mic:ID, none
+	Label string // what the user sees
+}
+
+// DestinationStatus is one destination's live state in a snapshot.
+type DestinationStatus struct {
+	ID         string
+	Name       string
+	Service    string
+	URL        string // redacted: the key never appears
+	Enabled    bool
+	State      OutputState
+	LastError  string    // one sentence, when State is error or reconnecting
+	RetryAt    time.Time // when reconnecting: the next attempt
+	Reconnects int
+	Bitrate    float64 // bits per second sent over the last seconds
+	BytesSent  uint64
+	Dropped    uint64
+}
+
+// ServerKey is a publish key of the local server, as the UI lists it.
+type ServerKey struct {
+	ID     string // stable handle for Reveal/Revoke
+	Masked string // e.g. "k3F9…" (a short prefix, never the key)
+}
+
+// IncomingStream is one live stream pushed into the local server.
+type IncomingStream struct {
+	Name      string // app/name, e.g. live/cam
+	Codec     string // e.g. "H.264 High / AAC"
+	Width     int
+	Height    int
+	FPS       float64
+	Bitrate   float64 // bits per second in
+	Publisher string  // remote address
+	Uptime    time.Duration
+	Players   int
+	PlayURL   string
+	Levels    capture.Levels // audio levels, when a tile decodes it
+}
+
+// LocalServerStatus is the built-in server in a snapshot.
+type LocalServerStatus struct {
+	On         bool
+	LAN        bool   // listening beyond this computer
+	Addr       string // host:port as it goes into URLs
+	PublishURL string // example publish URL for a new source, with the key masked
+	Keys       []ServerKey
+	Streams    []IncomingStream
+	Error      string // why it is off, one sentence
+}
+
+// StudioSnapshot is everything the window shows, taken at one instant.
+type StudioSnapshot struct {
+	Live       bool
+	Connecting bool
+	LiveSince  time.Time
+
+	Video, Audio               string // current source specs
+	VideoSources, AudioSources []SourceOption
+	Output                     OutputConfig
+	Muted                      bool
+	GainDB                     float64
+	Levels                     capture.Levels // program audio after gain/mute
+
+	Destinations   []DestinationStatus
+	ProgramPlayURL string // the program on the local server (live/program), when served
+
+	OutputFPS     float64
+	FramesDropped uint64
+	CPUPercent    float64 // this process, percent of one core
+
+	Server   LocalServerStatus
+	Warnings []Warning
+	Error    string // the last studio-level problem, one sentence; "" when fine
+}

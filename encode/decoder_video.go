@@ -1,0 +1,296 @@
+package encode
+
+/*
+#cgo pkg-config: libavcodec libavutil libswscale
+#include <libavcodec/avcodec.h>
+#include <libswscale/swscale.h>
+
+// onair_sws_from_frame scales a decoded picture into one packed plane.
+static int onair_sws_from_frame(struct SwsContext *c, const AVFrame *f, uint8_t *d, int dl) {
+	uint8_t *const dst[4] = {d, NULL, NULL, NULL};
+	const int dstride[4] = {dl, 0, 0, 0};
+	return sws_scale(c, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, dstride);
+}
+*/
+import "C"
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"log/slog"
+	"math"
+	"sync"
+	"unsafe"
+
+	"github.com/asticode/go-astiav"
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// ErrNoPicture is returned by VideoDecoder.Picture before a picture has
+// been decoded.
+var ErrNoPicture = errors.New("encode: no picture decoded yet")
+
+// decoderThreads keeps a preview tile cheap: two frame threads at most.
+const decoderThreads = 2
+
+// VideoDecoder decodes an incoming H.264 stream (rtmp.Packet: AVC sequence
+// headers and AVCC access units) for a preview tile, and scales its most
+// recent picture to a fixed RGBA size only when asked, so a tile refreshed
+// at 15 fps from a 60 fps stream pays for decoding, not for scaling, of
+// every frame.
+//
+// Decode must be called from one goroutine (the owner of the codec
+// context). Picture, Width and Height may be called from any other
+// goroutine: they never wait for a decode, only for the hand-over of a new
+// picture (and Decode waits at most for one Picture in progress). Close may
+// be called from any goroutine, more than once, and after errors.
+type VideoDecoder struct {
+	log  *slog.Logger
+	w, h int
+
+	mu      sync.Mutex // guards the codec side against a concurrent Close
+	closed  bool
+	cc      *astiav.CodecContext // nil until a usable sequence header arrives
+	header  []byte               // the record cc was opened with
+	pkt     *astiav.Packet
+	recv    *astiav.Frame // the decoder's output, moved to last
+	needKey bool          // drop access units until an IDR (after opening or an error)
+
+	picMu            sync.Mutex // guards the picture side; taken after mu
+	last             *astiav.Frame
+	has              bool
+	streamW, streamH int
+	sws              *swscaler
+}
+
+// NewVideoDecoder returns a decoder whose Picture is w×h RGBA (each clamped
+// to 1..8192, as NewPreviewScaler does). A nil log discards.
+func NewVideoDecoder(w, h int, log *slog.Logger) *VideoDecoder {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	w, h = min(max(w, 1), MaxVideoSize), min(max(h, 1), MaxVideoSize)
+	return &VideoDecoder{log: log, w: w, h: h, pkt: astiav.AllocPacket(), recv: astiav.AllocFrame(),
+		last: astiav.AllocFrame(), sws: newSwscaler(w, h, astiav.PixelFormatRgba, true)}
+}
+
+// Decode takes the next video packet. A sequence header (re)opens the H.264
+// decoder with that record, unless it repeats the current one; the old
+// stream's last pictures are drained first, so a camera reconnecting at
+// another size just continues. An access unit is decoded; Decode reports
+// whether it produced a new picture (with frame threads and B-frames that
+// is usually an earlier frame's). Access units before the first header are
+// ignored, as are those after an error until the next keyframe.
+//
+// Corrupt input returns an error wrapping ErrCorruptPacket; the decoder
+// stays usable. After Close, Decode returns ErrClosed.
+func (d *VideoDecoder) Decode(p rtmp.Packet) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case d.closed:
+		return false, ErrClosed
+	case p.Kind != rtmp.KindVideo:
+		return false, fmt.Errorf("%w: a %s packet given to the video decoder", ErrUnsupportedInput, p.Kind)
+	case p.Header:
+		return d.reopen(p.Data)
+	case d.cc == nil:
+		return false, nil
+	}
+	idr, err := checkAVCC(p.Data)
+	if err != nil {
+		return false, d.fail(p.DTS, err)
+	}
+	if d.needKey && !idr && !p.Key {
+		return false, nil
+	}
+	d.needKey = false
+	if ret := sendData(d.cc, d.pkt, p.Data, p.PTS, p.DTS, idr || p.Key); ret < 0 {
+		return false, d.fail(p.DTS, libavError(ret))
+	}
+	return d.receive(p.DTS)
+}
+
+// receive moves every picture the decoder has ready to last.
+func (d *VideoDecoder) receive(dts int64) (got bool, err error) {
+	for {
+		ret := receiveFrame(d.cc, d.recv)
+		if ret == int(astiav.ErrEagain) || ret == int(astiav.ErrEof) {
+			return got, nil
+		}
+		if ret < 0 {
+			return got, d.fail(dts, libavError(ret))
+		}
+		d.picMu.Lock()
+		d.last.Unref()
+		d.last.MoveRef(d.recv)
+		d.has, d.streamW, d.streamH = true, d.last.Width(), d.last.Height()
+		d.picMu.Unlock()
+		got = true
+	}
+}
+
+// fail drops what the decoder holds, waits for the next keyframe and
+// returns cause wrapped.
+func (d *VideoDecoder) fail(dts int64, cause error) error {
+	C.avcodec_flush_buffers(codecContextC(d.cc))
+	d.needKey = true
+	return &sentinelError{sentinel: ErrCorruptPacket, cause: cause,
+		msg: fmt.Sprintf("encode: decoding the H.264 access unit at dts %d ms", dts)}
+}
+
+// reopen opens a decoder for the AVCDecoderConfigurationRecord rec. A
+// record that does not parse leaves the current decoder in place.
+func (d *VideoDecoder) reopen(rec []byte) (bool, error) {
+	if d.cc != nil && bytes.Equal(rec, d.header) {
+		return false, nil
+	}
+	cfg, err := rtmp.ParseAVCConfig(rec)
+	if err == nil && cfg.NALULengthSize != 4 {
+		err = fmt.Errorf("NAL unit length size %d (only 4 is supported)", cfg.NALULengthSize)
+	}
+	if err != nil {
+		return false, &sentinelError{sentinel: ErrCorruptPacket, cause: err, msg: "encode: AVC sequence header"}
+	}
+	if err := shimCheck(); err != nil {
+		return false, err
+	}
+	got := false
+	if d.cc != nil { // hand over the old stream's last pictures
+		if C.avcodec_send_packet(codecContextC(d.cc), nil) >= 0 {
+			got, _ = d.receive(0)
+		}
+		d.cc.Free()
+		d.cc = nil
+	}
+	codec := astiav.FindDecoder(astiav.CodecIDH264)
+	if codec == nil {
+		return got, errors.New("encode: FFmpeg's H.264 decoder is not part of this build")
+	}
+	cc := astiav.AllocCodecContext(codec)
+	if cc == nil {
+		return got, errors.New("encode: allocating the H.264 decoder failed")
+	}
+	cc.SetThreadCount(decoderThreads)
+	cc.SetThreadType(astiav.ThreadTypeFrame | astiav.ThreadTypeSlice)
+	err = cc.SetExtraData(rec)
+	if err == nil {
+		err = cc.Open(codec, nil)
+	}
+	if err != nil {
+		cc.Free()
+		return got, fmt.Errorf("encode: opening the H.264 decoder: %w", err)
+	}
+	d.cc, d.header, d.needKey = cc, append(d.header[:0], rec...), true
+	info, err := cfg.Info()
+	if err == nil {
+		d.picMu.Lock()
+		d.streamW, d.streamH = info.Width, info.Height
+		d.picMu.Unlock()
+	}
+	d.log.Info("video decoder opened", "width", info.Width, "height", info.Height,
+		"profile", cfg.Profile, "level", cfg.Level, "threads", decoderThreads)
+	return got, nil
+}
+
+// checkAVCC validates the 4-byte NAL lengths of an access unit, so that
+// only well-framed data reaches libav, and reports whether it holds an IDR.
+func checkAVCC(b []byte) (idr bool, err error) {
+	if len(b) == 0 || len(b) > math.MaxInt32-64 {
+		return false, fmt.Errorf("access unit of %d bytes", len(b))
+	}
+	for len(b) > 0 {
+		if len(b) < 5 {
+			return false, fmt.Errorf("%d stray bytes after the last NAL unit", len(b))
+		}
+		n := uint64(binary.BigEndian.Uint32(b))
+		if n == 0 || n > uint64(len(b)-4) {
+			return false, fmt.Errorf("NAL unit length %d with %d bytes left", n, len(b)-4)
+		}
+		idr = idr || b[4]&0x1f == nalIDR
+		b = b[4+n:]
+	}
+	return idr, nil
+}
+
+// Picture scales the most recent picture into dst, which must be w×h as
+// given to NewVideoDecoder (BT.709; video or full range as the stream
+// says). Before the first picture it returns ErrNoPicture, after Close
+// ErrClosed. The same picture may be fetched any number of times.
+func (d *VideoDecoder) Picture(dst *image.RGBA) error {
+	d.picMu.Lock()
+	defer d.picMu.Unlock()
+	if d.last == nil {
+		return ErrClosed
+	}
+	if dst == nil || dst.Rect.Dx() != d.w || dst.Rect.Dy() != d.h {
+		return fmt.Errorf("%w: the preview picture must be %dx%d", ErrUnsupportedInput, d.w, d.h)
+	}
+	off := dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y)
+	if dst.Stride < 4*d.w || len(dst.Pix)-off < dst.Stride*(d.h-1)+4*d.w {
+		return fmt.Errorf("%w: RGBA buffer is shorter than its bounds", ErrUnsupportedInput)
+	}
+	if !d.has {
+		return ErrNoPicture
+	}
+	pf := d.last.PixelFormat()
+	full := d.last.ColorRange() == astiav.ColorRangeJpeg
+	switch pf {
+	case astiav.PixelFormatYuvj420P, astiav.PixelFormatYuvj422P, astiav.PixelFormatYuvj444P,
+		astiav.PixelFormatYuvj440P, astiav.PixelFormatYuvj411P:
+		full = true
+	}
+	if d.sws.src.full != full {
+		d.sws.free() // prepare keys on format and size only
+	}
+	if err := d.sws.prepare(planes{format: pf, full: full, w: d.last.Width(), h: d.last.Height()}); err != nil {
+		return fmt.Errorf("encode: preview of the decoded picture: %w", err)
+	}
+	ret := C.onair_sws_from_frame(d.sws.ctx, frameC(d.last), (*C.uint8_t)(unsafe.Pointer(&dst.Pix[off])), C.int(dst.Stride))
+	if ret < 0 {
+		return fmt.Errorf("encode: scaling the decoded %s picture: %w", pf, libavError(int(ret)))
+	}
+	return nil
+}
+
+// Width returns the picture width of the stream: from the sequence header
+// once one is accepted, then from each decoded picture (0 before either).
+func (d *VideoDecoder) Width() int {
+	d.picMu.Lock()
+	defer d.picMu.Unlock()
+	return d.streamW
+}
+
+// Height returns the picture height of the stream, as Width does.
+func (d *VideoDecoder) Height() int {
+	d.picMu.Lock()
+	defer d.picMu.Unlock()
+	return d.streamH
+}
+
+// Close frees the decoder. It may be called from any goroutine, more than
+// once, and after errors; Decode and Picture return ErrClosed afterwards.
+func (d *VideoDecoder) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	if d.cc != nil {
+		d.cc.Free()
+	}
+	d.pkt.Free()
+	d.recv.Free()
+	d.picMu.Lock()
+	defer d.picMu.Unlock()
+	if d.last != nil {
+		d.last.Free()
+		d.last = nil
+	}
+	d.sws.free()
+	return nil
+}
