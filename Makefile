@@ -16,7 +16,7 @@ BUILD_PKGS := gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libavd
 	libxi-dev libxxf86vm-dev libasound2-dev ca-certificates
 # Tests run against real peers: ffmpeg/ffprobe, nginx-rtmp (+stream for TLS), openssl,
 # GStreamer, rtmpdump, and a real window under Xvfb.
-TEST_PKGS := ffmpeg nginx libnginx-mod-rtmp libnginx-mod-stream openssl xvfb xauth xdotool \
+TEST_PKGS := ffmpeg nginx libgl1-mesa-dri libnginx-mod-rtmp libnginx-mod-stream openssl xvfb xauth xdotool \
 	imagemagick gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps
 
@@ -58,7 +58,7 @@ test-interop: build
 test: deps vet test-purego test-unit test-interop
 
 bench: deps build
-	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m ./encode/ ./capture/ ./rtmp/
+	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m ./encode/ ./capture/ ./rtmp/ ./ui/
 	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m -tags interop ./cmd/onair/
 
 fuzz:

@@ -78,7 +78,7 @@ func (w *incomingWatcher) run(ctx context.Context, q *rtmp.Queue) {
 	adec := newTileAudio(w.log)
 	defer adec.close()
 	pic := image.NewRGBA(image.Rect(0, 0, TileWidth, TileHeight))
-	var lastPic time.Time
+	var pace tilePacer
 	errs := 0
 	for {
 		p, err := q.Pop(ctx)
@@ -94,10 +94,9 @@ func (w *incomingWatcher) run(ctx context.Context, q *rtmp.Queue) {
 				}
 				continue
 			}
-			if got && time.Since(lastPic) >= time.Second/tileFPS {
+			if got && pace.due(time.Now()) {
 				if err := vdec.Picture(pic); err == nil {
 					w.box.Put(pic)
-					lastPic = time.Now()
 				}
 			}
 		case rtmp.KindAudio:

@@ -203,7 +203,7 @@ func (s *Studio) incomingStreams(srv *LocalServer) []IncomingStream {
 			continue
 		}
 		name := strings.TrimPrefix(st.Name, "live/")
-		in := IncomingStream{Name: st.Name, Bitrate: st.BitrateIn, Publisher: st.Publisher, Players: st.Players,
+		in := IncomingStream{Name: st.Name, Title: s.cfg.Secrets.Redact(st.Name), Bitrate: st.BitrateIn, Publisher: st.Publisher, Players: st.Players,
 			PlayURL: srv.PlayURL(name)}
 		in.Uptime = secondsDur(st.UptimeSeconds)
 		var codec []string

@@ -65,6 +65,7 @@ type ServerKey struct {
 // IncomingStream is one live stream pushed into the local server.
 type IncomingStream struct {
 	Name      string // app/name, e.g. live/cam
+	Title     string // Name for people: a stream key in it is masked
 	Codec     string // e.g. "H.264 High / AAC"
 	Width     int
 	Height    int

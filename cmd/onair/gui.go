@@ -2,15 +2,111 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"flag"
 	"io"
+	"path/filepath"
+	"time"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/encode"
+	"github.com/seed7c1a73c4/onair/ui"
 )
+
+// appID is the Fyne application ID (as in FyneApp.toml).
+const appID = "io.github.seed7c1a73c4.onair"
+
+// keyringTimeout bounds each OS keyring call.
+const keyringTimeout = 3 * time.Second
 
 // runGUI opens the studio window.
 //
-// The window (issue 4) is not built yet, so this says so plainly instead of
-// pretending; the headless commands work.
-func runGUI(_ context.Context, _ []string, _, stderr io.Writer) int {
-	fmt.Fprint(stderr, "onair: the studio window is not available in this build yet; use \"onair publish\" (see onair -h)\n")
-	return 2
+//	--profile DIR     keep settings and keys in DIR (a portable profile; tests use it)
+//	--automation ADDR serve the automation hook on a loopback ADDR (see package ui)
+func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
+	start := time.Now()
+	fs := flag.NewFlagSet("onair", flag.ContinueOnError)
+	profile := fs.String("profile", "", "keep settings and keys in this folder instead of the system's")
+	automation := fs.String("automation", "", "serve the UI automation hook on this loopback address (for tests)")
+	caFile := fs.String("ca-file", "", "extra PEM roots for rtmps:// destinations")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.SetOutput(stderr)
+	if !parseFlags(fs, args, stderr) {
+		return 2
+	}
+	secrets := &app.Secrets{}
+	log, err := newLogger(stderr, *logLevel, secrets)
+	if err != nil {
+		return fail(stderr, secrets, err)
+	}
+	encode.RouteLibavLog(log)
+
+	a := fyneapp.NewWithID(appID)
+	cfg := app.StudioConfig{Secrets: secrets, Log: log, CAFile: *caFile}
+	askConsent := false
+	var keyDir string
+	if *profile != "" {
+		kv, err := app.OpenFileKV(filepath.Join(*profile, "settings.json"))
+		if err != nil {
+			return fail(stderr, secrets, err)
+		}
+		keys, err := app.OpenFileSecretStore(filepath.Join(*profile, "keys.json"))
+		if err != nil {
+			return fail(stderr, secrets, err)
+		}
+		cfg.Settings, cfg.Keys, cfg.KeysWhere = kv, keys, "Keys are kept in "+filepath.Join(*profile, "keys.json")+", readable only by you."
+	} else {
+		cfg.Settings = a.Preferences()
+		keyDir = a.Storage().RootURI().Path()
+		consent := func() bool {
+			switch a.Preferences().String(keyFileConsentPref) {
+			case "yes":
+				return true
+			case "":
+				askConsent = true
+			}
+			return false
+		}
+		cfg.Keys, cfg.KeysWhere, err = app.OpenSecretStore(keyDir, keyringTimeout, consent)
+		if err != nil {
+			return fail(stderr, secrets, err)
+		}
+	}
+	studio, err := app.NewStudio(cfg)
+	if err != nil {
+		return fail(stderr, secrets, err)
+	}
+	if err := studio.Start(); err != nil {
+		log.Error("studio", "err", err) // the window shows the sentence
+	}
+	defer studio.Close()
+
+	var w *ui.Window
+	opts := ui.Options{Automation: *automation, Log: log, Start: start}
+	if askConsent {
+		path := filepath.Join(keyDir, "keys.json")
+		opts.OnShown = func() {
+			w.AskKeyFileConsent(path, func(yes bool) {
+				answer := "no"
+				if yes {
+					answer = "yes"
+					if st, err := app.OpenFileSecretStore(path); err == nil {
+						studio.UseKeyStore(st, "Keys are kept in "+path+", readable only by you.")
+					}
+				}
+				a.Preferences().SetString(keyFileConsentPref, answer)
+			})
+		}
+	}
+	w = ui.NewWindow(a, studio, opts)
+	go func() {
+		<-ctx.Done()
+		w.Close()
+	}()
+	w.ShowAndRun()
+	return 0
 }
+
+// keyFileConsentPref remembers the answer to "keep keys in a file?".
+const keyFileConsentPref = "keys.file_consent"

@@ -8,7 +8,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	// Before Fyne initialises: a C.UTF-8 locale would make it log errors.
+	_ "github.com/seed7c1a73c4/onair/internal/localeenv"
 )
 
 const usage = `usage: onair [command] [flags]
@@ -34,7 +38,7 @@ func main() {
 // run dispatches to a subcommand and returns the process exit code:
 // 0 success, 1 failure, 2 bad usage.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
+	if len(args) == 0 || isGUIFlag(args[0]) {
 		return runGUI(ctx, args, stdout, stderr)
 	}
 	switch args[0] {
@@ -55,4 +59,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "onair: unknown command %q\n%s", args[0], usage)
 	return 2
+}
+
+// isGUIFlag reports whether arg is a flag of the window (onair --profile
+// DIR…) rather than a command or a help/version flag.
+func isGUIFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "-version", "--version":
+		return false
+	}
+	return strings.HasPrefix(arg, "-")
 }

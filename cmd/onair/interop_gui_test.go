@@ -1,0 +1,306 @@
+//go:build interop
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
+)
+
+// xvfb is a virtual X display started for one test.
+type xvfb struct {
+	display string
+}
+
+// startXvfb starts Xvfb on a free display number, with GLX for Fyne.
+func startXvfb(t testing.TB) *xvfb {
+	t.Helper()
+	testpeer.Require(t, "Xvfb")
+	for n := 90; n < 140; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		b := startBG(t, "Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "+extension", "GLX")
+		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		for range 100 {
+			if _, err := os.Stat(sock); err == nil {
+				return &xvfb{display: fmt.Sprintf(":%d", n)}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("Xvfb :%d did not start:\n%s", n, b.out)
+	}
+	t.Fatal("no free X display number between :90 and :139")
+	return nil
+}
+
+// screenshot grabs the whole display as an image.
+func (x *xvfb) screenshot(t testing.TB, path string) image.Image {
+	t.Helper()
+	testpeer.Require(t, "import")
+	cmd := exec.Command("import", "-display", x.display, "-window", "root", path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("import (imagemagick): %v\n%s", err, out)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decoding %s: %v", path, err)
+	}
+	return img
+}
+
+// guiApp is a running studio window with its automation hook.
+type guiApp struct {
+	cmd    *exec.Cmd
+	stderr *testpeer.SyncBuffer
+	hook   string
+}
+
+// profile writes a studio profile (settings and keys) into dir.
+func writeProfile(t testing.TB, dir string, edit func(*app.Settings)) {
+	t.Helper()
+	kv, err := app.OpenFileKV(filepath.Join(dir, "settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := app.OpenFileSecretStore(filepath.Join(dir, "keys.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := app.DefaultSettings()
+	edit(&st)
+	if err := app.SaveSettings(kv, keys, st); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startGUI starts `onair --profile DIR --automation …` on the display and
+// waits until the window shows a preview frame.
+func startGUI(t testing.TB, x *xvfb, profile string) *guiApp {
+	t.Helper()
+	hook := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t))
+	cmd := exec.Command(onairBin, "--profile", profile, "--automation", hook)
+	cmd.Env = append(os.Environ(), "DISPLAY="+x.display, "HOME="+profile, "XDG_CONFIG_HOME="+filepath.Join(profile, "config"),
+		"LIBGL_ALWAYS_SOFTWARE=1", "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
+	stderr := &testpeer.SyncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting onair: %v", err)
+	}
+	g := &guiApp{cmd: cmd, stderr: stderr, hook: "http://" + hook}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("onair stderr:\n%s", stderr)
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, err := http.Get(g.hook + "/ready"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				return g
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("the window did not become ready within 20 s; stderr:\n%s", stderr)
+	return nil
+}
+
+// tap presses a named widget through the automation hook.
+func (g *guiApp) tap(t testing.TB, name string) {
+	t.Helper()
+	r, err := http.Post(g.hook+"/tap?name="+url.QueryEscape(name), "text/plain", nil)
+	if err != nil {
+		t.Fatalf("tap %s: %v", name, err)
+	}
+	defer r.Body.Close()
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("tap %s: HTTP %d", name, r.StatusCode)
+	}
+}
+
+// getJSON reads a JSON answer of the hook into v; it reports the status.
+func (g *guiApp) getJSON(t testing.TB, path string, v any) int {
+	t.Helper()
+	r, err := http.Get(g.hook + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer r.Body.Close()
+	if r.StatusCode == http.StatusOK {
+		if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+	}
+	return r.StatusCode
+}
+
+// rect is a widget's place in window pixels.
+type rect struct {
+	X, Y, W, H int
+}
+
+func (r rect) image() image.Rectangle { return image.Rect(r.X, r.Y, r.X+r.W, r.Y+r.H) }
+
+// waitGeometry waits until the named widget is shown and returns where.
+func (g *guiApp) waitGeometry(t testing.TB, name string, timeout time.Duration) rect {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		var r rect
+		if g.getJSON(t, "/geometry?name="+url.QueryEscape(name), &r) == http.StatusOK && r.W > 0 && r.H > 0 {
+			return r
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("%s did not appear within %s", name, timeout)
+	return rect{}
+}
+
+// changedPixels counts the pixels of area that differ between a and b.
+func changedPixels(a, b image.Image, area image.Rectangle) (changed, total int) {
+	for y := area.Min.Y; y < area.Max.Y; y++ {
+		for x := area.Min.X; x < area.Max.X; x++ {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			if absDiff(r1, r2)+absDiff(g1, g2)+absDiff(b1, b2) > 3*0x800 {
+				changed++
+			}
+			total++
+		}
+	}
+	return changed, total
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+// saveScreenshot saves the studio window (found by its title with
+// xdotool) into $ONAIR_SCREENSHOTS, when that is set: the README's pictures.
+func saveScreenshot(t testing.TB, x *xvfb, name string) {
+	t.Helper()
+	dir := os.Getenv("ONAIR_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	testpeer.Require(t, "xdotool")
+	find := exec.Command("xdotool", "search", "--name", "^OnAir Studio$")
+	find.Env = append(os.Environ(), "DISPLAY="+x.display)
+	out, err := find.Output()
+	ids := strings.Fields(string(out))
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("xdotool found no OnAir Studio window: %v", err)
+	}
+	shot := exec.Command("import", "-display", x.display, "-window", ids[0], filepath.Join(dir, name))
+	if out, err := shot.CombinedOutput(); err != nil {
+		t.Fatalf("import (imagemagick): %v\n%s", err, out)
+	}
+}
+
+// TestInteropGUIEndToEnd is acceptance 2 of the studio-window issue: the
+// real window under Xvfb goes live to the embedded server and nginx-rtmp,
+// shows a moving tile for a stream pushed into the local server, and stops.
+func TestInteropGUIEndToEnd(t *testing.T) {
+	x := startXvfb(t)
+	ng := testpeer.StartNginx(t, testpeer.NginxOptions{})
+	port := testpeer.FreePort(t)
+	profile := t.TempDir()
+	embedded := fmt.Sprintf("rtmp://127.0.0.1:%d/live", port)
+	writeProfile(t, profile, func(st *app.Settings) {
+		st.Server.On, st.Server.Port = true, port
+		st.Output.Preset = "ultrafast"
+		st.Destinations = []app.Destination{
+			{ID: "embedded", Name: "Embedded server", Service: "custom", Server: embedded, Key: "e2e-embedded-key-1", Enabled: true},
+			{ID: "nginx", Name: "nginx-rtmp", Service: "custom", Server: "rtmp://" + ng.Addr() + "/live", Key: "e2e-nginx-key-2", Enabled: true},
+		}
+	})
+	g := startGUI(t, x, profile)
+	saveScreenshot(t, x, "idle.png")
+
+	g.tap(t, "golive")
+	dir := t.TempDir()
+	recs := []*testpeer.Recorder{
+		testpeer.Record(t, embedded+"/e2e-embedded-key-1", filepath.Join(dir, "embedded.flv")),
+		testpeer.Record(t, ng.URL("e2e-nginx-key-2"), filepath.Join(dir, "nginx.flv")),
+	}
+	for _, u := range []string{embedded + "/e2e-embedded-key-1", ng.URL("e2e-nginx-key-2")} {
+		p := testpeer.FFprobe(t, u)
+		v, okv := p.Stream("video")
+		a, oka := p.Stream("audio")
+		if !okv || !oka || v.CodecName != "h264" || a.CodecName != "aac" {
+			t.Fatalf("%s: ffprobe %+v; want h264 and aac", u, p)
+		}
+	}
+	saveScreenshot(t, x, "live.png")
+
+	// A camera pushes into the local server: its tile must move.
+	cam := ffmpegLive(t, fmt.Sprintf("rtmp://127.0.0.1:%d/live/cam", port), 30)
+	_ = cam
+	g.tap(t, "tab:server")
+	tile := g.waitGeometry(t, "tile:live/cam", 15*time.Second)
+	time.Sleep(time.Second) // the first pictures
+	a := x.screenshot(t, filepath.Join(dir, "tile-a.png"))
+	time.Sleep(time.Second)
+	b := x.screenshot(t, filepath.Join(dir, "tile-b.png"))
+	changed, total := changedPixels(a, b, tile.image())
+	t.Logf("tile %+v: %d of %d pixels changed in 1 s", tile, changed, total)
+	if changed < total/100 {
+		t.Errorf("the tile did not move: %d of %d pixels changed in 1 s", changed, total)
+	}
+	saveScreenshot(t, x, "local-server.png")
+
+	g.tap(t, "stop")
+	for i, r := range recs {
+		if err := r.Wait(10 * time.Second); err != nil {
+			t.Errorf("destination %d did not end after Stop: %v\n%s", i, err, r.Log())
+		}
+	}
+	for _, f := range []string{"embedded.flv", "nginx.flv"} {
+		p := testpeer.FFprobe(t, filepath.Join(dir, f))
+		_, okv := p.Stream("video")
+		_, oka := p.Stream("audio")
+		if !okv || !oka {
+			t.Errorf("%s: no h264/aac after Stop: %+v", f, p)
+		}
+	}
+	var st struct {
+		Count int     `json:"count"`
+		MaxMS float64 `json:"max_ms"`
+	}
+	g.getJSON(t, "/stalls", &st)
+	t.Logf("UI stalls over 50 ms: %d (max %.0f ms)", st.Count, st.MaxMS)
+	if strings.Contains(g.stderr.String(), "e2e-nginx-key-2") || strings.Contains(g.stderr.String(), "e2e-embedded-key-1") {
+		t.Error("a stream key is in the log")
+	}
+}

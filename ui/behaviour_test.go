@@ -1,0 +1,264 @@
+package ui
+
+import (
+	"errors"
+	"image/color"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/seed7c1a73c4/onair/app"
+)
+
+func TestGoLiveButton(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	w := newTestWindow(t, f)
+	test.Tap(w.top.goLive)
+	if !slices.Equal(f.Calls(), []string{"GoLive"}) {
+		t.Fatalf("calls after Go Live: %v", f.Calls())
+	}
+
+	s := idleSnapshot()
+	s.Connecting = true
+	f.setSnapshot(s)
+	w.pollForTest()
+	if w.top.goLive.Text != "Stop" || w.top.goLive.Importance != widget.DangerImportance || !w.top.connecting.Visible() || w.top.tally.Visible() {
+		t.Errorf("connecting: button %q, connecting %v, tally %v", w.top.goLive.Text, w.top.connecting.Visible(), w.top.tally.Visible())
+	}
+	f.setSnapshot(liveSnapshot())
+	w.pollForTest()
+	if !w.top.tally.Visible() || w.top.connecting.Visible() {
+		t.Error("live: the tally is hidden or Connecting… shows")
+	}
+	test.Tap(w.top.goLive)
+	if !slices.Equal(f.Calls(), []string{"GoLive", "Stop"}) {
+		t.Fatalf("calls after Stop: %v", f.Calls())
+	}
+	f.setSnapshot(idleSnapshot())
+	w.pollForTest()
+	if w.top.goLive.Text != "Go Live" || w.top.tally.Visible() {
+		t.Errorf("after stop: button %q, tally %v", w.top.goLive.Text, w.top.tally.Visible())
+	}
+}
+
+func TestMuteToggle(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	w := newTestWindow(t, f)
+	test.Tap(w.program.mute)
+	if w.program.mute.Text != "Muted" {
+		t.Errorf("button %q after muting", w.program.mute.Text)
+	}
+	test.Tap(w.program.mute)
+	if !slices.Equal(f.Calls(), []string{"SetMuted(true)", "SetMuted(false)"}) {
+		t.Fatalf("calls %v", f.Calls())
+	}
+
+	s := idleSnapshot()
+	s.Muted = true
+	f.setSnapshot(s)
+	w.pollForTest()
+	if w.program.mute.Text != "Muted" || len(f.Calls()) != 2 {
+		t.Errorf("snapshot mute: button %q, calls %v", w.program.mute.Text, f.Calls())
+	}
+}
+
+func TestSourcesAndGain(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	w := newTestWindow(t, f)
+	if w.program.video.sel.Selected != "Test pattern" || w.program.audio.sel.Selected != "Test tone" {
+		t.Fatalf("selected %q / %q", w.program.video.sel.Selected, w.program.audio.sel.Selected)
+	}
+	w.program.video.sel.SetSelected("HD Webcam")
+	w.program.audio.sel.SetSelected("No audio")
+	w.program.gain.SetValue(6)
+	want := []string{"SetVideoSource(camera:0)", "SetAudioSource(none)", "SetGain(6.0)"}
+	if !slices.Equal(f.Calls(), want) {
+		t.Fatalf("calls %v, want %v", f.Calls(), want)
+	}
+	if w.program.gainLabel.Text != "+6.0 dB" {
+		t.Errorf("gain label %q", w.program.gainLabel.Text)
+	}
+
+	// The studio's answer moves the widgets without echoing commands back.
+	s := idleSnapshot()
+	s.Video, s.GainDB = "camera:0", -3
+	f.setSnapshot(s)
+	w.pollForTest()
+	w.pollForTest()
+	if !slices.Equal(f.Calls(), want) {
+		t.Errorf("applying snapshots sent commands: %v", f.Calls()[len(want):])
+	}
+	if w.program.gain.Value != -3 || w.program.gainLabel.Text != "-3.0 dB" || w.program.video.sel.Selected != "HD Webcam" {
+		t.Errorf("after snapshot: gain %v %q, video %q", w.program.gain.Value, w.program.gainLabel.Text, w.program.video.sel.Selected)
+	}
+}
+
+func TestDestinationEnabledCheck(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	w := newTestWindow(t, f)
+	test.Tap(w.dests.rows["tw"].enabled)
+	w.pollForTest() // the snapshot still says off: the check follows it, silently
+	if !slices.Equal(f.Calls(), []string{"SetDestinationEnabled(tw,true)"}) {
+		t.Errorf("calls %v", f.Calls())
+	}
+}
+
+func TestEditorKeyIsMasked(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	f.dests = testDestinations()
+	w := newTestWindow(t, f)
+	w.editDestination("yt")
+	e := w.editor
+	if e == nil {
+		t.Fatal("the editor did not open")
+	}
+	if !e.key.Password || e.key.Text != testKey {
+		t.Fatalf("key entry: password %v, holds the key %v", e.key.Password, e.key.Text == testKey)
+	}
+	test.AssertRendersToMarkup(t, "studio/editor.xml", w.win.Canvas())
+	markup := test.RenderToMarkup(w.win.Canvas())
+	if !strings.Contains(markup, strings.Repeat("•", len(testKey))) {
+		t.Error("the key is not shown as dots")
+	}
+	assertNoKey(t, w)
+
+	pasted := "pasted-key-ABCDEFGH12345"
+	w.app.Clipboard().SetContent(" " + pasted + "\n")
+	test.Tap(e.paste)
+	if e.key.Text != pasted {
+		t.Errorf("pasted key %q", e.key.Text)
+	}
+	assertNoKey(t, w, pasted)
+}
+
+func TestEditorSaveErrorInline(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	f.dests = testDestinations()
+	f.saveDestination = func(d app.Destination) error {
+		return errors.Join(errors.New("the name is empty: give the destination a name"), errors.New("the server URL must start with rtmp:// or rtmps://"))
+	}
+	w := newTestWindow(t, f)
+	w.editDestination("yt")
+	e := w.editor
+	e.name.SetText("")
+	test.Tap(e.save)
+	want := []string{"The name is empty: give the destination a name", "The server URL must start with rtmp:// or rtmps://"}
+	if !slices.Equal(e.errs.texts(), want) || w.editor != e {
+		t.Fatalf("inline errors %q, editor open %v", e.errs.texts(), w.editor == e)
+	}
+	test.AssertRendersToMarkup(t, "studio/editor_error.xml", w.win.Canvas())
+
+	var saved app.Destination
+	f.saveDestination = func(d app.Destination) error { saved = d; return nil }
+	e.name.SetText("Main channel")
+	test.Tap(e.save)
+	if w.editor != nil {
+		t.Error("the editor stayed open after a good save")
+	}
+	if saved.ID != "yt" || saved.Name != "Main channel" || saved.Service != "youtube" || saved.Key != testKey || !saved.Enabled {
+		t.Errorf("saved %+v", saved)
+	}
+}
+
+func TestEditorServicePresetFillsServer(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	w := newTestWindow(t, f)
+	w.openEditor(app.Destination{Enabled: true})
+	e := w.editor
+	if e.service.Selected != "YouTube" || e.server.Text != "rtmp://a.rtmp.youtube.com/live2" {
+		t.Errorf("new destination: %q %q", e.service.Selected, e.server.Text)
+	}
+	e.service.SetSelected("Twitch")
+	if e.server.Text != "rtmp://live.twitch.tv/app" || !strings.Contains(e.help.Text, "Twitch dashboard") {
+		t.Errorf("after Twitch: %q, help %q", e.server.Text, e.help.Text)
+	}
+	e.service.SetSelected("Custom RTMP") // no default server: keep what is there
+	if e.server.Text != "rtmp://live.twitch.tv/app" {
+		t.Errorf("custom replaced the server: %q", e.server.Text)
+	}
+}
+
+func TestWatchersStop(t *testing.T) {
+	f := newFakeStudio(serverSnapshot())
+	f.watch = func(string) *app.FrameMailbox { return solidBox(64, 36, color.RGBA{G: 255, A: 255}) }
+	w := newTestWindow(t, f)
+	if n, _ := f.watchState("live/cam"); n != 1 {
+		t.Fatalf("live/cam watchers %d", n)
+	}
+	// Enlarge the obs tile; then obs goes away.
+	obs := w.server.tiles.tiles["live/obs"]
+	test.Tap(obs.view)
+	if obs.enlarged == nil || len(obs.pic.views) != 2 {
+		t.Fatal("tapping the picture did not enlarge it")
+	}
+	s := serverSnapshot()
+	s.Server.Streams = s.Server.Streams[:2]
+	f.setSnapshot(s)
+	w.pollForTest()
+	if n, stops := f.watchState("live/obs"); n != 0 || stops != 1 {
+		t.Errorf("live/obs after it left: watching %d, stops %d", n, stops)
+	}
+	if obs.enlarged != nil {
+		t.Error("the enlarged view of a gone stream stayed open")
+	}
+	if n, stops := f.watchState("live/cam"); n != 1 || stops != 0 {
+		t.Errorf("live/cam: watching %d, stops %d", n, stops)
+	}
+	w.Close()
+	if n, stops := f.watchState("live/cam"); n != 0 || stops != 1 {
+		t.Errorf("live/cam after close: watching %d, stops %d", n, stops)
+	}
+}
+
+func TestServerKeysAndCopy(t *testing.T) {
+	f := newFakeStudio(serverSnapshot())
+	w := newTestWindow(t, f)
+	w.tabs.SelectIndex(2)
+	w.server.copyPublishURL()
+	if got := w.app.Clipboard().Content(); got != "rtmp://192.168.1.10:1935/live/NAME?key=k3F9-full-publish-key-0001" {
+		t.Errorf("copied %q", got)
+	}
+	assertNoKey(t, w)
+
+	row := w.server.keysBox.Objects[0]
+	var label *widget.Label
+	var reveal *widget.Button
+	for _, o := range test.LaidOutObjects(row) {
+		switch v := o.(type) {
+		case *widget.Label:
+			if label == nil {
+				label = v
+			}
+		case *widget.Button:
+			if reveal == nil {
+				reveal = v
+			}
+		}
+	}
+	test.Tap(reveal)
+	if label.Text != "k3F9-full-publish-key-0001" {
+		t.Errorf("revealed %q", label.Text)
+	}
+	test.Tap(reveal)
+	if label.Text != "k3F9…" {
+		t.Errorf("hidden again: %q", label.Text)
+	}
+	assertNoKey(t, w)
+
+	f.setSnapshot(serverSnapshot())
+	w.pollForTest()
+	if w.app.Clipboard().SetContent(""); true {
+		cam := w.server.tiles.tiles["live/cam"]
+		for _, o := range test.LaidOutObjects(cam.obj) {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Copy play URL" {
+				test.Tap(b)
+			}
+		}
+		if got := w.app.Clipboard().Content(); got != "rtmp://192.168.1.10:1935/live/cam" {
+			t.Errorf("copied play URL %q", got)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/seed7c1a73c4/onair/app"
+)
+
+// noDestinationHint is shown when Go Live would only feed the local server.
+const noDestinationHint = "No destination: Go Live sends the program to the local server as live/program."
+
+// destinationsTab lists the destinations with their live state, the
+// pre-flight warnings, and Add / Edit / Remove.
+type destinationsTab struct {
+	w          *Window
+	warnings   *fyne.Container
+	warnList   []app.Warning
+	hint       *widget.Label
+	programRow *fyne.Container
+	programURL *widget.Label
+	list       *fyne.Container
+	rows       map[string]*destRow
+	order      []string
+	inner      *fyne.Container
+	scroll     *container.Scroll
+	obj        fyne.CanvasObject
+}
+
+func newDestinationsTab(w *Window) *destinationsTab {
+	d := &destinationsTab{w: w, rows: map[string]*destRow{}}
+	d.warnings = container.NewVBox()
+	d.warnings.Hide()
+	d.hint = wrapLabel(noDestinationHint, widget.LowImportance)
+	d.hint.Hide()
+	d.programURL = truncLabel("", widget.MediumImportance)
+	copyURL := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		w.app.Clipboard().SetContent(d.programURL.Text)
+	})
+	d.programRow = container.NewBorder(nil, nil, widget.NewLabel("Program"), copyURL, d.programURL)
+	d.programRow.Hide()
+	d.list = container.NewVBox()
+	add := widget.NewButtonWithIcon("Add destination", theme.ContentAddIcon(), func() { w.openEditor(app.Destination{Enabled: true}) })
+	header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Destinations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), add)
+	d.inner = container.NewVBox(d.warnings, header, d.hint, d.programRow, d.list)
+	d.scroll = container.NewVScroll(d.inner)
+	d.obj = d.scroll
+	return d
+}
+
+func (d *destinationsTab) update(snap app.StudioSnapshot) {
+	changed := d.updateWarnings(snap.Warnings)
+	enabled := slices.ContainsFunc(snap.Destinations, func(s app.DestinationStatus) bool { return s.Enabled })
+	changed = setVisible(d.hint, !enabled) || changed
+	setText(d.programURL, snap.ProgramPlayURL)
+	changed = setVisible(d.programRow, snap.Live && snap.ProgramPlayURL != "") || changed
+
+	ids := make([]string, len(snap.Destinations))
+	for i, s := range snap.Destinations {
+		ids[i] = s.ID
+	}
+	if !slices.Equal(ids, d.order) {
+		d.rebuild(ids)
+		changed = true
+	}
+	now := d.w.now()
+	for _, s := range snap.Destinations {
+		changed = d.rows[s.ID].update(s, now, d.w.serviceName(s.Service)) || changed
+	}
+	if changed {
+		relayout(d.inner, d.scroll)
+	}
+}
+
+// rebuild makes the row list match ids, keeping the rows that stay.
+func (d *destinationsTab) rebuild(ids []string) {
+	rows := make(map[string]*destRow, len(ids))
+	objs := make([]fyne.CanvasObject, 0, len(ids))
+	for _, id := range ids {
+		r := d.rows[id]
+		if r == nil {
+			r = newDestRow(d.w, id)
+		}
+		rows[id] = r
+		objs = append(objs, r.obj)
+	}
+	d.rows, d.order = rows, ids
+	d.list.Objects = objs
+}
+
+func (d *destinationsTab) updateWarnings(ws []app.Warning) bool {
+	if slices.Equal(ws, d.warnList) {
+		return false
+	}
+	d.warnList = slices.Clone(ws)
+	objs := make([]fyne.CanvasObject, len(ws))
+	for i, wn := range ws {
+		text := wn.Message
+		if wn.Destination != "" {
+			text = wn.Destination + ": " + text
+		}
+		objs[i] = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, wrapLabel(text, widget.WarningImportance))
+	}
+	d.warnings.Objects = objs
+	setVisible(d.warnings, len(ws) > 0)
+	return true
+}
+
+// confirmRemove asks before deleting a destination and its key.
+func (d *destinationsTab) confirmRemove(id, name string) {
+	dialog.ShowConfirm("Remove destination", "Remove \""+name+"\" and its stored key?", func(ok bool) {
+		if ok {
+			d.w.s.RemoveDestination(id)
+		}
+	}, d.w.win)
+}

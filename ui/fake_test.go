@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"sync"
+
+	"github.com/seed7c1a73c4/onair/app"
+)
+
+// fakeStudio is a Studio whose snapshot the test sets; it records every
+// command. Function fields, when set, answer the calls that return values.
+type fakeStudio struct {
+	mu       sync.Mutex
+	snap     app.StudioSnapshot
+	dests    []app.Destination
+	services []app.Service
+	preview  *app.FrameMailbox
+	keys     map[string]string
+	calls    []string
+	watching map[string]int // WatchIncoming calls minus stops, per stream
+	stopped  map[string]int // stop calls per stream
+
+	applyOutput     func(app.OutputConfig) error
+	saveDestination func(app.Destination) error
+	watch           func(name string) *app.FrameMailbox
+}
+
+func newFakeStudio(snap app.StudioSnapshot) *fakeStudio {
+	return &fakeStudio{
+		snap:     snap,
+		services: testServices(),
+		preview:  app.NewFrameMailbox(640, 360),
+		keys:     map[string]string{"k1": "k3F9-full-publish-key-0001", "k2": "Qm7x-full-publish-key-0002"},
+		watching: map[string]int{},
+		stopped:  map[string]int{},
+	}
+}
+
+func (f *fakeStudio) record(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf(format, args...))
+}
+
+// Calls returns the recorded commands.
+func (f *fakeStudio) Calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+func (f *fakeStudio) setSnapshot(s app.StudioSnapshot) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.snap = s
+}
+
+func (f *fakeStudio) Snapshot() app.StudioSnapshot {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.snap
+}
+
+func (f *fakeStudio) GoLive()                     { f.record("GoLive") }
+func (f *fakeStudio) Stop()                       { f.record("Stop") }
+func (f *fakeStudio) ReconnectNow(id string)      { f.record("ReconnectNow(%s)", id) }
+func (f *fakeStudio) SetVideoSource(s string)     { f.record("SetVideoSource(%s)", s) }
+func (f *fakeStudio) SetAudioSource(s string)     { f.record("SetAudioSource(%s)", s) }
+func (f *fakeStudio) SetMuted(m bool)             { f.record("SetMuted(%v)", m) }
+func (f *fakeStudio) SetGain(db float64)          { f.record("SetGain(%.1f)", db) }
+func (f *fakeStudio) RemoveDestination(id string) { f.record("RemoveDestination(%s)", id) }
+func (f *fakeStudio) SetDestinationEnabled(id string, on bool) {
+	f.record("SetDestinationEnabled(%s,%v)", id, on)
+}
+func (f *fakeStudio) Services() []app.Service     { return f.services }
+func (f *fakeStudio) SetLocalServer(on, lan bool) { f.record("SetLocalServer(%v,%v)", on, lan) }
+func (f *fakeStudio) GenerateServerKey()          { f.record("GenerateServerKey") }
+func (f *fakeStudio) RevokeServerKey(id string)   { f.record("RevokeServerKey(%s)", id) }
+func (f *fakeStudio) Preview() *app.FrameMailbox  { return f.preview }
+
+func (f *fakeStudio) ApplyOutput(o app.OutputConfig) error {
+	f.record("ApplyOutput")
+	if f.applyOutput != nil {
+		return f.applyOutput(o)
+	}
+	return nil
+}
+
+func (f *fakeStudio) Destinations() []app.Destination {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]app.Destination(nil), f.dests...)
+}
+
+func (f *fakeStudio) SaveDestination(d app.Destination) error {
+	f.record("SaveDestination(%s)", d.Name)
+	if f.saveDestination != nil {
+		return f.saveDestination(d)
+	}
+	return nil
+}
+
+func (f *fakeStudio) RevealServerKey(id string) string {
+	f.record("RevealServerKey(%s)", id)
+	return f.keys[id]
+}
+
+func (f *fakeStudio) WatchIncoming(name string) (*app.FrameMailbox, func()) {
+	f.mu.Lock()
+	f.watching[name]++
+	f.mu.Unlock()
+	var box *app.FrameMailbox
+	if f.watch != nil {
+		box = f.watch(name)
+	}
+	var once sync.Once
+	return box, func() {
+		once.Do(func() {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.watching[name]--
+			f.stopped[name]++
+		})
+	}
+}
+
+// watchState returns live watchers and stop calls for a stream.
+func (f *fakeStudio) watchState(name string) (watching, stopped int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.watching[name], f.stopped[name]
+}
+
+// solidBox is a w×h mailbox holding one frame of colour c.
+func solidBox(w, h int, c color.RGBA) *app.FrameMailbox {
+	box := app.NewFrameMailbox(w, h)
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	box.Put(img)
+	return box
+}

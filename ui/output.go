@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/seed7c1a73c4/onair/app"
+)
+
+// The choices the output form offers.
+var (
+	outputSizes      = []string{"1920x1080", "1280x720", "854x480", "640x360"}
+	outputRates      = []string{"24", "25", "30", "50", "60"}
+	outputPresets    = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"}
+	outputAudioRates = []string{"96 kb/s", "128 kb/s", "160 kb/s", "192 kb/s", "256 kb/s", "320 kb/s"}
+)
+
+// outputTab is the encoding form. ApplyOutput's validation errors are
+// shown inline, one red line per sentence; the form is locked while live.
+type outputTab struct {
+	w                                 *Window
+	size, fps, encoder, preset, audio *widget.Select
+	bitrate, keyint                   *widget.Entry
+	apply                             *widget.Button
+	errs                              *errorList
+	status                            *widget.Label
+	locked                            *widget.Label
+	base                              app.OutputConfig // the last applied config: fields the form does not show
+	inner                             *fyne.Container
+	scroll                            *container.Scroll
+	obj                               fyne.CanvasObject
+}
+
+func newOutputTab(w *Window) *outputTab {
+	o := &outputTab{w: w, errs: newErrorList()}
+	o.size = widget.NewSelect(outputSizes, nil)
+	o.fps = widget.NewSelect(outputRates, nil)
+	o.encoder = widget.NewSelect(slices.Clone(app.Encoders), nil)
+	o.preset = widget.NewSelect(outputPresets, nil)
+	o.audio = widget.NewSelect(outputAudioRates, nil)
+	o.bitrate = widget.NewEntry()
+	o.keyint = widget.NewEntry()
+	o.apply = widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), o.applyTapped)
+	o.apply.Importance = widget.HighImportance
+	o.status = widget.NewLabel("")
+	o.status.Importance = widget.SuccessImportance
+	o.status.Hide()
+	o.locked = wrapLabel("Output settings are locked while live.", widget.LowImportance)
+	o.locked.Hide()
+	unit := func(e *widget.Entry, u string) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, nil, widget.NewLabel(u), e)
+	}
+	form := container.New(layout.NewFormLayout(),
+		widget.NewLabel("Resolution"), o.size,
+		widget.NewLabel("Frame rate"), o.fps,
+		widget.NewLabel("Video bitrate"), unit(o.bitrate, "kb/s"),
+		widget.NewLabel("Encoder"), o.encoder,
+		widget.NewLabel("Preset"), o.preset,
+		widget.NewLabel("Keyframe interval"), unit(o.keyint, "s"),
+		widget.NewLabel("Audio bitrate"), o.audio,
+	)
+	o.inner = container.NewVBox(form, container.NewHBox(o.apply, o.status), o.locked, o.errs.box)
+	o.scroll = container.NewVScroll(o.inner)
+	o.obj = o.scroll
+	return o
+}
+
+func (o *outputTab) update(snap, prev app.StudioSnapshot, first bool) {
+	if first || snap.Output != prev.Output {
+		o.fill(snap.Output)
+	}
+	on := !(snap.Live || snap.Connecting)
+	for _, s := range []*widget.Select{o.size, o.fps, o.encoder, o.preset, o.audio} {
+		setEnabled(s, on)
+	}
+	setEnabled(o.bitrate, on)
+	setEnabled(o.keyint, on)
+	setEnabled(o.apply, on)
+	if setVisible(o.locked, !on) {
+		relayout(o.inner, o.scroll)
+	}
+}
+
+// fill shows cfg in the form.
+func (o *outputTab) fill(cfg app.OutputConfig) {
+	o.base = cfg
+	selectAdding(o.size, fmt.Sprintf("%dx%d", cfg.Width, cfg.Height))
+	selectAdding(o.fps, strconv.Itoa(cfg.FPS))
+	selectAdding(o.encoder, cfg.Encoder)
+	selectAdding(o.preset, cfg.Preset)
+	selectAdding(o.audio, strconv.Itoa(cfg.AudioBitrate/1000)+" kb/s")
+	o.bitrate.SetText(strconv.Itoa(cfg.VideoBitrate / 1000))
+	o.keyint.SetText(strconv.FormatFloat(cfg.KeyInt.Seconds(), 'f', -1, 64))
+}
+
+// selectAdding selects v, adding it to the options when it is not one.
+func selectAdding(s *widget.Select, v string) {
+	if !slices.Contains(s.Options, v) {
+		s.SetOptions(append(slices.Clone(s.Options), v))
+	}
+	s.SetSelected(v)
+}
+
+// read turns the form into a config; unreadable fields are errors here,
+// out-of-range values are left to ApplyOutput's validation.
+func (o *outputTab) read() (app.OutputConfig, []string) {
+	cfg := o.base
+	var errs []string
+	if w, h, err := app.ParseSize(o.size.Selected); err == nil {
+		cfg.Width, cfg.Height = w, h
+	} else {
+		errs = append(errs, err.Error())
+	}
+	if n, err := strconv.Atoi(o.fps.Selected); err == nil {
+		cfg.FPS = n
+	} else {
+		errs = append(errs, fmt.Sprintf("%q is not a frame rate", o.fps.Selected))
+	}
+	if b, err := parseKbps(o.bitrate.Text); err == nil {
+		cfg.VideoBitrate = b
+	} else {
+		errs = append(errs, err.Error())
+	}
+	if s, err := strconv.ParseFloat(strings.TrimSpace(o.keyint.Text), 64); err == nil && s >= 0 && s < 3600 {
+		cfg.KeyInt = time.Duration(s * float64(time.Second))
+	} else {
+		errs = append(errs, fmt.Sprintf("%q is not a keyframe interval: use seconds, e.g. 2", o.keyint.Text))
+	}
+	if b, err := parseKbps(strings.TrimSuffix(o.audio.Selected, " kb/s")); err == nil {
+		cfg.AudioBitrate = b
+	} else {
+		errs = append(errs, err.Error())
+	}
+	cfg.Encoder = o.encoder.Selected
+	cfg.Preset = o.preset.Selected
+	return cfg, errs
+}
+
+// parseKbps reads a number of kb/s ("4500"), or a bitrate with a unit ("4.5M").
+func parseKbps(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && f < 1e7 {
+		return int(f*1000 + 0.5), nil
+	}
+	return app.ParseBitrate(s)
+}
+
+func (o *outputTab) applyTapped() {
+	cfg, errs := o.read()
+	if len(errs) == 0 {
+		errs = sentences(o.w.s.ApplyOutput(cfg))
+	}
+	if len(errs) == 0 {
+		o.base = cfg
+		setText(o.status, "Applied.")
+	}
+	changed := o.errs.set(errs)
+	if setVisible(o.status, len(errs) == 0) || changed {
+		relayout(o.inner, o.scroll)
+	}
+}

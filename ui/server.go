@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/seed7c1a73c4/onair/app"
+)
+
+// The two listening modes of the local server.
+const (
+	modeLocal = "This computer only"
+	modeLAN   = "Local network (LAN)"
+)
+
+// serverTab is the built-in RTMP server: on/off, mode, address, publish
+// URL and keys, then the incoming streams.
+type serverTab struct {
+	w        *Window
+	on       *widget.Check
+	mode     *widget.RadioGroup
+	addr     *widget.Label
+	publish  *widget.Label
+	problem  *widget.Label
+	keysBox  *fyne.Container
+	keys     []app.ServerKey
+	tiles    *tileGrid
+	applying bool
+	inner    *fyne.Container
+	scroll   *container.Scroll
+	obj      fyne.CanvasObject
+}
+
+func newServerTab(w *Window) *serverTab {
+	t := &serverTab{w: w}
+	t.on = widget.NewCheck("Local server on", func(bool) { t.changed() })
+	t.mode = widget.NewRadioGroup([]string{modeLocal, modeLAN}, func(string) { t.changed() })
+	t.mode.Horizontal = true
+	t.mode.Required = true
+	t.addr = truncLabel("", widget.MediumImportance)
+	t.publish = truncLabel("", widget.MediumImportance)
+	copyURL := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), t.copyPublishURL)
+	t.problem = wrapLabel("", widget.DangerImportance)
+	t.problem.Hide()
+	t.keysBox = container.NewVBox()
+	gen := widget.NewButtonWithIcon("Generate key", theme.ContentAddIcon(), func() { w.s.GenerateServerKey() })
+	t.tiles = newTileGrid(w)
+	bold := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	info := container.New(layout.NewFormLayout(),
+		widget.NewLabel("Address"), t.addr,
+		widget.NewLabel("Publish URL"), container.NewBorder(nil, nil, nil, copyURL, t.publish),
+	)
+	t.inner = container.NewVBox(
+		container.NewHBox(t.on, t.mode),
+		info,
+		t.problem,
+		container.NewBorder(nil, nil, bold("Publish keys"), gen),
+		t.keysBox,
+		widget.NewSeparator(),
+		bold("Incoming streams"),
+		t.tiles.obj,
+	)
+	t.scroll = container.NewVScroll(t.inner)
+	t.obj = t.scroll
+	return t
+}
+
+// changed tells the studio what the check and the radio now say.
+func (t *serverTab) changed() {
+	if !t.applying {
+		t.w.s.SetLocalServer(t.on.Checked, t.mode.Selected == modeLAN)
+	}
+}
+
+func (t *serverTab) update(snap app.StudioSnapshot) {
+	srv := snap.Server
+	t.applying = true
+	t.on.SetChecked(srv.On)
+	mode := modeLocal
+	if srv.LAN {
+		mode = modeLAN
+	}
+	if t.mode.Selected != mode {
+		t.mode.SetSelected(mode)
+	}
+	t.applying = false
+	addr := "off"
+	if srv.On && srv.Addr != "" {
+		addr = "rtmp://" + srv.Addr
+	}
+	setText(t.addr, addr)
+	setText(t.publish, srv.PublishURL)
+	setText(t.problem, srv.Error)
+	changed := setVisible(t.problem, srv.Error != "")
+	if !slices.Equal(srv.Keys, t.keys) {
+		changed = true
+		t.keys = slices.Clone(srv.Keys)
+		objs := make([]fyne.CanvasObject, len(srv.Keys))
+		for i, k := range srv.Keys {
+			objs[i] = newKeyRow(t, k)
+		}
+		if len(objs) == 0 {
+			objs = append(objs, widget.NewLabelWithStyle("No publish keys: anyone who can reach the server may publish.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
+		}
+		t.keysBox.Objects = objs
+	}
+	if t.tiles.update(srv.Streams) || changed {
+		relayout(t.inner, t.scroll)
+	}
+}
+
+// fullPublishURL is the publish URL with the first key in full, for the
+// clipboard only.
+func (t *serverTab) fullPublishURL() string {
+	u := t.w.prev.Server.PublishURL
+	if len(t.keys) == 0 {
+		return u
+	}
+	return withKey(u, t.keys[0], t.w.s.RevealServerKey(t.keys[0].ID))
+}
+
+// withKey replaces the masked key in u (app.Mask or the key's own masked
+// form) with the key itself.
+func withKey(u string, k app.ServerKey, full string) string {
+	if strings.Contains(u, app.Mask) {
+		return strings.Replace(u, app.Mask, full, 1)
+	}
+	if k.Masked != "" && strings.Contains(u, k.Masked) {
+		return strings.Replace(u, k.Masked, full, 1)
+	}
+	return u
+}
+
+func (t *serverTab) copyPublishURL() {
+	t.w.app.Clipboard().SetContent(t.fullPublishURL())
+}
+
+// newKeyRow is one publish key: masked, a reveal toggle, Copy URL and Revoke.
+func newKeyRow(t *serverTab, k app.ServerKey) fyne.CanvasObject {
+	label := widget.NewLabelWithStyle(k.Masked, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	label.Truncation = fyne.TextTruncateEllipsis
+	var reveal *widget.Button
+	shown := false
+	reveal = widget.NewButtonWithIcon("", theme.VisibilityIcon(), func() {
+		shown = !shown
+		if shown {
+			label.SetText(t.w.s.RevealServerKey(k.ID))
+			reveal.SetIcon(theme.VisibilityOffIcon())
+		} else {
+			label.SetText(k.Masked)
+			reveal.SetIcon(theme.VisibilityIcon())
+		}
+	})
+	copyURL := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+		t.w.app.Clipboard().SetContent(withKey(t.w.prev.Server.PublishURL, k, t.w.s.RevealServerKey(k.ID)))
+	})
+	revoke := widget.NewButtonWithIcon("Revoke", theme.DeleteIcon(), func() {
+		dialog.ShowConfirm("Revoke key", "Sources using this key will be refused from now on.", func(ok bool) {
+			if ok {
+				t.w.s.RevokeServerKey(k.ID)
+			}
+		}, t.w.win)
+	})
+	return container.NewBorder(nil, nil, nil, container.NewHBox(reveal, copyURL, revoke), label)
+}

@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"image/color"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/seed7c1a73c4/onair/app"
+)
+
+// assertNoKey fails when a stream or server key shows up in the rendered
+// markup of the window (dialogs included).
+func assertNoKey(t *testing.T, w *Window, keys ...string) {
+	t.Helper()
+	markup := test.RenderToMarkup(w.win.Canvas())
+	for _, k := range append(keys, testKey, "full-publish-key") {
+		if strings.Contains(markup, k) {
+			t.Errorf("rendered markup contains the key %q", k)
+		}
+	}
+}
+
+func TestStateIdle(t *testing.T) {
+	w := newTestWindow(t, newFakeStudio(idleSnapshot()))
+	test.AssertRendersToMarkup(t, "studio/idle.xml", w.win.Canvas())
+	if w.top.tally.Visible() || w.top.goLive.Text != "Go Live" {
+		t.Errorf("idle: tally visible %v, button %q", w.top.tally.Visible(), w.top.goLive.Text)
+	}
+	if w.dests.hint.Visible() {
+		t.Error("the no-destination hint shows although a destination is enabled")
+	}
+	assertNoKey(t, w)
+}
+
+func TestStateNoDestination(t *testing.T) {
+	s := idleSnapshot()
+	s.Destinations[0].Enabled = false
+	s.Live = true
+	s.ProgramPlayURL = "rtmp://127.0.0.1:1935/live/program"
+	f := newFakeStudio(s)
+	w := newTestWindow(t, f)
+	if !w.dests.hint.Visible() || w.dests.hint.Text != noDestinationHint {
+		t.Errorf("hint %q visible %v", w.dests.hint.Text, w.dests.hint.Visible())
+	}
+	if !w.dests.programRow.Visible() || w.dests.programURL.Text != s.ProgramPlayURL {
+		t.Errorf("program URL row %v %q", w.dests.programRow.Visible(), w.dests.programURL.Text)
+	}
+}
+
+func TestStateLiveTwoDestinations(t *testing.T) {
+	w := newTestWindow(t, newFakeStudio(liveSnapshot()))
+	test.AssertRendersToMarkup(t, "studio/live.xml", w.win.Canvas())
+	if got := w.top.tallyText.Text; got != "● LIVE 01:02:03" {
+		t.Errorf("tally %q", got)
+	}
+	if w.top.goLive.Text != "Stop" {
+		t.Errorf("button %q while live", w.top.goLive.Text)
+	}
+	if got := w.dests.rows["yt"].state.Text; got != "● live · 4.51 Mb/s" {
+		t.Errorf("state line %q", got)
+	}
+	if got := w.stats.dests.Text; got != "My YouTube 4.51 Mb/s · Twitch 3.02 Mb/s" {
+		t.Errorf("stats summary %q", got)
+	}
+	if !w.output.apply.Disabled() {
+		t.Error("the output form is not locked while live")
+	}
+	assertNoKey(t, w)
+}
+
+func TestStateDestinationError(t *testing.T) {
+	w := newTestWindow(t, newFakeStudio(errorSnapshot()))
+	test.AssertRendersToMarkup(t, "studio/error.xml", w.win.Canvas())
+	r := w.dests.rows["tw"]
+	if r.state.Text != "error" || !r.lastErr.Visible() || !strings.HasPrefix(r.lastErr.Text, "Twitch refused") {
+		t.Errorf("error row: %q, %q (visible %v)", r.state.Text, r.lastErr.Text, r.lastErr.Visible())
+	}
+	if r.reconnect.Visible() {
+		t.Error("Reconnect now shows on a destination in error")
+	}
+}
+
+func TestStateReconnecting(t *testing.T) {
+	f := newFakeStudio(reconnectingSnapshot())
+	w := newTestWindow(t, f)
+	test.AssertRendersToMarkup(t, "studio/reconnecting.xml", w.win.Canvas())
+	r := w.dests.rows["tw"]
+	if r.state.Text != "reconnecting in 7 s" || !r.reconnect.Visible() {
+		t.Fatalf("reconnecting row: %q, button visible %v", r.state.Text, r.reconnect.Visible())
+	}
+	test.Tap(r.reconnect)
+	if !slices.Contains(f.Calls(), "ReconnectNow(tw)") {
+		t.Errorf("Reconnect now did not call ReconnectNow(tw): %v", f.Calls())
+	}
+}
+
+func TestStateLocalServerTiles(t *testing.T) {
+	f := newFakeStudio(serverSnapshot())
+	colours := map[string]color.RGBA{"live/cam": {R: 200, A: 255}, "live/obs": {B: 200, A: 255}}
+	f.watch = func(name string) *app.FrameMailbox { return solidBox(64, 36, colours[name]) }
+	w := newTestWindow(t, f)
+	w.tabs.SelectIndex(2)
+	w.tick()
+	test.AssertRendersToMarkup(t, "studio/server.xml", w.win.Canvas())
+
+	if got := w.server.tiles.order; !slices.Equal(got, []string{"live/cam", "live/obs"}) {
+		t.Fatalf("tiles %v (the program gets none)", got)
+	}
+	if n, _ := f.watchState("live/program"); n != 0 {
+		t.Error("the program stream is watched")
+	}
+	for name, c := range colours {
+		tl := w.server.tiles.tiles[name]
+		if got := tl.pic.rgba.RGBAAt(10, 10); got != c {
+			t.Errorf("%s tile pixel %v, want %v", name, got, c)
+		}
+	}
+	cam := w.server.tiles.tiles["live/cam"]
+	if cam.rate.Text != "1280x720 · 30 fps · 2.50 Mb/s" || cam.from.Text != "192.168.1.23:50122 · 1 player · up 00:05:12" {
+		t.Errorf("tile text %q / %q", cam.rate.Text, cam.from.Text)
+	}
+	if !w.server.tiles.tiles["live/obs"].meter.clipLit {
+		t.Error("CLIP is not lit for a clipped stream")
+	}
+	assertNoKey(t, w)
+}
+
+func TestStateOutputValidationError(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	f.applyOutput = func(o app.OutputConfig) error { return o.Validate() }
+	w := newTestWindow(t, f)
+	w.tabs.SelectIndex(1)
+	o := w.output
+	o.bitrate.SetText("50")
+	o.keyint.SetText("0.1")
+	test.Tap(o.apply)
+
+	cfg := app.DefaultOutput()
+	cfg.VideoBitrate, cfg.KeyInt = 50_000, 100_000_000
+	want := sentences(cfg.Validate())
+	if len(want) != 2 || !slices.Equal(o.errs.texts(), want) {
+		t.Fatalf("inline errors %q, want %q", o.errs.texts(), want)
+	}
+	if !o.errs.box.Visible() || o.status.Visible() {
+		t.Error("the error list is hidden or Applied shows")
+	}
+	test.AssertRendersToMarkup(t, "studio/output_error.xml", w.win.Canvas())
+
+	// Unreadable input is reported without asking the studio.
+	o.bitrate.SetText("fast")
+	n := len(f.Calls())
+	test.Tap(o.apply)
+	if len(f.Calls()) != n || len(o.errs.texts()) != 1 || !strings.Contains(o.errs.texts()[0], "not a bitrate") {
+		t.Errorf("unreadable bitrate: errors %q, calls %v", o.errs.texts(), f.Calls()[n:])
+	}
+}
+
+// A stream named after a key shows its masked title, never the key.
+func TestTileShowsTheMaskedTitle(t *testing.T) {
+	s := serverSnapshot()
+	s.Server.Streams[0].Name = "live/" + testKey
+	s.Server.Streams[0].Title = "live/" + app.Mask
+	w := newTestWindow(t, newFakeStudio(s))
+	w.tabs.SelectIndex(2)
+	tl := w.server.tiles.tiles["live/"+testKey]
+	if tl == nil || tl.title.Text != "live/"+app.Mask {
+		t.Fatalf("tile title: %+v", tl)
+	}
+	assertNoKey(t, w)
+}

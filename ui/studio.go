@@ -1,0 +1,57 @@
+// Package ui is the studio window, built with Fyne. It holds no media
+// logic: it draws app.StudioSnapshot values and calls the Studio interface.
+package ui
+
+import "github.com/seed7c1a73c4/onair/app"
+
+// Studio is what the window needs from the studio core (app.Studio). Every
+// method returns quickly: slow work (opening a camera, connecting to a
+// server) runs on the studio's own goroutines and shows up in later
+// snapshots.
+type Studio interface {
+	// Snapshot returns the current state; the window polls it a few times a second.
+	Snapshot() app.StudioSnapshot
+	// GoLive starts sending the program to every enabled destination, or
+	// to the local server as live/program when none is enabled.
+	GoLive()
+	// Stop ends every destination.
+	Stop()
+	// ReconnectNow skips a reconnecting destination's wait.
+	ReconnectNow(destID string)
+
+	// SetVideoSource and SetAudioSource switch the program's sources, live or not.
+	SetVideoSource(spec string)
+	SetAudioSource(spec string)
+	// SetMuted and SetGain control the program audio (gain in dB, −30 to +20).
+	SetMuted(muted bool)
+	SetGain(db float64)
+	// ApplyOutput validates and applies the output settings; the error
+	// lists every problem, one sentence each.
+	ApplyOutput(o app.OutputConfig) error
+
+	// Destinations returns the saved destinations, keys included, for the editor.
+	Destinations() []app.Destination
+	// SaveDestination adds (empty ID) or updates a destination after validating it.
+	SaveDestination(d app.Destination) error
+	// RemoveDestination deletes a destination and its stored key.
+	RemoveDestination(id string)
+	// SetDestinationEnabled turns a destination on or off for the next Go Live.
+	SetDestinationEnabled(id string, enabled bool)
+	// Services lists the platform presets.
+	Services() []app.Service
+
+	// SetLocalServer turns the built-in server on or off and chooses
+	// loopback or LAN listening.
+	SetLocalServer(on, lan bool)
+	// GenerateServerKey adds a publish key; RevokeServerKey removes one;
+	// RevealServerKey returns a key in full, for the user who asked.
+	GenerateServerKey()
+	RevokeServerKey(id string)
+	RevealServerKey(id string) string
+
+	// Preview is the program preview.
+	Preview() *app.FrameMailbox
+	// WatchIncoming starts decoding an incoming stream for its tile; the
+	// returned stop function ends it. The mailbox is the tile's picture.
+	WatchIncoming(name string) (*app.FrameMailbox, func())
+}

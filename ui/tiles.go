@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/seed7c1a73c4/onair/app"
+)
+
+// programStream is the studio's own program on the local server. It has no
+// tile: the program preview already shows it, and decoding our own output
+// again would only cost CPU.
+const programStream = "live/program"
+
+// tileGrid shows the incoming streams as tiles, two per row. A tile starts
+// watching its stream when it appears and stops when the stream goes.
+type tileGrid struct {
+	w     *Window
+	grid  *fyne.Container
+	empty *widget.Label
+	tiles map[string]*tile
+	order []string
+	obj   fyne.CanvasObject
+}
+
+func newTileGrid(w *Window) *tileGrid {
+	g := &tileGrid{w: w, tiles: map[string]*tile{}}
+	g.grid = container.NewGridWithColumns(2)
+	g.empty = wrapLabel("No incoming streams. Point OBS, ffmpeg or a camera at the publish URL above.", widget.LowImportance)
+	g.obj = container.NewVBox(g.empty, g.grid)
+	return g
+}
+
+// update shows streams; it reports whether tiles came or went.
+func (g *tileGrid) update(streams []app.IncomingStream) bool {
+	var names []string
+	byName := map[string]app.IncomingStream{}
+	for _, s := range streams {
+		if s.Name == programStream {
+			continue
+		}
+		if _, dup := byName[s.Name]; !dup {
+			names = append(names, s.Name)
+		}
+		byName[s.Name] = s
+	}
+	changed := !slices.Equal(names, g.order)
+	if changed {
+		g.rebuild(names)
+	}
+	for _, n := range names {
+		g.tiles[n].update(byName[n])
+	}
+	return setVisible(g.empty, len(names) == 0) || changed
+}
+
+// rebuild keeps the tiles that stay, starts new ones and stops gone ones.
+func (g *tileGrid) rebuild(names []string) {
+	tiles := make(map[string]*tile, len(names))
+	objs := make([]fyne.CanvasObject, 0, len(names))
+	for _, n := range names {
+		t := g.tiles[n]
+		if t == nil {
+			t = newTile(g.w, n)
+		}
+		tiles[n] = t
+		objs = append(objs, t.obj)
+	}
+	for n, t := range g.tiles {
+		if tiles[n] == nil {
+			t.close()
+		}
+	}
+	g.tiles, g.order = tiles, names
+	g.grid.Objects = objs
+}
+
+// tick copies each tile's newest frame (UI goroutine).
+func (g *tileGrid) tick() {
+	for _, n := range g.order {
+		g.tiles[n].pic.update()
+	}
+}
+
+// stopAll stops every watcher (the window is closing).
+func (g *tileGrid) stopAll() {
+	for _, t := range g.tiles {
+		t.close()
+	}
+	g.tiles, g.order = map[string]*tile{}, nil
+}
+
+// tile is one incoming stream: live picture, facts, meter, Copy play URL.
+type tile struct {
+	w        *Window
+	name     string
+	pic      *picture
+	stop     func()
+	view     *tapImage
+	title    *widget.Label
+	label    string // the stream's name for people (keys masked)
+	codec    *widget.Label
+	rate     *widget.Label
+	from     *widget.Label
+	meter    *levelMeter
+	playURL  string
+	enlarged *enlargedView
+	obj      fyne.CanvasObject
+}
+
+func newTile(w *Window, name string) *tile {
+	box, stop := w.s.WatchIncoming(name)
+	t := &tile{w: w, name: name, pic: newPicture(box), stop: stop}
+	t.view = newTapImage(t.pic.view(fyne.NewSize(192, 108)), t.enlarge)
+	t.label = name
+	title := truncLabel("", widget.MediumImportance)
+	title.TextStyle.Bold = true
+	t.title = title
+	t.codec = truncLabel("", widget.MediumImportance)
+	t.rate = truncLabel("", widget.MediumImportance)
+	t.from = truncLabel("", widget.MediumImportance)
+	for _, l := range []*widget.Label{t.codec, t.rate, t.from} {
+		l.SizeName = theme.SizeNameCaptionText
+	}
+	t.meter = newLevelMeter(w.now, true)
+	copyURL := widget.NewButton("Copy play URL", func() { w.app.Clipboard().SetContent(t.playURL) })
+	send := widget.NewButton("Send to destinations…", nil)
+	send.Disable()
+	soon := widget.NewLabel("needs restream (coming)")
+	soon.Importance = widget.LowImportance
+	soon.SizeName = theme.SizeNameCaptionText
+	facts := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, t.codec, t.rate, t.from)
+	t.obj = widget.NewCard("", "", container.NewVBox(t.view, facts, t.meter, copyURL, send, soon))
+	return t
+}
+
+func (t *tile) update(s app.IncomingStream) {
+	t.playURL = s.PlayURL
+	t.label = cmp.Or(s.Title, s.Name)
+	setText(t.title, t.label)
+	setText(t.codec, s.Codec)
+	setText(t.rate, fmt.Sprintf("%dx%d · %.0f fps · %s", s.Width, s.Height, s.FPS, humanBitrate(s.Bitrate)))
+	players := fmt.Sprintf("%d players", s.Players)
+	if s.Players == 1 {
+		players = "1 player"
+	}
+	setText(t.from, s.Publisher+" · "+players+" · up "+hms(s.Uptime))
+	t.meter.SetLevels(s.Levels)
+}
+
+// close stops watching and closes the enlarged view.
+func (t *tile) close() {
+	if t.enlarged != nil {
+		t.enlarged.hide()
+	}
+	if t.stop != nil {
+		t.stop()
+		t.stop = nil
+	}
+}

@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/seed7c1a73c4/onair/app"
+)
+
+// tallyRed is the on-air light; it is red in both themes.
+var tallyRed = color.NRGBA{R: 0xd3, G: 0x2f, B: 0x2f, A: 0xff}
+
+// topBar holds the app name, the LIVE tally with its timer, the studio's
+// last problem and the one Go Live / Stop button.
+type topBar struct {
+	w          *Window
+	tally      *fyne.Container
+	tallyText  *canvas.Text
+	connecting *widget.Label
+	problem    *widget.Label
+	goLive     *widget.Button
+	busy       bool // live or connecting: the button stops
+	obj        *fyne.Container
+}
+
+func newTopBar(w *Window) *topBar {
+	t := &topBar{w: w}
+	title := widget.NewLabelWithStyle("OnAir Studio", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bg := canvas.NewRectangle(tallyRed)
+	bg.CornerRadius = 4
+	t.tallyText = canvas.NewText("● LIVE 00:00:00", color.White)
+	t.tallyText.TextStyle = fyne.TextStyle{Bold: true}
+	t.tally = container.NewStack(bg, container.NewPadded(t.tallyText))
+	t.tally.Hide()
+	t.connecting = widget.NewLabel("Connecting…")
+	t.connecting.Importance = widget.WarningImportance
+	t.connecting.Hide()
+	t.problem = truncLabel("", widget.DangerImportance)
+	t.goLive = widget.NewButtonWithIcon("Go Live", theme.MediaPlayIcon(), t.tapped)
+	t.goLive.Importance = widget.HighImportance
+	left := container.NewHBox(widget.NewIcon(theme.MediaVideoIcon()), title, container.NewCenter(t.tally), t.connecting)
+	t.obj = container.NewVBox(container.NewBorder(nil, nil, left, t.goLive, t.problem), widget.NewSeparator())
+	return t
+}
+
+// tapped goes live, or stops when live or connecting.
+func (t *topBar) tapped() {
+	if t.busy {
+		t.w.s.Stop()
+	} else {
+		t.w.s.GoLive()
+	}
+}
+
+func (t *topBar) update(snap app.StudioSnapshot) {
+	busy := snap.Live || snap.Connecting
+	changed := busy != t.busy
+	if changed {
+		t.busy = busy
+		if busy {
+			t.goLive.SetText("Stop")
+			t.goLive.SetIcon(theme.MediaStopIcon())
+			t.goLive.Importance = widget.DangerImportance
+		} else {
+			t.goLive.SetText("Go Live")
+			t.goLive.SetIcon(theme.MediaPlayIcon())
+			t.goLive.Importance = widget.HighImportance
+		}
+		t.goLive.Refresh()
+	}
+	if snap.Live {
+		if s := "● LIVE " + hms(t.w.now().Sub(snap.LiveSince)); t.tallyText.Text != s {
+			t.tallyText.Text = s
+			t.tallyText.Refresh()
+		}
+	}
+	changed = setVisible(t.tally, snap.Live) || changed
+	changed = setVisible(t.connecting, snap.Connecting && !snap.Live) || changed
+	setText(t.problem, snap.Error)
+	if changed {
+		relayout(t.obj, nil)
+	}
+}

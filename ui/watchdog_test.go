@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestWatchdogCountsOneStall(t *testing.T) {
+	ui := newUILoop(t)
+	wd := newWatchdog(ui.post)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wd.run(ctx)
+	}()
+	waitFor(t, "first probes", func() bool { return wd.stats().Samples >= 3 })
+	ui.run(func() { time.Sleep(120 * time.Millisecond) }) // a callback that blocks
+	n := wd.stats().Samples
+	waitFor(t, "probes after the block", func() bool { return wd.stats().Samples >= n+3 })
+	cancel()
+	<-done
+
+	st := wd.stats()
+	if st.Count != 1 {
+		t.Errorf("stalls = %d, want 1 (%+v)", st.Count, st)
+	}
+	if st.MaxMS < 95 || st.MaxMS > 1000 {
+		t.Errorf("max = %.1f ms, want about 100–120", st.MaxMS)
+	}
+}
+
+func TestWatchdogStopsWithoutUI(t *testing.T) {
+	wd := newWatchdog(func(func()) {}) // a UI that never runs anything
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wd.run(ctx)
+	}()
+	time.Sleep(3 * probeInterval)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		t.Fatal("the watchdog did not stop while its probe was pending")
+	}
+}
+
+// The window's own long runs are counted apart from late probes, and the
+// recent list keeps only the last stalls.
+func TestWatchdogOwnWorkAndRecent(t *testing.T) {
+	wd := newWatchdog(func(f func()) { f() })
+	wd.timed(&wd.apply, func() { time.Sleep(60 * time.Millisecond) })
+	wd.timed(&wd.tick, func() {})
+	t0 := time.Now()
+	wd.started = t0
+	for i := range recentStalls + 5 {
+		wd.record(t0.Add(time.Duration(i)*time.Second), 70*time.Millisecond)
+	}
+	wd.record(t0, 10*time.Millisecond)
+	wd.record(t0, 300*time.Millisecond)
+	st := wd.stats()
+	if st.OwnStalls != 1 || st.ApplyMaxMS < 60 || st.TickMaxMS > 50 {
+		t.Errorf("own work: %+v; want 1 own stall, apply ≥ 60 ms, tick short", st)
+	}
+	if st.Count != recentStalls+6 || st.Samples != recentStalls+7 || st.Freezes != 1 || len(st.Recent) != recentStalls {
+		t.Errorf("count %d samples %d freezes %d recent %d", st.Count, st.Samples, st.Freezes, len(st.Recent))
+	}
+	if first := st.Recent[0].AtMS; first != 6000 {
+		t.Errorf("oldest kept stall at %.0f ms; want 6000", first)
+	}
+}
