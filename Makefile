@@ -8,6 +8,7 @@ VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml 2>/dev/nul
 LDFLAGS := -X main.buildVersion=$(VERSION)
 FUZZTIME ?= 30s
 BENCHTIME ?= 1x
+SOAK ?= 1h
 
 # Build: cgo (FFmpeg 5.1 via go-astiav, OpenGL/X11 via Fyne, V4L2/ALSA/X11 via pion).
 BUILD_PKGS := gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libavdevice-dev \
@@ -20,7 +21,7 @@ TEST_PKGS := ffmpeg nginx libgl1-mesa-dri libnginx-mod-rtmp libnginx-mod-stream 
 	imagemagick gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps
 
-.PHONY: all deps deps-build deps-test build run test test-unit test-interop test-purego bench fuzz vet clean
+.PHONY: all deps deps-build deps-test build run test test-unit test-interop test-purego bench soak fuzz vet clean
 
 all: build
 
@@ -60,6 +61,10 @@ test: deps vet test-purego test-unit test-interop
 bench: deps build
 	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m ./encode/ ./capture/ ./rtmp/ ./ui/
 	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m -tags interop ./cmd/onair/
+
+# The issue-5 soak: live to 3 destinations (one flapping every 2 min), recording, 2 incoming tiles.
+soak: deps
+	ONAIR_SOAK=$(SOAK) $(GO) test -tags soak -run TestSoak -v -count=1 -timeout 3h ./app/
 
 fuzz:
 	@for t in $$($(GO) test -list 'Fuzz.*' ./rtmp/ | grep ^Fuzz); do \

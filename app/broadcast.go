@@ -18,6 +18,9 @@ type BroadcastConfig struct {
 	Destinations []DestinationConfig
 	CAFile       string        // extra PEM roots for rtmps://
 	Timeout      time.Duration // per connection step; default 10 s
+	// WriteTimeout bounds the write of one packet, so that a destination
+	// that stops reading is found dead; default 5 s.
+	WriteTimeout time.Duration
 }
 
 // drainTimeout bounds how long destinations may take to send what is queued
@@ -25,23 +28,29 @@ type BroadcastConfig struct {
 const drainTimeout = 700 * time.Millisecond
 
 // Broadcast encodes the program once and sends it to every destination.
+// Each destination has its own queue and reconnects on its own (destRunner),
+// so one that fails never holds back the others.
 type Broadcast struct {
-	log   *slog.Logger
-	prog  *Program
-	dests []*destination
+	log     *slog.Logger
+	prog    *Program
+	runners []*destRunner
 
-	cancelDests context.CancelFunc
-	destWG      sync.WaitGroup
-	chStop      chan struct{}
-	stopOnce    sync.Once
-	done        chan struct{}
-	err         error
-	started     time.Time
+	chStop   chan struct{}
+	stopOnce sync.Once
+	done     chan struct{}
+	err      error
+	started  time.Time
+
+	mu        sync.Mutex
+	endStates []OutputState // each destination's state when the program ended
 }
 
 // StartBroadcast validates cfg, opens the sources, connects every
-// destination (all must succeed) and then starts encoding, so the first
-// packet each server sees is a keyframe at time zero.
+// destination and starts encoding. It returns once one destination is live
+// or every one has tried once. A destination that fails is retried with
+// backoff like one lost later; only when every destination failed for a
+// reason retrying cannot fix (a rejected key, a bad certificate, an unknown
+// host) does StartBroadcast fail, with one line per destination.
 func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clock, log *slog.Logger) (_ *Broadcast, err error) {
 	if len(cfg.Destinations) == 0 {
 		return nil, errors.New("no destination: add one with --to rtmp://host/app/key")
@@ -49,123 +58,129 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 	if err := cfg.Program.Output.Validate(); err != nil {
 		return nil, err
 	}
-	opts := rtmp.PublisherOptions{CAFile: cfg.CAFile, Timeout: cfg.Timeout, Log: log}
-	b := &Broadcast{log: log, chStop: make(chan struct{}), done: make(chan struct{})}
-	for _, dc := range cfg.Destinations {
-		d, err := newDestination(dc, opts, log)
-		if err != nil {
+	dests := make([]Destination, len(cfg.Destinations))
+	for i, dc := range cfg.Destinations {
+		if dests[i], err = dc.destination(i); err != nil {
 			return nil, err
 		}
-		b.dests = append(b.dests, d)
 	}
-	b.prog, err = OpenProgram(cfg.Program, clock, log)
-	if err != nil {
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = destWriteTimeout
+	}
+	opts := destinationOptions(cfg.CAFile, cfg.Timeout, log)
+	opts.WriteTimeout = cfg.WriteTimeout
+	b := &Broadcast{log: log, chStop: make(chan struct{}), done: make(chan struct{})}
+	if b.prog, err = OpenProgram(cfg.Program, clock, log); err != nil {
 		return nil, err
 	}
-	if err := b.connectAll(ctx); err != nil {
-		b.prog.Close()
-		return nil, err
+	// Connect first and encode after, so that a broadcast that cannot
+	// start costs nothing and the first packet each server sees is a
+	// keyframe at time zero.
+	gate := newStartGate(len(dests))
+	lim := programQueue(cfg.Program.Output)
+	for i, d := range dests {
+		r, err := startGatedRunner(d, nil, rtmp.Metadata{}, lim, opts, log, gate, i)
+		if err != nil { // cannot happen: every URL parsed above
+			b.abort(gate)
+			return nil, err
+		}
+		b.runners = append(b.runners, r)
+	}
+	select {
+	case <-gate.chSettled:
+	case <-ctx.Done():
+		b.abort(gate)
+		return nil, fmt.Errorf("stopped before any destination was live: %w", context.Cause(ctx))
+	}
+	if errs, permanent := gate.failures(); permanent {
+		b.abort(gate)
+		for i := range errs {
+			errs[i] = fmt.Errorf("%s: %w", dests[i].Name, errs[i])
+		}
+		return nil, errors.Join(errs...)
 	}
 	if err := b.prog.Start(); err != nil {
-		b.closeDestinations()
-		b.prog.Close()
+		b.abort(gate)
 		return nil, err
 	}
 	b.started = time.Now()
-	b.startPumps()
+	meta, hub := b.prog.Metadata(), b.prog.Hub()
+	for _, r := range b.runners {
+		r.hub, r.meta = hub, meta // read by the runner only after decide
+	}
+	gate.decide(false)
 	go b.supervise()
 	return b, nil
 }
 
-// connectAll dials every destination in parallel and fails if any fails.
-func (b *Broadcast) connectAll(ctx context.Context) error {
-	errs := make([]error, len(b.dests))
-	var wg sync.WaitGroup
-	for i, d := range b.dests {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = d.connect(ctx)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		b.closeDestinations()
-		return err
-	}
-	return nil
+// abort undoes a start that failed.
+func (b *Broadcast) abort(gate *startGate) {
+	gate.decide(true)
+	stopRunners(b.runners)
+	b.prog.Close()
 }
 
-func (b *Broadcast) closeDestinations() {
-	for _, d := range b.dests {
-		d.mu.Lock()
-		if d.pub != nil {
-			d.pub.Close()
-			d.pub = nil
-		}
-		d.mu.Unlock()
-	}
-}
-
-func (b *Broadcast) startPumps() {
-	ctx, cancel := context.WithCancel(context.Background())
-	b.cancelDests = cancel
-	meta := b.prog.Metadata()
-	// Room for about 5 s of media per destination before it is skipped forward.
-	bytesPerSec := (meta.VideoBitrate + meta.AudioBitrate) / 8
-	lim := rtmp.QueueLimits{MaxPackets: 8192, MaxBytes: max(4<<20, 5*bytesPerSec)}
-	for _, d := range b.dests {
-		b.destWG.Add(1)
-		go func() {
-			defer b.destWG.Done()
-			if err := d.run(ctx, b.prog.Hub(), meta, lim); err != nil {
-				b.log.Error("destination failed", "destination", d.name, "err", err)
-			}
-		}()
-	}
-}
-
-// supervise ends the broadcast when the program stops, Stop is called, or
-// every destination has failed.
+// supervise ends the broadcast when the program stops or Stop is called.
 func (b *Broadcast) supervise() {
 	defer close(b.done)
-	allDead := make(chan struct{})
-	go func() {
-		b.destWG.Wait()
-		close(allDead)
-	}()
 	select {
 	case <-b.prog.Done():
 	case <-b.chStop:
-	case <-allDead:
 	}
-	b.prog.Close() // flushes the encoders into the hub, then closes the hub
-	select {
-	case <-allDead:
-	case <-time.After(drainTimeout):
-		b.log.Warn("destinations did not drain in time; closing them")
-	}
-	b.cancelDests()
-	<-allDead
 	var errs []error
-	if err := b.prog.Err(); err != nil {
-		errs = append(errs, err)
-	}
-	for _, d := range b.dests {
-		if s := d.stats(); s.State == StateError {
-			errs = append(errs, d.lastError())
+	states := make([]OutputState, len(b.runners))
+	for i, r := range b.runners {
+		r.mu.Lock()
+		states[i] = r.state
+		if r.state != StateLive {
+			err := r.lastErr
+			if err == nil {
+				err = fmt.Errorf("still %s", r.state)
+			}
+			errs = append(errs, fmt.Errorf("%s was not live when the broadcast ended: %w", r.name, err))
 		}
+		r.mu.Unlock()
+	}
+	b.mu.Lock()
+	b.endStates = states
+	b.mu.Unlock()
+	b.prog.Close() // flushes the encoders into the hub, then closes the hub
+	b.drain()
+	stopRunners(b.runners)
+	if err := b.prog.Err(); err != nil {
+		errs = append([]error{err}, errs...)
 	}
 	b.err = errors.Join(errs...)
 }
 
-func (d *destination) lastError() error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.lastErr == nil {
-		return fmt.Errorf("%s failed", d.name)
+// drain waits, within drainTimeout, for the live destinations to send what
+// is still queued; they end by themselves once the closed hub is empty.
+func (b *Broadcast) drain() {
+	t := time.NewTimer(drainTimeout)
+	defer t.Stop()
+	for _, r := range b.runners {
+		if r.currentState() != StateLive {
+			continue
+		}
+		select {
+		case <-r.done:
+		case <-t.C:
+			b.log.Warn("destinations did not drain in time; closing them")
+			return
+		}
 	}
-	return d.lastErr
+}
+
+// ProgramHub returns the fan-out point of the encoded program, for more
+// readers (a recorder, say). It is closed when the broadcast ends.
+func (b *Broadcast) ProgramHub() *rtmp.Hub { return b.prog.Hub() }
+
+// ReconnectNow makes every destination that is not live try again at once
+// instead of waiting out its backoff.
+func (b *Broadcast) ReconnectNow() {
+	for _, r := range b.runners {
+		r.reconnectNow()
+	}
 }
 
 // Stop ends the broadcast; Wait returns once everything is closed.
@@ -174,7 +189,9 @@ func (b *Broadcast) Stop() { b.stopOnce.Do(func() { close(b.chStop) }) }
 // Done is closed when the broadcast has ended.
 func (b *Broadcast) Done() <-chan struct{} { return b.done }
 
-// Wait blocks until the broadcast has ended and returns why it failed, if it did.
+// Wait blocks until the broadcast has ended. It returns why the program
+// failed, if it did, and names every destination that was not live at the
+// end, with its last error.
 func (b *Broadcast) Wait() error {
 	<-b.done
 	return b.err

@@ -3,10 +3,9 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
+	"net"
+	"strconv"
 	"sync"
-	"time"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
@@ -18,132 +17,96 @@ type DestinationConfig struct {
 	Key  string // stream key, when the URL is the server only
 }
 
-// destination pumps the hub to one RTMP server. It owns its publisher and
-// its queue; the encoder never waits for it.
-type destination struct {
-	name   string
-	target rtmp.Target
-	opts   rtmp.PublisherOptions
-	log    *slog.Logger
-
-	mu      sync.Mutex
-	state   OutputState
-	lastErr error
-	pub     *rtmp.Publisher
-	queue   *rtmp.Queue
-	since   time.Time
-	sent    uint64 // bytes sent by publishers that are gone
-}
-
-func newDestination(cfg DestinationConfig, opts rtmp.PublisherOptions, log *slog.Logger) (*destination, error) {
-	t, err := rtmp.ParseTarget(cfg.URL, cfg.Key)
+// destination turns the i-th --to into what a destRunner runs, named by its
+// redacted URL when it has no name. It fails on a malformed URL.
+func (c DestinationConfig) destination(i int) (Destination, error) {
+	t, err := rtmp.ParseTarget(c.URL, c.Key)
 	if err != nil {
-		return nil, err
+		return Destination{}, err
 	}
-	name := cfg.Name
+	name := c.Name
 	if name == "" {
 		name = t.Redacted()
 	}
-	return &destination{name: name, target: t, opts: opts, state: StateIdle,
-		log: log.With("destination", name)}, nil
+	return Destination{ID: "dest-" + strconv.Itoa(i+1), Name: name, Service: "custom", Server: c.URL, Key: c.Key, Enabled: true}, nil
 }
 
-func (d *destination) setState(s OutputState, err error) {
-	d.mu.Lock()
-	d.state, d.lastErr = s, err
-	d.since = time.Now()
-	d.mu.Unlock()
+// permanentAtStart reports whether a first connection failure means the
+// destination cannot work as given (rejected key, bad certificate, a host
+// name that does not exist), as opposed to a server that is down for now.
+func permanentAtStart(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.Is(err, rtmp.ErrPublishRejected) || errors.Is(err, rtmp.ErrTLSCertificate) ||
+		(errors.As(err, &dnsErr) && dnsErr.IsNotFound)
 }
 
-// connect dials and publishes; it does not send media yet.
-func (d *destination) connect(ctx context.Context) error {
-	d.setState(StateConnecting, nil)
-	pub, err := rtmp.Dial(ctx, d.target, d.opts)
-	if err != nil {
-		err = fmt.Errorf("%s: %w", d.name, err)
-		d.setState(StateError, err)
-		return err
-	}
-	d.mu.Lock()
-	d.pub = pub
-	d.mu.Unlock()
-	d.log.Info("connected")
-	return nil
+// startGate collects the first connection attempt of every destination of a
+// broadcast. It settles once one destination is live or all have tried;
+// until the owner decides, a runner whose first attempt failed neither logs
+// nor retries, so a broadcast that cannot start at all fails quietly with
+// one error.
+type startGate struct {
+	mu       sync.Mutex
+	errs     []error // first failure of each destination
+	reported []bool
+	left     int
+	live     bool
+
+	chSettled chan struct{}
+	chDecided chan struct{}
+	abort     bool
 }
 
-// run sends metadata and then every packet from the hub until ctx ends, the
-// hub closes or the connection fails.
-func (d *destination) run(ctx context.Context, hub *rtmp.Hub, meta rtmp.Metadata, lim rtmp.QueueLimits) error {
-	d.mu.Lock()
-	pub := d.pub
-	d.mu.Unlock()
-	if pub == nil {
-		return errors.New("not connected")
-	}
-	q := hub.Subscribe(lim)
-	d.mu.Lock()
-	d.queue = q
-	d.mu.Unlock()
-	defer hub.Unsubscribe(q)
-	d.setState(StateLive, nil)
-	err := d.pump(ctx, pub, q, meta)
-	closeErr := pub.Close()
-	d.mu.Lock()
-	d.sent += pub.BytesSent()
-	d.pub = nil
-	d.mu.Unlock()
-	if err == nil || errors.Is(err, rtmp.ErrQueueClosed) || errors.Is(err, context.Canceled) {
-		d.setState(StateStopped, nil)
-		return closeErr
-	}
-	err = fmt.Errorf("%s: %w", d.name, err)
-	d.setState(StateError, err)
-	return err
+func newStartGate(n int) *startGate {
+	return &startGate{errs: make([]error, n), reported: make([]bool, n), left: n,
+		chSettled: make(chan struct{}), chDecided: make(chan struct{})}
 }
 
-func (d *destination) pump(ctx context.Context, pub *rtmp.Publisher, q *rtmp.Queue, meta rtmp.Metadata) error {
-	if err := pub.WriteMetadata(meta); err != nil {
-		return err
+// report records destination i's first attempt (nil: it is live).
+func (g *startGate) report(i int, err error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.reported[i] {
+		return
 	}
-	for {
-		p, err := q.Pop(ctx)
-		if err != nil {
-			return err
-		}
-		if p.Kind == rtmp.KindData {
-			continue // the program's metadata is sent above
-		}
-		if err := pub.WritePacket(&p); err != nil {
-			return err
-		}
+	wasSettled := g.live || g.left == 0
+	g.reported[i], g.errs[i] = true, err
+	g.left--
+	if err == nil {
+		g.live = true
+	}
+	if !wasSettled && (g.live || g.left == 0) {
+		close(g.chSettled)
 	}
 }
 
-// DestinationStats is a snapshot of one destination.
-type DestinationStats struct {
-	Name      string
-	URL       string // redacted
-	State     OutputState
-	Since     time.Time
-	LastError string
-	BytesSent uint64
-	Dropped   uint64
-	Queued    int
+// failures returns the first failures when no destination is live (nil
+// otherwise), and whether every one of them is permanent.
+func (g *startGate) failures() (errs []error, permanent bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.live || g.left > 0 {
+		return nil, false
+	}
+	permanent = true
+	for _, err := range g.errs {
+		permanent = permanent && permanentAtStart(err)
+	}
+	return append([]error(nil), g.errs...), permanent
 }
 
-func (d *destination) stats() DestinationStats {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	s := DestinationStats{Name: d.name, URL: d.target.Redacted(), State: d.state, Since: d.since, BytesSent: d.sent}
-	if d.lastErr != nil {
-		s.LastError = d.lastErr.Error()
+// decide releases the runners waiting in proceed; call it once.
+func (g *startGate) decide(abort bool) {
+	g.abort = abort
+	close(g.chDecided)
+}
+
+// proceed waits for the owner's decision and reports whether to go on.
+func (g *startGate) proceed(ctx context.Context) bool {
+	select {
+	case <-g.chDecided:
+		return !g.abort
+	case <-ctx.Done():
+		return false
 	}
-	if d.pub != nil {
-		s.BytesSent += d.pub.BytesSent()
-	}
-	if d.queue != nil {
-		qs := d.queue.Stats()
-		s.Dropped, s.Queued = qs.Dropped, qs.Len
-	}
-	return s
 }

@@ -35,6 +35,9 @@ type destRunner struct {
 	meta              rtmp.Metadata
 	lim               rtmp.QueueLimits
 
+	gate    *startGate // nil, or holds the first failure until the owner decided
+	gateIdx int
+
 	chNow  chan struct{} // "reconnect now"
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -54,8 +57,21 @@ type destRunner struct {
 	rate       bitrateMeter
 }
 
-// startDestRunner starts the runner's goroutine; Stop ends it.
+// errProgramStopped ends a runner: the hub it reads from was closed.
+var errProgramStopped = errors.New("the program stopped")
+
+// startDestRunner starts the runner's goroutine; stop ends it.
 func startDestRunner(d Destination, hub *rtmp.Hub, meta rtmp.Metadata, lim rtmp.QueueLimits, opts rtmp.PublisherOptions, log *slog.Logger) (*destRunner, error) {
+	return startGatedRunner(d, hub, meta, lim, opts, log, nil, 0)
+}
+
+// startGatedRunner is startDestRunner whose first connection attempt is
+// reported to gate (slot idx) and then waits for gate's decision: a failure
+// before it is logged and retried, a success before it reads the hub. Until
+// the decision the owner may still set hub and meta (the program may start
+// only once a destination is live).
+func startGatedRunner(d Destination, hub *rtmp.Hub, meta rtmp.Metadata, lim rtmp.QueueLimits, opts rtmp.PublisherOptions,
+	log *slog.Logger, gate *startGate, idx int) (*destRunner, error) {
 	t, err := rtmp.ParseTarget(d.Server, d.Key)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.Name, err)
@@ -64,7 +80,7 @@ func startDestRunner(d Destination, hub *rtmp.Hub, meta rtmp.Metadata, lim rtmp.
 	r := &destRunner{
 		id: d.ID, name: d.Name, service: d.Service, target: t, opts: opts, hub: hub, meta: meta, lim: lim,
 		log: log.With("destination", d.Name), chNow: make(chan struct{}, 1), cancel: cancel,
-		done: make(chan struct{}), state: StateConnecting,
+		done: make(chan struct{}), state: StateConnecting, gate: gate, gateIdx: idx,
 	}
 	go r.run(ctx)
 	return r, nil
@@ -73,10 +89,16 @@ func startDestRunner(d Destination, hub *rtmp.Hub, meta rtmp.Metadata, lim rtmp.
 func (r *destRunner) run(ctx context.Context) {
 	defer close(r.done)
 	backoff := backoffFirst
-	for ctx.Err() == nil {
+	for attempt := 0; ctx.Err() == nil; attempt++ {
 		up := time.Now()
-		err := r.session(ctx)
-		if ctx.Err() != nil {
+		err := r.session(ctx, attempt == 0)
+		if ctx.Err() != nil || errors.Is(err, errProgramStopped) {
+			break
+		}
+		if attempt == 0 && r.gate != nil && !r.gate.proceed(ctx) {
+			r.mu.Lock()
+			r.lastErr = err // the broadcast did not start; its error says why
+			r.mu.Unlock()
 			break
 		}
 		if time.Since(up) > stableAfter {
@@ -110,14 +132,26 @@ func (r *destRunner) run(ctx context.Context) {
 	r.mu.Unlock()
 }
 
-// session connects once and pumps until the connection or ctx ends.
-func (r *destRunner) session(ctx context.Context) error {
+// session connects once and pumps until the connection or ctx ends. The
+// outcome of the first dial goes to the gate, if there is one.
+func (r *destRunner) session(ctx context.Context, first bool) error {
 	r.mu.Lock()
 	if r.state != StateError {
 		r.state = StateConnecting
 	}
 	r.mu.Unlock()
+	select {
+	case <-r.chNow: // this attempt is the one asked for
+	default:
+	}
 	pub, err := rtmp.Dial(ctx, r.target, r.opts)
+	if first && r.gate != nil {
+		r.gate.report(r.gateIdx, err)
+		if err == nil && !r.gate.proceed(ctx) {
+			pub.Close()
+			return errors.New("the broadcast did not start")
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -135,7 +169,7 @@ func (r *destRunner) session(ctx context.Context) error {
 	r.pub, r.queue = nil, nil
 	r.mu.Unlock()
 	if err == nil || errors.Is(err, rtmp.ErrQueueClosed) {
-		err = errors.New("the program stopped")
+		err = errProgramStopped
 	}
 	return err
 }
@@ -178,8 +212,14 @@ func (r *destRunner) rebase(p *rtmp.Packet) {
 	r.lastDTS = p.DTS
 }
 
-// reconnectNow ends a reconnecting destination's wait.
+// reconnectNow ends a reconnecting destination's wait; a live one ignores it.
 func (r *destRunner) reconnectNow() {
+	r.mu.Lock()
+	live := r.state == StateLive
+	r.mu.Unlock()
+	if live {
+		return
+	}
 	select {
 	case r.chNow <- struct{}{}:
 	default:
@@ -196,6 +236,13 @@ func (r *destRunner) stop() {
 	}
 	r.mu.Unlock()
 	<-r.done
+}
+
+// currentState returns where the runner is now.
+func (r *destRunner) currentState() OutputState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.state
 }
 
 func (r *destRunner) status(now time.Time) DestinationStatus {

@@ -47,6 +47,7 @@ type Settings struct {
 	GainDB       float64
 	Destinations []Destination
 	Server       ServerSettings
+	RecordDir    string // where program recordings go; "" is DefaultRecordDir
 }
 
 // DefaultSettings returns the test sources, DefaultOutput, no destinations
@@ -67,6 +68,7 @@ type storedSettings struct {
 	GainDB       float64
 	Destinations []storedDestination
 	Server       ServerSettings
+	RecordDir    string `json:",omitempty"`
 }
 
 // storedDestination is Destination without its Key.
@@ -77,7 +79,7 @@ type storedDestination struct {
 
 func toStored(s Settings) storedSettings {
 	st := storedSettings{Video: s.Video, Audio: s.Audio, Output: s.Output, Muted: s.Muted,
-		GainDB: s.GainDB, Server: s.Server}
+		GainDB: s.GainDB, Server: s.Server, RecordDir: s.RecordDir}
 	for _, d := range s.Destinations {
 		st.Destinations = append(st.Destinations, storedDestination{ID: d.ID, Name: d.Name,
 			Service: d.Service, Server: d.Server, Enabled: d.Enabled})
@@ -87,7 +89,7 @@ func toStored(s Settings) storedSettings {
 
 func (st storedSettings) settings() Settings {
 	s := Settings{Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted,
-		GainDB: st.GainDB, Server: st.Server}
+		GainDB: st.GainDB, Server: st.Server, RecordDir: st.RecordDir}
 	for _, d := range st.Destinations {
 		s.Destinations = append(s.Destinations, Destination{ID: d.ID, Name: d.Name,
 			Service: d.Service, Server: d.Server, Enabled: d.Enabled})

@@ -11,23 +11,35 @@ type BroadcastStats struct {
 	FramesMissed  uint64 // output frames with no captured frame
 	VideoBytes    uint64
 	AudioBytes    uint64
-	Destinations  []DestinationStats
+	// Destinations holds, in --to order, each destination's state, bitrate,
+	// bytes sent, dropped packets, reconnect count and last error
+	// (redacted). Once the broadcast has ended, State is the state each
+	// destination was in when the program ended.
+	Destinations []DestinationStatus
 }
 
 // Stats returns a snapshot. It is safe to call from any goroutine.
 func (b *Broadcast) Stats() BroadcastStats {
 	c := &b.prog.stats
+	now := time.Now()
 	s := BroadcastStats{
 		Elapsed:       time.Duration(c.lastPTS.Load()) * time.Millisecond,
-		Running:       time.Since(b.started),
+		Running:       now.Sub(b.started),
 		FramesEncoded: c.framesEncoded.Load(),
 		FramesDropped: c.framesDropped.Load(),
 		FramesMissed:  c.framesMissed.Load(),
 		VideoBytes:    c.videoBytes.Load(),
 		AudioBytes:    c.audioBytes.Load(),
 	}
-	for _, d := range b.dests {
-		s.Destinations = append(s.Destinations, d.stats())
+	b.mu.Lock()
+	end := b.endStates
+	b.mu.Unlock()
+	for i, r := range b.runners {
+		ds := r.status(now)
+		if i < len(end) {
+			ds.State = end[i]
+		}
+		s.Destinations = append(s.Destinations, ds)
 	}
 	return s
 }

@@ -59,6 +59,10 @@ type Studio struct {
 	lastErr   string
 	devices   []capture.Device
 	fps       fpsMeter
+	rec       *Recording // the program recording, while it runs
+	recErr    string     // why the last recording stopped by itself
+	lastRec   RecordingStats
+	forwards  map[string]*Forward // incoming stream → its restream
 	closed    bool
 }
 
@@ -195,6 +199,7 @@ func (s *Studio) Close() error {
 	close(s.chQuit)
 	<-s.done
 	s.stopLive()
+	s.stopRecording()
 	s.mu.Lock()
 	ws := make([]*incomingWatcher, 0, len(s.watchers))
 	for w := range s.watchers {

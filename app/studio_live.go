@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
 // GoLive sends the program to every enabled destination. With none
@@ -68,7 +66,7 @@ func (s *Studio) GoLive() {
 // startRunner (s.mu held) starts one destination on the current program.
 func (s *Studio) startRunner(d Destination) (*destRunner, error) {
 	s.cfg.Secrets.Add(d.Key)
-	opts := rtmp.PublisherOptions{CAFile: s.cfg.CAFile, Log: s.log}
+	opts := destinationOptions(s.cfg.CAFile, 0, s.log)
 	return startDestRunner(d, s.prog.Hub(), s.prog.Metadata(), programQueue(s.settings.Output), opts, s.log)
 }
 

@@ -12,6 +12,10 @@ import (
 // opens a new one from the settings. A missing camera or microphone falls
 // back to the test pattern or tone, and says so.
 func (s *Studio) restartProgram() error {
+	recording := s.stopRecording()
+	if recording {
+		defer s.startRecording() // a new file from the new program
+	}
 	s.stopProgram()
 	s.mu.Lock()
 	st := s.settings

@@ -68,6 +68,7 @@ func (s *Studio) startServer() {
 
 // stopServer (worker or Close) ends the program's local publish and the server.
 func (s *Studio) stopServer() {
+	s.stopForwards()
 	s.mu.Lock()
 	srv, pd := s.server, s.progDest
 	s.server, s.progDest = nil, nil

@@ -16,7 +16,8 @@ func (s *Studio) Snapshot() StudioSnapshot {
 	snap := StudioSnapshot{
 		Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted, GainDB: st.GainDB,
 		OutputFPS: s.fps.fps, CPUPercent: s.cpu.percent(), Error: s.lastErr,
-		Server: s.serverStatusLocked(),
+		Server:    s.serverStatusLocked(),
+		Recording: s.recordingStatusLocked(),
 	}
 	snap.VideoSources, snap.AudioSources = deviceOptions(s.devices)
 	if s.prog != nil {
@@ -50,6 +51,9 @@ func (s *Studio) Snapshot() StudioSnapshot {
 		}
 		snap.Server.Streams = s.incomingStreams(s.server)
 		for i := range snap.Server.Streams {
+			if f := s.forwards[snap.Server.Streams[i].Name]; f != nil {
+				snap.Server.Streams[i].Forwarding = f.Stats().Destinations
+			}
 			for w := range s.watchers {
 				if w.name == snap.Server.Streams[i].Name {
 					snap.Server.Streams[i].Levels = w.levels()

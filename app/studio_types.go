@@ -56,6 +56,17 @@ type DestinationStatus struct {
 	Dropped    uint64
 }
 
+// RecordingStatus is the program recording in a snapshot.
+type RecordingStatus struct {
+	On       bool
+	Path     string        // the file being written, or the last one
+	Duration time.Duration // media recorded
+	Bytes    int64
+	Dropped  uint64 // packets skipped because the disk fell behind
+	Error    string // why the last recording stopped by itself, one sentence
+	Dir      string // the recording folder
+}
+
 // ServerKey is a publish key of the local server, as the UI lists it.
 type ServerKey struct {
 	ID     string // stable handle for Reveal/Revoke
@@ -76,6 +87,9 @@ type IncomingStream struct {
 	Players   int
 	PlayURL   string
 	Levels    capture.Levels // audio levels, when a tile decodes it
+	// Forwarding lists the destinations this stream is restreamed to
+	// (ForwardIncoming), with their states; empty when it is not.
+	Forwarding []DestinationStatus
 }
 
 // LocalServerStatus is the built-in server in a snapshot.
@@ -109,7 +123,8 @@ type StudioSnapshot struct {
 	FramesDropped uint64
 	CPUPercent    float64 // this process, percent of one core
 
-	Server   LocalServerStatus
-	Warnings []Warning
-	Error    string // the last studio-level problem, one sentence; "" when fine
+	Server    LocalServerStatus
+	Recording RecordingStatus
+	Warnings  []Warning
+	Error     string // the last studio-level problem, one sentence; "" when fine
 }

@@ -26,30 +26,53 @@ type fakeOpts struct {
 	silentOnPublish bool
 	publishStatus   *StatusInfo // instead of NetStream.Publish.Start
 	afterPublish    func(f *fakeConn)
+
+	chunkSizeFirst  uint32        // SetChunkSize sent right after the handshake, used for every message
+	connectReply    []byte        // raw AMF0 command payload sent as the answer to connect
+	silentOnConnect bool          // read but never answer connect
+	silentOnCreate  bool          // answer connect, never createStream
+	replyDelay      time.Duration // wait this long before answering each command
+	honorAckWindow  bool          // acknowledge the client's bytes per its WindowAckSize, as nginx does
+	ackFor          time.Duration // stop acknowledging this long after publish (keep reading)
+	stallAfter      time.Duration // stop reading this long after publish (a hung ingest)
 }
 
 // fakeServer is a minimal RTMP server built on our own chunk layer. It
 // records what the client sends, in order.
 type fakeServer struct {
-	t    *testing.T
-	ln   net.Listener
-	opts fakeOpts
-	wg   sync.WaitGroup
+	t         *testing.T
+	ln        net.Listener
+	opts      fakeOpts
+	wg        sync.WaitGroup
+	chStop    chan struct{} // closed by close: releases stalled connections
+	closeOnce sync.Once
 
-	mu      sync.Mutex
-	events  []string
-	msgs    []Message // media and data messages, in order
-	connect Command
-	publish Command
-	chunk   int // client chunk size at the end
+	mu       sync.Mutex
+	events   []string
+	msgs     []Message // media and data messages, in order
+	connect  Command
+	publish  Command
+	chunk    int    // client chunk size at the end
+	acksSent int    // Acknowledgements sent to the client
+	window   uint32 // the client's WindowAckSize
 }
 
 // fakeConn is one accepted connection.
 type fakeConn struct {
-	s *fakeServer
-	c net.Conn
-	r *ChunkReader
-	w *ChunkWriter
+	s         *fakeServer
+	c         net.Conn
+	r         *ChunkReader
+	w         *ChunkWriter
+	ackWin    uint32
+	lastAck   uint64
+	published time.Time
+}
+
+// acksSentCount returns how many Acknowledgements the server sent.
+func (s *fakeServer) acksSentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.acksSent
 }
 
 func startFakeServer(t *testing.T, opts fakeOpts, tlsCfg *tls.Config) *fakeServer {
@@ -61,7 +84,7 @@ func startFakeServer(t *testing.T, opts fakeOpts, tlsCfg *tls.Config) *fakeServe
 	if tlsCfg != nil {
 		ln = tls.NewListener(ln, tlsCfg)
 	}
-	s := &fakeServer{t: t, ln: ln, opts: opts}
+	s := &fakeServer{t: t, ln: ln, opts: opts, chStop: make(chan struct{})}
 	s.wg.Add(1)
 	go s.accept()
 	t.Cleanup(s.close)
@@ -74,7 +97,10 @@ func (s *fakeServer) url(scheme string) string {
 	return fmt.Sprintf("%s://127.0.0.1:%d/live", scheme, s.port())
 }
 
+// close stops the server and waits for its goroutines; it is safe to
+// call twice.
 func (s *fakeServer) close() {
+	s.closeOnce.Do(func() { close(s.chStop) })
 	_ = s.ln.Close()
 	s.wg.Wait()
 }
@@ -147,7 +173,16 @@ func (s *fakeServer) serve(c net.Conn) {
 		s.chunk = f.r.ChunkSize()
 		s.mu.Unlock()
 	}()
+	if n := s.opts.chunkSizeFirst; n > 0 {
+		f.send(SetChunkSizeMessage(n))
+		f.w.chunkSize = int(n)
+	}
 	for {
+		if o := s.opts; o.stallAfter > 0 && !f.published.IsZero() && time.Since(f.published) > o.stallAfter {
+			s.event("stalled")
+			<-s.chStop // never read again; the kernel buffers fill up
+			return
+		}
 		m, err := f.r.ReadMessage()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -160,6 +195,26 @@ func (s *fakeServer) serve(c net.Conn) {
 		if !f.handle(m) {
 			return
 		}
+		f.acknowledge()
+	}
+}
+
+// acknowledge sends an Acknowledgement each time the client's window
+// fills, when the server honours the window.
+func (f *fakeConn) acknowledge() {
+	o := f.s.opts
+	if !o.honorAckWindow || f.ackWin == 0 {
+		return
+	}
+	if o.ackFor > 0 && !f.published.IsZero() && time.Since(f.published) > o.ackFor {
+		return
+	}
+	if n := f.r.BytesRead(); n-f.lastAck >= uint64(f.ackWin) {
+		f.lastAck = n
+		f.send(AckMessage(uint32(n)))
+		f.s.mu.Lock()
+		f.s.acksSent++
+		f.s.mu.Unlock()
 	}
 }
 
@@ -191,6 +246,11 @@ func (f *fakeConn) handle(m Message) bool {
 		s.event("setchunksize:%d", v)
 	case TypeAck:
 		s.event("ack")
+	case TypeWindowAckSize:
+		f.ackWin, _ = ParseUint32Payload(m)
+		s.mu.Lock()
+		s.window = f.ackWin
+		s.mu.Unlock()
 	case TypeUserControl:
 		ev, v, _ := ParseUserControl(m)
 		if ev == EventPingResponse {
@@ -214,13 +274,22 @@ func (f *fakeConn) handle(m Message) bool {
 
 func (f *fakeConn) command(c Command, o fakeOpts) bool {
 	s := f.s
+	if o.replyDelay > 0 && (c.Name == "connect" || c.Name == "createStream" || c.Name == "publish") {
+		time.Sleep(o.replyDelay)
+	}
 	switch c.Name {
 	case "connect":
 		s.mu.Lock()
 		s.connect = c
 		s.mu.Unlock()
-		if o.closeOnConnect {
+		switch {
+		case o.closeOnConnect:
 			return false
+		case o.silentOnConnect:
+			return true
+		case o.connectReply != nil:
+			f.send(Message{TypeID: TypeCommandAMF0, CSID: CSIDCommand, Payload: o.connectReply})
+			return true
 		}
 		if o.connectError != nil {
 			st := o.connectError
@@ -242,6 +311,9 @@ func (f *fakeConn) command(c Command, o fakeOpts) bool {
 	case "releaseStream", "FCPublish":
 		f.reply(0, "_error", c.TransactionID, nil, status("error", "NetConnection.Call.Failed", "not supported"))
 	case "createStream":
+		if o.silentOnCreate {
+			return true
+		}
 		if o.createError {
 			f.reply(0, "_error", c.TransactionID, nil, status("error", "NetConnection.Call.Failed", "no streams"))
 			return true
@@ -263,6 +335,7 @@ func (f *fakeConn) command(c Command, o fakeOpts) bool {
 		}
 		f.send(UserControlMessage(EventStreamBegin, 1))
 		f.reply(1, "onStatus", 0, nil, status("status", "NetStream.Publish.Start", "Start publishing"))
+		f.published = time.Now()
 		if o.afterPublish != nil {
 			o.afterPublish(f)
 		}

@@ -18,6 +18,16 @@ const (
 	closeGrace              = time.Second // Close waits this long for the server to hang up
 )
 
+// TCP keepalive of the publisher's connection: an idle connection whose
+// peer vanished is found within idle + count × interval (11 s). While data
+// is in flight, TCP_USER_TIMEOUT (Linux) and the acknowledgement watchdog
+// apply instead.
+const (
+	keepAliveIdle     = 5 * time.Second
+	keepAliveInterval = 2 * time.Second
+	keepAliveCount    = 3
+)
+
 // PublisherOptions configures Dial. Zero fields take their defaults.
 type PublisherOptions struct {
 	// CAFile is a PEM file of extra trusted CAs for rtmps, added to the
@@ -28,6 +38,16 @@ type PublisherOptions struct {
 	Timeout time.Duration
 	// WriteTimeout bounds the write of one packet (default Timeout).
 	WriteTimeout time.Duration
+	// DialTimeout bounds the whole of Dial, all steps together, so a
+	// server that answers each step just in time still fails (default
+	// 1.5 × Timeout).
+	DialTimeout time.Duration
+	// AckTimeout arms the acknowledgement watchdog: once the server has
+	// acknowledged data at least once, the session fails when more than
+	// three ack windows were sent and no acknowledgement came for
+	// AckTimeout. On Linux it is also the TCP_USER_TIMEOUT of the socket.
+	// Default DefaultAckTimeout; negative disables both.
+	AckTimeout time.Duration
 	// ChunkSize is the outgoing chunk size (default 4096).
 	ChunkSize int
 	// Limits bounds what the server may send.
@@ -43,6 +63,12 @@ func (o PublisherOptions) withDefaults() PublisherOptions {
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = o.Timeout
 	}
+	if o.DialTimeout <= 0 {
+		o.DialTimeout = o.Timeout + o.Timeout/2
+	}
+	if o.AckTimeout == 0 {
+		o.AckTimeout = DefaultAckTimeout
+	}
 	if o.ChunkSize <= 0 {
 		o.ChunkSize = DefaultPublishChunkSize
 	}
@@ -56,7 +82,8 @@ func (o PublisherOptions) withDefaults() PublisherOptions {
 // Publisher is a live RTMP publish session to one server. Dial returns it
 // once the server has answered NetStream.Publish.Start; from then on a
 // goroutine owned by the Publisher reads the server's messages (pings,
-// acknowledgement windows, status) until Close. WritePacket and
+// acknowledgements, status) and another watches the acknowledgements,
+// until Close. WritePacket and
 // WriteMetadata may be called from one goroutine while another calls Close.
 type Publisher struct {
 	t    Target
@@ -73,14 +100,16 @@ type Publisher struct {
 
 	ackWindow uint32 // reading goroutine only
 	lastAck   uint64
+	acks      ackWatch // the server's acknowledgements of what we sent
 
-	closing    atomic.Bool   // Close has started: write errors mean "closed"
-	chDone     chan struct{} // closed on the first failure or on Close
-	failOnce   sync.Once
-	err        error
-	chReadDone chan struct{} // closed when the reader goroutine returns
-	closeOnce  sync.Once
-	closeErr   error
+	closing     atomic.Bool   // Close has started: write errors mean "closed"
+	chDone      chan struct{} // closed on the first failure or on Close
+	failOnce    sync.Once
+	err         error
+	chReadDone  chan struct{} // closed when the reader goroutine returns
+	chWatchDone chan struct{} // closed when the ack watchdog returns
+	closeOnce   sync.Once
+	closeErr    error
 }
 
 // countingConn counts the bytes written, handshake included.
@@ -97,12 +126,15 @@ func (c *countingConn) Write(p []byte) (int, error) {
 
 // Dial connects to t, performs the handshake and the connect, createStream
 // and publish commands, and returns once the server has accepted the
-// publish. ctx bounds only the dialing; each step also has opt.Timeout.
-// Errors are single sentences naming the host and the step; they never
-// contain the stream key.
+// publish. ctx bounds only the dialing; each step also has opt.Timeout,
+// and all of them together opt.DialTimeout. Errors are single sentences
+// naming the host and the step; they never contain the stream key.
 func Dial(ctx context.Context, t Target, opt PublisherOptions) (*Publisher, error) {
 	opt = opt.withDefaults()
 	log := opt.Log.With("target", t.Redacted())
+	ctx, cancel := context.WithTimeoutCause(ctx, opt.DialTimeout,
+		fmt.Errorf("the server did not complete the session setup within %v", opt.DialTimeout))
+	defer cancel()
 	raw, err := dialConn(ctx, t, opt, log)
 	if err != nil {
 		return nil, err
@@ -110,10 +142,11 @@ func Dial(ctx context.Context, t Target, opt PublisherOptions) (*Publisher, erro
 	conn := &countingConn{Conn: raw}
 	p := &Publisher{
 		t: t, opt: opt, log: log, conn: conn,
-		r:          NewChunkReader(conn, opt.Limits),
-		w:          NewChunkWriter(conn, DefaultChunkSize),
-		chDone:     make(chan struct{}),
-		chReadDone: make(chan struct{}),
+		r:           NewChunkReader(conn, opt.Limits),
+		w:           NewChunkWriter(conn, DefaultChunkSize),
+		chDone:      make(chan struct{}),
+		chReadDone:  make(chan struct{}),
+		chWatchDone: make(chan struct{}),
 	}
 	// Cancelling ctx unblocks whatever step is waiting on the socket.
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
@@ -128,6 +161,11 @@ func Dial(ctx context.Context, t Target, opt PublisherOptions) (*Publisher, erro
 	}
 	_ = conn.SetDeadline(time.Time{})
 	go p.readLoop()
+	if opt.AckTimeout > 0 {
+		go p.watchAcks()
+	} else {
+		close(p.chWatchDone)
+	}
 	log.Info("publishing", "chunk_size", opt.ChunkSize, "stream_id", p.streamID)
 	return p, nil
 }
@@ -136,7 +174,8 @@ func Dial(ctx context.Context, t Target, opt PublisherOptions) (*Publisher, erro
 func (p *Publisher) Target() Target { return p.t }
 
 // Done is closed when the session ends: the server closed the connection or
-// refused the stream, a write failed, or Close was called.
+// refused the stream, a write failed, the server stopped acknowledging
+// data (see PublisherOptions.AckTimeout), or Close was called.
 func (p *Publisher) Done() <-chan struct{} { return p.chDone }
 
 // Err returns why the session ended (ErrPublisherClosed after Close), or
@@ -154,12 +193,15 @@ func (p *Publisher) Err() error {
 // before TLS).
 func (p *Publisher) BytesSent() uint64 { return p.conn.sent.Load() }
 
-// fail ends the session with err; only the first call counts.
-func (p *Publisher) fail(err error) {
+// fail ends the session with err; only the first call counts, and it
+// reports whether this call was the first.
+func (p *Publisher) fail(err error) (first bool) {
 	p.failOnce.Do(func() {
 		p.err = err
 		close(p.chDone)
+		first = true
 	})
+	return first
 }
 
 // WritePacket sends one packet and flushes it, within WriteTimeout. The DTS
@@ -221,7 +263,11 @@ func (p *Publisher) writeFailed(err error, timeout time.Duration) error {
 	if p.closing.Load() {
 		e = ErrPublisherClosed
 	}
-	p.fail(e)
+	if !p.fail(e) {
+		// The session had already ended (the watchdog or the reader
+		// closed it): report the first cause, not its echo.
+		return p.Err()
+	}
 	return e
 }
 
@@ -278,6 +324,7 @@ func (p *Publisher) Close() error {
 		}
 		_ = p.conn.Close()
 		<-p.chReadDone
+		<-p.chWatchDone
 		p.log.Debug("closed")
 	})
 	if !first {

@@ -26,7 +26,7 @@ const publishGrace = 500 * time.Millisecond
 // flashVer identifies us the way encoders do (FMLE-compatible).
 const flashVer = "FMLE/3.0 (compatible; OnAir Studio)"
 
-// startSession runs handshake → SetChunkSize → connect → releaseStream,
+// startSession runs handshake → SetChunkSize, WindowAckSize → connect → releaseStream,
 // FCPublish, createStream → publish, waiting for each answer.
 func (p *Publisher) startSession() error {
 	addr, to := p.t.Addr(), p.opt.Timeout
@@ -51,7 +51,9 @@ func (p *Publisher) startSession() error {
 	if err != nil {
 		err = fmt.Errorf("invalid ChunkSize option: %w", err)
 	} else {
-		err = p.writeLocked(to, connect)
+		// Announcing our window asks the server to acknowledge what it
+		// reads, which arms the watchdog (watchAcks).
+		err = p.writeLocked(to, WindowAckSizeMessage(publisherAckWindow), connect)
 	}
 	p.mu.Unlock()
 	if err != nil {
@@ -185,6 +187,11 @@ func (p *Publisher) await(step string, match func(Command) (bool, error)) error 
 			continue
 		}
 		c, err := ParseCommand(m, p.opt.Limits)
+		if errors.Is(err, ErrLimit) {
+			// An AMF bomb (huge counts, deep nesting) is hostile, not a
+			// quirk: fail the step now rather than at its timeout.
+			return err
+		}
 		if err != nil {
 			p.log.Debug("ignoring malformed command", "step", step, "err", err)
 			continue
@@ -242,6 +249,10 @@ func (p *Publisher) handleControl(m Message) {
 	case TypeWindowAckSize:
 		if v, err := ParseUint32Payload(m); err == nil {
 			p.ackWindow = v
+		}
+	case TypeAck:
+		if v, err := ParseUint32Payload(m); err == nil {
+			p.acks.onAck(v, p.conn.sent.Load(), time.Now())
 		}
 	case TypeSetChunkSize, TypeSetPeerBandwidth:
 		v, _ := ParseUint32Payload(m)

@@ -23,7 +23,15 @@ func dialConn(ctx context.Context, t Target, opt PublisherOptions, log *slog.Log
 			return nil, err
 		}
 	}
-	d := net.Dialer{Timeout: opt.Timeout, KeepAlive: 15 * time.Second}
+	d := net.Dialer{
+		Timeout: opt.Timeout,
+		KeepAliveConfig: net.KeepAliveConfig{
+			Enable: true, Idle: keepAliveIdle, Interval: keepAliveInterval, Count: keepAliveCount,
+		},
+	}
+	if opt.AckTimeout > 0 {
+		d.Control = userTimeoutControl(opt.AckTimeout)
+	}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -76,6 +84,8 @@ func describeDialError(err error, t Target, timeout time.Duration) error {
 func describeIOError(err error, t Target, timeout time.Duration, verb string) error {
 	addr := t.Addr()
 	switch {
+	case isTimeout(err) && timeout <= 0: // the kernel gave up (TCP_USER_TIMEOUT, keepalive)
+		return fmt.Errorf("%s %s timed out: the server stopped answering%w", verb, addr, errMark(err))
 	case isTimeout(err):
 		return fmt.Errorf("%s %s timed out after %v (the server or the network is too slow)%w", verb, addr, timeout, errMark(err))
 	case isConnReset(err) || errors.Is(err, syscall.EPIPE):

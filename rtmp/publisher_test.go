@@ -162,8 +162,12 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 
 func TestPublisherDefaults(t *testing.T) {
 	o := PublisherOptions{}.withDefaults()
-	if o.Timeout != 10*time.Second || o.WriteTimeout != 10*time.Second || o.ChunkSize != 4096 || o.Log == nil {
+	if o.Timeout != 10*time.Second || o.WriteTimeout != 10*time.Second || o.ChunkSize != 4096 || o.Log == nil ||
+		o.DialTimeout != 15*time.Second || o.AckTimeout != 10*time.Second {
 		t.Fatalf("defaults %+v", o)
+	}
+	if o := (PublisherOptions{Timeout: time.Second, AckTimeout: -1}).withDefaults(); o.DialTimeout != 1500*time.Millisecond || o.AckTimeout != -1 {
+		t.Fatalf("derived defaults %+v", o)
 	}
 }
 

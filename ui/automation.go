@@ -22,7 +22,8 @@ import (
 //	POST /tap?name=NAME       taps the widget a user would, on the UI goroutine
 //	                          (its Tapped method), and replies once it ran.
 //	                          NAME: golive (or stop: the same button),
-//	                          reconnect:<destination ID>, apply-output,
+//	                          reconnect:<destination ID>, apply-output, record
+//	                          (or stop recording: the same button),
 //	                          tab:destinations|output|server (selects the tab).
 //	                          404 unknown name, 409 hidden or disabled.
 //	GET  /geometry?name=NAME  {"x","y","w","h"} of preview or tile:<stream>
@@ -131,6 +132,8 @@ func (w *Window) button(name string) *widget.Button {
 		return w.top.goLive
 	case name == "apply-output":
 		return w.output.apply
+	case name == "record":
+		return w.top.record
 	case strings.HasPrefix(name, "reconnect:"):
 		if r := w.dests.rows[strings.TrimPrefix(name, "reconnect:")]; r != nil {
 			return r.reconnect

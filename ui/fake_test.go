@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"strings"
 	"sync"
 
 	"github.com/seed7c1a73c4/onair/app"
@@ -63,8 +64,14 @@ func (f *fakeStudio) Snapshot() app.StudioSnapshot {
 	return f.snap
 }
 
-func (f *fakeStudio) GoLive()                     { f.record("GoLive") }
-func (f *fakeStudio) Stop()                       { f.record("Stop") }
+func (f *fakeStudio) GoLive() { f.record("GoLive") }
+func (f *fakeStudio) Stop()   { f.record("Stop") }
+func (f *fakeStudio) ForwardIncoming(stream string, ids []string) {
+	f.record("ForwardIncoming(%s,%s)", stream, strings.Join(ids, ","))
+}
+func (f *fakeStudio) StopForward(stream string)   { f.record("StopForward(%s)", stream) }
+func (f *fakeStudio) StartRecording()             { f.record("StartRecording") }
+func (f *fakeStudio) StopRecording()              { f.record("StopRecording") }
 func (f *fakeStudio) ReconnectNow(id string)      { f.record("ReconnectNow(%s)", id) }
 func (f *fakeStudio) SetVideoSource(s string)     { f.record("SetVideoSource(%s)", s) }
 func (f *fakeStudio) SetAudioSource(s string)     { f.record("SetAudioSource(%s)", s) }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -170,4 +171,50 @@ func TestTileShowsTheMaskedTitle(t *testing.T) {
 		t.Fatalf("tile title: %+v", tl)
 	}
 	assertNoKey(t, w)
+}
+
+// Recording: the button toggles, the REC timer shows, and a recording that
+// stopped by itself says why in the top bar.
+func TestStateRecording(t *testing.T) {
+	s := liveSnapshot()
+	s.Recording = app.RecordingStatus{On: true, Path: "/home/me/Videos/OnAir Studio/program-x.mp4", Duration: 83 * time.Second}
+	f := newFakeStudio(s)
+	w := newTestWindow(t, f)
+	if !w.top.recText.Visible() || w.top.recText.Text != "● REC 00:01:23" || w.top.record.Text != "Stop recording" {
+		t.Errorf("recording: label %q (visible %v), button %q", w.top.recText.Text, w.top.recText.Visible(), w.top.record.Text)
+	}
+	w.top.record.Tapped(nil)
+	s.Recording = app.RecordingStatus{Error: "recording stopped: the disk is full."}
+	f.setSnapshot(s)
+	w.pollForTest()
+	if w.top.recText.Visible() || w.top.record.Text != "Record" || w.top.problem.Text != s.Recording.Error {
+		t.Errorf("stopped: label visible %v, button %q, problem %q", w.top.recText.Visible(), w.top.record.Text, w.top.problem.Text)
+	}
+	w.top.record.Tapped(nil)
+	if got := f.Calls(); !slices.Equal(got, []string{"StopRecording", "StartRecording"}) {
+		t.Errorf("calls %v", got)
+	}
+}
+
+// A restreamed tile lists where it goes and offers to stop sending.
+func TestTileShowsItsForward(t *testing.T) {
+	s := serverSnapshot()
+	s.Server.Streams[0].Forwarding = []app.DestinationStatus{{ID: "yt", Name: "My YouTube", State: app.StateLive, Bitrate: 2_500_000}}
+	f := newFakeStudio(s)
+	w := newTestWindow(t, f)
+	w.tabs.SelectIndex(2)
+	tl := w.server.tiles.tiles["live/cam"]
+	if tl.send.Text != "Stop sending" || !tl.sending.Visible() || tl.sending.Text != "→ My YouTube ● live · 2.50 Mb/s" {
+		t.Fatalf("forwarding tile: button %q, line %q (visible %v)", tl.send.Text, tl.sending.Text, tl.sending.Visible())
+	}
+	tl.send.Tapped(nil)
+	if got := f.Calls(); !slices.Contains(got, "StopForward(live/cam)") {
+		t.Errorf("calls %v", got)
+	}
+	s.Server.Streams[0].Forwarding = nil
+	f.setSnapshot(s)
+	w.pollForTest()
+	if tl.send.Text != "Send to destinations…" || tl.sending.Visible() {
+		t.Errorf("after stop: button %q, line visible %v", tl.send.Text, tl.sending.Visible())
+	}
 }

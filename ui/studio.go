@@ -49,6 +49,16 @@ type Studio interface {
 	RevokeServerKey(id string)
 	RevealServerKey(id string) string
 
+	// ForwardIncoming restreams an incoming stream, as it arrives, to the
+	// saved destinations with these IDs; StopForward ends that.
+	ForwardIncoming(stream string, destIDs []string)
+	StopForward(stream string)
+
+	// StartRecording and StopRecording record the program to a file in
+	// the recording folder, live or not.
+	StartRecording()
+	StopRecording()
+
 	// Preview is the program preview.
 	Preview() *app.FrameMailbox
 	// WatchIncoming starts decoding an incoming stream for its tile; the

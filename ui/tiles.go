@@ -110,6 +110,9 @@ type tile struct {
 	rate     *widget.Label
 	from     *widget.Label
 	meter    *levelMeter
+	send     *widget.Button // "Send to destinations…", or "Stop sending"
+	sending  *widget.Label  // each forward destination's state
+	forwards bool
 	playURL  string
 	enlarged *enlargedView
 	obj      fyne.CanvasObject
@@ -131,13 +134,12 @@ func newTile(w *Window, name string) *tile {
 	}
 	t.meter = newLevelMeter(w.now, true)
 	copyURL := widget.NewButton("Copy play URL", func() { w.app.Clipboard().SetContent(t.playURL) })
-	send := widget.NewButton("Send to destinations…", nil)
-	send.Disable()
-	soon := widget.NewLabel("needs restream (coming)")
-	soon.Importance = widget.LowImportance
-	soon.SizeName = theme.SizeNameCaptionText
+	t.send = widget.NewButtonWithIcon("Send to destinations…", theme.UploadIcon(), t.sendTapped)
+	t.sending = truncLabel("", widget.MediumImportance)
+	t.sending.SizeName = theme.SizeNameCaptionText
+	t.sending.Hide()
 	facts := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, t.codec, t.rate, t.from)
-	t.obj = widget.NewCard("", "", container.NewVBox(t.view, facts, t.meter, copyURL, send, soon))
+	t.obj = widget.NewCard("", "", container.NewVBox(t.view, facts, t.meter, copyURL, t.send, t.sending))
 	return t
 }
 
@@ -153,6 +155,7 @@ func (t *tile) update(s app.IncomingStream) {
 	}
 	setText(t.from, s.Publisher+" · "+players+" · up "+hms(s.Uptime))
 	t.meter.SetLevels(s.Levels)
+	t.updateForwarding(s.Forwarding)
 }
 
 // close stops watching and closes the enlarged view.

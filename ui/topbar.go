@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -25,6 +26,9 @@ type topBar struct {
 	problem    *widget.Label
 	goLive     *widget.Button
 	busy       bool // live or connecting: the button stops
+	record     *widget.Button
+	recText    *widget.Label // "● REC 00:01:23" while recording
+	recording  bool
 	obj        *fyne.Container
 }
 
@@ -43,8 +47,13 @@ func newTopBar(w *Window) *topBar {
 	t.problem = truncLabel("", widget.DangerImportance)
 	t.goLive = widget.NewButtonWithIcon("Go Live", theme.MediaPlayIcon(), t.tapped)
 	t.goLive.Importance = widget.HighImportance
+	t.record = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), t.recordTapped)
+	t.recText = widget.NewLabel("")
+	t.recText.Importance = widget.DangerImportance
+	t.recText.Hide()
 	left := container.NewHBox(widget.NewIcon(theme.MediaVideoIcon()), title, container.NewCenter(t.tally), t.connecting)
-	t.obj = container.NewVBox(container.NewBorder(nil, nil, left, t.goLive, t.problem), widget.NewSeparator())
+	right := container.NewHBox(t.recText, t.record, t.goLive)
+	t.obj = container.NewVBox(container.NewBorder(nil, nil, left, right, t.problem), widget.NewSeparator())
 	return t
 }
 
@@ -55,6 +64,34 @@ func (t *topBar) tapped() {
 	} else {
 		t.w.s.GoLive()
 	}
+}
+
+// recordTapped starts or stops the program recording.
+func (t *topBar) recordTapped() {
+	if t.recording {
+		t.w.s.StopRecording()
+	} else {
+		t.w.s.StartRecording()
+	}
+}
+
+// updateRecording shows the recording state; it reports a layout change.
+func (t *topBar) updateRecording(rs app.RecordingStatus) bool {
+	changed := false
+	if rs.On != t.recording {
+		t.recording, changed = rs.On, true
+		if rs.On {
+			t.record.SetText("Stop recording")
+			t.record.SetIcon(theme.MediaStopIcon())
+		} else {
+			t.record.SetText("Record")
+			t.record.SetIcon(theme.MediaRecordIcon())
+		}
+	}
+	if rs.On {
+		setText(t.recText, "● REC "+hms(rs.Duration))
+	}
+	return setVisible(t.recText, rs.On) || changed
 }
 
 func (t *topBar) update(snap app.StudioSnapshot) {
@@ -81,7 +118,8 @@ func (t *topBar) update(snap app.StudioSnapshot) {
 	}
 	changed = setVisible(t.tally, snap.Live) || changed
 	changed = setVisible(t.connecting, snap.Connecting && !snap.Live) || changed
-	setText(t.problem, snap.Error)
+	changed = t.updateRecording(snap.Recording) || changed
+	setText(t.problem, cmp.Or(snap.Error, snap.Recording.Error))
 	if changed {
 		relayout(t.obj, nil)
 	}

@@ -240,6 +240,7 @@ func TestInteropGUIEndToEnd(t *testing.T) {
 	writeProfile(t, profile, func(st *app.Settings) {
 		st.Server.On, st.Server.Port = true, port
 		st.Output.Preset = "ultrafast"
+		st.RecordDir = filepath.Join(profile, "recordings")
 		st.Destinations = []app.Destination{
 			{ID: "embedded", Name: "Embedded server", Service: "custom", Server: embedded, Key: "e2e-embedded-key-1", Enabled: true},
 			{ID: "nginx", Name: "nginx-rtmp", Service: "custom", Server: "rtmp://" + ng.Addr() + "/live", Key: "e2e-nginx-key-2", Enabled: true},
@@ -249,6 +250,7 @@ func TestInteropGUIEndToEnd(t *testing.T) {
 	saveScreenshot(t, x, "idle.png")
 
 	g.tap(t, "golive")
+	g.tap(t, "record")
 	dir := t.TempDir()
 	recs := []*testpeer.Recorder{
 		testpeer.Record(t, embedded+"/e2e-embedded-key-1", filepath.Join(dir, "embedded.flv")),
@@ -280,7 +282,14 @@ func TestInteropGUIEndToEnd(t *testing.T) {
 	}
 	saveScreenshot(t, x, "local-server.png")
 
+	g.tap(t, "record") // stops the recording
 	g.tap(t, "stop")
+	files, _ := filepath.Glob(filepath.Join(profile, "recordings", "program-*.mp4"))
+	if len(files) != 1 {
+		t.Errorf("recordings: %v; want one program-*.mp4", files)
+	} else if p := testpeer.FFprobe(t, files[0]); p.Duration() < 3 {
+		t.Errorf("%s: %.1f s recorded; want the whole live run", files[0], p.Duration())
+	}
 	for i, r := range recs {
 		if err := r.Wait(10 * time.Second); err != nil {
 			t.Errorf("destination %d did not end after Stop: %v\n%s", i, err, r.Log())

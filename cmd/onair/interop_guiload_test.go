@@ -4,8 +4,6 @@ package main
 
 import (
 	"fmt"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -14,21 +12,10 @@ import (
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
-// cameraClip encodes 10 s of 720p30 H.264 + AAC once, as an IP camera
-// would send it (2 s GOP), so that pushing it costs the test almost no CPU
-// and the measured process is the only one decoding.
-func cameraClip(t testing.TB) string {
-	t.Helper()
-	testpeer.Require(t, "ffmpeg")
-	path := filepath.Join(t.TempDir(), "camera.flv")
-	out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-		"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "10",
-		"-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
-		"-b:v", "2500k", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-f", "flv", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("encoding the camera clip: %v\n%s", err, out)
-	}
-	return path
+// cameraClip720 is 10 s of 720p30 as an IP camera sends it: pushing it
+// with -c copy leaves the measured process the only one decoding.
+func cameraClip720(t testing.TB) string {
+	return testpeer.EncodeClip(t, testpeer.Clip{Size: "1280x720", Seconds: 10, VideoBitrate: "2500k"})
 }
 
 // pushLoop pushes clip to url in real time, looped, without re-encoding.
@@ -84,7 +71,7 @@ func guiWithTiles(t testing.TB, n int) (*guiApp, int) {
 	})
 	g := startGUI(t, x, profile)
 	g.tap(t, "golive")
-	clip := cameraClip(t)
+	clip := cameraClip720(t)
 	for i := range n {
 		pushLoop(t, clip, fmt.Sprintf("rtmp://127.0.0.1:%d/live/cam%d", port, i+1))
 	}
@@ -185,7 +172,7 @@ func BenchmarkInteropGUILoad(b *testing.B) {
 	idle, f0, f1, d := measure()
 	previewFPS := float64(f1.Preview-f0.Preview) / d.Seconds()
 
-	clip := cameraClip(b)
+	clip := cameraClip720(b)
 	for i := range 4 {
 		pushLoop(b, clip, fmt.Sprintf("rtmp://127.0.0.1:%d/live/cam%d", port, i+1))
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -63,6 +64,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	fs.Var(keyFlag{&dests, secrets}, "key", "stream key for the --to before it, when its URL has none")
 	duration := fs.Duration("duration", 0, "stop after this much media (0 = until Ctrl-C)")
 	caFile := fs.String("ca-file", "", "extra PEM certificate authorities for rtmps://")
+	recordPath := fs.String("record", "", "also record the program to this new file (fragmented MP4; .mkv for Matroska)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if !parseFlags(fs, args, stderr) {
 		return 2
@@ -100,17 +102,36 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, secrets, err)
 	}
-	stopProgress := startProgress(stderr, b)
+	var rec *app.Recording
+	if *recordPath != "" {
+		if rec, err = startProgramRecording(b.ProgramHub(), *recordPath, log); err != nil {
+			b.Stop()
+			_ = b.Wait()
+			return fail(stderr, secrets, err)
+		}
+	}
+	stopProgress := startProgress(stderr, b, secrets)
+	stopSignal := reconnectOnSignal(b, log)
 	select {
 	case <-ctx.Done():
 		b.Stop()
 	case <-b.Done():
 	}
 	err = b.Wait()
+	if rec != nil {
+		_ = rec.Stop() // a failure was logged when it happened; the broadcast went on
+	}
+	stopSignal()
 	stopProgress()
 	s := b.Stats()
-	log.Info("broadcast ended", "frames", s.FramesEncoded, "dropped", s.FramesDropped, "missed", s.FramesMissed,
-		"media", s.Elapsed.Round(time.Millisecond), "video_bytes", s.VideoBytes, "audio_bytes", s.AudioBytes)
+	attrs := []any{"frames", s.FramesEncoded, "dropped", s.FramesDropped, "missed", s.FramesMissed,
+		"media", s.Elapsed.Round(time.Millisecond), "video_bytes", s.VideoBytes, "audio_bytes", s.AudioBytes}
+	for i, d := range s.Destinations {
+		attrs = append(attrs, slog.Group(fmt.Sprintf("dest%d", i+1), "name", d.Name, "state", d.State,
+			"kbps", int(d.Bitrate/1000), "bytes_sent", d.BytesSent, "dropped", d.Dropped,
+			"reconnects", d.Reconnects, "last_error", d.LastError))
+	}
+	log.Info("broadcast ended", attrs...)
 	if err != nil {
 		return fail(stderr, secrets, err)
 	}
@@ -132,7 +153,7 @@ func registerURLSecrets(s *app.Secrets, raw string) {
 }
 
 // startProgress prints one status line per second when stderr is a terminal.
-func startProgress(w io.Writer, b *app.Broadcast) (stop func()) {
+func startProgress(w io.Writer, b *app.Broadcast, secrets *app.Secrets) (stop func()) {
 	f, ok := w.(*os.File)
 	if !ok {
 		return func() {}
@@ -154,7 +175,7 @@ func startProgress(w io.Writer, b *app.Broadcast) (stop func()) {
 				return
 			case <-t.C:
 				cur := b.Stats()
-				fmt.Fprintf(w, "\r%s", progressLine(prev, cur))
+				fmt.Fprintf(w, "\r%s", secrets.Redact(progressLine(prev, cur)))
 				prev = cur
 			}
 		}
@@ -165,8 +186,9 @@ func startProgress(w io.Writer, b *app.Broadcast) (stop func()) {
 	}
 }
 
-// progressLine formats fps, bitrate, drops, elapsed time and each
-// destination's state over the interval between two snapshots.
+// progressLine formats fps, bitrate, drops and elapsed time over the
+// interval between two snapshots, then each destination's state, bitrate,
+// bytes sent, dropped packets, reconnects and last error.
 func progressLine(prev, cur app.BroadcastStats) string {
 	dt := (cur.Running - prev.Running).Seconds()
 	if dt <= 0 {
@@ -178,12 +200,26 @@ func progressLine(prev, cur app.BroadcastStats) string {
 	e := cur.Elapsed.Truncate(time.Second)
 	fmt.Fprintf(&sb, "fps=%.1f bitrate=%.0fkb/s dropped=%d elapsed=%02d:%02d:%02d",
 		fps, kbps, cur.FramesDropped+cur.FramesMissed, int(e.Hours()), int(e.Minutes())%60, int(e.Seconds())%60)
-	for i, d := range cur.Destinations {
-		var sent uint64
-		if i < len(prev.Destinations) {
-			sent = d.BytesSent - prev.Destinations[i].BytesSent
+	for _, d := range cur.Destinations {
+		fmt.Fprintf(&sb, " | %s %s %.0fkb/s sent=%s drop=%d reconn=%d", d.Name, d.State, d.Bitrate/1000,
+			formatBytes(d.BytesSent), d.Dropped, d.Reconnects)
+		if d.LastError != "" {
+			fmt.Fprintf(&sb, " err=%q", d.LastError)
 		}
-		fmt.Fprintf(&sb, " | %s %s %.0fkb/s drop=%d", d.Name, d.State, float64(sent)*8/1000/dt, d.Dropped)
 	}
 	return sb.String() + "\x1b[K"
+}
+
+// formatBytes renders a byte count with a binary unit, e.g. 12.3MiB.
+func formatBytes(n uint64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%dB", n)
+	}
+	v, i := float64(n)/unit, 0
+	for v >= unit && i < 3 {
+		v /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f%ciB", v, "KMGT"[i])
 }

@@ -43,6 +43,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&sc.Limits.MaxChunkStreams, "max-chunk-streams", sc.Limits.MaxChunkStreams, "chunk streams per connection")
 	fs.IntVar(&sc.Limits.MaxMessageStreams, "max-message-streams", sc.Limits.MaxMessageStreams, "message streams (createStream) per connection")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	record := addRecordFlags(fs)
+	var forwards forwardFlag
+	fs.Var(&forwards, "forward", forwardUsage)
+	caFile := fs.String("ca-file", "", "extra PEM roots for rtmps:// forward destinations")
 	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
@@ -59,6 +63,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return fail(stderr, secrets, err)
 	}
+	rec, err := startServeRecording(srv.RTMP, record, log)
+	if err != nil {
+		srv.Close()
+		return fail(stderr, secrets, err)
+	}
+	stopForwards, err := startForwards(srv, forwards, *caFile, secrets, log)
+	if err != nil {
+		rec.Close()
+		srv.Close()
+		return fail(stderr, secrets, err)
+	}
 	fmt.Fprintf(stdout, "OnAir Studio RTMP server on %s\n", srv.RTMPAddr())
 	for _, k := range srv.GeneratedKeys {
 		q, cam := srv.PublishURLs("NAME", k)
@@ -69,6 +84,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "stats: http://%s/api/streams and http://%s/metrics\n", a, a)
 	}
 	<-ctx.Done()
+	stopForwards()
+	rec.Close() // before the server: each file ends cleanly
 	srv.Close()
 	return 0
 }

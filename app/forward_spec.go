@@ -1,0 +1,91 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// ForwardSpec is one "SOURCE=URL" of `onair serve --forward`: a stream of
+// the local server and one destination to send it to as-is.
+type ForwardSpec struct {
+	Source      string      // "app/name" on the local server, e.g. live/cam
+	Destination Destination // Server holds the whole URL, key included
+	Target      rtmp.Target // the parsed URL; prints redacted
+}
+
+// errForwardSyntax is the sentence for a spec without "=". It never
+// repeats the input, which may hold a stream key.
+var errForwardSyntax = errors.New("a forward is SOURCE=URL, e.g. live/cam=rtmps://host/app/KEY")
+
+// ParseForwardSpec parses "live/cam=rtmps://host/app/KEY". A source
+// without an app ("cam") is in the app "live". Errors never contain the
+// stream key: they name the source and the redacted URL only.
+func ParseForwardSpec(spec string) (ForwardSpec, error) {
+	// A source name cannot hold "=", so the first one ends it; the URL may
+	// have more in its query.
+	src, rawURL, ok := strings.Cut(strings.TrimSpace(spec), "=")
+	if !ok {
+		return ForwardSpec{}, errForwardSyntax
+	}
+	src, err := ForwardSource(src)
+	if err != nil {
+		return ForwardSpec{}, err
+	}
+	t, err := rtmp.ParseTarget(rawURL, "")
+	if err != nil {
+		return ForwardSpec{}, fmt.Errorf("forward of %s: %w", src, err)
+	}
+	d := Destination{
+		ID:      "forward-" + src + "-" + NewDestinationID(),
+		Name:    src + " → " + t.Redacted(),
+		Service: "custom",
+		Server:  strings.TrimSpace(rawURL),
+		Enabled: true,
+	}
+	return ForwardSpec{Source: src, Destination: d, Target: t}, nil
+}
+
+// ForwardSource normalises and checks the name of a local stream to
+// forward: "cam" becomes "live/cam"; segments use letters, digits and
+// . _ ~ - as the server requires.
+func ForwardSource(s string) (string, error) {
+	s = strings.Trim(strings.TrimSpace(s), "/")
+	if s == "" {
+		return "", errors.New("the forward has no source: name a local stream, e.g. live/cam")
+	}
+	if !strings.Contains(s, "/") {
+		s = "live/" + s
+	}
+	if len(s) > 128 {
+		return "", errors.New("the forward's source name is longer than 128 characters")
+	}
+	for seg := range strings.SplitSeq(s, "/") {
+		if seg == "" || seg == "." || seg == ".." || strings.IndexFunc(seg, badNameRune) >= 0 {
+			return "", errors.New("the forward's source must be a local stream name such as live/cam (letters, digits and . _ ~ -)")
+		}
+	}
+	return s, nil
+}
+
+func badNameRune(r rune) bool {
+	ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+		r == '.' || r == '_' || r == '~' || r == '-'
+	return !ok
+}
+
+// AddForwardSecrets registers the stream key and query values of t with
+// secrets, the backstop that masks them in every log line.
+func AddForwardSecrets(secrets *Secrets, t rtmp.Target) {
+	if secrets == nil {
+		return
+	}
+	secrets.Add(t.PublishName())
+	secrets.Add(t.Name)
+	for kv := range strings.SplitSeq(t.Query, "&") {
+		_, v, _ := strings.Cut(kv, "=")
+		secrets.Add(v)
+	}
+}

@@ -1,0 +1,66 @@
+package app
+
+import (
+	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// ForwardStats is a snapshot of one forward.
+type ForwardStats struct {
+	Source     string // the local stream, "app/name"
+	SourceLive bool   // a publisher of the source is sending media
+	// Sessions counts the source's publishes that carried media.
+	Sessions int
+	// Packets and Bytes count what was read from the source (all sessions).
+	Packets, Bytes uint64
+	// SourceDropped counts packets the forward's own watch queue skipped
+	// (it fell behind the source).
+	SourceDropped uint64
+	// Pending is the packets queued for the destinations right now.
+	Pending int
+	// Error says, in one sentence, why forwarding ended early ("" if not).
+	Error string
+	// Destinations are in the order given; URLs are redacted.
+	Destinations []DestinationStatus
+}
+
+// Stats returns a snapshot of the forward and of each destination.
+func (f *Forward) Stats() ForwardStats {
+	now := time.Now()
+	f.mu.Lock()
+	st := ForwardStats{Source: f.source, SourceLive: f.live, Sessions: f.sessions,
+		Packets: f.packets.Load(), Bytes: f.bytes.Load(), SourceDropped: f.dropped}
+	if f.queue != nil {
+		st.SourceDropped += f.queue.Stats().Dropped
+	}
+	if f.endErr != nil {
+		st.Error = sentence(f.endErr)
+	}
+	runners := f.runners
+	f.mu.Unlock()
+	if len(runners) == 0 {
+		for _, d := range f.dests {
+			t, _ := rtmp.ParseTarget(d.Server, d.Key) // checked in StartForward
+			st.Destinations = append(st.Destinations, DestinationStatus{ID: d.ID, Name: d.Name,
+				Service: d.Service, URL: t.Redacted(), Enabled: true, State: StateIdle})
+		}
+		return st
+	}
+	for _, r := range runners {
+		st.Destinations = append(st.Destinations, r.status(now))
+		st.Pending += runnerPending(r)
+	}
+	return st
+}
+
+// runnerPending returns the packets waiting in r's queue (0 between
+// connections).
+func runnerPending(r *destRunner) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.queue == nil {
+		return 0
+	}
+	return r.queue.Stats().Len
+}

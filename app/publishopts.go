@@ -1,0 +1,26 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// How fast a destination that stopped reading is found dead: a packet
+// write may block this long, and a server that acknowledged before may go
+// this long without acknowledging while data piles up. Together with the
+// 10 s connection steps they mark a blackholed ingest failed within 15 s.
+const (
+	destWriteTimeout = 5 * time.Second
+	destAckTimeout   = 5 * time.Second
+)
+
+// destinationOptions are the publisher options of every destination (the
+// studio's, the headless broadcast's and the restream's): extra rtmps
+// roots, the per-step timeout (0 = the rtmp default) and the dead-peer
+// bounds above.
+func destinationOptions(caFile string, timeout time.Duration, log *slog.Logger) rtmp.PublisherOptions {
+	return rtmp.PublisherOptions{CAFile: caFile, Timeout: timeout, WriteTimeout: destWriteTimeout,
+		AckTimeout: destAckTimeout, Log: log}
+}

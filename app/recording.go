@@ -1,0 +1,183 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/encode"
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// RecordingQueueLimits bound a recording's queue: about 30 s of a 6 Mb/s
+// program. A disk that stalls longer makes the recording skip to the next
+// keyframe (counted in Dropped); the stream never waits for it.
+var RecordingQueueLimits = rtmp.QueueLimits{MaxPackets: 4096, MaxBytes: 24 << 20}
+
+// RecordingOptions configures StartRecordingWith.
+type RecordingOptions struct {
+	// Path is the file to create; it must not exist. A .mkv path records
+	// Matroska, anything else fragmented MP4.
+	Path string
+	// Faststart remuxes the MP4 to a regular one (index first) when the
+	// recording ends.
+	Faststart bool
+}
+
+// RecordingStats is a snapshot of a recording.
+type RecordingStats struct {
+	Path     string
+	Bytes    int64         // written to the file
+	Duration time.Duration // media recorded
+	Dropped  uint64        // packets skipped (queue overflow, before the first keyframe)
+	Running  bool
+}
+
+// Recording writes one stream to a file: a goroutine reads a bounded
+// rtmp.Queue (from Hub.Subscribe or Server.Watch) and hands each packet to
+// an encode.Recorder. The producer only ever enqueues, so a slow or full
+// disk never delays the stream. When a write fails the recording stops by
+// itself, logs one sentence ("recording stopped: the disk is full (…)")
+// and leaves the queue; Err then says why.
+type Recording struct {
+	q    *rtmp.Queue
+	stop func()
+	rec  *encode.Recorder
+	log  *slog.Logger
+	path string
+
+	stopOnce sync.Once
+	chDone   chan struct{}
+	err      error // set before chDone is closed
+}
+
+// StartRecording records the packets of q to path (see
+// StartRecordingWith).
+func StartRecording(q *rtmp.Queue, stop func(), path string, log *slog.Logger) (*Recording, error) {
+	return StartRecordingWith(q, stop, RecordingOptions{Path: path}, log)
+}
+
+// StartRecordingWith creates the file and starts the recording goroutine.
+// stop leaves the stream (Hub.Unsubscribe, or the stop Server.Watch
+// returns); it is called once, when the recording ends for any reason. If
+// the file cannot be created, stop is called and the error says why. A nil
+// log discards.
+func StartRecordingWith(q *rtmp.Queue, stop func(), opt RecordingOptions, log *slog.Logger) (*Recording, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if stop == nil {
+		stop = func() {}
+	}
+	rec, err := encode.NewRecorder(encode.RecorderConfig{Path: opt.Path, Faststart: opt.Faststart}, log)
+	if err != nil {
+		stop()
+		q.Close()
+		return nil, fmt.Errorf("cannot record to %s: %w", opt.Path, err)
+	}
+	r := &Recording{q: q, stop: stop, rec: rec, log: log, path: opt.Path, chDone: make(chan struct{})}
+	log.Info("recording started", "path", opt.Path)
+	go r.run()
+	return r, nil
+}
+
+func (r *Recording) run() {
+	defer close(r.chDone)
+	werr := r.pump()
+	r.leave()
+	cerr := r.rec.Close()
+	switch err := errors.Join(werr, cerr); {
+	case err != nil:
+		r.err = stoppedError(r.path, err)
+		r.log.Error(r.err.Error(), "recorded", r.rec.Duration().Round(time.Millisecond), "cause", err)
+	default:
+		s := r.Stats()
+		r.log.Info("recording saved", "path", r.path, "duration", s.Duration.Round(time.Millisecond),
+			"bytes", s.Bytes, "dropped", s.Dropped)
+	}
+}
+
+// pump writes packets until the queue is closed and drained, or a write
+// fails.
+func (r *Recording) pump() error {
+	for {
+		p, err := r.q.Pop(context.Background())
+		if err != nil {
+			return nil // closed: the stream ended or Stop was called
+		}
+		if err := r.rec.Write(p); err != nil {
+			return err
+		}
+	}
+}
+
+// leave unsubscribes from the stream, once.
+func (r *Recording) leave() {
+	r.stopOnce.Do(func() {
+		r.stop()
+		r.q.Close()
+	})
+}
+
+// StopError is why a recording stopped by itself. Its message is the one
+// sentence people see; the cause (syscall.ENOSPC…) is in its chain.
+type StopError struct {
+	Msg   string
+	Cause error
+}
+
+func (e *StopError) Error() string { return e.Msg }
+func (e *StopError) Unwrap() error { return e.Cause }
+
+// stoppedError turns a recorder error into the one sentence people see.
+func stoppedError(path string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return &StopError{Msg: fmt.Sprintf("recording stopped: the disk is full (%s)", path), Cause: err}
+	case errors.Is(err, encode.ErrRecordingFormatChanged):
+		return &StopError{Msg: fmt.Sprintf("recording stopped: the stream changed its video or audio format (%s)", path), Cause: err}
+	}
+	return &StopError{Msg: fmt.Sprintf("recording stopped: writing %s failed", path), Cause: err}
+}
+
+// Stop ends the recording: what is queued is written, the file is closed
+// (and remuxed when asked) and Stop returns what Err returns. Safe to call
+// more than once, and after the recording stopped by itself.
+func (r *Recording) Stop() error {
+	r.leave()
+	<-r.chDone
+	return r.err
+}
+
+// Done is closed once the recording has ended and its file is closed.
+func (r *Recording) Done() <-chan struct{} { return r.chDone }
+
+// Err returns why the recording stopped by itself (nil while it runs and
+// after a clean end).
+func (r *Recording) Err() error {
+	select {
+	case <-r.chDone:
+		return r.err
+	default:
+		return nil
+	}
+}
+
+// Path returns the file being recorded.
+func (r *Recording) Path() string { return r.path }
+
+// Stats returns the recording's counters; safe from any goroutine.
+func (r *Recording) Stats() RecordingStats {
+	s := RecordingStats{Path: r.path, Bytes: r.rec.Bytes(), Duration: r.rec.Duration(),
+		Dropped: r.q.Stats().Dropped + r.rec.Dropped(), Running: true}
+	select {
+	case <-r.chDone:
+		s.Running = false
+	default:
+	}
+	return s
+}

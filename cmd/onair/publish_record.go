@@ -1,0 +1,18 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// startProgramRecording records the program (what hub fans out to the
+// destinations) to path, for onair publish --record PATH. The recording
+// reads its own bounded queue, so a slow disk never delays the encoder or
+// a destination; call Stop on the result once the broadcast has ended (the
+// file is then complete), and report Err if it stopped by itself.
+func startProgramRecording(hub *rtmp.Hub, path string, log *slog.Logger) (*app.Recording, error) {
+	q := hub.Subscribe(app.RecordingQueueLimits)
+	return app.StartRecording(q, func() { hub.Unsubscribe(q) }, path, log.With("component", "recorder"))
+}

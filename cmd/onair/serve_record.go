@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// recordPoll is how often serve --record looks for new publish sessions.
+// A session found late loses nothing: the recording starts from the GOP
+// the server caches.
+const recordPoll = 200 * time.Millisecond
+
+// recordFlags are serve's recording flags.
+type recordFlags struct {
+	dir       string
+	faststart bool
+}
+
+func addRecordFlags(fs *flag.FlagSet) *recordFlags {
+	f := &recordFlags{}
+	fs.StringVar(&f.dir, "record", "", "record every stream published here into this directory (one file per publish session)")
+	fs.BoolVar(&f.faststart, "record-faststart", false, "remux each recording to a regular MP4 when it ends (the file is fragmented MP4 while recording)")
+	return f
+}
+
+// serveRecorder records every stream published into the local server:
+// its goroutine polls the server for live streams and starts an
+// app.Recording (through Server.Watch) for each new publish session.
+type serveRecorder struct {
+	srv       *rtmp.Server
+	dir       string
+	faststart bool
+	log       *slog.Logger
+
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu     sync.Mutex
+	active map[string]*app.Recording // by stream key, until the session ends
+}
+
+// startServeRecording starts recording into f.dir; it returns nil (and
+// does nothing) without --record.
+func startServeRecording(srv *rtmp.Server, f *recordFlags, log *slog.Logger) (*serveRecorder, error) {
+	if f == nil || f.dir == "" {
+		return nil, nil
+	}
+	if err := os.MkdirAll(f.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create the recording directory: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &serveRecorder{srv: srv, dir: f.dir, faststart: f.faststart, log: log.With("component", "recorder"),
+		cancel: cancel, done: make(chan struct{}), active: map[string]*app.Recording{}}
+	go r.run(ctx)
+	log.Info("recording every published stream", "dir", f.dir)
+	return r, nil
+}
+
+func (r *serveRecorder) run(ctx context.Context) {
+	defer close(r.done)
+	t := time.NewTicker(recordPoll)
+	defer t.Stop()
+	for {
+		r.poll()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// poll starts a recording for every live stream that has none, and
+// forgets recordings whose session ended. A recording that stopped by
+// itself (disk full) is not restarted while its session lasts.
+func (r *serveRecorder) poll() {
+	live := map[string]bool{}
+	for _, s := range r.srv.Stats().Streams {
+		if s.Live {
+			live[s.Name] = true
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for name, rec := range r.active {
+		select {
+		case <-rec.Done():
+			if !live[name] || rec.Err() == nil {
+				delete(r.active, name) // the session ended (a new one may be live)
+			}
+		default:
+		}
+	}
+	for name := range live {
+		if _, ok := r.active[name]; ok {
+			continue
+		}
+		rec, err := r.start(name)
+		if err != nil {
+			r.log.Error("cannot record the stream", "stream", name, "err", err)
+			continue
+		}
+		r.active[name] = rec
+	}
+}
+
+// start records stream name into a new file named by stream and date.
+func (r *serveRecorder) start(name string) (*app.Recording, error) {
+	base := app.RecordingName(name, time.Now(), ".mp4")
+	for i := 1; i <= 10; i++ {
+		file := base
+		if i > 1 {
+			file = strings.TrimSuffix(base, ".mp4") + fmt.Sprintf("-%d.mp4", i)
+		}
+		q, stop, err := r.srv.Watch(name, app.RecordingQueueLimits)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := app.StartRecordingWith(q, stop, app.RecordingOptions{Path: filepath.Join(r.dir, file),
+			Faststart: r.faststart}, r.log.With("stream", name))
+		if !errors.Is(err, fs.ErrExist) {
+			return rec, err
+		}
+	}
+	return nil, fmt.Errorf("ten recordings of %s started this second already", name)
+}
+
+// Close stops looking for streams and ends every recording, waiting for
+// their files to be closed. Safe on nil.
+func (r *serveRecorder) Close() {
+	if r == nil {
+		return
+	}
+	r.cancel()
+	<-r.done
+	r.mu.Lock()
+	recs := make([]*app.Recording, 0, len(r.active))
+	for _, rec := range r.active {
+		recs = append(recs, rec)
+	}
+	r.active = nil
+	r.mu.Unlock()
+	for _, rec := range recs {
+		_ = rec.Stop() // a failure was logged when it happened
+	}
+}
