@@ -14,14 +14,14 @@ SOAK ?= 1h
 BUILD_PKGS := gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libavdevice-dev \
 	libavfilter-dev libswscale-dev libswresample-dev libpostproc-dev \
 	libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev \
-	libxi-dev libxxf86vm-dev libasound2-dev ca-certificates
+	libxi-dev libxxf86vm-dev libasound2-dev ca-certificates librsvg2-bin xz-utils
 # Tests run against real peers: ffmpeg/ffprobe, nginx-rtmp (+stream for TLS), openssl,
 # GStreamer, rtmpdump, and a real window under Xvfb.
 TEST_PKGS := ffmpeg nginx libgl1-mesa-dri libnginx-mod-rtmp libnginx-mod-stream openssl xvfb xauth xdotool \
 	imagemagick gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
-	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps
+	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps x11-utils
 
-.PHONY: all deps deps-build deps-test build run test test-unit test-interop test-purego bench soak fuzz vet clean
+.PHONY: all deps deps-build deps-test build run package test test-unit test-interop test-purego bench soak fuzz vet clean
 
 all: build
 
@@ -52,9 +52,27 @@ test-purego:
 test-unit:
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-# Interop tests drive the real binary against nginx-rtmp, ffmpeg and friends.
-test-interop: build
-	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -race -count=1 -timeout 20m -tags interop -run 'Interop' -v ./cmd/onair/
+# The Linux installer: a .tar.xz with the binary, the .desktop entry, the icon and
+# fyne's install Makefile. fyne package takes its name, ID, version and icon from the
+# FyneApp.toml in the folder it packages and raises Build there, so it packages a
+# staged copy (dist/_stage: Go tools skip folders starting with "_"), which also
+# wants a Go file. The binary is the one `make build` made (cgo, FFmpeg 5.1).
+FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
+PACKAGE := dist/onair-$(VERSION)-linux-$(shell $(GO) env GOARCH).tar.xz
+
+package: build
+	rm -rf dist/_stage && mkdir -p dist/_stage/assets
+	cp FyneApp.toml dist/_stage/ && cp assets/icon.png dist/_stage/assets/ && cp $(BIN) dist/_stage/onair
+	echo 'package stage // fyne package wants Go code in the folder it packages' > dist/_stage/stage.go
+	cd dist/_stage && $(FYNE) package -os linux --exe onair
+	mv "dist/_stage/OnAir Studio.tar.xz" $(PACKAGE)
+	rm -rf dist/_stage
+	@echo "make package: $(PACKAGE)"
+
+# Interop tests drive the real binary against nginx-rtmp, ffmpeg and friends;
+# TestInteropPackage installs the tarball that `make package` made.
+test-interop: build package
+	ONAIR_BIN=$(CURDIR)/$(BIN) ONAIR_PACKAGE=$(CURDIR)/$(PACKAGE) $(GO) test -race -count=1 -timeout 20m -tags interop -run 'Interop' -v ./cmd/onair/
 
 test: deps vet test-purego test-unit test-interop
 
@@ -73,4 +91,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -10,6 +10,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/assets"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/ui"
 )
@@ -43,6 +44,7 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	encode.RouteLibavLog(log)
 
 	a := fyneapp.NewWithID(appID)
+	a.SetIcon(assets.ResourceIconPng)
 	cfg := app.StudioConfig{Secrets: secrets, Log: log, CAFile: *caFile}
 	askConsent := false
 	var keyDir string

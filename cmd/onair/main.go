@@ -23,7 +23,7 @@ commands:
   serve      run the built-in RTMP server (ingest from cameras, OBS, ffmpeg; play-out)
   bench      load-test an RTMP server: "bench publish" and "bench play"
   devices    list cameras, microphones, screens and the built-in test sources
-  version    print the version
+  version    print the version (also: onair --version)
 
 Run "onair COMMAND -h" for a command's flags.
 `

@@ -1,17 +1,17 @@
 package main
 
-import "runtime/debug"
+import "github.com/seed7c1a73c4/onair/assets"
 
-// buildVersion is set with -ldflags "-X main.buildVersion=…" by make.
+// buildVersion is set with -ldflags "-X main.buildVersion=…" by make; both
+// it and assets.Version come from FyneApp.toml.
 var buildVersion = ""
 
-// version returns the version this binary was built as.
+// version returns the version this binary was built as: the one make
+// stamped in, else the one generated from FyneApp.toml into assets, so a
+// plain `go build` reports the same version.
 func version() string {
 	if buildVersion != "" {
 		return buildVersion
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
+	return assets.Version
 }
