@@ -256,9 +256,14 @@ func (r *destRunner) status(now time.Time) DestinationStatus {
 	}
 	if r.pub != nil {
 		s.BytesSent += r.pub.BytesSent()
+		if n, ok := r.pub.InFlight(); ok {
+			s.QueuedBytes += int(n)
+		}
 	}
 	if r.queue != nil {
-		s.Dropped += r.queue.Stats().Dropped
+		qs := r.queue.Stats()
+		s.Dropped += qs.Dropped
+		s.QueuedBytes += qs.Bytes
 	}
 	return s
 }

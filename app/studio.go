@@ -63,6 +63,7 @@ type Studio struct {
 	recErr    string     // why the last recording stopped by itself
 	lastRec   RecordingStats
 	forwards  map[string]*Forward // incoming stream → its restream
+	upload    uploadBudget
 	closed    bool
 }
 

@@ -62,6 +62,7 @@ func (s *Studio) Snapshot() StudioSnapshot {
 		}
 	}
 	snap.Warnings = Preflight(st.Output, st.Destinations, 0)
+	s.upload.apply(&snap, st.Output, now)
 	return snap
 }
 

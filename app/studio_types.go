@@ -54,6 +54,10 @@ type DestinationStatus struct {
 	Bitrate    float64 // bits per second sent over the last seconds
 	BytesSent  uint64
 	Dropped    uint64
+	// QueuedBytes is what waits to reach the destination right now: in its
+	// queue, and sent but not acknowledged by the server beyond one ack
+	// window. A backlog that stays means its link is too slow.
+	QueuedBytes int
 }
 
 // RecordingStatus is the program recording in a snapshot.
@@ -118,6 +122,10 @@ type StudioSnapshot struct {
 
 	Destinations   []DestinationStatus
 	ProgramPlayURL string // the program on the local server (live/program), when served
+
+	// UploadNeeded is what the live destinations need together (the output
+	// bitrate each), and UploadMeasured what they are sending (bits/s).
+	UploadNeeded, UploadMeasured float64
 
 	OutputFPS     float64
 	FramesDropped uint64

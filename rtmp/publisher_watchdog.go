@@ -105,3 +105,24 @@ func (p *Publisher) watchAcks() {
 		}
 	}
 }
+
+// inFlight returns the bytes of sent that the server has not acknowledged
+// beyond one learned ack spacing, and whether it has acknowledged at all.
+func (w *ackWatch) inFlight(sent uint64) (uint64, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.count == 0 {
+		return 0, false
+	}
+	unacked := uint64(uint32(sent) - w.lastSeq) // the server counts mod 2^32
+	if unacked >= 1<<31 || unacked <= w.window {
+		return 0, true // ahead of us (a counter reset), or within one window
+	}
+	return unacked - w.window, true
+}
+
+// InFlight returns the bytes sent that the server has not acknowledged yet,
+// beyond the one acknowledgement window a healthy server leaves open: data
+// waiting in the kernel's buffers or on the way. ok is false while the
+// server has acknowledged nothing (many never do).
+func (p *Publisher) InFlight() (n uint64, ok bool) { return p.acks.inFlight(p.BytesSent()) }

@@ -191,3 +191,23 @@ func TestPublisherWatchdogHealthyServer(t *testing.T) {
 	_, addr := startServer(t, ServerConfig{})
 	healthyLongPublish(t, fmt.Sprintf("rtmp://%s/live/cam1", addr), 8*time.Second)
 }
+
+// In-flight bytes count only beyond one ack spacing, and only once the
+// server has acknowledged something.
+func TestAckWatchInFlight(t *testing.T) {
+	var w ackWatch
+	if _, ok := w.inFlight(1 << 20); ok {
+		t.Fatal("in flight known before any acknowledgement")
+	}
+	now := time.Unix(0, 0)
+	w.onAck(publisherAckWindow, publisherAckWindow, now)
+	if n, ok := w.inFlight(publisherAckWindow * 2); !ok || n != 0 {
+		t.Errorf("one window ahead: %d %v; want 0 true", n, ok)
+	}
+	if n, _ := w.inFlight(publisherAckWindow*2 + 1000); n != 1000 {
+		t.Errorf("one window + 1000 ahead: %d; want 1000", n)
+	}
+	if n, _ := w.inFlight(100); n != 0 {
+		t.Errorf("behind the server's count: %d; want 0", n)
+	}
+}

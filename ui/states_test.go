@@ -218,3 +218,18 @@ func TestTileShowsItsForward(t *testing.T) {
 		t.Errorf("after stop: button %q, line visible %v", tl.send.Text, tl.sending.Visible())
 	}
 }
+
+// While live, the stats bar puts what the destinations send next to what
+// they need, and a destination falling behind is named in the warnings.
+func TestStatsShowTheUploadBudget(t *testing.T) {
+	s := liveSnapshot()
+	s.UploadNeeded, s.UploadMeasured = 9_320_000, 7_530_000
+	s.Warnings = []app.Warning{{Destination: "Twitch", Message: "Twitch is falling behind: 3.1s of the stream are waiting to be sent; the upload may be too slow for this bitrate."}}
+	w := newTestWindow(t, newFakeStudio(s))
+	if got := w.stats.dests.Text; !strings.HasPrefix(got, "Upload 7.53 Mb/s of 9.32 Mb/s · ") {
+		t.Errorf("stats %q", got)
+	}
+	if markup := test.RenderToMarkup(w.win.Canvas()); !strings.Contains(markup, "Twitch is falling behind") {
+		t.Error("the falling-behind warning is not shown")
+	}
+}

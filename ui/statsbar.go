@@ -11,8 +11,8 @@ import (
 	"github.com/seed7c1a73c4/onair/app"
 )
 
-// statsBar is the bottom line: output fps, per-destination bitrates,
-// dropped frames and CPU.
+// statsBar is the bottom line: output fps, what the live destinations send
+// against what they need, per-destination bitrates, dropped frames and CPU.
 type statsBar struct {
 	fps, dests, dropped, cpu *widget.Label
 	obj                      fyne.CanvasObject
@@ -49,6 +49,9 @@ func (b *statsBar) update(snap app.StudioSnapshot) {
 	summary := "No destination sending"
 	if len(parts) > 0 {
 		summary = strings.Join(parts, " · ")
+	}
+	if snap.UploadNeeded > 0 {
+		summary = fmt.Sprintf("Upload %s of %s · %s", humanBitrate(snap.UploadMeasured), humanBitrate(snap.UploadNeeded), summary)
 	}
 	setText(b.dests, summary)
 	setText(b.dropped, fmt.Sprintf("Dropped %d", snap.FramesDropped))
