@@ -226,7 +226,7 @@ func TestStatsShowTheUploadBudget(t *testing.T) {
 	s.UploadNeeded, s.UploadMeasured = 9_320_000, 7_530_000
 	s.Warnings = []app.Warning{{Destination: "Twitch", Message: "Twitch is falling behind: 3.1s of the stream are waiting to be sent; the upload may be too slow for this bitrate."}}
 	w := newTestWindow(t, newFakeStudio(s))
-	if got := w.stats.dests.Text; !strings.HasPrefix(got, "Upload 7.53 Mb/s of 9.32 Mb/s · ") {
+	if got := w.stats.dests.Text; !strings.HasPrefix(got, "Sending 7.53 Mb/s (budget 9.32 Mb/s) · ") {
 		t.Errorf("stats %q", got)
 	}
 	if markup := test.RenderToMarkup(w.win.Canvas()); !strings.Contains(markup, "Twitch is falling behind") {

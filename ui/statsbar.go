@@ -51,7 +51,7 @@ func (b *statsBar) update(snap app.StudioSnapshot) {
 		summary = strings.Join(parts, " · ")
 	}
 	if snap.UploadNeeded > 0 {
-		summary = fmt.Sprintf("Upload %s of %s · %s", humanBitrate(snap.UploadMeasured), humanBitrate(snap.UploadNeeded), summary)
+		summary = fmt.Sprintf("Sending %s (budget %s) · %s", humanBitrate(snap.UploadMeasured), humanBitrate(snap.UploadNeeded), summary)
 	}
 	setText(b.dests, summary)
 	setText(b.dropped, fmt.Sprintf("Dropped %d", snap.FramesDropped))
