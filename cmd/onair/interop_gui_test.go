@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -53,11 +54,45 @@ func startXvfb(t testing.TB) *xvfb {
 // screenshot grabs the whole display as an image.
 func (x *xvfb) screenshot(t testing.TB, path string) image.Image {
 	t.Helper()
+	return x.grab(t, "root", path)
+}
+
+// grab saves one X window (an id, or "root") of the display as a PNG at
+// path with ImageMagick's import, and decodes it.
+func (x *xvfb) grab(t testing.TB, window, path string) image.Image {
+	t.Helper()
 	testpeer.Require(t, "import")
-	cmd := exec.Command("import", "-display", x.display, "-window", "root", path)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "import", "-display", x.display, "-window", window, path)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("import (imagemagick): %v\n%s", err, out)
 	}
+	return decodePNG(t, path)
+}
+
+// studioWindow returns the X id of the "OnAir Studio" window, waiting up
+// to 5 s for it.
+func (x *xvfb) studioWindow(t testing.TB) string {
+	t.Helper()
+	testpeer.Require(t, "xdotool")
+	for range 50 {
+		find := exec.Command("xdotool", "search", "--name", "^OnAir Studio$")
+		find.Env = append(os.Environ(), "DISPLAY="+x.display)
+		if out, err := find.Output(); err == nil {
+			if ids := strings.Fields(string(out)); len(ids) > 0 {
+				return ids[0]
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("xdotool found no \"OnAir Studio\" window within 5 s")
+	return ""
+}
+
+// decodePNG reads a PNG file.
+func decodePNG(t testing.TB, path string) image.Image {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -214,18 +249,7 @@ func saveScreenshot(t testing.TB, x *xvfb, name string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	testpeer.Require(t, "xdotool")
-	find := exec.Command("xdotool", "search", "--name", "^OnAir Studio$")
-	find.Env = append(os.Environ(), "DISPLAY="+x.display)
-	out, err := find.Output()
-	ids := strings.Fields(string(out))
-	if err != nil || len(ids) == 0 {
-		t.Fatalf("xdotool found no OnAir Studio window: %v", err)
-	}
-	shot := exec.Command("import", "-display", x.display, "-window", ids[0], filepath.Join(dir, name))
-	if out, err := shot.CombinedOutput(); err != nil {
-		t.Fatalf("import (imagemagick): %v\n%s", err, out)
-	}
+	x.grab(t, x.studioWindow(t), filepath.Join(dir, name))
 }
 
 // TestInteropGUIEndToEnd is acceptance 2 of the studio-window issue: the

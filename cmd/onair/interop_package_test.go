@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/png"
 	"net/http"
 	"os"
 	"os/exec"
@@ -94,10 +93,8 @@ func TestInteropPackage(t *testing.T) {
 	x := startXvfb(t)
 	profile := t.TempDir()
 	hook := pkgStartGUI(t, x, bin, prefix, profile)
-	win := pkgFindWindow(t, x)
-	shot := filepath.Join(tmp, "window.png")
-	pkgRun(t, 30*time.Second, "", "import", "-display", x.display, "-window", win, shot)
-	img := pkgDecodePNG(t, shot)
+	win := x.studioWindow(t)
+	img := x.grab(t, win, filepath.Join(tmp, "window.png"))
 	colours, lit, total := pkgPictureStats(img)
 	t.Logf("installed window %v: %d distinct colours, %d of %d pixels not black", img.Bounds().Size(), colours, lit, total)
 	if b := img.Bounds(); b.Dx() < 320 || b.Dy() < 240 {
@@ -212,39 +209,6 @@ func pkgStartGUI(t *testing.T, x *xvfb, bin, prefix, profile string) string {
 	}
 	t.Fatalf("the installed onair's window did not become ready within 40 s; stderr:\n%s", stderr)
 	return ""
-}
-
-// pkgFindWindow returns the X id of the "OnAir Studio" window.
-func pkgFindWindow(t *testing.T, x *xvfb) string {
-	t.Helper()
-	testpeer.Require(t, "xdotool")
-	for range 50 {
-		find := exec.Command("xdotool", "search", "--name", "^OnAir Studio$")
-		find.Env = append(os.Environ(), "DISPLAY="+x.display)
-		if out, err := find.Output(); err == nil {
-			if ids := strings.Fields(string(out)); len(ids) > 0 {
-				return ids[0]
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal("xdotool found no \"OnAir Studio\" window within 5 s")
-	return ""
-}
-
-// pkgDecodePNG reads a PNG file.
-func pkgDecodePNG(t *testing.T, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("decoding %s: %v", path, err)
-	}
-	return img
 }
 
 // pkgPictureStats counts the distinct colours (in 4 bits a channel) of img,
