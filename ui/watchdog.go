@@ -25,8 +25,10 @@ type StallStats struct {
 	Recent  []Stall `json:"recent,omitempty"`
 	// ApplyMaxMS and TickMaxMS are the longest the window's own work ran
 	// on the UI goroutine: applying a snapshot, and copying frames in;
-	// OwnStalls counts the runs of either that took over 50 ms. A stall
-	// that is not one of these came from elsewhere (painting, the scheduler).
+	// OwnStalls counts the runs of either that took over 50 ms. These are
+	// the time our code ran or blocked, not counting the time the kernel
+	// kept the UI thread waiting for a CPU (Linux). A stall that is not
+	// one of these came from elsewhere (painting, the scheduler).
 	ApplyMaxMS float64 `json:"apply_max_ms"`
 	TickMaxMS  float64 `json:"tick_max_ms"`
 	OwnStalls  int     `json:"own_stalls"`
@@ -60,12 +62,10 @@ type watchdog struct {
 	own     int
 }
 
-// timed runs f, keeps the longest run in *longest, and counts a run over
-// 50 ms as the window's own stall.
+// timed runs f, keeps its longest own time (see ownTime) in *longest,
+// and counts a run over 50 ms as the window's own stall.
 func (wd *watchdog) timed(longest *time.Duration, f func()) {
-	t0 := time.Now()
-	f()
-	d := time.Since(t0)
+	d := ownTime(f)
 	wd.mu.Lock()
 	*longest = max(*longest, d)
 	if d > stallThreshold {

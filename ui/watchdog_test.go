@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -70,5 +73,19 @@ func TestWatchdogOwnWorkAndRecent(t *testing.T) {
 	}
 	if first := st.Recent[0].AtMS; first != 6000 {
 		t.Errorf("oldest kept stall at %.0f ms; want 6000", first)
+	}
+}
+
+// Own time counts a callback that blocks, and is never more than the wall time.
+func TestOwnTimeCountsBlocking(t *testing.T) {
+	t0 := time.Now()
+	d := ownTime(func() { time.Sleep(60 * time.Millisecond) })
+	if wall := time.Since(t0); d < 55*time.Millisecond || d > wall {
+		t.Errorf("own time of a 60 ms sleep = %v (wall %v), want 55 ms to the wall time", d, wall)
+	}
+	if runtime.GOOS == "linux" {
+		if b, err := os.ReadFile("/proc/thread-self/schedstat"); err != nil || len(bytes.Fields(b)) < 2 {
+			t.Errorf("the UI thread's run-queue wait cannot be read (%v, %q): own time would include the scheduler's", err, b)
+		}
 	}
 }

@@ -134,26 +134,61 @@ func writeProfile(t testing.TB, dir string, edit func(*app.Settings)) {
 // waits until the window shows a preview frame.
 func startGUI(t testing.TB, x *xvfb, profile string) *guiApp {
 	t.Helper()
+	return launchGUI(t, x, guiLaunch{bin: onairBin, args: []string{"--profile", profile}, home: profile})
+}
+
+// guiLaunch is how a test starts the studio window: the binary, its
+// arguments (the automation hook is added), the HOME it runs with, extra
+// environment, and how long it may take to show a preview frame.
+type guiLaunch struct {
+	bin     string
+	args    []string
+	home    string
+	env     []string
+	timeout time.Duration // 20 s unless set
+}
+
+// launchGUI starts the window on the display with a software GL, no
+// session bus (so no keyring) and HOME and XDG_CONFIG_HOME under l.home,
+// and waits until the hook says a preview frame was shown. It fails at
+// once if the process exits first, and kills it when the test ends
+// (printing its log if the test failed).
+func launchGUI(t testing.TB, x *xvfb, l guiLaunch) *guiApp {
+	t.Helper()
 	hook := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t))
-	cmd := exec.Command(onairBin, "--profile", profile, "--automation", hook)
-	cmd.Env = append(os.Environ(), "DISPLAY="+x.display, "HOME="+profile, "XDG_CONFIG_HOME="+filepath.Join(profile, "config"),
+	cmd := exec.Command(l.bin, append(append([]string(nil), l.args...), "--automation", hook)...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+x.display, "HOME="+l.home, "XDG_CONFIG_HOME="+filepath.Join(l.home, "config"),
 		"LIBGL_ALWAYS_SOFTWARE=1", "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
+	cmd.Env = append(cmd.Env, l.env...)
 	stderr := &testpeer.SyncBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting onair: %v", err)
+		t.Fatalf("starting %s: %v", l.bin, err)
 	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
 	g := &guiApp{cmd: cmd, stderr: stderr, hook: "http://" + hook}
 	t.Cleanup(func() {
 		cmd.Process.Kill()
-		cmd.Wait()
+		<-done
 		if t.Failed() {
-			t.Logf("onair stderr:\n%s", stderr)
+			t.Logf("%s stderr:\n%s", filepath.Base(l.bin), stderr)
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
+	timeout := l.timeout
+	if timeout == 0 {
+		timeout = 20 * time.Second
+	}
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		if r, err := http.Get(g.hook + "/ready"); err == nil {
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("%s exited before its window showed (%v); stderr:\n%s", l.bin, err, stderr)
+		default:
+		}
+		if r, err := client.Get(g.hook + "/ready"); err == nil {
 			r.Body.Close()
 			if r.StatusCode == http.StatusOK {
 				return g
@@ -161,7 +196,7 @@ func startGUI(t testing.TB, x *xvfb, profile string) *guiApp {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("the window did not become ready within 20 s; stderr:\n%s", stderr)
+	t.Fatalf("the window did not become ready within %v; stderr:\n%s", timeout, stderr)
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"net/http"
 	"os"
@@ -92,7 +91,9 @@ func TestInteropPackage(t *testing.T) {
 
 	x := startXvfb(t)
 	profile := t.TempDir()
-	hook := pkgStartGUI(t, x, bin, prefix, profile)
+	// As a desktop starts it: PREFIX/bin on PATH, PREFIX/share in XDG_DATA_DIRS.
+	g := launchGUI(t, x, guiLaunch{bin: bin, args: []string{"--profile", profile}, home: profile, timeout: 40 * time.Second,
+		env: []string{"PATH=" + filepath.Join(prefix, "bin") + ":" + os.Getenv("PATH"), "XDG_DATA_DIRS=" + filepath.Join(prefix, "share")}})
 	win := x.studioWindow(t)
 	img := x.grab(t, win, filepath.Join(tmp, "window.png"))
 	colours, lit, total := pkgPictureStats(img)
@@ -113,7 +114,7 @@ func TestInteropPackage(t *testing.T) {
 	if w < 16 || h < 16 || red*20 < w*h {
 		t.Errorf("the window's icon (_NET_WM_ICON %dx%d) is not ours: %d red pixels; %.120s", w, h, red, props)
 	}
-	if r, err := http.Get(hook + "/ready"); err != nil || r.StatusCode != http.StatusOK {
+	if r, err := http.Get(g.hook + "/ready"); err != nil || r.StatusCode != http.StatusOK {
 		t.Errorf("the installed app stopped being ready: %v", err)
 	} else {
 		r.Body.Close()
@@ -162,53 +163,6 @@ func pkgDesktopEntry(t *testing.T, path string) map[string]string {
 	}
 	t.Logf("%s: %v", filepath.Base(path), entry)
 	return entry
-}
-
-// pkgStartGUI starts the installed binary as a desktop would (with
-// PREFIX/bin on PATH) plus a portable profile and the automation hook, and
-// waits until the window shows a preview frame. It returns the hook's URL.
-func pkgStartGUI(t *testing.T, x *xvfb, bin, prefix, profile string) string {
-	t.Helper()
-	hook := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t))
-	cmd := exec.Command(bin, "--profile", profile, "--automation", hook)
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(prefix, "bin")+":"+os.Getenv("PATH"),
-		"DISPLAY="+x.display, "HOME="+profile, "XDG_CONFIG_HOME="+filepath.Join(profile, "config"),
-		"XDG_DATA_DIRS="+filepath.Join(prefix, "share"), "LIBGL_ALWAYS_SOFTWARE=1",
-		"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
-	stderr := &testpeer.SyncBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the installed onair: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-		if t.Failed() {
-			t.Logf("installed onair stderr:\n%s", stderr)
-		}
-	})
-	url := "http://" + hook
-	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(40 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("the installed onair exited before its window showed (%v); stderr:\n%s", err, stderr)
-		default:
-		}
-		if r, err := client.Get(url + "/ready"); err == nil {
-			r.Body.Close()
-			if r.StatusCode == http.StatusOK {
-				return url
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("the installed onair's window did not become ready within 40 s; stderr:\n%s", stderr)
-	return ""
 }
 
 // pkgPictureStats counts the distinct colours (in 4 bits a channel) of img,

@@ -1,0 +1,44 @@
+package ui
+
+import (
+	"bytes"
+	"os"
+	"runtime"
+	"strconv"
+	"time"
+)
+
+// runqueueWait is how long the calling OS thread has spent runnable but
+// waiting for a CPU, from Linux's /proc/thread-self/schedstat (its second
+// field, in nanoseconds). It is 0 where that file does not exist.
+func runqueueWait() time.Duration {
+	b, err := os.ReadFile("/proc/thread-self/schedstat")
+	if err != nil {
+		return 0
+	}
+	fields := bytes.Fields(b)
+	if len(fields) < 2 {
+		return 0
+	}
+	ns, err := strconv.ParseInt(string(fields[1]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(ns)
+}
+
+// ownTime runs f on the calling OS thread and returns how long it took
+// less the time the kernel kept that thread waiting for a CPU: the time f
+// ran or blocked. On a loaded machine, the wall time of a short callback
+// is mostly the scheduler's; this is the callback's own.
+func ownTime(f func()) time.Duration {
+	runtime.LockOSThread() // both reads must be of the same thread (nests on the locked UI thread)
+	defer runtime.UnlockOSThread()
+	t0, w0 := time.Now(), runqueueWait()
+	f()
+	d, waited := time.Since(t0), runqueueWait()-w0
+	if waited > 0 && waited <= d {
+		d -= waited
+	}
+	return d
+}
