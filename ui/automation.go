@@ -28,7 +28,9 @@ import (
 //	                          404 unknown name, 409 hidden or disabled.
 //	GET  /geometry?name=NAME  {"x","y","w","h"} of preview or tile:<stream>
 //	                          in window pixels (position × canvas scale), and
-//	                          "picture": the letterboxed picture inside it.
+//	                          "picture": the letterboxed picture inside it;
+//	                          also hint:destinations (the destinations tab's
+//	                          hint, with its "text").
 //	GET  /stalls              {"count","max_ms","samples","recent"} of the
 //	                          watchdog.
 //	GET  /frames              {"preview": N, "tiles": {stream: N}}: frames
@@ -166,7 +168,17 @@ type rect struct {
 
 type geometryReply struct {
 	rect
-	Picture rect `json:"picture"`
+	Picture rect   `json:"picture"`
+	Text    string `json:"text,omitempty"`
+}
+
+// placeOf is obj's place in window pixels.
+func (w *Window) placeOf(obj fyne.CanvasObject) geometryReply {
+	scale := w.win.Canvas().Scale()
+	pos := w.app.Driver().AbsolutePositionForObject(obj)
+	size := obj.Size()
+	px := func(v float32) int { return int(v*scale + 0.5) }
+	return geometryReply{rect: rect{px(pos.X), px(pos.Y), px(size.Width), px(size.Height)}}
 }
 
 func (a *automation) geometry(rw http.ResponseWriter, r *http.Request) {
@@ -174,6 +186,14 @@ func (a *automation) geometry(rw http.ResponseWriter, r *http.Request) {
 	var g geometryReply
 	found := false
 	ran := a.onUI(func() {
+		if name == "hint:destinations" {
+			if h := a.w.dests.hint; h.Visible() {
+				found = true
+				g = a.w.placeOf(h)
+				g.Text = h.Text
+			}
+			return
+		}
 		var img *canvas.Image
 		if name == "preview" {
 			img = a.w.previewV
@@ -202,7 +222,7 @@ func (w *Window) geometryOf(img *canvas.Image) geometryReply {
 	pos := w.app.Driver().AbsolutePositionForObject(img)
 	size := img.Size()
 	px := func(v float32) int { return int(v*scale + 0.5) }
-	g := geometryReply{rect: rect{px(pos.X), px(pos.Y), px(size.Width), px(size.Height)}}
+	g := w.placeOf(img)
 	pw, ph := size.Width, size.Height
 	if b := img.Image; b != nil && b.Bounds().Dy() > 0 && size.Height > 0 {
 		aspect := float32(b.Bounds().Dx()) / float32(b.Bounds().Dy())

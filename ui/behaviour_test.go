@@ -262,3 +262,36 @@ func TestServerKeysAndCopy(t *testing.T) {
 		}
 	}
 }
+
+// With no keyring, the key-file question waits for the first saved key:
+// a first run opens on the studio, not on a dialog.
+func TestKeyFileConsentAskedAtFirstKey(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	f.dests = testDestinations()
+	var answers []bool
+	w := newTestWindowWith(t, f, Options{KeyFileConsent: &KeyFileConsent{Path: "/home/u/keys.json", Answer: func(yes bool) { answers = append(answers, yes) }}})
+	overlays := w.win.Canvas().Overlays()
+	if top := overlays.Top(); top != nil {
+		t.Fatalf("a dialog is open before any key was saved: %T", top)
+	}
+	w.editDestination("yt")
+	w.editor.key.SetText("")
+	test.Tap(w.editor.save) // no key: nothing to keep, nothing to ask
+	if top := overlays.Top(); top != nil {
+		t.Fatalf("a dialog is open after saving a destination without a key: %T", top)
+	}
+	w.editDestination("yt")
+	w.editor.key.SetText("a-new-key-1234")
+	test.Tap(w.editor.save)
+	markup := test.RenderToMarkup(w.win.Canvas())
+	if !strings.Contains(markup, "No system keyring") || !strings.Contains(markup, "/home/u/keys.json") {
+		t.Fatal("saving the first key did not ask where to keep keys")
+	}
+	n := len(overlays.List())
+	w.editDestination("yt")
+	w.editor.key.SetText("another-key-5678")
+	test.Tap(w.editor.save)
+	if got := strings.Count(test.RenderToMarkup(w.win.Canvas()), "No system keyring"); got != 1 || len(overlays.List()) != n {
+		t.Errorf("the question was asked again: %d times in the markup, %d overlays (was %d)", got, len(overlays.List()), n)
+	}
+}

@@ -4,9 +4,30 @@ import (
 	"fyne.io/fyne/v2/dialog"
 )
 
-// AskKeyFileConsent asks, once the window is up, whether stream keys may
-// be kept in a file readable only by the user, because this computer has
-// no working keyring. answer runs on the UI goroutine with the choice.
+// KeyFileConsent is the question to ask when this computer has no working
+// keyring: may stream keys be kept in the file at Path, readable only by
+// the user? Answer runs on the UI goroutine with the choice.
+type KeyFileConsent struct {
+	Path   string
+	Answer func(yes bool)
+}
+
+// keySaved runs on the UI goroutine after the user saved a stream key
+// (a destination's or a local publish key). The first time, it asks
+// Options.KeyFileConsent, if set: a first run with nothing to keep asks
+// nothing.
+func (w *Window) keySaved() {
+	c := w.opts.KeyFileConsent
+	if c == nil || w.keyConsentAsked {
+		return
+	}
+	w.keyConsentAsked = true
+	w.AskKeyFileConsent(c.Path, c.Answer)
+}
+
+// AskKeyFileConsent asks whether stream keys may be kept in a file
+// readable only by the user, because this computer has no working
+// keyring. answer runs on the UI goroutine with the choice.
 func (w *Window) AskKeyFileConsent(path string, answer func(yes bool)) {
 	w.do(func() {
 		dialog.ShowConfirm("No system keyring",

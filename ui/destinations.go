@@ -12,8 +12,14 @@ import (
 	"github.com/seed7c1a73c4/onair/app"
 )
 
-// noDestinationHint is shown when Go Live would only feed the local server.
-const noDestinationHint = "No destination: Go Live sends the program to the local server as live/program."
+// firstDestinationHint is shown while there is no destination at all (a
+// first run): how to add one, and what Go Live does until then.
+const firstDestinationHint = "To go live on YouTube, Twitch, Facebook or any RTMP server, press Add destination, " +
+	"pick the service and paste the stream key from its dashboard. Until then, Go Live sends the program to the local server as live/program."
+
+// noDestinationHint is shown when there are destinations but none is
+// enabled: Go Live would only feed the local server.
+const noDestinationHint = "No destination is enabled: Go Live sends the program to the local server as live/program."
 
 // destinationsTab lists the destinations with their live state, the
 // pre-flight warnings, and Add / Edit / Remove.
@@ -56,6 +62,15 @@ func newDestinationsTab(w *Window) *destinationsTab {
 func (d *destinationsTab) update(snap app.StudioSnapshot) {
 	changed := d.updateWarnings(snap.Warnings)
 	enabled := slices.ContainsFunc(snap.Destinations, func(s app.DestinationStatus) bool { return s.Enabled })
+	hint, importance := noDestinationHint, widget.LowImportance
+	if len(snap.Destinations) == 0 {
+		hint, importance = firstDestinationHint, widget.MediumImportance
+	}
+	setImportance(d.hint, importance)
+	if d.hint.Text != hint { // a wrapped label's height may change
+		d.hint.SetText(hint)
+		changed = true
+	}
 	changed = setVisible(d.hint, !enabled) || changed
 	setText(d.programURL, snap.ProgramPlayURL)
 	changed = setVisible(d.programRow, snap.Live && snap.ProgramPlayURL != "") || changed

@@ -141,4 +141,7 @@ func (e *editor) saveTapped() {
 	}
 	e.errs.set(nil)
 	e.dlg.Hide()
+	if d.Key != "" {
+		e.w.keySaved()
+	}
 }

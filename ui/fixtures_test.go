@@ -107,8 +107,15 @@ func inline(f func()) { f() }
 // goroutine is started, so the test drives apply and tick itself.
 func newTestWindow(t testing.TB, f *fakeStudio) *Window {
 	t.Helper()
+	return newTestWindowWith(t, f, Options{})
+}
+
+// newTestWindowWith is newTestWindow with options (its clock is fixed).
+func newTestWindowWith(t testing.TB, f *fakeStudio, opts Options) *Window {
+	t.Helper()
 	a := test.NewTempApp(t)
-	w := newWindow(a, f, Options{Clock: func() time.Time { return fixedNow }}, inline)
+	opts.Clock = func() time.Time { return fixedNow }
+	w := newWindow(a, f, opts, inline)
 	t.Cleanup(w.Close)
 	return w
 }

@@ -109,6 +109,9 @@ func TestRunningWindow(t *testing.T) {
 	if code := hook(t, "GET", base+"/geometry?name=tile:live/none", nil); code != http.StatusNotFound {
 		t.Errorf("geometry of a missing tile: %d", code)
 	}
+	if code := hook(t, "GET", base+"/geometry?name=hint:destinations", nil); code != http.StatusNotFound {
+		t.Errorf("geometry of the destinations hint, hidden while a destination is enabled: %d", code)
+	}
 	var stalls StallStats
 	waitFor(t, "watchdog samples", func() bool {
 		return hook(t, "GET", base+"/stalls", &stalls) == http.StatusOK && stalls.Samples > 0

@@ -18,6 +18,9 @@ type Options struct {
 	Automation string
 	// OnShown is called on the UI goroutine once the window is shown.
 	OnShown func()
+	// KeyFileConsent, when set, is asked the first time the user saves a
+	// stream key, because there is no keyring to keep it in.
+	KeyFileConsent *KeyFileConsent
 	// OnFirstPreview is called on the UI goroutine once the first program
 	// frame has been copied into the preview and handed to the renderer.
 	OnFirstPreview func()

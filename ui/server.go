@@ -50,7 +50,10 @@ func newServerTab(w *Window) *serverTab {
 	t.problem = wrapLabel("", widget.DangerImportance)
 	t.problem.Hide()
 	t.keysBox = container.NewVBox()
-	gen := widget.NewButtonWithIcon("Generate key", theme.ContentAddIcon(), func() { w.s.GenerateServerKey() })
+	gen := widget.NewButtonWithIcon("Generate key", theme.ContentAddIcon(), func() {
+		w.s.GenerateServerKey()
+		w.keySaved()
+	})
 	t.tiles = newTileGrid(w)
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

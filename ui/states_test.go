@@ -51,6 +51,17 @@ func TestStateNoDestination(t *testing.T) {
 	}
 }
 
+// A first run has no destination at all: the tab says how to add one.
+func TestStateFirstRun(t *testing.T) {
+	s := idleSnapshot()
+	s.Destinations = nil
+	w := newTestWindow(t, newFakeStudio(s))
+	if !w.dests.hint.Visible() || w.dests.hint.Text != firstDestinationHint {
+		t.Errorf("hint %q visible %v; want the first-run hint", w.dests.hint.Text, w.dests.hint.Visible())
+	}
+	test.AssertRendersToMarkup(t, "studio/first_run.xml", w.win.Canvas())
+}
+
 func TestStateLiveTwoDestinations(t *testing.T) {
 	w := newTestWindow(t, newFakeStudio(liveSnapshot()))
 	test.AssertRendersToMarkup(t, "studio/live.xml", w.win.Canvas())

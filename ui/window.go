@@ -51,6 +51,7 @@ type Window struct {
 	closed           bool
 	winClosed        bool
 	firstPreviewDone bool
+	keyConsentAsked  bool
 
 	ready readiness
 	wd    *watchdog

@@ -84,24 +84,21 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	defer studio.Close()
 
-	var w *ui.Window
 	opts := ui.Options{Automation: *automation, Log: log, Start: start}
-	if askConsent {
+	if askConsent { // asked when the first key is saved, not at start-up
 		path := filepath.Join(keyDir, "keys.json")
-		opts.OnShown = func() {
-			w.AskKeyFileConsent(path, func(yes bool) {
-				answer := "no"
-				if yes {
-					answer = "yes"
-					if st, err := app.OpenFileSecretStore(path); err == nil {
-						studio.UseKeyStore(st, "Keys are kept in "+path+", readable only by you.")
-					}
+		opts.KeyFileConsent = &ui.KeyFileConsent{Path: path, Answer: func(yes bool) {
+			answer := "no"
+			if yes {
+				answer = "yes"
+				if st, err := app.OpenFileSecretStore(path); err == nil {
+					studio.UseKeyStore(st, "Keys are kept in "+path+", readable only by you.")
 				}
-				a.Preferences().SetString(keyFileConsentPref, answer)
-			})
-		}
+			}
+			a.Preferences().SetString(keyFileConsentPref, answer)
+		}}
 	}
-	w = ui.NewWindow(a, studio, opts)
+	w := ui.NewWindow(a, studio, opts)
 	go func() {
 		<-ctx.Done()
 		w.Close()
