@@ -47,8 +47,8 @@ func runBenchPublish(ctx context.Context, args []string, stdout, stderr io.Write
 	vbr := fs.String("video-bitrate", "4500k", "video bitrate")
 	duration := fs.Duration("duration", 60*time.Second, "how long to publish (0: until Ctrl-C)")
 	logLevel := fs.String("log-level", "warn", "log level")
-	if !parseFlags(fs, args, stderr) {
-		return 2
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	registerURLSecrets(secrets, *url)
 	secrets.Add(*key)
@@ -85,8 +85,8 @@ func runBenchPlay(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fps := fs.Float64("fps", 0, "expected frame rate (0: from the stream's metadata)")
 	ramp := fs.Duration("ramp", 0, "spread the players' starts over this long")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if !parseFlags(fs, args, stderr) {
-		return 2
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	registerURLSecrets(secrets, *url)
 	if *players < 1 || *players > 10000 {

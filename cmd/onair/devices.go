@@ -16,8 +16,8 @@ func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("onair devices", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
-	if !parseFlags(fs, args, stderr) {
-		return 2
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	secrets := &app.Secrets{}
 	log, err := newLogger(stderr, *logLevel, secrets)

@@ -33,8 +33,8 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	caFile := fs.String("ca-file", "", "extra PEM roots for rtmps:// destinations")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.SetOutput(stderr)
-	if !parseFlags(fs, args, stderr) {
-		return 2
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	secrets := &app.Secrets{}
 	log, err := newLogger(stderr, *logLevel, secrets)

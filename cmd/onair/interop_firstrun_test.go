@@ -29,7 +29,6 @@ func TestInteropFirstRun(t *testing.T) {
 	home := t.TempDir()
 	x := startXvfb(t)
 	g := launchGUI(t, x, guiLaunch{bin: onairBin, home: home, env: []string{"XDG_DATA_HOME=" + filepath.Join(home, "data")}})
-	saveScreenshot(t, x, "first-run.png")
 
 	var hint struct {
 		Text string `json:"text"`
@@ -53,6 +52,7 @@ func TestInteropFirstRun(t *testing.T) {
 	if total == 0 || changed < total/100 {
 		t.Errorf("the first run's preview did not move: %d of %d pixels changed in 1 s", changed, total)
 	}
+	saveScreenshot(t, x, "first-run.png")
 
 	// The program is already on the local server, and a camera can publish.
 	base := fmt.Sprintf("rtmp://%s/live", addr)

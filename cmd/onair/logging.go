@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,15 +29,19 @@ func fail(w io.Writer, secrets *app.Secrets, err error) int {
 	return 1
 }
 
-// parseFlags parses a subcommand's flags and refuses stray arguments; it
-// reports false (exit code 2) after printing why.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
+// parseFlags parses a subcommand's flags and refuses stray arguments. When
+// it reports false the command returns exit: 0 after -h printed the flags,
+// 2 after printing what was wrong.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (exit int, ok bool) {
 	if err := fs.Parse(args); err != nil {
-		return false
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false // -h printed the flags: asked for, not an error
+		}
+		return 2, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "onair: unexpected argument %q\n", fs.Arg(0))
-		return false
+		return 2, false
 	}
-	return true
+	return 0, true
 }

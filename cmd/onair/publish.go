@@ -66,8 +66,8 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	caFile := fs.String("ca-file", "", "extra PEM certificate authorities for rtmps://")
 	recordPath := fs.String("record", "", "also record the program to this new file (fragmented MP4; .mkv for Matroska)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	if !parseFlags(fs, args, stderr) {
-		return 2
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	for _, d := range dests {
 		registerURLSecrets(secrets, d.URL)

@@ -47,8 +47,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var forwards forwardFlag
 	fs.Var(&forwards, "forward", forwardUsage)
 	caFile := fs.String("ca-file", "", "extra PEM roots for rtmps:// forward destinations")
-	if !parseFlags(fs, args, stderr) {
-		return 2
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	cfg.PublishKeys, cfg.PlayKeys = pubKeys, playKeys
 	for _, k := range append(pubKeys, playKeys...) {

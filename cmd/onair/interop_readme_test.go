@@ -1,0 +1,503 @@
+//go:build interop
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// The README's fenced blocks carry a marker on the line before them:
+//
+//	<!-- readme-test: run -->            the block's commands are run, in order
+//	<!-- readme-test: skip: needs a real … -->  shown, not run (an account, a device)
+//	<!-- readme-test: cli SUBCOMMAND -->  the exact `onair SUBCOMMAND -h` output
+//
+// TestInteropReadme runs every "run" block of the quick starts, each
+// section in its own scenario, and fails when the README drifts from the
+// CLI: a quick-start block without a marker, a reference that is not the
+// current -h output, or a --flag written after `onair COMMAND` that the
+// command does not have. ONAIR_README_UPDATE=1 rewrites the references.
+func TestInteropReadme(t *testing.T) {
+	path := filepath.Join("..", "..", "README.md")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	blocks := parseReadme(text)
+	flags := map[string]map[string]bool{}
+	for _, sub := range readmeCommands {
+		flags[sub] = readmeFlags(t, sub)
+	}
+
+	t.Run("references", func(t *testing.T) {
+		updated := text
+		seen := map[string]bool{}
+		for _, b := range blocks {
+			sub, ok := strings.CutPrefix(b.marker, "cli ")
+			if !ok {
+				continue
+			}
+			seen[sub] = true
+			want := readmeHelp(t, sub)
+			if got := strings.Join(b.lines, "\n"); got != want {
+				if os.Getenv("ONAIR_README_UPDATE") == "1" {
+					updated = strings.Replace(updated, got, want, 1)
+					continue
+				}
+				t.Errorf("README.md:%d: the reference of `onair %s` is not its -h output (ONAIR_README_UPDATE=1 rewrites it); now:\n%s", b.line, sub, want)
+			}
+		}
+		for _, sub := range readmeCommands {
+			if !seen[sub] {
+				t.Errorf("README.md has no reference (<!-- readme-test: cli %s -->) for `onair %s`", sub, sub)
+			}
+		}
+		if updated != text {
+			if err := os.WriteFile(path, []byte(updated), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Log("README.md references rewritten")
+		}
+	})
+
+	t.Run("flags", func(t *testing.T) {
+		for _, m := range readmeFlagUses(text) {
+			if !flags[m.sub][m.flag] {
+				t.Errorf("README.md:%d: `onair %s --%s`: %s has no such flag", m.line, m.sub, m.flag, m.sub)
+			}
+		}
+	})
+
+	t.Run("markers", func(t *testing.T) {
+		for _, b := range blocks {
+			switch {
+			case b.part != "Quick starts" || b.lang != "sh":
+			case b.marker == "":
+				t.Errorf("README.md:%d: a quick-start block without <!-- readme-test: run --> or <!-- readme-test: skip: needs a real … -->", b.line)
+			case b.marker == "run":
+			case strings.HasPrefix(b.marker, "skip: needs a real "):
+				t.Logf("README.md:%d (%s): not run, it %s", b.line, b.section, strings.TrimPrefix(b.marker, "skip: "))
+			default:
+				t.Errorf("README.md:%d: marker %q: a quick start is run, or skipped because it needs a real account or device", b.line, b.marker)
+			}
+		}
+	})
+
+	sections := map[string][]readmeBlock{}
+	var order []string
+	for _, b := range blocks {
+		if b.part == "Quick starts" && b.marker == "run" {
+			if sections[b.section] == nil {
+				order = append(order, b.section)
+			}
+			sections[b.section] = append(sections[b.section], b)
+		}
+	}
+	if len(order) == 0 {
+		t.Fatal("README.md has no quick start to run")
+	}
+	clip := testpeer.EncodeClip(t, testpeer.Clip{Size: "1280x720", Seconds: 10, VideoBitrate: "2500k"})
+	for _, section := range order {
+		check, ok := readmeChecks[section]
+		if !ok {
+			t.Errorf("README.md quick start %q has commands but TestInteropReadme has no check for what they do", section)
+			continue
+		}
+		t.Run(section, func(t *testing.T) {
+			s := newReadmeScenario(t, clip)
+			for _, b := range sections[section] {
+				for _, line := range readmeCommandLines(b.lines) {
+					s.run(t, line)
+				}
+			}
+			check(t, s)
+		})
+	}
+}
+
+// readmeCommands are the commands the README documents with a reference.
+var readmeCommands = []string{"publish", "serve", "devices", "bench publish", "bench play"}
+
+// readmeBlock is one fenced block of the README.
+type readmeBlock struct {
+	part, section string // the ## and ### headings it is under
+	marker        string // after "readme-test: ", or ""
+	lang          string
+	lines         []string
+	line          int // of the opening fence, from 1
+}
+
+var readmeMarker = regexp.MustCompile(`^<!-- readme-test: (.+?) -->$`)
+
+// parseReadme returns the fenced blocks of a Markdown text.
+func parseReadme(text string) []readmeBlock {
+	var blocks []readmeBlock
+	var part, section, prev string
+	var cur *readmeBlock
+	for i, line := range strings.Split(text, "\n") {
+		switch {
+		case cur != nil && strings.HasPrefix(line, "```"):
+			blocks = append(blocks, *cur)
+			cur = nil
+		case cur != nil:
+			cur.lines = append(cur.lines, line)
+		case strings.HasPrefix(line, "```"):
+			cur = &readmeBlock{part: part, section: section, lang: strings.TrimPrefix(line, "```"), line: i + 1}
+			if m := readmeMarker.FindStringSubmatch(prev); m != nil {
+				cur.marker = m[1]
+			}
+		case strings.HasPrefix(line, "## "):
+			part, section = strings.TrimPrefix(line, "## "), ""
+		case strings.HasPrefix(line, "### "):
+			section = strings.TrimPrefix(line, "### ")
+		}
+		if strings.TrimSpace(line) != "" {
+			prev = strings.TrimSpace(line)
+		}
+	}
+	return blocks
+}
+
+// readmeCommandLines joins continued lines and drops blank and comment lines.
+func readmeCommandLines(lines []string) []string {
+	var out []string
+	acc := ""
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if c, ok := strings.CutSuffix(l, `\`); ok {
+			acc += c
+			continue
+		}
+		l = acc + l
+		acc = ""
+		if l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	return out
+}
+
+// readmeHelp is `onair SUB -h` as the README shows it.
+func readmeHelp(t *testing.T, sub string) string {
+	t.Helper()
+	r := runOnair(t, 10*time.Second, append(strings.Fields(sub), "-h")...)
+	if r.code != 0 {
+		t.Errorf("onair %s -h exited %d; want 0", sub, r.code)
+	}
+	return strings.TrimRight(r.stderr, "\n")
+}
+
+var readmeFlagName = regexp.MustCompile(`(?m)^  -([a-z][a-z0-9-]*)`)
+
+// readmeFlags is the set of flags `onair SUB -h` lists.
+func readmeFlags(t *testing.T, sub string) map[string]bool {
+	t.Helper()
+	set := map[string]bool{}
+	for _, m := range readmeFlagName.FindAllStringSubmatch(readmeHelp(t, sub), -1) {
+		set[m[1]] = true
+	}
+	if len(set) == 0 {
+		t.Fatalf("onair %s -h lists no flags", sub)
+	}
+	return set
+}
+
+// readmeFlagUse is a --flag written after `onair SUB` on one line.
+type readmeFlagUse struct {
+	sub, flag string
+	line      int
+}
+
+var (
+	readmeInvocation = regexp.MustCompile(`onair (bench publish|bench play|publish|serve|devices)\b([^` + "`" + `|]*)`)
+	readmeDashFlag   = regexp.MustCompile(`(?:^|\s)--([a-z][a-z0-9-]*)`)
+)
+
+// readmeFlagUses finds every `onair SUB … --flag` of the text (continued
+// lines joined), up to the end of its code span or table cell.
+func readmeFlagUses(text string) []readmeFlagUse {
+	var uses []readmeFlagUse
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		line, first := lines[i], i
+		for strings.HasSuffix(line, `\`) && i+1 < len(lines) {
+			i++
+			line = strings.TrimSuffix(line, `\`) + " " + lines[i]
+		}
+		for _, inv := range readmeInvocation.FindAllStringSubmatch(line, -1) {
+			rest := inv[2]
+			if j := strings.Index(rest, " onair "); j >= 0 {
+				rest = rest[:j] // the next invocation has its own flags
+			}
+			for _, f := range readmeDashFlag.FindAllStringSubmatch(rest, -1) {
+				uses = append(uses, readmeFlagUse{sub: inv[1], flag: f[1], line: first + 1})
+			}
+		}
+	}
+	return uses
+}
+
+// readmeScenario runs one quick start's commands as a user would in
+// terminals: long-running ones (a server, a push, a player) stay up, the
+// others must end with 0.
+type readmeScenario struct {
+	dir, home string
+	env       []string
+	x         *xvfb
+	started   []*readmeProcess
+	outputs   map[string]string // each finished command's output, by its line
+}
+
+// readmeProcess is a command left running.
+type readmeProcess struct {
+	line string
+	cmd  *exec.Cmd
+	out  *testpeer.SyncBuffer
+	done chan error
+}
+
+func newReadmeScenario(t *testing.T, clip string) *readmeScenario {
+	t.Helper()
+	for _, port := range []int{1935, 8080} {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			t.Fatalf("the README's commands use 127.0.0.1:%d, which another program holds (`ss -ltnp 'sport = :%d'` names it): %v", port, port, err)
+		}
+		ln.Close()
+	}
+	shim := t.TempDir() // `onair` on PATH is the binary under test
+	if err := os.Symlink(onairBin, filepath.Join(shim, "onair")); err != nil {
+		t.Fatal(err)
+	}
+	s := &readmeScenario{dir: t.TempDir(), home: t.TempDir(), outputs: map[string]string{}}
+	s.env = append(os.Environ(), "PATH="+shim+string(os.PathListSeparator)+os.Getenv("PATH"), "HOME="+s.home,
+		"SDL_AUDIODRIVER=dummy", "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
+	// The push quick start sends "a file": clip, named as the README names it.
+	if err := os.Symlink(clip, filepath.Join(s.dir, "input.mp4")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.stop(t) })
+	return s
+}
+
+// readmeLoopback is the one change made to a README command: a test binds
+// loopback only, so a LAN listener listens on 127.0.0.1.
+func readmeLoopback(line string) string { return strings.ReplaceAll(line, "0.0.0.0:", "127.0.0.1:") }
+
+// run runs one README command line.
+func (s *readmeScenario) run(t *testing.T, line string) {
+	t.Helper()
+	line = readmeLoopback(line)
+	f := strings.Fields(line)
+	switch {
+	case f[0] == "onair" && len(f) > 1 && f[1] == "serve":
+		p := s.start(t, line)
+		addr := "127.0.0.1:1935"
+		for i, a := range f {
+			if a == "--listen" && i+1 < len(f) {
+				addr = f[i+1]
+			}
+		}
+		s.waitListening(t, p, addr)
+		if strings.Contains(line, "--http ") {
+			s.waitListening(t, p, "127.0.0.1:8080")
+		}
+	case f[0] == "ffmpeg" && hasArg(f, "-re") && !hasArg(f, "-t"):
+		s.start(t, line)
+		waitLive(t, f[len(f)-1])
+	case f[0] == "ffplay":
+		if s.x == nil {
+			s.x = startXvfb(t)
+		}
+		p := s.startEnv(t, line, "DISPLAY="+s.x.display)
+		select {
+		case err := <-p.done:
+			p.done <- err
+			t.Fatalf("`%s` ended at once (%v):\n%s", line, err, p.out)
+		case <-time.After(4 * time.Second):
+		}
+	default:
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "sh", "-c", line)
+		cmd.Dir, cmd.Env = s.dir, s.env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("`%s`: %v\n%s", line, err, out)
+		}
+		s.outputs[line] = string(out)
+		t.Logf("`%s`: ok (%d bytes of output)", line, len(out))
+	}
+}
+
+// hasArg reports whether f holds arg.
+func hasArg(f []string, arg string) bool {
+	for _, a := range f {
+		if a == arg {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *readmeScenario) start(t *testing.T, line string) *readmeProcess {
+	return s.startEnv(t, line)
+}
+
+func (s *readmeScenario) startEnv(t *testing.T, line string, env ...string) *readmeProcess {
+	t.Helper()
+	p := &readmeProcess{line: line, cmd: exec.Command("sh", "-c", "exec "+line), out: &testpeer.SyncBuffer{}, done: make(chan error, 1)}
+	p.cmd.Dir, p.cmd.Env = s.dir, append(append([]string(nil), s.env...), env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("`%s`: %v", line, err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	s.started = append(s.started, p)
+	t.Logf("`%s`: started", line)
+	return p
+}
+
+// waitListening waits until addr takes TCP connections, failing if p ends.
+func (s *readmeScenario) waitListening(t *testing.T, p *readmeProcess, addr string) {
+	t.Helper()
+	for range 100 {
+		select {
+		case err := <-p.done:
+			p.done <- err
+			t.Fatalf("`%s` ended (%v):\n%s", p.line, err, p.out)
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("`%s`: nothing listens on %s after 10 s:\n%s", p.line, addr, p.out)
+}
+
+// output is what the running command started by line has printed.
+func (s *readmeScenario) output(t *testing.T, prefix string) string {
+	t.Helper()
+	for _, p := range s.started {
+		if strings.HasPrefix(p.line, prefix) {
+			return p.out.String()
+		}
+	}
+	for line, out := range s.outputs {
+		if strings.HasPrefix(line, prefix) {
+			return out
+		}
+	}
+	t.Fatalf("no README command starting with %q ran", prefix)
+	return ""
+}
+
+// stop interrupts what is still running, newest first, as Ctrl-C would,
+// and kills what does not end within 10 s.
+func (s *readmeScenario) stop(t *testing.T) {
+	for i := len(s.started) - 1; i >= 0; i-- {
+		p := s.started[i]
+		_ = p.cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case <-p.done:
+		case <-time.After(10 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.done
+			t.Errorf("`%s` did not stop within 10 s of Ctrl-C", p.line)
+		}
+		if t.Failed() {
+			t.Logf("`%s` printed:\n%s", p.line, p.out)
+		}
+	}
+	s.started = nil
+}
+
+// readmeChecks check what each quick start's commands did, after they ran
+// (a finished command already ended with 0, a long-running one is up).
+var readmeChecks = map[string]func(*testing.T, *readmeScenario){
+	"Go live on YouTube, Twitch or Facebook (RTMPS)": func(t *testing.T, s *readmeScenario) {
+		if out := s.output(t, "onair devices"); !strings.Contains(out, "test pattern") {
+			t.Errorf("onair devices does not list the test pattern:\n%s", out)
+		}
+		if out := s.output(t, "onair serve"); !strings.Contains(out, "live/rehearsal") {
+			t.Errorf("the local server did not log the rehearsal:\n%s", out)
+		}
+	},
+	"Preview an IP camera": func(t *testing.T, s *readmeScenario) {
+		out := s.output(t, "onair serve")
+		m := regexp.MustCompile(`rtmp://\S+/live/NAME_(\S+)`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("onair serve --generate-key printed no camera URL (…/live/NAME_KEY):\n%s", out)
+		}
+		// A camera set up as the table says, pushing to this computer.
+		cam := fmt.Sprintf("rtmp://127.0.0.1:1935/live/cam1_%s", m[1])
+		ffmpegLive(t, cam, 30)
+		waitLive(t, "rtmp://127.0.0.1:1935/live/cam1")
+		// One without the key is refused.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		intruder := exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-f", "lavfi",
+			"-i", "testsrc2=size=320x240:rate=30", "-t", "3", "-c:v", "libx264", "-f", "flv", "rtmp://127.0.0.1:1935/live/intruder")
+		if err := intruder.Run(); err == nil || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			t.Errorf("a publish without the generated key was not refused (ffmpeg: %v)", err)
+		}
+	},
+	"Push from OBS or ffmpeg into the local server": func(t *testing.T, s *readmeScenario) {
+		for _, name := range []string{"cam1", "cam2"} {
+			p := testpeer.FFprobe(t, "rtmp://127.0.0.1:1935/live/"+name)
+			if v, ok := p.Stream("video"); !ok || v.CodecName != "h264" || v.Width != 1280 {
+				t.Errorf("live/%s: %+v; want 1280x720 h264", name, p)
+			}
+		}
+	},
+	"Watch the local server from VLC or ffplay": func(t *testing.T, s *readmeScenario) {
+		var stats rtmp.ServerStats
+		out := s.output(t, "curl")
+		if err := json.Unmarshal([]byte(out), &stats); err != nil {
+			t.Fatalf("curl /api/streams: %v\n%s", err, out)
+		}
+		for _, st := range stats.Streams {
+			if st.Name == "live/cam1" {
+				if !st.Live || st.Players < 1 || st.Video == nil || st.Video.Width != 1280 {
+					t.Errorf("/api/streams live/cam1: %+v; want live, 1280 wide, with ffplay as a player", st)
+				}
+				return
+			}
+		}
+		t.Errorf("/api/streams has no live/cam1:\n%s", out)
+	},
+	"Record": func(t *testing.T, s *readmeScenario) {
+		if p := testpeer.FFprobe(t, filepath.Join(s.dir, "show.mp4")); p.Duration() < 9 || p.Duration() > 11 {
+			t.Errorf("show.mp4: %.2f s; want the 10 s published", p.Duration())
+		}
+		s.stop(t) // Ctrl-C the server: its recordings end
+		for _, name := range []string{"live-cam1-*.mp4", "live-show-*.mp4"} {
+			files, _ := filepath.Glob(filepath.Join(s.home, "Videos", "onair", name))
+			if len(files) != 1 {
+				t.Errorf("~/Videos/onair/%s: %v; want one recording", name, files)
+				continue
+			}
+			if p := testpeer.FFprobe(t, files[0]); p.Duration() < 9 {
+				t.Errorf("%s: %.2f s; want about 10 s", files[0], p.Duration())
+			}
+		}
+	},
+}
