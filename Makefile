@@ -19,7 +19,7 @@ BUILD_PKGS := gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libavd
 # GStreamer, rtmpdump, and a real window under Xvfb.
 TEST_PKGS := ffmpeg nginx libgl1-mesa-dri libnginx-mod-rtmp libnginx-mod-stream openssl xvfb xauth xdotool \
 	imagemagick gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
-	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps x11-utils
+	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps x11-utils patchelf curl
 
 .PHONY: all deps deps-build deps-test build run package test test-unit test-interop test-purego bench soak fuzz vet clean
 
@@ -56,16 +56,38 @@ test-unit:
 # fyne's install Makefile. fyne package takes its name, ID, version and icon from the
 # FyneApp.toml in the folder it packages and raises Build there, so it packages a
 # staged copy (dist/_stage: Go tools skip folders starting with "_"), which also
-# wants a Go file. The binary is the one `make build` made (cgo, FFmpeg 5.1).
+# wants a Go file. The exe it packages as `onair` is the pure-Go launcher
+# (cmd/onair-launch): it checks that the studio's libraries (FFmpeg 5.1, GL, X11)
+# load and says what to install if not, then execs the real studio, the binary
+# `make build` made (cgo, FFmpeg 5.1), which goes in as lib/onair/onair-studio;
+# the sed adds it to every install and uninstall target of fyne's Makefile.
 FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 PACKAGE := dist/onair-$(VERSION)-linux-$(shell $(GO) env GOARCH).tar.xz
+LAUNCHER := bin/onair-launch
+STUDIO_LIB := lib/onair/onair-studio
 
-package: build
-	rm -rf dist/_stage && mkdir -p dist/_stage/assets
-	cp FyneApp.toml dist/_stage/ && cp assets/icon.png dist/_stage/assets/ && cp $(BIN) dist/_stage/onair
+$(LAUNCHER): go.mod $(wildcard cmd/onair-launch/*.go)
+	CGO_ENABLED=0 $(GO) build -o $@ ./cmd/onair-launch
+
+package: build $(LAUNCHER)
+	rm -rf dist/_stage && mkdir -p dist/_stage/assets dist/_stage/tar
+	cp FyneApp.toml dist/_stage/ && cp assets/icon.png dist/_stage/assets/ && cp $(LAUNCHER) dist/_stage/onair
 	echo 'package stage // fyne package wants Go code in the folder it packages' > dist/_stage/stage.go
 	cd dist/_stage && $(FYNE) package -os linux --exe onair
-	mv "dist/_stage/OnAir Studio.tar.xz" $(PACKAGE)
+	tar -xJf "dist/_stage/OnAir Studio.tar.xz" -C dist/_stage/tar
+	install -Dm00755 $(BIN) dist/_stage/tar/onair/usr/local/$(STUDIO_LIB)
+	sed -i \
+		-e 's,^\([[:space:]]*\)install -Dm00755 usr/local/bin/\$$(Exec) \(.*\)/bin/\$$(Exec)$$,&\n\1install -Dm00755 usr/local/$(STUDIO_LIB) \2/$(STUDIO_LIB),' \
+		-e 's,^\([[:space:]]*\)-rm \(.*\)/bin/\$$(Exec)$$,&\n\1-rm \2/$(STUDIO_LIB)\n\1-rmdir \2/lib/onair,' \
+		dist/_stage/tar/onair/Makefile
+	@m=dist/_stage/tar/onair/Makefile; \
+	if [ "$$(grep -c '^[[:space:]]*install -Dm00755 usr/local/$(STUDIO_LIB) ' $$m)" != 2 ] || \
+	   [ "$$(grep -c '^[[:space:]]*-rm .*/$(STUDIO_LIB)$$' $$m)" != 2 ]; then \
+		echo "make package: fyne's install Makefile changed: want 2 install and 2 uninstall lines for bin/\$$(Exec), got:" >&2; \
+		cat $$m >&2; exit 1; \
+	fi
+	rm -f $(PACKAGE)
+	tar -cJf $(PACKAGE) --owner=0 --group=0 --numeric-owner -C dist/_stage/tar onair
 	rm -rf dist/_stage
 	@echo "make package: $(PACKAGE)"
 
@@ -84,10 +106,14 @@ bench: deps build
 soak: deps
 	ONAIR_SOAK=$(SOAK) $(GO) test -tags soak -run TestSoak -v -count=1 -timeout 3h ./app/
 
+FUZZ_PKGS := ./rtmp/ ./cmd/onair-launch/
+
 fuzz:
-	@for t in $$($(GO) test -list 'Fuzz.*' ./rtmp/ | grep ^Fuzz); do \
-		echo "== $$t ($(FUZZTIME))"; \
-		CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./rtmp/ || exit 1; \
+	@for p in $(FUZZ_PKGS); do \
+		for t in $$(CGO_ENABLED=0 $(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
+			echo "== $$p $$t ($(FUZZTIME))"; \
+			CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+		done; \
 	done
 
 clean:

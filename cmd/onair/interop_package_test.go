@@ -6,7 +6,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"debug/elf"
+	"errors"
 	"image"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -33,21 +36,8 @@ func TestInteropPackage(t *testing.T) {
 	if _, err := os.Stat(tarball); err != nil {
 		t.Fatalf("ONAIR_PACKAGE: %v (run `make package`)", err)
 	}
-	testpeer.Require(t, "tar")
-	testpeer.Require(t, "make")
 	tmp := t.TempDir()
-	unpacked, prefix := filepath.Join(tmp, "unpacked"), filepath.Join(tmp, "prefix")
-	if err := os.MkdirAll(unpacked, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	pkgRun(t, 60*time.Second, "", "tar", "-xJf", tarball, "-C", unpacked)
-	makefiles, _ := filepath.Glob(filepath.Join(unpacked, "*", "Makefile"))
-	if len(makefiles) != 1 {
-		t.Fatalf("want one <app>/Makefile in the tarball, found %v", makefiles)
-	}
-	// PREFIX on the command line beats the Makefile's /usr/local default,
-	// also as root; DESTDIR empty keeps it from being prepended.
-	pkgRun(t, 60*time.Second, filepath.Dir(makefiles[0]), "make", "install", "PREFIX="+prefix, "DESTDIR=")
+	prefix := pkgInstall(t, tarball, tmp)
 
 	entries, _ := filepath.Glob(filepath.Join(prefix, "share", "applications", "*.desktop"))
 	if len(entries) != 1 {
@@ -68,6 +58,18 @@ func TestInteropPackage(t *testing.T) {
 	}
 	if fi, err := os.Stat(bin); err != nil || fi.Mode()&0o111 == 0 {
 		t.Fatalf("desktop Exec=%q does not resolve to an installed executable (%s): %v", entry["Exec"], bin, err)
+	}
+	// PREFIX/bin/onair is the pure-Go launcher; the studio it starts is
+	// PREFIX/lib/onair/onair-studio, linked to FFmpeg 5.1.
+	if interp, _ := pkgELF(t, bin); interp != "" {
+		t.Errorf("%s is not the static launcher: it has the program interpreter %s", bin, interp)
+	}
+	studio := filepath.Join(prefix, "lib", "onair", "onair-studio")
+	if fi, err := os.Stat(studio); err != nil || fi.Mode()&0o111 == 0 {
+		t.Fatalf("the studio binary is not installed as %s: %v", studio, err)
+	}
+	if interp, avcodec := pkgELF(t, studio); interp == "" || avcodec != "libavcodec.so.59" {
+		t.Errorf("%s: program interpreter %q, libavcodec %q; want a dynamic binary on FFmpeg 5.1's libavcodec.so.59", studio, interp, avcodec)
 	}
 	icon := entry["Icon"]
 	if !filepath.IsAbs(icon) {
@@ -119,6 +121,251 @@ func TestInteropPackage(t *testing.T) {
 	} else {
 		r.Body.Close()
 	}
+}
+
+// TestInteropPackageMissingFFmpeg is the "never a loader crash" point of
+// the packaging issue, on the installed tarball: when the studio binary
+// asks for a libavcodec this computer does not have, the installed `onair`
+// exits 1 within seconds with one sentence naming the missing library and
+// what to install (and, with no terminal but a display, shows it in a
+// dialog); without the studio binary it says the installation is
+// incomplete; and every install target of the tarball's Makefile installs
+// and removes the studio binary.
+func TestInteropPackageMissingFFmpeg(t *testing.T) {
+	tarball := os.Getenv("ONAIR_PACKAGE")
+	if tarball == "" {
+		t.Fatal("ONAIR_PACKAGE is not set: run `make package` and set ONAIR_PACKAGE to the dist/onair-*.tar.xz it made (make test-interop does both)")
+	}
+	testpeer.Require(t, "patchelf")
+	tmp := t.TempDir()
+	prefix := pkgInstall(t, tarball, tmp)
+	bin, studio := filepath.Join(prefix, "bin", "onair"), filepath.Join(prefix, "lib", "onair", "onair-studio")
+	_, have := pkgELF(t, studio)
+	// Ask for a libavcodec of another FFmpeg that this computer lacks, as
+	// a build made for another distribution would.
+	want := ""
+	for _, major := range []string{"58", "57", "60", "61", "62"} {
+		if name := "libavcodec.so." + major; name != have && !pkgHasLib(name) {
+			want = name
+			break
+		}
+	}
+	if have == "" || want == "" {
+		t.Fatalf("the studio needs libavcodec %q; no other libavcodec major is missing from this computer", have)
+	}
+	pkgRun(t, 30*time.Second, "", "patchelf", "--replace-needed", have, want, studio)
+	if _, avcodec := pkgELF(t, studio); avcodec != want {
+		t.Fatalf("patchelf left the studio on %q", avcodec)
+	}
+
+	t.Run("terminal", func(t *testing.T) {
+		code, stdout, stderr, took := pkgLaunch(t, bin, "--version")
+		t.Logf("exit %d after %v: %s", code, took, stderr)
+		if code != 1 || stdout != "" || took > 5*time.Second {
+			t.Errorf("exit %d after %v, stdout %q; want 1 within 5 s and nothing on stdout", code, took, stdout)
+		}
+		pkgCheckSentence(t, stderr, want+" is missing", "`sudo apt install", "this computer has FFmpeg's "+have)
+	})
+
+	t.Run("dialog", func(t *testing.T) {
+		testpeer.Require(t, "xmessage")
+		testpeer.Require(t, "xwininfo")
+		x := startXvfb(t)
+		// Only xmessage on PATH: the launcher's last-but-one choice, and one
+		// every X install has.
+		tools := t.TempDir()
+		xmessage, _ := exec.LookPath("xmessage")
+		if err := os.Symlink(xmessage, filepath.Join(tools, "xmessage")); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, "--version")
+		cmd.Env = append(pkgNoDesktop(), "DISPLAY="+x.display, "PATH="+tools)
+		stderr := &testpeer.SyncBuffer{}
+		cmd.Stderr = stderr // a pipe, not a terminal: as a desktop menu starts it
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		dialog := 0
+		for deadline := time.Now().Add(20 * time.Second); dialog == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			tree := exec.Command("xwininfo", "-display", x.display, "-root", "-tree")
+			if out, err := tree.Output(); err == nil && strings.Contains(string(out), `"xmessage"`) {
+				if kids := testpeer.ProcTree(cmd.Process.Pid); len(kids) > 1 {
+					dialog = kids[1]
+				}
+			}
+		}
+		if dialog == 0 {
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("no xmessage window from the launcher within 20 s; stderr: %s", stderr)
+		}
+		// The user reads it and closes it: end the dialog (our grandchild, by pid).
+		if p, err := os.FindProcess(dialog); err == nil {
+			p.Kill()
+		}
+		select {
+		case err := <-done:
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Errorf("after the dialog the launcher ended with %v, want exit 1", err)
+			}
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Fatal("the launcher did not exit within 10 s of its dialog closing")
+		}
+		pkgCheckSentence(t, stderr.String(), want+" is missing", "`sudo apt install")
+	})
+
+	t.Run("incomplete", func(t *testing.T) {
+		if err := os.Rename(studio, studio+".away"); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Rename(studio+".away", studio)
+		code, stdout, stderr, _ := pkgLaunch(t, bin, "--version")
+		if code != 1 || stdout != "" {
+			t.Errorf("exit %d, stdout %q; want 1 and nothing", code, stdout)
+		}
+		pkgCheckSentence(t, stderr, "installation is incomplete ("+studio+" is missing): reinstall it")
+	})
+
+	// make uninstall removes the launcher, the studio and its folder.
+	unpacked, _ := filepath.Glob(filepath.Join(tmp, "unpacked", "*", "Makefile"))
+	pkgRun(t, 60*time.Second, filepath.Dir(unpacked[0]), "make", "uninstall", "PREFIX="+prefix, "DESTDIR=")
+	for _, gone := range []string{bin, studio, filepath.Dir(studio)} {
+		if _, err := os.Stat(gone); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("make uninstall left %s (%v)", gone, err)
+		}
+	}
+	// make user-install puts both under ~/.local and the unpatched studio runs.
+	home := filepath.Join(tmp, "home")
+	pkgRun(t, 60*time.Second, filepath.Dir(unpacked[0]), "make", "user-install", "HOME="+home, "DESTDIR=")
+	userBin, userStudio := filepath.Join(home, ".local", "bin", "onair"), filepath.Join(home, ".local", "lib", "onair", "onair-studio")
+	if code, stdout, stderr, _ := pkgLaunch(t, userBin, "--version"); code != 0 || strings.TrimSpace(stdout) != "onair "+assets.Version {
+		t.Errorf("user-installed onair --version: exit %d, %q %q", code, stdout, stderr)
+	}
+	pkgRun(t, 60*time.Second, filepath.Dir(unpacked[0]), "make", "user-uninstall", "HOME="+home, "DESTDIR=")
+	for _, gone := range []string{userBin, userStudio, filepath.Dir(userStudio)} {
+		if _, err := os.Stat(gone); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("make user-uninstall left %s (%v)", gone, err)
+		}
+	}
+}
+
+// pkgHasLib reports whether a file named soname is in one of the usual
+// library folders.
+func pkgHasLib(soname string) bool {
+	for _, pattern := range []string{"/usr/lib/*-linux-gnu/", "/lib/*-linux-gnu/", "/usr/lib64/", "/usr/lib/", "/usr/local/lib/"} {
+		if m, _ := filepath.Glob(pattern + soname); len(m) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// pkgNoDesktop is the environment without DISPLAY and WAYLAND_DISPLAY, so
+// the launcher shows no dialog.
+func pkgNoDesktop() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DISPLAY=") && !strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// pkgLaunch runs bin with no desktop and a 30 s limit, and returns its exit
+// code, output and run time.
+func pkgLaunch(t *testing.T, bin string, args ...string) (code int, stdout, stderr string, took time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = pkgNoDesktop()
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	took = time.Since(start)
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("%s: %v", bin, err)
+	}
+	return code, out.String(), errOut.String(), took
+}
+
+// pkgCheckSentence checks that stderr is exactly one line, that it is the
+// launcher's explanation and not the loader's crash, and that it says each
+// of wants.
+func pkgCheckSentence(t *testing.T, stderr string, wants ...string) {
+	t.Helper()
+	if strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, ".\n") || !strings.HasPrefix(stderr, "OnAir Studio") {
+		t.Errorf("stderr is not one sentence on one line: %q", stderr)
+	}
+	if strings.Contains(stderr, "error while loading shared libraries") {
+		t.Errorf("the loader crashed instead: %q", stderr)
+	}
+	for _, w := range wants {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr does not say %q: %q", w, stderr)
+		}
+	}
+}
+
+// pkgInstall unpacks tarball under tmp and installs it with its own
+// Makefile into tmp/prefix, which it returns.
+func pkgInstall(t *testing.T, tarball, tmp string) (prefix string) {
+	t.Helper()
+	testpeer.Require(t, "tar")
+	testpeer.Require(t, "make")
+	unpacked, prefix := filepath.Join(tmp, "unpacked"), filepath.Join(tmp, "prefix")
+	if err := os.MkdirAll(unpacked, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pkgRun(t, 60*time.Second, "", "tar", "-xJf", tarball, "-C", unpacked)
+	makefiles, _ := filepath.Glob(filepath.Join(unpacked, "*", "Makefile"))
+	if len(makefiles) != 1 {
+		t.Fatalf("want one <app>/Makefile in the tarball, found %v", makefiles)
+	}
+	// PREFIX on the command line beats the Makefile's /usr/local default,
+	// also as root; DESTDIR empty keeps it from being prepended.
+	pkgRun(t, 60*time.Second, filepath.Dir(makefiles[0]), "make", "install", "PREFIX="+prefix, "DESTDIR=")
+	return prefix
+}
+
+// pkgELF returns the program interpreter ("" for a static binary) and the
+// libavcodec soname the ELF file at path needs.
+func pkgELF(t *testing.T, path string) (interp, avcodec string) {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			b, err := io.ReadAll(p.Open())
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			interp = strings.TrimRight(string(b), "\x00")
+		}
+	}
+	libs, _ := f.ImportedLibraries()
+	for _, l := range libs {
+		if strings.HasPrefix(l, "libavcodec.so.") {
+			avcodec = l
+		}
+	}
+	return interp, avcodec
 }
 
 // pkgRun runs a helper command with a hard timeout and returns its stdout;

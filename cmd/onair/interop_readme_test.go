@@ -305,6 +305,9 @@ func (s *readmeScenario) run(t *testing.T, line string) {
 	t.Helper()
 	line = readmeLoopback(line)
 	f := strings.Fields(line)
+	if f[0] != "onair" {
+		testpeer.Require(t, f[0]) // fails saying how to install it
+	}
 	switch {
 	case f[0] == "onair" && len(f) > 1 && f[1] == "serve":
 		p := s.start(t, line)

@@ -11,6 +11,10 @@ import (
 var installHints = map[string]string{
 	"ffmpeg":         "ffmpeg",
 	"ffprobe":        "ffmpeg",
+	"ffplay":         "ffmpeg",
+	"curl":           "curl",
+	"patchelf":       "patchelf",
+	"xprop":          "x11-utils",
 	"nginx":          "nginx libnginx-mod-rtmp libnginx-mod-stream",
 	"openssl":        "openssl",
 	"gst-launch-1.0": "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav",
