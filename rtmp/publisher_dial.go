@@ -29,9 +29,7 @@ func dialConn(ctx context.Context, t Target, opt PublisherOptions, log *slog.Log
 			Enable: true, Idle: keepAliveIdle, Interval: keepAliveInterval, Count: keepAliveCount,
 		},
 	}
-	if opt.AckTimeout > 0 {
-		d.Control = userTimeoutControl(opt.AckTimeout)
-	}
+	d.Control = socketControl(opt.AckTimeout)
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -20,11 +20,12 @@ func sockopts(t *testing.T, p *Publisher) map[string]int {
 		t.Fatal(err)
 	}
 	opts := map[string][2]int{
-		"SO_KEEPALIVE":     {syscall.SOL_SOCKET, syscall.SO_KEEPALIVE},
-		"TCP_KEEPIDLE":     {syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE},
-		"TCP_KEEPINTVL":    {syscall.IPPROTO_TCP, syscall.TCP_KEEPINTVL},
-		"TCP_KEEPCNT":      {syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT},
-		"TCP_USER_TIMEOUT": {syscall.IPPROTO_TCP, tcpUserTimeout},
+		"SO_KEEPALIVE":      {syscall.SOL_SOCKET, syscall.SO_KEEPALIVE},
+		"TCP_KEEPIDLE":      {syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE},
+		"TCP_KEEPINTVL":     {syscall.IPPROTO_TCP, syscall.TCP_KEEPINTVL},
+		"TCP_KEEPCNT":       {syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT},
+		"TCP_USER_TIMEOUT":  {syscall.IPPROTO_TCP, tcpUserTimeout},
+		"TCP_NOTSENT_LOWAT": {syscall.IPPROTO_TCP, tcpNotSentLowat},
 	}
 	got := map[string]int{}
 	var gerr error
@@ -47,7 +48,8 @@ func sockopts(t *testing.T, p *Publisher) map[string]int {
 
 // TestPublisherSocketOptions checks, on the dialed socket itself, the TCP
 // keepalive (5 s idle, 2 s interval, 3 probes) and TCP_USER_TIMEOUT
-// (AckTimeout), and that a negative AckTimeout leaves the kernel default.
+// (AckTimeout), that a negative AckTimeout leaves the kernel default, and
+// the bound on unsent data (TCP_NOTSENT_LOWAT).
 func TestPublisherSocketOptions(t *testing.T) {
 	checkGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{}, nil)
@@ -61,7 +63,8 @@ func TestPublisherSocketOptions(t *testing.T) {
 		}
 		got := sockopts(t, p)
 		_ = p.Close()
-		want := map[string]int{"SO_KEEPALIVE": 1, "TCP_KEEPIDLE": 5, "TCP_KEEPINTVL": 2, "TCP_KEEPCNT": 3, "TCP_USER_TIMEOUT": c.want}
+		want := map[string]int{"SO_KEEPALIVE": 1, "TCP_KEEPIDLE": 5, "TCP_KEEPINTVL": 2, "TCP_KEEPCNT": 3, "TCP_USER_TIMEOUT": c.want,
+			"TCP_NOTSENT_LOWAT": notSentLowat}
 		for k, v := range want {
 			if got[k] != v {
 				t.Errorf("AckTimeout %v: %s = %d, want %d", c.ack, k, got[k], v)

@@ -12,3 +12,8 @@ import (
 func userTimeoutControl(time.Duration) func(network, address string, c syscall.RawConn) error {
 	return nil
 }
+
+// socketControl returns userTimeoutControl's: TCP_NOTSENT_LOWAT is Linux's.
+func socketControl(userTimeout time.Duration) func(network, address string, c syscall.RawConn) error {
+	return userTimeoutControl(userTimeout)
+}
