@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,28 +28,52 @@ type xvfb struct {
 	display string
 }
 
-// startXvfb starts Xvfb on a free display number, with GLX for Fyne.
+// startXvfb starts Xvfb with GLX for Fyne on a display number it picks
+// itself (-displayfd: no race with other servers, no stale lock files
+// mistaken for busy displays), and stops it with SIGTERM when the test
+// ends, so that it removes its lock file and socket.
 func startXvfb(t testing.TB) *xvfb {
 	t.Helper()
 	testpeer.Require(t, "Xvfb")
-	for n := 90; n < 140; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		b := startBG(t, "Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "+extension", "GLX")
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
-		for range 100 {
-			if _, err := os.Stat(sock); err == nil {
-				return &xvfb{display: fmt.Sprintf(":%d", n)}
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("Xvfb :%d did not start:\n%s", n, b.out)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display number between :90 and :139")
+	defer r.Close()
+	out := &testpeer.SyncBuffer{}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "+extension", "GLX")
+	cmd.ExtraFiles = []*os.File{w} // fd 3
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		t.Fatalf("starting Xvfb: %v", err)
+	}
+	w.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	number := make(chan string, 1)
+	go func() { // ends when Xvfb writes the number or exits (the pipe closes)
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		number <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-number:
+		if n == "" {
+			t.Fatalf("Xvfb did not start:\n%s", out)
+		}
+		return &xvfb{display: ":" + n}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Xvfb did not report its display within 10 s:\n%s", out)
+	}
 	return nil
 }
 
