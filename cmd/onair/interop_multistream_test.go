@@ -210,13 +210,16 @@ func TestInteropMultistreamOneDies(t *testing.T) {
 	// Kill A again; after its restart, SIGUSR1 brings it back at once.
 	killed = time.Now()
 	a.Kill()
-	lost := waitEvent(t, stderr, aName, "destination lost; reconnecting", killed, 10*time.Second)
+	waitEvent(t, stderr, aName, "destination lost; reconnecting", killed, 10*time.Second)
 	time.Sleep(5*time.Second - time.Since(killed))
+	// Restart A just after a retry failed, so that the next one is a whole
+	// backoff away and what brings A back is the signal, not the timer.
+	failed := waitEvent(t, stderr, aName, "destination lost; reconnecting", time.Now(), 40*time.Second)
 	a.Restart()
 	testpeer.Record(t, a.URL("multi"), filepath.Join(dir, "a3.flv"))
 	time.Sleep(200 * time.Millisecond) // let the recorder wait for the name
 	backoff = lastBackoff(t, stderr.String(), aName, time.Now())
-	due := lost.at.Add(backoff)
+	due := failed.at.Add(backoff)
 	signalled := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
