@@ -174,11 +174,15 @@ type geometryReply struct {
 
 // placeOf is obj's place in window pixels.
 func (w *Window) placeOf(obj fyne.CanvasObject) geometryReply {
+	return geometryReply{rect: w.pixels(w.app.Driver().AbsolutePositionForObject(obj), obj.Size())}
+}
+
+// pixels turns a canvas position and size into window pixels (× the
+// canvas scale, rounded).
+func (w *Window) pixels(pos fyne.Position, size fyne.Size) rect {
 	scale := w.win.Canvas().Scale()
-	pos := w.app.Driver().AbsolutePositionForObject(obj)
-	size := obj.Size()
 	px := func(v float32) int { return int(v*scale + 0.5) }
-	return geometryReply{rect: rect{px(pos.X), px(pos.Y), px(size.Width), px(size.Height)}}
+	return rect{px(pos.X), px(pos.Y), px(size.Width), px(size.Height)}
 }
 
 func (a *automation) geometry(rw http.ResponseWriter, r *http.Request) {
@@ -218,11 +222,9 @@ func (a *automation) geometry(rw http.ResponseWriter, r *http.Request) {
 
 // geometryOf is img's place in window pixels, and its contained picture's.
 func (w *Window) geometryOf(img *canvas.Image) geometryReply {
-	scale := w.win.Canvas().Scale()
 	pos := w.app.Driver().AbsolutePositionForObject(img)
 	size := img.Size()
-	px := func(v float32) int { return int(v*scale + 0.5) }
-	g := w.placeOf(img)
+	g := geometryReply{rect: w.pixels(pos, size)}
 	pw, ph := size.Width, size.Height
 	if b := img.Image; b != nil && b.Bounds().Dy() > 0 && size.Height > 0 {
 		aspect := float32(b.Bounds().Dx()) / float32(b.Bounds().Dy())
@@ -232,7 +234,7 @@ func (w *Window) geometryOf(img *canvas.Image) geometryReply {
 			ph = size.Width / aspect
 		}
 	}
-	g.Picture = rect{px(pos.X + (size.Width-pw)/2), px(pos.Y + (size.Height-ph)/2), px(pw), px(ph)}
+	g.Picture = w.pixels(fyne.NewPos(pos.X+(size.Width-pw)/2, pos.Y+(size.Height-ph)/2), fyne.NewSize(pw, ph))
 	return g
 }
 

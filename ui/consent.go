@@ -22,13 +22,13 @@ func (w *Window) keySaved() {
 		return
 	}
 	w.keyConsentAsked = true
-	w.AskKeyFileConsent(c.Path, c.Answer)
+	w.askKeyFileConsent(c.Path, c.Answer)
 }
 
-// AskKeyFileConsent asks whether stream keys may be kept in a file
+// askKeyFileConsent asks whether stream keys may be kept in a file
 // readable only by the user, because this computer has no working
 // keyring. answer runs on the UI goroutine with the choice.
-func (w *Window) AskKeyFileConsent(path string, answer func(yes bool)) {
+func (w *Window) askKeyFileConsent(path string, answer func(yes bool)) {
 	w.do(func() {
 		dialog.ShowConfirm("No system keyring",
 			"This computer has no working keyring (Secret Service).\n"+
