@@ -109,6 +109,21 @@ func fwdServer(t *testing.T, log *slog.Logger) *LocalServer {
 	return srv
 }
 
+// fwdStart starts the forward that an `onair serve --forward SPEC` flag
+// describes, with the default options.
+func fwdStart(t *testing.T, srv *LocalServer, spec string, log *slog.Logger) *Forward {
+	t.Helper()
+	s, err := ParseForwardSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := StartForward(srv, s.Source, []Destination{s.Destination}, ForwardOptions{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // fwdWait polls cond every 50 ms for up to d.
 func fwdWait(t *testing.T, d time.Duration, what string, f *Forward, cond func(ForwardStats) bool) ForwardStats {
 	t.Helper()
@@ -254,14 +269,7 @@ func TestForwardSurvivesSourceReconnect(t *testing.T) {
 	rec := testpeer.Record(t, ng.URL(key), filepath.Join(t.TempDir(), "again.flv"))
 	log, logBuf := fwdLog()
 	srv := fwdServer(t, log)
-	s, err := ParseForwardSpec("cam=" + ng.URL(key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := StartForward(srv, s.Source, []Destination{s.Destination}, ForwardOptions{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fwdStart(t, srv, "cam="+ng.URL(key), log)
 	defer f.Stop()
 	time.Sleep(300 * time.Millisecond)
 
@@ -304,14 +312,7 @@ func TestForwardSurvivesSourceReconnect(t *testing.T) {
 func TestForwardEndsWithTheServer(t *testing.T) {
 	log, _ := fwdLog()
 	srv := fwdServer(t, log)
-	s, err := ParseForwardSpec("live/cam=rtmp://127.0.0.1:1/live/" + fwdTestKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := StartForward(srv, s.Source, []Destination{s.Destination}, ForwardOptions{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fwdStart(t, srv, "live/cam=rtmp://127.0.0.1:1/live/"+fwdTestKey, log)
 	srv.Close()
 	st := fwdWait(t, 5*time.Second, "the forward to end", f, func(s ForwardStats) bool { return s.Error != "" })
 	if !strings.Contains(st.Error, "local server stopped") || strings.Contains(st.Error, fwdTestKey) {
@@ -379,14 +380,7 @@ func TestForwardJoinsALiveSourceAtAKeyframe(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	s, err := ParseForwardSpec("live/cam=" + ng.URL(key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := StartForward(srv, s.Source, []Destination{s.Destination}, ForwardOptions{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fwdStart(t, srv, "live/cam="+ng.URL(key), log)
 	defer f.Stop()
 	select {
 	case <-pushed:

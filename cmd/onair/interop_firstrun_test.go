@@ -56,11 +56,11 @@ func TestInteropFirstRun(t *testing.T) {
 
 	// The program is already on the local server, and a camera can publish.
 	base := fmt.Sprintf("rtmp://%s/live", addr)
-	if p := testpeer.FFprobe(t, base+"/program"); !hasCodecs(p, "h264", "aac") {
+	if p := testpeer.FFprobe(t, base+"/program"); !p.HasCodecs("h264", "aac") {
 		t.Errorf("live/program on the first run's local server: %+v; want h264 and aac", p)
 	}
 	ffmpegLive(t, base+"/firstrun", 30)
-	if p := testpeer.FFprobe(t, base+"/firstrun"); !hasCodecs(p, "h264", "aac") {
+	if p := testpeer.FFprobe(t, base+"/firstrun"); !p.HasCodecs("h264", "aac") {
 		t.Errorf("a stream published into the first run's local server: %+v; want h264 and aac", p)
 	}
 	g.tap(t, "tab:server")
@@ -92,12 +92,4 @@ func lanAddrs(t *testing.T) []string {
 		}
 	}
 	return out
-}
-
-// hasCodecs reports whether p has a video stream in video and an audio
-// stream in audio.
-func hasCodecs(p testpeer.Probe, video, audio string) bool {
-	v, okv := p.Stream("video")
-	a, oka := p.Stream("audio")
-	return okv && oka && v.CodecName == video && a.CodecName == audio
 }

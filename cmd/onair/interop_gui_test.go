@@ -343,9 +343,7 @@ func TestInteropGUIEndToEnd(t *testing.T) {
 	}
 	for _, u := range []string{embedded + "/e2e-embedded-key-1", ng.URL("e2e-nginx-key-2")} {
 		p := testpeer.FFprobe(t, u)
-		v, okv := p.Stream("video")
-		a, oka := p.Stream("audio")
-		if !okv || !oka || v.CodecName != "h264" || a.CodecName != "aac" {
+		if !p.HasCodecs("h264", "aac") {
 			t.Fatalf("%s: ffprobe %+v; want h264 and aac", u, p)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -310,7 +311,7 @@ func (s *readmeScenario) run(t *testing.T, line string) {
 	}
 	switch {
 	case f[0] == "onair" && len(f) > 1 && f[1] == "serve":
-		p := s.start(t, line)
+		p := s.startEnv(t, line)
 		addr := "127.0.0.1:1935"
 		for i, a := range f {
 			if a == "--listen" && i+1 < len(f) {
@@ -321,8 +322,8 @@ func (s *readmeScenario) run(t *testing.T, line string) {
 		if strings.Contains(line, "--http ") {
 			s.waitListening(t, p, "127.0.0.1:8080")
 		}
-	case f[0] == "ffmpeg" && hasArg(f, "-re") && !hasArg(f, "-t"):
-		s.start(t, line)
+	case f[0] == "ffmpeg" && slices.Contains(f, "-re") && !slices.Contains(f, "-t"):
+		s.startEnv(t, line)
 		waitLive(t, f[len(f)-1])
 	case f[0] == "ffplay":
 		if s.x == nil {
@@ -349,20 +350,8 @@ func (s *readmeScenario) run(t *testing.T, line string) {
 	}
 }
 
-// hasArg reports whether f holds arg.
-func hasArg(f []string, arg string) bool {
-	for _, a := range f {
-		if a == arg {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *readmeScenario) start(t *testing.T, line string) *readmeProcess {
-	return s.startEnv(t, line)
-}
-
+// startEnv starts line and leaves it running, with env added to the
+// scenario's environment.
 func (s *readmeScenario) startEnv(t *testing.T, line string, env ...string) *readmeProcess {
 	t.Helper()
 	p := &readmeProcess{line: line, cmd: exec.Command("sh", "-c", "exec "+line), out: &testpeer.SyncBuffer{}, done: make(chan error, 1)}
@@ -380,20 +369,18 @@ func (s *readmeScenario) startEnv(t *testing.T, line string, env ...string) *rea
 // waitListening waits until addr takes TCP connections, failing if p ends.
 func (s *readmeScenario) waitListening(t *testing.T, p *readmeProcess, addr string) {
 	t.Helper()
-	for range 100 {
+	ended := func() error {
 		select {
 		case err := <-p.done:
 			p.done <- err
-			t.Fatalf("`%s` ended (%v):\n%s", p.line, err, p.out)
+			return fmt.Errorf("`%s` ended (%v)", p.line, err)
 		default:
+			return nil
 		}
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("`%s`: nothing listens on %s after 10 s:\n%s", p.line, addr, p.out)
+	if err := testpeer.WaitListening(addr, 10*time.Second, ended); err != nil {
+		t.Fatalf("%v:\n%s", err, p.out)
+	}
 }
 
 // output is what the running command started by line has printed.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -43,18 +42,10 @@ func startServe(t *testing.T, args ...string) *servedServer {
 		s.cmd.Process.Kill()
 		s.cmd.Wait()
 	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", s.addr, time.Second)
-		if err == nil {
-			c.Close()
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("onair serve did not listen on %s: %v\n%s", s.addr, err, s.stderr)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if err := testpeer.WaitListening(s.addr, 10*time.Second, nil); err != nil {
+		t.Fatalf("onair serve: %v\n%s", err, s.stderr)
 	}
+	return s
 }
 
 func (s *servedServer) url(name string) string { return "rtmp://" + s.addr + "/live/" + name }

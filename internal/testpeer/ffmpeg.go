@@ -119,6 +119,14 @@ func (p *Probe) Stream(kind string) (ProbeStream, bool) {
 	return ProbeStream{}, false
 }
 
+// HasCodecs reports whether p has a video stream in video and an audio
+// stream in audio (codec names as ffprobe gives them: "h264", "aac").
+func (p *Probe) HasCodecs(video, audio string) bool {
+	v, okv := p.Stream("video")
+	a, oka := p.Stream("audio")
+	return okv && oka && v.CodecName == video && a.CodecName == audio
+}
+
 // Duration returns the container duration in seconds.
 func (p *Probe) Duration() float64 {
 	d, _ := strconv.ParseFloat(p.Format.Duration, 64)

@@ -2,7 +2,6 @@ package testpeer
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,17 +85,10 @@ func (n *Nginx) start(conf string) {
 	if err := n.cmd.Start(); err != nil {
 		n.t.Fatalf("starting nginx: %v", err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		c, err := net.DialTimeout("tcp", n.Addr(), 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := WaitListening(n.Addr(), 10*time.Second, nil); err != nil {
+		n.Stop()
+		n.t.Fatalf("nginx: %v: %s", err, n.stderr.String())
 	}
-	n.Stop()
-	n.t.Fatalf("nginx did not listen on %s within 10s: %s", n.Addr(), n.stderr.String())
 }
 
 // Addr returns host:port of the RTMP listener.

@@ -1,10 +1,12 @@
 package testpeer
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 )
 
 // installHints maps a tool to the Debian package that provides it.
@@ -53,5 +55,28 @@ func writeFile(t testing.TB, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// WaitListening waits until addr takes TCP connections, for at most
+// timeout. stop, when not nil, is asked before each attempt: an error from
+// it (the process that should listen has ended) ends the wait with it.
+func WaitListening(addr string, timeout time.Duration, stop func() error) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		if stop != nil {
+			if err := stop(); err != nil {
+				return err
+			}
+		}
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("nothing listens on %s after %v: %w", addr, timeout, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
