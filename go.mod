@@ -4,7 +4,7 @@ go 1.26.8
 
 require (
 	fyne.io/fyne/v2 v2.7.1
-	github.com/asticode/go-astiav v0.16.0
+	github.com/asticode/go-astiav v0.39.0
 	github.com/pion/mediadevices v0.9.4
 	github.com/yutopp/go-amf0 v0.1.0
 	github.com/yutopp/go-rtmp v0.0.7

@@ -17,7 +17,7 @@ type OutputConfig struct {
 	Preset        string
 	ZeroLatency   bool
 	BFrames       int
-	Encoder       string // auto, x264, vaapi, nvenc, qsv
+	Encoder       string // auto, x264, vaapi, nvenc
 }
 
 // DefaultOutput returns 720p30 at 4.5 Mb/s with 160 kb/s AAC and a 2 s GOP.
@@ -33,7 +33,7 @@ func DefaultOutput() OutputConfig {
 var x264Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
 
 // Encoders are the values accepted for OutputConfig.Encoder.
-var Encoders = []string{"auto", "x264", "vaapi", "nvenc", "qsv"}
+var Encoders = []string{"auto", "x264", "vaapi", "nvenc"}
 
 // Validate checks every field and returns all problems, one sentence each.
 func (o OutputConfig) Validate() error {

@@ -14,17 +14,15 @@ import (
 	"github.com/asticode/go-astiav"
 )
 
-// go-astiav v0.16.0 exposes the C object only for Frame (UnsafePointer).
-// The hot path needs two more: the AVCodecContext (to attach a VAAPI frames
-// context and to receive packets without boxing EAGAIN into an allocated
-// error) and the AVPacket (to read the payload in place instead of the
-// copying Packet.Data). Both astiav types keep that pointer as their first
-// field; shimCheck proves it at run time before any encoder is built.
-// Newer go-astiav versions have UnsafePointer on both: switch to those when
-// go.mod moves on.
+// go-astiav exposes the C object of Frame and CodecContext (UnsafePointer)
+// but not of Packet, and the hot path reads packets in place (packetView)
+// instead of through the copying Packet.Data, and receives them without
+// boxing EAGAIN into an allocated error (receivePacket). astiav.Packet keeps
+// the AVPacket pointer as its only field; shimCheck proves it at run time
+// before any encoder is built.
 
 func codecContextC(cc *astiav.CodecContext) *C.AVCodecContext {
-	return *(**C.AVCodecContext)(unsafe.Pointer(cc))
+	return (*C.AVCodecContext)(cc.UnsafePointer())
 }
 
 func packetC(p *astiav.Packet) *C.AVPacket {
@@ -35,7 +33,7 @@ func frameC(f *astiav.Frame) *C.AVFrame {
 	return (*C.AVFrame)(f.UnsafePointer())
 }
 
-// shimCheck verifies once that codecContextC and packetC see the objects
+// shimCheck verifies once that packetC (and codecContextC) see the objects
 // go-astiav manages, by writing through go-astiav and reading through C.
 var shimCheck = sync.OnceValue(func() error {
 	cc := astiav.AllocCodecContext(nil)
@@ -46,7 +44,7 @@ var shimCheck = sync.OnceValue(func() error {
 	cc.SetWidth(1234)
 	cc.SetHeight(5678)
 	if c := codecContextC(cc); c.width != 1234 || c.height != 5678 {
-		return fmt.Errorf("encode: go-astiav CodecContext layout changed: update astiavshim.go")
+		return fmt.Errorf("encode: go-astiav CodecContext.UnsafePointer does not give its AVCodecContext")
 	}
 	p := astiav.AllocPacket()
 	if p == nil {

@@ -70,7 +70,6 @@ func (e *AudioEncoder) open() error {
 	e.cc.SetSampleFormat(astiav.SampleFormatFltp)
 	e.cc.SetSampleRate(e.cfg.SampleRate)
 	e.cc.SetChannelLayout(layout)
-	e.cc.SetChannels(e.cfg.Channels)
 	e.cc.SetBitRate(int64(e.cfg.Bitrate))
 	e.cc.SetTimeBase(astiav.NewRational(1, e.cfg.SampleRate))
 	e.cc.SetFlags(e.cc.Flags().Add(astiav.CodecContextFlagGlobalHeader))

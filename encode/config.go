@@ -11,7 +11,6 @@ const (
 	EncoderX264  = "x264"  // libx264 (software)
 	EncoderVAAPI = "vaapi" // h264_vaapi on /dev/dri/renderD128
 	EncoderNVENC = "nvenc" // h264_nvenc (NVIDIA)
-	EncoderQSV   = "qsv"   // h264_qsv (Intel Quick Sync)
 )
 
 // Limits and defaults of VideoConfig.
@@ -34,7 +33,7 @@ type VideoConfig struct {
 	Preset        string        // x264 preset, default "veryfast"
 	ZeroLatency   bool          // x264 tune=zerolatency (B-frames still follow BFrames)
 	BFrames       int           // maximum consecutive B-frames, 0..16
-	Encoder       string        // "auto" (default), "x264", "vaapi", "nvenc" or "qsv"
+	Encoder       string        // "auto" (default), "x264", "vaapi" or "nvenc"
 }
 
 // withDefaults returns c with its zero fields defaulted, or an error that
@@ -76,9 +75,9 @@ func (c VideoConfig) withDefaults() (VideoConfig, error) {
 		return bad("unknown x264 preset %q: use ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow or placebo", c.Preset)
 	}
 	switch c.Encoder {
-	case EncoderAuto, EncoderX264, EncoderVAAPI, EncoderNVENC, EncoderQSV:
+	case EncoderAuto, EncoderX264, EncoderVAAPI, EncoderNVENC:
 	default:
-		return bad("unknown video encoder %q: use auto, x264, vaapi, nvenc or qsv", c.Encoder)
+		return bad("unknown video encoder %q: use auto, x264, vaapi or nvenc", c.Encoder)
 	}
 	return c, nil
 }

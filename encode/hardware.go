@@ -50,7 +50,7 @@ const vaapiDevice = "/dev/dri/renderD128"
 
 // backend is one H.264 encoder the studio can use.
 type backend struct {
-	kind   string             // config name: x264, vaapi, nvenc, qsv
+	kind   string             // config name: x264, vaapi, nvenc
 	codec  string             // FFmpeg encoder name
 	swFmt  astiav.PixelFormat // what swscale produces for it
 	hwFmt  astiav.PixelFormat // hardware surface format, or PixelFormatNone
@@ -62,11 +62,10 @@ var (
 	backendX264  = backend{kind: EncoderX264, codec: "libx264", swFmt: astiav.PixelFormatYuv420P, hwFmt: astiav.PixelFormatNone}
 	backendVAAPI = backend{kind: EncoderVAAPI, codec: "h264_vaapi", swFmt: astiav.PixelFormatNv12, hwFmt: astiav.PixelFormatVaapi, device: astiav.HardwareDeviceTypeVAAPI, node: vaapiDevice}
 	backendNVENC = backend{kind: EncoderNVENC, codec: "h264_nvenc", swFmt: astiav.PixelFormatYuv420P, hwFmt: astiav.PixelFormatNone, node: "/dev/nvidia0"}
-	backendQSV   = backend{kind: EncoderQSV, codec: "h264_qsv", swFmt: astiav.PixelFormatNv12, hwFmt: astiav.PixelFormatNone, node: vaapiDevice}
 )
 
 // hardwareBackends is the order "auto" tries before falling back to x264.
-var hardwareBackends = []backend{backendVAAPI, backendNVENC, backendQSV}
+var hardwareBackends = []backend{backendVAAPI, backendNVENC}
 
 func backendByKind(kind string) backend {
 	for _, b := range hardwareBackends {
@@ -78,7 +77,7 @@ func backendByKind(kind string) backend {
 }
 
 // hwUploader moves software frames into the encoder's hardware surfaces
-// (VAAPI only: NVENC and QSV take software frames themselves).
+// (VAAPI only: NVENC takes software frames itself).
 type hwUploader struct {
 	frame *astiav.Frame
 }
@@ -86,11 +85,14 @@ type hwUploader struct {
 // attachHardware creates the device and the surface pool on cc before it
 // is opened.
 func attachHardware(cc *astiav.CodecContext, b backend, w, h int) (*hwUploader, error) {
-	dev, err := astiav.CreateHardwareDeviceContext(b.device, vaapiDevice, nil)
+	dev, err := astiav.CreateHardwareDeviceContext(b.device, vaapiDevice, nil, 0)
 	if err != nil {
 		return nil, fmt.Errorf("creating the %s device on %s: %w", b.kind, vaapiDevice, err)
 	}
+	// The codec context takes its own reference (go-astiav ≥ v0.17): ours
+	// goes now, and the device lives as long as the codec context.
 	cc.SetHardwareDeviceContext(dev)
+	dev.Free()
 	if ret := C.onair_hw_frames(codecContextC(cc), C.int(b.hwFmt), C.int(b.swFmt), C.int(w), C.int(h)); ret < 0 {
 		return nil, fmt.Errorf("creating the %s surface pool: %w", b.kind, libavError(int(ret)))
 	}

@@ -172,7 +172,7 @@ func decodeWith(t testing.TB, id astiav.CodecID, header []byte, pkts []rtmp.Pack
 			}
 			d.frames++
 			d.width, d.height, d.colorRange = frame.Width(), frame.Height(), frame.ColorRange()
-			d.sampleRate, d.channels = frame.SampleRate(), frame.ChannelLayout().NbChannels()
+			d.sampleRate, d.channels = frame.SampleRate(), frame.ChannelLayout().Channels()
 			frame.Unref()
 		}
 	}

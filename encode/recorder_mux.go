@@ -149,7 +149,6 @@ func (m *muxer) addAudio(asc []byte) error {
 	cp.SetSampleRate(cfg.SampleRate)
 	layout := channelLayout(cfg.Channels)
 	cp.SetChannelLayout(layout)
-	cp.SetChannels(layout.NbChannels())
 	samples := 1024
 	if cfg.SBR {
 		samples = 2048

@@ -55,7 +55,7 @@ func remuxFaststart(path string) (err error) {
 		o.SetTimeBase(s.TimeBase())
 		outStreams[i] = o
 	}
-	ioc, err := astiav.OpenIOContext("file:"+tmp, astiav.NewIOContextFlags(astiav.IOContextFlagWrite))
+	ioc, err := astiav.OpenIOContext("file:"+tmp, astiav.NewIOContextFlags(astiav.IOContextFlagWrite), nil, nil)
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", tmp, err)
 	}

@@ -39,7 +39,7 @@ type VideoEncoder struct {
 }
 
 // NewVideoEncoder validates cfg and opens the encoder it names. With
-// Encoder "auto" (the default) it tries h264_vaapi, h264_nvenc and h264_qsv
+// Encoder "auto" (the default) it tries h264_vaapi and h264_nvenc
 // (each only if its device node exists) and falls back to libx264, logging
 // "no hardware H.264 encoder found; using libx264" at Info. A named hardware
 // encoder that cannot open is an error wrapping ErrEncoderUnavailable. A nil

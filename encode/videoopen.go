@@ -19,7 +19,7 @@ type openedVideo struct {
 }
 
 // openVideo opens the encoder cfg asks for. "auto" tries the hardware
-// encoders whose device node exists (/dev/dri/renderD128 for VAAPI and QSV,
+// encoders whose device node exists (/dev/dri/renderD128 for VAAPI,
 // /dev/nvidia0 for NVENC) in order and falls back to libx264; a named
 // hardware encoder is always tried, and failing to open it is an error.
 func openVideo(cfg VideoConfig, log *slog.Logger) (*openedVideo, error) {
@@ -137,8 +137,6 @@ func videoOptions(cfg VideoConfig, b backend) [][2]string {
 		if cfg.ZeroLatency {
 			opts = append(opts, [2]string{"zerolatency", "1"})
 		}
-	case EncoderQSV:
-		opts = append(opts, [][2]string{{"profile", "high"}, {"forced_idr", "1"}}...)
 	case EncoderVAAPI:
 		opts = append(opts, [][2]string{{"profile", "high"}, {"rc_mode", "CBR"}}...)
 	}

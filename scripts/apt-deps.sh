@@ -5,7 +5,7 @@ set -euo pipefail
 if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: this is not Debian/Ubuntu, so nothing was installed."
 	echo "Install these (or your system's equivalents) yourself: $*"
-	echo "FFmpeg must be 5.1 (libavcodec 59): go-astiav v0.16.0 is built for it."
+	echo "FFmpeg itself is not needed: make ffmpeg builds the pinned 7.1.5 from source (it needs nasm, make, curl and VA-API's headers)."
 	exit 0
 fi
 missing=()

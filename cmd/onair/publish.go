@@ -57,7 +57,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	abr := fs.String("audio-bitrate", "160k", "AAC bitrate")
 	fs.DurationVar(&out.KeyInt, "keyint", out.KeyInt, "keyframe interval")
 	fs.StringVar(&out.Preset, "preset", out.Preset, "x264 preset")
-	fs.StringVar(&out.Encoder, "encoder", out.Encoder, "H.264 encoder: auto, x264, vaapi, nvenc or qsv")
+	fs.StringVar(&out.Encoder, "encoder", out.Encoder, "H.264 encoder: auto, x264, vaapi or nvenc")
 	fs.IntVar(&out.BFrames, "bframes", out.BFrames, "B-frames between references")
 	fs.BoolVar(&out.ZeroLatency, "zerolatency", false, "tune the encoder for lowest latency (no B-frames)")
 	fs.Var(destinationsFlag{&dests}, "to", "destination URL rtmp[s]://host[:port]/app/key (repeatable)")

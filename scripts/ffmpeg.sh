@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# The studio's pinned FFmpeg: 7.1.5 with x264 and the NVENC headers, built
+# from checksummed sources as static libraries into a cache outside the work
+# tree, so the binary needs no FFmpeg on the computer it runs on.
+#
+#   scripts/ffmpeg.sh prefix   print the cache folder this configuration uses
+#   scripts/ffmpeg.sh build    build it there unless it is already built
+#   scripts/ffmpeg.sh info     print the versions, checksums and configure lines
+#
+# FFMPEG_TARBALL=FILE uses your own copy of ffmpeg-7.1.5.tar.xz (checked too).
+# The cache folder is named after a hash of everything that goes into it (the
+# configure lines and the sources' checksums), is built in a temporary folder
+# and renamed into place only when complete: a half-built cache is never used.
+set -euo pipefail
+
+FFMPEG_VERSION=7.1.5
+FFMPEG_SHA256=de668509caf9e35e3cd162473441fdb29538c6d96ed080292b3cf9e6fc5d558f
+FFMPEG_URLS=(
+	"https://ffmpeg.org/releases/ffmpeg-$FFMPEG_VERSION.tar.xz"
+	"http://deb.debian.org/debian/pool/main/f/ffmpeg/ffmpeg_$FFMPEG_VERSION.orig.tar.xz"
+)
+# x264 and nv-codec-headers as Debian 13 ships their sources.
+X264_VERSION=0.164.3108+git31e19f9
+X264_SHA256=41606cb8e788a7f8c4514290646d4ba5c7bc68d9e1ccd1a73f446a90546913eb
+X264_URLS=("http://deb.debian.org/debian/pool/main/x/x264/x264_$X264_VERSION.orig.tar.gz")
+NVHDR_VERSION=12.1.14.0
+NVHDR_SHA256=0ca1a0c85b149646fa6ce4d600584507fdccf5a23d58e668d8701e89cee0c3fb
+NVHDR_URLS=("http://deb.debian.org/debian/pool/main/n/nv-codec-headers/nv-codec-headers_$NVHDR_VERSION.orig.tar.xz")
+
+# What the studio uses of FFmpeg, and nothing else. go-astiav (v0.39) asks
+# pkg-config for all seven libraries, so avdevice and avfilter are built too,
+# nearly empty. The filters are those the compositor and the mixer use.
+X264_CONFIGURE="--enable-static --enable-pic --disable-cli --disable-opencl --disable-avs --disable-swscale \
+--disable-lavf --disable-ffms --disable-gpac --disable-lsmash --bit-depth=8 --chroma-format=420"
+FFMPEG_CONFIGURE="--pkg-config-flags=--static --enable-static --disable-shared --enable-pic \
+--disable-programs --disable-doc --disable-debug --disable-autodetect --disable-everything \
+--disable-network --disable-postproc --enable-gpl --enable-pthreads \
+--enable-libx264 --enable-vaapi --enable-ffnvcodec --enable-nvenc \
+--enable-encoder=libx264,aac,h264_vaapi,hevc_vaapi,h264_nvenc,hevc_nvenc \
+--enable-decoder=h264,hevc,aac \
+--enable-parser=h264,hevc,aac \
+--enable-bsf=h264_mp4toannexb,hevc_mp4toannexb,aac_adtstoasc,extract_extradata \
+--enable-muxer=flv,mp4,mov,matroska \
+--enable-demuxer=flv,mov,matroska \
+--enable-protocol=file \
+--enable-filter=buffer,buffersink,abuffer,abuffersink,format,aformat,scale,overlay,crop,pad,fps,setpts,asetpts,\
+null,anull,split,asplit,fade,xfade,color,colorchannelmixer,amix,volume,alimiter,aresample,trim,atrim,settb,asettb,\
+copy,hwupload,scale_vaapi"
+
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/onair"
+work="" # the temporary build folder, removed on exit
+key=$(printf '%s\n' "$FFMPEG_SHA256" "$X264_SHA256" "$NVHDR_SHA256" "$X264_CONFIGURE" "$FFMPEG_CONFIGURE" "$(uname -m)" |
+	sha256sum | cut -c1-12)
+prefix="$cache_root/ffmpeg-$FFMPEG_VERSION-$key"
+
+say() { echo "make ffmpeg: $*" >&2; }
+
+# fetch NAME SHA256 URL... puts NAME in $cache_root/src, checked. The first URL
+# gets a few seconds to connect (CI reaches only Debian's archive).
+fetch() {
+	local name=$1 sum=$2 url file="$cache_root/src/$1"
+	shift 2
+	mkdir -p "$cache_root/src"
+	if [[ -f $file ]] && echo "$sum  $file" | sha256sum -c --status; then
+		return 0
+	fi
+	local retry=0
+	for url in "$@"; do
+		rm -f "$file.part"
+		say "downloading $url"
+		if curl -fsSL --connect-timeout 5 --retry "$retry" --max-time 600 -o "$file.part" "$url"; then
+			if echo "$sum  $file.part" | sha256sum -c --status; then
+				mv "$file.part" "$file"
+				return 0
+			fi
+			say "$url did not have the expected sha256 ($sum), so it was deleted."
+		fi
+		retry=2
+	done
+	rm -f "$file.part"
+	say "could not download $name from any of: $*"
+	return 1
+}
+
+# use_tarball checks a user's own FFmpeg tarball and copies it into the cache.
+use_tarball() {
+	local given=$1 file="$cache_root/src/ffmpeg-$FFMPEG_VERSION.tar.xz"
+	if ! echo "$FFMPEG_SHA256  $given" | sha256sum -c --status; then
+		say "FFMPEG_TARBALL=$given is not FFmpeg $FFMPEG_VERSION (its sha256 is not $FFMPEG_SHA256)."
+		return 1
+	fi
+	mkdir -p "$cache_root/src"
+	cp "$given" "$file"
+}
+
+# progress runs a build step, printing a line per 10% of the files it compiles
+# (of about $2), so a build of several minutes is never silent.
+progress() {
+	local label=$1 total=$2 log=$3
+	shift 3
+	"$@" 2>&1 | tee -a "$log" | awk -v label="$label" -v total="$total" '
+		/^(CC|CXX|AS|X86ASM|AR|LD)[ \t]/ || /^(gcc|cc|nasm) / { n++ }
+		{ if (total > 0 && n * 10 >= (last + 1) * total && last < 9) { last = int(n * 10 / total); printf "make ffmpeg: %s %d%% (%d of about %d files)\n", label, last * 10, n, total > "/dev/stderr"; fflush("/dev/stderr") } }
+		END { printf "make ffmpeg: %s done (%d files)\n", label, n > "/dev/stderr" }'
+	return "${PIPESTATUS[0]}"
+}
+
+# relocatable rewrites the .pc files to find their prefix from where they are
+# (${pcfiledir}), so the folder can be renamed, and folds the private fields
+# into the public ones: these libraries are static only, so a consumer needs
+# all of them, and plain pkg-config (which cgo calls) then gives the full line.
+relocatable() {
+	local stage=$1 pc
+	for pc in "$stage"/lib/pkgconfig/*.pc; do
+		sed -i -e "s|^prefix=.*|prefix=\${pcfiledir}/../..|" -e "/^prefix=/! s|$stage|\${prefix}|g" "$pc"
+		awk '
+			function field(line) { sub(/^[^:]*:[ \t]*/, "", line); return line }
+			function join(a, b, sep) { return a == "" ? b : (b == "" ? a : a sep b) }
+			/^Libs(\.private)?:/ { libs = join(libs, field($0), " "); next }
+			/^Requires(\.private)?:/ {
+				n = split(field($0), parts, ",")
+				for (i = 1; i <= n; i++) { gsub(/^[ \t]+|[ \t]+$/, "", parts[i]); if (parts[i] != "") req = join(req, parts[i], ", ") }
+				next
+			}
+			{ print }
+			END { if (req != "") print "Requires: " req; print "Libs: " libs }' "$pc" >"$pc.new"
+		mv "$pc.new" "$pc"
+	done
+}
+
+# info says what goes into the build: versions, checksums, configure lines.
+info() {
+	echo "FFmpeg $FFMPEG_VERSION (sha256 $FFMPEG_SHA256)"
+	echo "  ./configure $FFMPEG_CONFIGURE"
+	echo "x264 $X264_VERSION (sha256 $X264_SHA256)"
+	echo "  ./configure $X264_CONFIGURE"
+	echo "nv-codec-headers $NVHDR_VERSION (sha256 $NVHDR_SHA256)"
+}
+
+build() {
+	if [[ -f $prefix/.complete ]]; then
+		say "FFmpeg $FFMPEG_VERSION is built ($prefix)."
+		return 0
+	fi
+	local jobs stage log ffsrc="ffmpeg-$FFMPEG_VERSION.tar.xz"
+	jobs=$(nproc 2>/dev/null || echo 2)
+	if [[ -n ${FFMPEG_TARBALL:-} ]]; then
+		use_tarball "$FFMPEG_TARBALL"
+	else
+		fetch "$ffsrc" "$FFMPEG_SHA256" "${FFMPEG_URLS[@]}"
+	fi
+	fetch "x264-$X264_VERSION.tar.gz" "$X264_SHA256" "${X264_URLS[@]}"
+	fetch "nv-codec-headers-$NVHDR_VERSION.tar.xz" "$NVHDR_SHA256" "${NVHDR_URLS[@]}"
+
+	mkdir -p "$cache_root"
+	work=$(mktemp -d "$cache_root/.build-XXXXXX")
+	trap 'rm -rf "${work:-}"' EXIT
+	stage="$work/prefix"
+	log="$work/build.log"
+	say "building FFmpeg $FFMPEG_VERSION, x264 and the NVENC headers into $prefix"
+	say "this takes about 5-10 minutes on 2 cores, once; the full log is $log while it runs"
+
+	tar -xzf "$cache_root/src/x264-$X264_VERSION.tar.gz" -C "$work"
+	(cd "$work/x264-$X264_VERSION" &&
+		./configure --prefix="$stage" $X264_CONFIGURE >>"$log" 2>&1) ||
+		{ tail -n 30 "$log" >&2; say "configuring x264 failed (log above)."; return 1; }
+	progress "x264" 120 "$log" make -C "$work/x264-$X264_VERSION" -j"$jobs" ||
+		{ tail -n 30 "$log" >&2; say "building x264 failed (log above)."; return 1; }
+	make -C "$work/x264-$X264_VERSION" install-lib-static >>"$log" 2>&1
+
+	tar -xJf "$cache_root/src/nv-codec-headers-$NVHDR_VERSION.tar.xz" -C "$work"
+	make -C "$work/nv-codec-headers-n$NVHDR_VERSION" PREFIX="$stage" install >>"$log" 2>&1
+
+	tar -xJf "$cache_root/src/$ffsrc" -C "$work"
+	say "configuring FFmpeg"
+	(cd "$work/ffmpeg-$FFMPEG_VERSION" &&
+		PKG_CONFIG_PATH="$stage/lib/pkgconfig" ./configure --prefix="$stage" $FFMPEG_CONFIGURE \
+			--extra-cflags="-I$stage/include" --extra-ldflags="-L$stage/lib" >>"$log" 2>&1) ||
+		{ tail -n 30 "$log" >&2; say "configuring FFmpeg failed (log above; config.log is in $work)."; trap - EXIT; return 1; }
+	local total
+	total=$(make -C "$work/ffmpeg-$FFMPEG_VERSION" -n 2>/dev/null | grep -cE '^printf "(CC|AS|X86ASM)' || true)
+	progress "FFmpeg" "$total" "$log" make -C "$work/ffmpeg-$FFMPEG_VERSION" -j"$jobs" ||
+		{ tail -n 30 "$log" >&2; say "building FFmpeg failed (log above)."; return 1; }
+	make -C "$work/ffmpeg-$FFMPEG_VERSION" install >>"$log" 2>&1
+
+	relocatable "$stage"
+	info >"$stage/BUILDINFO"
+	touch "$stage/.complete"
+	rm -rf "$prefix"
+	mv "$stage" "$prefix"
+	say "FFmpeg $FFMPEG_VERSION is ready in $prefix"
+}
+
+case "${1:-}" in
+prefix) echo "$prefix" ;;
+build) build ;;
+info) info ;;
+*)
+	echo "usage: $0 prefix|build|info" >&2
+	exit 2
+	;;
+esac
