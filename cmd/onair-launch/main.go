@@ -2,8 +2,9 @@
 // finds the real studio binary next to it (PREFIX/lib/onair/onair-studio),
 // asks the dynamic loader, without running the studio, whether every
 // shared library it needs is there, and then replaces itself with the
-// studio (same pid, same arguments, same environment). When FFmpeg's or
-// another library is missing it says in one sentence what to install, on
+// studio (same pid, same arguments, same environment). FFmpeg and x264 are
+// inside the studio; when a library it still shares with the computer (GL,
+// X11, VA-API) is missing, it says in one sentence what to install, on
 // stderr and, when started from a desktop menu, in a dialog, and exits 1:
 // never a loader crash without an explanation.
 //
@@ -47,7 +48,7 @@ func run() int {
 		return fail(fmt.Sprintf("OnAir Studio's program %s is damaged (%v): reinstall it.", studio, err))
 	}
 	if rep.problem() {
-		return fail(sentence(rep, installedAvcodec(libDirs(os.Getenv("LD_LIBRARY_PATH")))))
+		return fail(sentence(rep))
 	}
 	if err := execStudio(studio, os.Args, os.Environ()); err != nil {
 		return fail(fmt.Sprintf("OnAir Studio could not start %s (%v): reinstall it.", studio, err))

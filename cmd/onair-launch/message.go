@@ -5,84 +5,37 @@ import (
 	"strings"
 )
 
-// debianPackages names the Debian/Ubuntu package of the non-FFmpeg
-// libraries the studio (Fyne, GLFW, ALSA, V4L2, x264) links to.
-var debianPackages = map[string]string{
-	"libGL.so.1":             "libgl1",
-	"libGLX.so.0":            "libglx0",
-	"libEGL.so.1":            "libegl1",
-	"libX11.so.6":            "libx11-6",
-	"libXext.so.6":           "libxext6",
-	"libXcursor.so.1":        "libxcursor1",
-	"libXrandr.so.2":         "libxrandr2",
-	"libXinerama.so.1":       "libxinerama1",
-	"libXi.so.6":             "libxi6",
-	"libXxf86vm.so.1":        "libxxf86vm1",
-	"libXrender.so.1":        "libxrender1",
-	"libXfixes.so.3":         "libxfixes3",
-	"libxcb.so.1":            "libxcb1",
-	"libasound.so.2":         "libasound2",
-	"libpulse.so.0":          "libpulse0",
-	"libv4l2.so.0":           "libv4l-0",
-	"libx264.so.164":         "libx264-164",
-	"libstdc++.so.6":         "libstdc++6",
-	"libgcc_s.so.1":          "libgcc-s1",
-	"libz.so.1":              "zlib1g",
-	"libdrm.so.2":            "libdrm2",
-	"libva.so.2":             "libva2",
-	"libvdpau.so.1":          "libvdpau1",
-	"libwayland-client.so.0": "libwayland-client0",
+// packages names, for each shared library the studio links to (FFmpeg and
+// x264 are inside the binary; GL, X11 and VA-API are the computer's), the
+// package that provides it on Debian/Ubuntu, Fedora and Arch.
+var packages = map[string]distroPackages{
+	"libGL.so.1":      {"libgl1", "mesa-libGL", "libglvnd"},
+	"libGLX.so.0":     {"libglx0", "libglvnd-glx", "libglvnd"},
+	"libX11.so.6":     {"libx11-6", "libX11", "libx11"},
+	"libXext.so.6":    {"libxext6", "libXext", "libxext"},
+	"libxcb.so.1":     {"libxcb1", "libxcb", "libxcb"},
+	"libva.so.2":      {"libva2", "libva", "libva"},
+	"libva-drm.so.2":  {"libva-drm2", "libva", "libva"},
+	"libdrm.so.2":     {"libdrm2", "libdrm", "libdrm"},
+	"libasound.so.2":  {"libasound2", "alsa-lib", "alsa-lib"},
+	"libstdc++.so.6":  {"libstdc++6", "libstdc++", "gcc-libs"},
+	"libgcc_s.so.1":   {"libgcc-s1", "libgcc", "gcc-libs"},
+	"libz.so.1":       {"zlib1g", "zlib", "zlib"},
+	"libXcursor.so.1": {"libxcursor1", "libXcursor", "libxcursor"},
+	"libXrandr.so.2":  {"libxrandr2", "libXrandr", "libxrandr"},
+	"libXi.so.6":      {"libxi6", "libXi", "libxi"},
 }
+
+// distroPackages are one library's package names on three families.
+type distroPackages struct{ debian, fedora, arch string }
 
 // maxNamed bounds how many libraries one sentence names.
 const maxNamed = 4
 
 // sentence is the one sentence that tells the user why the studio cannot
-// start and what to install. found lists the libavcodec sonames this
-// computer has (installedAvcodec).
-func sentence(rep report, found []string) string {
-	var ff, other []missingLib
-	for _, m := range rep.missing {
-		if isFFmpeg(m.soname) {
-			ff = append(ff, m)
-		} else {
-			other = append(other, m)
-		}
-	}
-	var b strings.Builder
-	if len(ff) == 0 {
-		fmt.Fprintf(&b, "OnAir Studio cannot start because %s: %s", describe(other), otherHint(other))
-		return b.String() + "."
-	}
-	major, known := avcodecMajor(rep.needed)
-	if !known {
-		major, known = avcodecMajor(sonames(ff))
-	}
-	need := "the FFmpeg libraries it was built with"
-	if release := ffmpegRelease(fmt.Sprintf("libavcodec.so.%d", major)); known && major == 59 {
-		need = builtFor + "'s libraries"
-	} else if known && release != "another FFmpeg" {
-		need = release + "'s libraries"
-	}
-	fmt.Fprintf(&b, "OnAir Studio needs %s (%s): ", need, describe(ff))
-	if where, ok := debianFFmpeg[major]; ok && known {
-		fmt.Fprintf(&b, "on %s run `sudo apt install ffmpeg`", where)
-	} else {
-		fmt.Fprintf(&b, "install them from your distribution (on Debian or Ubuntu: `sudo apt install %s`)", strings.Join(debianNames(ff), " "))
-	}
-	var others []string
-	for _, s := range found {
-		if _, m, ok := splitSoname(s); ok && (!known || m != major) {
-			others = append(others, fmt.Sprintf("%s (%s)", s, ffmpegRelease(s)))
-		}
-	}
-	if len(others) > 0 {
-		fmt.Fprintf(&b, "; this computer has FFmpeg's %s, which this build cannot use", strings.Join(others, ", "))
-	}
-	if len(other) > 0 {
-		fmt.Fprintf(&b, "; also, %s: %s", describe(other), otherHint(other))
-	}
-	return b.String() + "."
+// start and what to install.
+func sentence(rep report) string {
+	return fmt.Sprintf("OnAir Studio cannot start because %s: %s.", describe(rep.missing), hint(rep.missing))
 }
 
 // describe says what is wrong with libs: "libGL.so.1, libX11.so.6 are
@@ -106,23 +59,25 @@ func describe(libs []missingLib) string {
 	return strings.Join(parts, " and ")
 }
 
-// otherHint says what to do about missing non-FFmpeg libraries.
-func otherHint(libs []missingLib) string {
-	var pkgs, unknown []string
+// hint says what to install for the missing libraries, with the commands of
+// the usual distributions for those it knows.
+func hint(libs []missingLib) string {
+	var deb, fed, arch, unknown []string
 	old := false
 	for _, m := range libs {
-		switch p, ok := debianPackages[m.soname]; {
+		switch p, ok := packages[m.soname]; {
 		case m.version != "":
 			old = true
 		case ok:
-			pkgs = append(pkgs, p)
+			deb, fed, arch = addOnce(deb, p.debian), addOnce(fed, p.fedora), addOnce(arch, p.arch)
 		default:
 			unknown = append(unknown, m.soname)
 		}
 	}
 	var hints []string
-	if len(pkgs) > 0 {
-		hints = append(hints, fmt.Sprintf("on Debian or Ubuntu run `sudo apt install %s`", strings.Join(pkgs, " ")))
+	if len(deb) > 0 {
+		hints = append(hints, fmt.Sprintf("install it with `sudo apt install %s` (Debian, Ubuntu), `sudo dnf install %s` (Fedora) or `sudo pacman -S %s` (Arch)",
+			strings.Join(deb, " "), strings.Join(fed, " "), strings.Join(arch, " ")))
 	}
 	if len(unknown) > 0 {
 		hints = append(hints, "install the packages that provide "+nameList(unknown))
@@ -133,25 +88,14 @@ func otherHint(libs []missingLib) string {
 	return strings.Join(hints, ", and ")
 }
 
-// debianNames returns the Debian package of each FFmpeg library in libs:
-// libavcodec.so.59 is in libavcodec59.
-func debianNames(libs []missingLib) []string {
-	var out []string
-	for _, m := range libs {
-		if base, major, ok := splitSoname(m.soname); ok {
-			out = append(out, fmt.Sprintf("%s%d", base, major))
+// addOnce appends s to list unless it is there already.
+func addOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
 		}
 	}
-	return out
-}
-
-// sonames returns the sonames of libs.
-func sonames(libs []missingLib) []string {
-	out := make([]string, len(libs))
-	for i, m := range libs {
-		out[i] = m.soname
-	}
-	return out
+	return append(list, s)
 }
 
 // nameList joins names with ", ", naming at most maxNamed of them.
