@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runDevices(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "onair", version())
+		fmt.Fprintln(stdout, aboutLine())
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

@@ -1,6 +1,11 @@
 package main
 
-import "github.com/seed7c1a73c4/onair/assets"
+import (
+	"fmt"
+
+	"github.com/seed7c1a73c4/onair/assets"
+	"github.com/seed7c1a73c4/onair/encode"
+)
 
 // buildVersion is set with -ldflags "-X main.buildVersion=…" by make; both
 // it and assets.Version come from FyneApp.toml.
@@ -14,4 +19,10 @@ func version() string {
 		return buildVersion
 	}
 	return assets.Version
+}
+
+// aboutLine is the second line of --version: what is linked in, the
+// licence and where the source is.
+func aboutLine() string {
+	return fmt.Sprintf("%s, linked in; licence %s; source %s", encode.LibraryVersion(), assets.License, assets.SourceURL)
 }

@@ -1,0 +1,9 @@
+{{range .}}
+### {{.Name}} {{.Version}}
+
+Licence: {{.LicenseName}}{{if and .LicenseURL (ne .LicenseURL "Unknown")}} ({{.LicenseURL}}){{end}}
+
+```
+{{.LicenseText}}
+```
+{{end}}
