@@ -24,6 +24,13 @@ type publishCase struct {
 // while `ffmpeg -c copy` records the stream, and returns the recording.
 func publishAndRecord(t *testing.T, c publishCase, dur time.Duration, extra ...string) string {
 	t.Helper()
+	return publishAndRecordBy(t, runOnair, c, dur, extra...)
+}
+
+// publishAndRecordBy is publishAndRecord with the onair that run starts
+// (this package's binary, or one installed in a Debian root).
+func publishAndRecordBy(t *testing.T, run func(*testing.T, time.Duration, ...string) result, c publishCase, dur time.Duration, extra ...string) string {
+	t.Helper()
 	ng := testpeer.StartNginx(t, testpeer.NginxOptions{})
 	out := filepath.Join(t.TempDir(), "out.flv")
 	rec := testpeer.Record(t, ng.URL("test"), out)
@@ -31,7 +38,7 @@ func publishAndRecord(t *testing.T, c publishCase, dur time.Duration, extra ...s
 	args := append([]string{"publish", "--video", "test", "--audio", "test",
 		"--size", fmt.Sprintf("%dx%d", c.width, c.height), "--fps", strconv.Itoa(c.fps),
 		"--video-bitrate", c.bitrate, "--to", ng.URL("test"), "--duration", dur.String()}, extra...)
-	r := runOnair(t, dur+30*time.Second, args...)
+	r := run(t, dur+30*time.Second, args...)
 	if r.code != 0 {
 		t.Fatalf("onair publish exited %d:\n%s\nnginx: %s", r.code, r.stderr, ng.Log())
 	}
