@@ -123,8 +123,11 @@ func TestInteropGUIStalls(t *testing.T) {
 		"worst %.0f ms; our own work over 50 ms: %d (longest apply %.1f ms, tick %.1f ms since start, scheduler waits excluded)",
 		stalls, probes, freezes, worst, own, after.ApplyMaxMS, after.TickMaxMS)
 	t.Log(summary)
-	if probes < 1000 {
-		t.Errorf("only %d watchdog probes ran in 60 s; want about 2500", probes)
+	// A probe every 20 ms is about 3000 in 60 s; how many run depends on how
+	// busy the machine is, so only a watchdog that stopped fails here (the
+	// hang check below catches a UI that stopped).
+	if probes < 60 {
+		t.Errorf("only %d watchdog probes ran in 60 s; want at least one a second", probes)
 	}
 	if own > 0 {
 		t.Errorf("the window's own work ran over 50 ms %d times during the run; want none", own)
