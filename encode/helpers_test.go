@@ -17,8 +17,14 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// x264 prints its statistics at Info; keep test output to real problems,
-	// and count libav errors so decoding tests can require none.
+	testLibavLog()
+	os.Exit(m.Run())
+}
+
+// testLibavLog is the tests' libav log: x264 prints its statistics at Info;
+// keep test output to real problems, and count libav errors so decoding
+// tests can require none.
+func testLibavLog() {
 	astiav.SetLogLevel(astiav.LogLevelWarning)
 	astiav.SetLogCallback(func(c astiav.Classer, l astiav.LogLevel, _, msg string) {
 		name := ""
@@ -30,7 +36,6 @@ func TestMain(m *testing.M) {
 		}
 		fmt.Fprintf(os.Stderr, "libav [%s] level %d: %s", name, l, msg)
 	})
-	os.Exit(m.Run())
 }
 
 // libavErrors counts messages libav logged at Error or worse.
