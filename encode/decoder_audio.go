@@ -131,7 +131,27 @@ func (d *AudioDecoder) interleave(at time.Duration) (capture.AudioFrame, error) 
 	}
 	out := d.buf[:need]
 	planes := unsafe.Slice((**C.uint8_t)(unsafe.Pointer(fc.extended_data)), ch)
-	switch sf := astiav.SampleFormat(fc.format); sf {
+	sf := astiav.SampleFormat(fc.format)
+	// A frame whose planes do not hold what its header says is refused, not
+	// read: planar float needs ch planes of n samples, packed one of n*ch.
+	var perPlane, count int
+	switch sf {
+	case astiav.SampleFormatFltp:
+		perPlane, count = n*4, ch
+	case astiav.SampleFormatFlt:
+		perPlane, count = n*ch*4, 1
+	default:
+		return capture.AudioFrame{}, fmt.Errorf("%w: decoded sample format %s", ErrUnsupportedInput, sf)
+	}
+	if int(fc.linesize[0]) < perPlane {
+		return capture.AudioFrame{}, fmt.Errorf("decoder gave planes of %d bytes for %d samples of %d channels", fc.linesize[0], n, ch)
+	}
+	for c := range count {
+		if planes[c] == nil {
+			return capture.AudioFrame{}, fmt.Errorf("decoder gave %d channels but no data for channel %d", ch, c+1)
+		}
+	}
+	switch sf {
 	case astiav.SampleFormatFltp:
 		for c := range ch {
 			src := unsafe.Slice((*float32)(unsafe.Pointer(planes[c])), n)
@@ -143,8 +163,6 @@ func (d *AudioDecoder) interleave(at time.Duration) (capture.AudioFrame, error) 
 		for i, v := range unsafe.Slice((*float32)(unsafe.Pointer(planes[0])), n*ch) {
 			binary.LittleEndian.PutUint32(out[i*4:], math.Float32bits(v))
 		}
-	default:
-		return capture.AudioFrame{}, fmt.Errorf("%w: decoded sample format %s", ErrUnsupportedInput, sf)
 	}
 	return capture.AudioFrame{Format: capture.F32, Rate: rate, Channels: ch, Samples: n, Data: out, Time: at}, nil
 }
