@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -49,6 +50,35 @@ type LocalServer struct {
 
 // ErrLANNeedsKeys is returned for a LAN listener without keys.
 var ErrLANNeedsKeys = errors.New("listening beyond this computer needs publish keys: add --generate-key or --publish-key KEY (or --insecure-open to allow anyone on the network to publish)")
+
+// PortInUseError is StartLocalServer's error when another program holds
+// the port. Its message is one sentence without a remedy: the command line
+// suggests --listen, the window a port field.
+type PortInUseError struct {
+	Host string
+	Port int
+	Err  error
+}
+
+func (e *PortInUseError) Error() string {
+	return fmt.Sprintf("port %d is already in use by another program (another onair serve or studio window, nginx-rtmp, OBS…)", e.Port)
+}
+
+func (e *PortInUseError) Unwrap() error { return e.Err }
+
+// FreePortNear returns the first port after e.Port, within 20, that nothing
+// listens on at e.Host, or 0. It only binds and closes a listener: the
+// port may be taken again before it is used.
+func (e *PortInUseError) FreePortNear() int {
+	for p := e.Port + 1; p <= min(e.Port+20, 65535); p++ {
+		ln, err := net.Listen("tcp", net.JoinHostPort(e.Host, strconv.Itoa(p)))
+		if err == nil {
+			ln.Close()
+			return p
+		}
+	}
+	return 0
+}
 
 // StartLocalServer validates cfg, binds the RTMP (and HTTP) ports and
 // starts serving. Secrets registers the keys so no log shows them.
@@ -91,6 +121,9 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 		MaxFailures: sc.Auth.MaxFailures, FailureWindow: sc.Auth.FailureWindow}
 	ls.RTMP = rtmp.NewServer(sc)
 	if err := ls.RTMP.Listen(); err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, &PortInUseError{Host: host, Port: port, Err: err}
+		}
 		return nil, err
 	}
 	if a, ok := ls.RTMP.Addr().(*net.TCPAddr); ok {
