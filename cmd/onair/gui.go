@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"path/filepath"
 	"time"
@@ -35,6 +36,10 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	fs.Usage = func() { printMainUsage(stderr) }
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
+	}
+	if problem := displayProblem(); problem != "" { // before anything starts
+		fmt.Fprintf(stderr, "onair: "+noDisplay+"\n", problem)
+		return 1
 	}
 	secrets := &app.Secrets{}
 	log, err := newLogger(stderr, *logLevel, secrets)
