@@ -53,18 +53,22 @@ type Studio struct {
 	progDest  *destRunner // the program on the local server, as live/program
 	server    *LocalServer
 	serverErr string
-	serverKey map[string]string // server key ID → key
-	live      *liveSession
-	watchers  map[*incomingWatcher]struct{}
-	lastErr   string
-	devices   []capture.Device
-	fps       fpsMeter
-	rec       *Recording // the program recording, while it runs
-	recErr    string     // why the last recording stopped by itself
-	lastRec   RecordingStats
-	forwards  map[string]*Forward // incoming stream → its restream
-	upload    uploadBudget
-	closed    bool
+	// serverInUse: the server could not start because its port is taken;
+	// serverFreePort is a port found free near it then (0: none).
+	serverInUse    bool
+	serverFreePort int
+	serverKey      map[string]string // server key ID → key
+	live           *liveSession
+	watchers       map[*incomingWatcher]struct{}
+	lastErr        string
+	devices        []capture.Device
+	fps            fpsMeter
+	rec            *Recording // the program recording, while it runs
+	recErr         string     // why the last recording stopped by itself
+	lastRec        RecordingStats
+	forwards       map[string]*Forward // incoming stream → its restream
+	upload         uploadBudget
+	closed         bool
 }
 
 // liveSession is one Go Live … Stop.

@@ -105,6 +105,12 @@ type LocalServerStatus struct {
 	Keys       []ServerKey
 	Streams    []IncomingStream
 	Error      string // why it is off, one sentence
+	// Port is the port it listens on, or would; PortInUse says that Error
+	// is another program holding it, and FreePort is a port found free
+	// near it then (0: none found).
+	Port      int
+	PortInUse bool
+	FreePort  int
 }
 
 // StudioSnapshot is everything the window shows, taken at one instant.

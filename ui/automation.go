@@ -23,7 +23,8 @@ import (
 //	                          (its Tapped method), and replies once it ran.
 //	                          NAME: golive (or stop: the same button),
 //	                          reconnect:<destination ID>, apply-output, record
-//	                          (or stop recording: the same button),
+//	                          (or stop recording: the same button), use-port
+//	                          (the Local server tab's free port, when shown),
 //	                          tab:destinations|output|server (selects the tab).
 //	                          404 unknown name, 409 hidden or disabled.
 //	GET  /geometry?name=NAME  {"x","y","w","h"} of preview or tile:<stream>
@@ -136,6 +137,8 @@ func (w *Window) button(name string) *widget.Button {
 		return w.output.apply
 	case name == "record":
 		return w.top.record
+	case name == "use-port": // the Local server tab's "Use port N"
+		return w.server.usePort
 	case strings.HasPrefix(name, "reconnect:"):
 		if r := w.dests.rows[strings.TrimPrefix(name, "reconnect:")]; r != nil {
 			return r.reconnect

@@ -57,11 +57,15 @@ func newTopBar(w *Window) *topBar {
 	return t
 }
 
-// tapped goes live, or stops when live or connecting.
+// tapped goes live, or stops when live or connecting. With nowhere to send
+// the program it says why and offers the ways out, instead of doing nothing.
 func (t *topBar) tapped() {
-	if t.busy {
+	switch {
+	case t.busy:
 		t.w.s.Stop()
-	} else {
+	case nowhereToGo(t.w.prev):
+		t.w.showNowhereToGo(t.w.prev)
+	default:
 		t.w.s.GoLive()
 	}
 }
