@@ -2,6 +2,8 @@ package app
 
 import (
 	"net"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,4 +45,28 @@ func TestStudioLocalServerPortInUse(t *testing.T) {
 	})
 	s.GoLive()
 	waitFor(t, 5*time.Second, "live on the local server", func() bool { return s.Snapshot().Live })
+}
+
+// The addresses printed for cameras: every usable one, private IPv4 first,
+// a public or test-range IPv4 too (some hosts have no other), never
+// loopback or link-local; none at all is said, not replaced by 127.0.0.1.
+func TestNetworkHosts(t *testing.T) {
+	var addrs []netip.Addr
+	for _, s := range []string{"127.0.0.1", "192.0.2.2", "fe80::1", "169.254.3.4", "10.0.0.5", "2001:db8::5", "::ffff:192.168.1.2", "0.0.0.0", "::1", "10.0.0.5"} {
+		addrs = append(addrs, netip.MustParseAddr(s))
+	}
+	want := []string{"10.0.0.5", "192.168.1.2", "192.0.2.2", "2001:db8::5"}
+	if got := networkHosts(addrs); !slices.Equal(got, want) {
+		t.Errorf("networkHosts = %v; want %v", got, want)
+	}
+	if host, hosts := urlHosts("0.0.0.0", true, []netip.Addr{netip.MustParseAddr("192.0.2.2")}); host != "192.0.2.2" || !slices.Equal(hosts, []string{"192.0.2.2"}) {
+		t.Errorf("a host whose only address is 192.0.2.2: %q %v", host, hosts)
+	}
+	if host, hosts := urlHosts("0.0.0.0", true, []netip.Addr{netip.MustParseAddr("127.0.0.1")}); host != "127.0.0.1" || hosts != nil {
+		t.Errorf("no network address: %q %v; want 127.0.0.1 for this computer's URLs and no LAN host", host, hosts)
+	}
+	if host, hosts := urlHosts("127.0.0.1", false, addrs); host != "127.0.0.1" || hosts != nil {
+		t.Errorf("loopback: %q %v", host, hosts)
+	}
+	t.Logf("this computer's addresses for cameras: %v", networkHosts(interfaceAddrs()))
 }

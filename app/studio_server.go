@@ -242,7 +242,7 @@ func (s *Studio) serverStatusLocked() LocalServerStatus {
 	if s.server == nil {
 		return st
 	}
-	st.Addr = s.server.RTMPAddr()
+	st.Addr, st.Hosts = s.server.RTMPAddr(), s.server.LANHosts()
 	st.PublishURL = "rtmp://" + st.Addr + "/live/NAME"
 	if len(st.Keys) > 0 {
 		st.PublishURL += "?key=" + st.Keys[0].Masked

@@ -98,9 +98,12 @@ type IncomingStream struct {
 
 // LocalServerStatus is the built-in server in a snapshot.
 type LocalServerStatus struct {
-	On         bool
-	LAN        bool   // listening beyond this computer
-	Addr       string // host:port as it goes into URLs
+	On   bool
+	LAN  bool   // listening beyond this computer
+	Addr string // host:port as it goes into URLs
+	// Hosts are, in LAN mode, every address other computers may use (the
+	// first is Addr's); none means this computer has no network address.
+	Hosts      []string
 	PublishURL string // example publish URL for a new source, with the key masked
 	Keys       []ServerKey
 	Streams    []IncomingStream

@@ -85,7 +85,7 @@ func reconnectingSnapshot() app.StudioSnapshot {
 func serverSnapshot() app.StudioSnapshot {
 	s := idleSnapshot()
 	s.Server.LAN = true
-	s.Server.Addr = "192.168.1.10:1935"
+	s.Server.Addr, s.Server.Hosts = "192.168.1.10:1935", []string{"192.168.1.10"}
 	s.Server.PublishURL = "rtmp://192.168.1.10:1935/live/NAME?key=" + app.Mask
 	s.Server.Keys = append(s.Server.Keys, app.ServerKey{ID: "k2", Masked: "Qm7x…"})
 	s.Server.Streams = []app.IncomingStream{

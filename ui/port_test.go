@@ -85,3 +85,21 @@ func TestLocalServerPortInUse(t *testing.T) {
 		t.Errorf("after the fix: hint %q, problem shown %v, use-port shown %v", w.dests.hint.Text, w.server.problem.Visible(), w.server.usePort.Visible())
 	}
 }
+
+// In LAN mode the Address shows every address of this computer, or says
+// there is none.
+func TestLocalServerAddresses(t *testing.T) {
+	s := serverSnapshot()
+	s.Server.Hosts = []string{"192.168.1.10", "10.8.0.2"}
+	f := newFakeStudio(s)
+	w := newTestWindow(t, f)
+	if got := w.server.addr.Text; got != "rtmp://192.168.1.10:1935 (also 10.8.0.2)" {
+		t.Errorf("two networks: %q", got)
+	}
+	s.Server.Addr, s.Server.Hosts = "127.0.0.1:1935", nil
+	f.setSnapshot(s)
+	w.pollForTest()
+	if got := w.server.addr.Text; !strings.Contains(got, "no network address") {
+		t.Errorf("no network address: %q", got)
+	}
+}

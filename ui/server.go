@@ -117,6 +117,12 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 	addr := "off"
 	if srv.On && srv.Addr != "" {
 		addr = "rtmp://" + srv.Addr
+		switch {
+		case len(srv.Hosts) > 1:
+			addr += " (also " + strings.Join(srv.Hosts[1:], ", ") + ")"
+		case srv.LAN && len(srv.Hosts) == 0:
+			addr += " (this computer has no network address yet: other devices cannot reach it)"
+		}
 	}
 	setText(t.addr, addr)
 	setText(t.publish, srv.PublishURL)

@@ -77,12 +77,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		srv.Close()
 		return fail(stderr, secrets, err)
 	}
-	fmt.Fprintf(stdout, "OnAir Studio RTMP server on %s\n", srv.RTMPAddr())
-	for _, k := range srv.GeneratedKeys {
-		q, cam := srv.PublishURLs("NAME", k)
-		fmt.Fprintf(stdout, "publish key generated (shown once, keep it secret):\n  %s\n  %s   (for cameras: the key inside the stream name)\n", q, cam)
-	}
-	fmt.Fprintf(stdout, "play: %s\n", srv.PlayURL("NAME"))
+	serverURLs{addr: srv.RTMPAddr(), lan: srv.LAN(), hosts: srv.LANHosts(), port: srv.Port(), keys: srv.GeneratedKeys}.print(stdout)
 	if a := srv.HTTPAddr(); a != "" {
 		fmt.Fprintf(stdout, "stats: http://%s/api/streams and http://%s/metrics\n", a, a)
 	}
