@@ -51,9 +51,12 @@ type DestinationStatus struct {
 	LastError  string    // one sentence, when State is error or reconnecting
 	RetryAt    time.Time // when reconnecting: the next attempt
 	Reconnects int
-	Bitrate    float64 // bits per second sent over the last seconds
-	BytesSent  uint64
-	Dropped    uint64
+	// Reached: the destination has been live at least once. A failing
+	// destination that never was could not connect; one that was is lost.
+	Reached   bool
+	Bitrate   float64 // bits per second sent over the last seconds
+	BytesSent uint64
+	Dropped   uint64
 	// QueuedBytes is what waits to reach the destination right now: in its
 	// queue, and sent but not acknowledged by the server beyond one ack
 	// window. A backlog that stays means its link is too slow.

@@ -75,6 +75,7 @@ func errorSnapshot() app.StudioSnapshot {
 func reconnectingSnapshot() app.StudioSnapshot {
 	s := liveSnapshot()
 	s.Destinations[1].State, s.Destinations[1].Bitrate, s.Destinations[1].Reconnects = app.StateReconnecting, 0, 2
+	s.Destinations[1].Reached = true
 	s.Destinations[1].RetryAt = fixedNow.Add(6200 * time.Millisecond)
 	s.Destinations[1].LastError = "The connection to live.twitch.tv was reset."
 	return s

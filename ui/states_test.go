@@ -107,6 +107,15 @@ func TestStateReconnecting(t *testing.T) {
 	if !slices.Contains(f.Calls(), "ReconnectNow(tw)") {
 		t.Errorf("Reconnect now did not call ReconnectNow(tw): %v", f.Calls())
 	}
+
+	// One that was never live could not connect: it is not "reconnecting".
+	s := reconnectingSnapshot()
+	s.Destinations[1].Reached = false
+	f.setSnapshot(s)
+	w.pollForTest()
+	if r.state.Text != "could not connect · retrying in 7 s" {
+		t.Errorf("never-reached row: %q", r.state.Text)
+	}
 }
 
 func TestStateLocalServerTiles(t *testing.T) {

@@ -92,6 +92,13 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, secrets, err)
 	}
+	if !b.ReachedAtStart() {
+		until := "until one answers: press Ctrl-C to stop"
+		if *duration > 0 {
+			until = "until one answers or --duration ends: press Ctrl-C to stop sooner"
+		}
+		log.Warn("no destination could be reached yet; onair keeps retrying each one (1 s, 2 s, 4 s … up to 30 s apart) " + until)
+	}
 	var rec *app.Recording
 	if *recordPath != "" {
 		if rec, err = startProgramRecording(b.ProgramHub(), *recordPath, log); err != nil {
