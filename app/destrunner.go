@@ -259,7 +259,7 @@ func (r *destRunner) status(now time.Time) DestinationStatus {
 		State: r.state, RetryAt: r.retryAt, Reconnects: r.reconnects, Reached: r.reached, BytesSent: r.sent, Dropped: r.dropped,
 		Bitrate: r.rate.rate(now)}
 	if r.lastErr != nil {
-		s.LastError = r.lastErr.Error()
+		s.LastError = PlainError(r.lastErr.Error())
 	}
 	if r.pub != nil {
 		s.BytesSent += r.pub.BytesSent()

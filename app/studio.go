@@ -181,9 +181,10 @@ func (s *Studio) setErr(err error) {
 	s.lastErr = sentence(err)
 }
 
-// sentence makes an error readable: its first line, redacted upstream.
+// sentence makes an error readable: its first line, without package
+// prefixes, redacted upstream.
 func sentence(err error) string {
-	msg := err.Error()
+	msg := PlainError(err.Error())
 	for i, r := range msg {
 		if r == '\n' {
 			return msg[:i]

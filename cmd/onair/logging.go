@@ -21,7 +21,7 @@ func newLogger(w io.Writer, level string, secrets *app.Secrets) (*slog.Logger, e
 
 // fail prints one redacted sentence per error line and returns exit code 1.
 func fail(w io.Writer, secrets *app.Secrets, err error) int {
-	for _, line := range strings.Split(secrets.Redact(err.Error()), "\n") {
+	for _, line := range strings.Split(secrets.Redact(app.PlainError(err.Error())), "\n") {
 		fmt.Fprintf(w, "onair: %s\n", line)
 	}
 	return 1

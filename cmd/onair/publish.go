@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -115,8 +116,9 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	case <-b.Done():
 	}
 	err = b.Wait()
+	var recErr error
 	if rec != nil {
-		_ = rec.Stop() // a failure was logged when it happened; the broadcast went on
+		recErr = rec.Stop() // a failure was logged when it happened; the broadcast went on
 	}
 	stopSignal()
 	stopProgress()
@@ -127,6 +129,16 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 		attrs = append(attrs, slog.Group(fmt.Sprintf("dest%d", i+1), "name", d.Name, "state", d.State,
 			"kbps", int(d.Bitrate/1000), "bytes_sent", d.BytesSent, "dropped", d.Dropped,
 			"reconnects", d.Reconnects, "last_error", d.LastError))
+	}
+	if rec != nil { // the last line says where the file is
+		path, aerr := filepath.Abs(rec.Path())
+		if aerr != nil {
+			path = rec.Path()
+		}
+		attrs = append(attrs, "recording", path)
+		if recErr != nil {
+			attrs = append(attrs, "recording_error", recErr.Error())
+		}
 	}
 	log.Info("broadcast ended", attrs...)
 	if err != nil {
