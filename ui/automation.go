@@ -25,6 +25,7 @@ import (
 //	                          reconnect:<destination ID>, apply-output, record
 //	                          (or stop recording: the same button), use-port
 //	                          (the Local server tab's free port, when shown),
+//	                          open-folder (after a recording),
 //	                          tab:destinations|output|server (selects the tab).
 //	                          404 unknown name, 409 hidden or disabled.
 //	GET  /geometry?name=NAME  {"x","y","w","h"} of preview or tile:<stream>
@@ -139,6 +140,8 @@ func (w *Window) button(name string) *widget.Button {
 		return w.top.record
 	case name == "use-port": // the Local server tab's "Use port N"
 		return w.server.usePort
+	case name == "open-folder": // after a recording
+		return w.top.openFolder
 	case strings.HasPrefix(name, "reconnect:"):
 		if r := w.dests.rows[strings.TrimPrefix(name, "reconnect:")]; r != nil {
 			return r.reconnect

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -101,5 +102,33 @@ func TestLocalServerAddresses(t *testing.T) {
 	w.pollForTest()
 	if got := w.server.addr.Text; !strings.Contains(got, "no network address") {
 		t.Errorf("no network address: %q", got)
+	}
+}
+
+// After Stop recording the top bar names the file and opens its folder.
+func TestRecordingSavedShowsFile(t *testing.T) {
+	s := idleSnapshot()
+	s.Recording = app.RecordingStatus{On: true, Path: "/home/u/Videos/OnAir Studio/program-2025-03-14_20-00-00.mp4", Duration: 83 * time.Second}
+	f := newFakeStudio(s)
+	var opened []string
+	w := newTestWindowWith(t, f, Options{OpenFolder: func(dir string) error { opened = append(opened, dir); return nil }})
+	if w.top.saved.Visible() || w.top.openFolder.Visible() {
+		t.Error("the saved file shows while recording")
+	}
+	s.Recording.On = false
+	f.setSnapshot(s)
+	w.pollForTest()
+	if !w.top.saved.Visible() || w.top.saved.Text != "Saved program-2025-03-14_20-00-00.mp4" || !w.top.openFolder.Visible() {
+		t.Fatalf("after Stop recording: %q visible %v, Open folder %v", w.top.saved.Text, w.top.saved.Visible(), w.top.openFolder.Visible())
+	}
+	test.Tap(w.top.openFolder)
+	if !slices.Equal(opened, []string{"/home/u/Videos/OnAir Studio"}) {
+		t.Errorf("opened %v; want the recording's folder", opened)
+	}
+	s.Recording = app.RecordingStatus{On: true, Path: "/home/u/Videos/OnAir Studio/program-2.mp4"}
+	f.setSnapshot(s)
+	w.pollForTest()
+	if w.top.saved.Visible() || w.top.openFolder.Visible() {
+		t.Error("the last file still shows during the next recording")
 	}
 }
