@@ -136,6 +136,19 @@ type guiApp struct {
 	cmd    *exec.Cmd
 	stderr *testpeer.SyncBuffer
 	hook   string
+	done   chan error // the process's exit, once (put back after reading)
+}
+
+// waitExit waits up to timeout for the window's process to end and
+// returns how it ended; ok is false when it is still running.
+func (g *guiApp) waitExit(timeout time.Duration) (err error, ok bool) {
+	select {
+	case err := <-g.done:
+		g.done <- err
+		return err, true
+	case <-time.After(timeout):
+		return nil, false
+	}
 }
 
 // profile writes a studio profile (settings and keys) into dir.
@@ -193,7 +206,7 @@ func launchGUI(t testing.TB, x *xvfb, l guiLaunch) *guiApp {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	g := &guiApp{cmd: cmd, stderr: stderr, hook: "http://" + hook}
+	g := &guiApp{cmd: cmd, stderr: stderr, hook: "http://" + hook, done: done}
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		<-done
