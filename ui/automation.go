@@ -32,7 +32,9 @@ import (
 //	                          in window pixels (position × canvas scale), and
 //	                          "picture": the letterboxed picture inside it;
 //	                          also hint:destinations (the destinations tab's
-//	                          hint, with its "text").
+//	                          hint, with its "text"), and dialog:nowhere (the
+//	                          "text" of the dialog Go Live opens when it has
+//	                          nowhere to send; no place).
 //	GET  /stalls              {"count","max_ms","samples","recent"} of the
 //	                          watchdog.
 //	GET  /frames              {"preview": N, "tiles": {stream: N}}: frames
@@ -201,6 +203,13 @@ func (a *automation) geometry(rw http.ResponseWriter, r *http.Request) {
 				found = true
 				g = a.w.placeOf(h)
 				g.Text = h.Text
+			}
+			return
+		}
+		if name == "dialog:nowhere" { // Go Live with nowhere to send
+			if nd := a.w.nowhere; nd != nil {
+				found = true
+				g.Text = nd.msg
 			}
 			return
 		}

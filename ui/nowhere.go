@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -44,6 +45,7 @@ func serverProblem(srv app.LocalServerStatus) string {
 // program: it says why and offers the ways out.
 type nowhereDialog struct {
 	dlg     *dialog.CustomDialog
+	msg     string
 	usePort *widget.Button // nil when no free port was found
 }
 
@@ -51,8 +53,8 @@ type nowhereDialog struct {
 func (w *Window) showNowhereToGo(snap app.StudioSnapshot) {
 	srv := snap.Server
 	msg := "No destination is enabled, and the local server, which would take the program as live/program, could not start: " +
-		srv.Error + "."
-	nd := &nowhereDialog{}
+		strings.TrimPrefix(srv.Error, "the local server could not start: ") + "."
+	nd := &nowhereDialog{msg: msg}
 	var buttons []fyne.CanvasObject
 	if srv.PortInUse && srv.FreePort != 0 {
 		port := srv.FreePort

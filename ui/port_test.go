@@ -47,6 +47,9 @@ func TestLocalServerPortInUse(t *testing.T) {
 			t.Errorf("the dialog does not show %q", want)
 		}
 	}
+	if strings.Count(w.nowhere.msg, "could not start") != 1 {
+		t.Errorf("the dialog repeats itself: %q", w.nowhere.msg)
+	}
 	if w.nowhere.usePort == nil || w.nowhere.usePort.Text != "Use port 1936 and go live" {
 		t.Fatal("the dialog offers no free port")
 	}
