@@ -327,11 +327,15 @@ func saveScreenshot(t testing.TB, x *xvfb, name string) {
 }
 
 // TestInteropGUIEndToEnd is acceptance 2 of the studio-window issue: the
-// real window under Xvfb goes live to the embedded server and nginx-rtmp,
-// shows a moving tile for a stream pushed into the local server, and stops.
+// real window under Xvfb goes live to the embedded server and, over RTMPS,
+// to nginx-rtmp, shows a moving tile for a stream pushed into the local
+// server, and stops. The destinations are named and set up as a creator's
+// would be (YouTube over RTMPS, Twitch), since the README's screenshots
+// come from this test.
 func TestInteropGUIEndToEnd(t *testing.T) {
 	x := startXvfb(t)
-	ng := testpeer.StartNginx(t, testpeer.NginxOptions{})
+	ca := testpeer.MakeCA(t, "DNS:localhost")
+	ng := testpeer.StartNginx(t, testpeer.NginxOptions{TLSCert: ca.ServerCert, TLSKey: ca.ServerKey})
 	port := testpeer.FreePort(t)
 	profile := t.TempDir()
 	embedded := fmt.Sprintf("rtmp://127.0.0.1:%d/live", port)
@@ -340,11 +344,12 @@ func TestInteropGUIEndToEnd(t *testing.T) {
 		st.Output.Preset = "ultrafast"
 		st.RecordDir = filepath.Join(profile, "recordings")
 		st.Destinations = []app.Destination{
-			{ID: "embedded", Name: "Embedded server", Service: "custom", Server: embedded, Key: "e2e-embedded-key-1", Enabled: true},
-			{ID: "nginx", Name: "nginx-rtmp", Service: "custom", Server: "rtmp://" + ng.Addr() + "/live", Key: "e2e-nginx-key-2", Enabled: true},
+			{ID: "youtube", Name: "YouTube", Service: "youtube-rtmps", Server: fmt.Sprintf("rtmps://localhost:%d/live", ng.TLSPort),
+				Key: "e2e-nginx-key-2", Enabled: true},
+			{ID: "twitch", Name: "Twitch", Service: "twitch", Server: embedded, Key: "e2e-embedded-key-1", Enabled: true},
 		}
 	})
-	g := startGUI(t, x, profile)
+	g := launchGUI(t, x, guiLaunch{bin: onairBin, args: []string{"--profile", profile, "--ca-file", ca.CACert}, home: profile})
 	saveScreenshot(t, x, "idle.png")
 
 	g.tap(t, "golive")
