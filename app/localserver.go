@@ -62,10 +62,12 @@ type PortInUseError struct {
 	Err  error
 }
 
+// Error is the one sentence, without a remedy.
 func (e *PortInUseError) Error() string {
 	return fmt.Sprintf("port %d is already in use by another program (another onair serve or studio window, nginx-rtmp, OBS…)", e.Port)
 }
 
+// Unwrap returns the listener's error (EADDRINUSE in its chain).
 func (e *PortInUseError) Unwrap() error { return e.Err }
 
 // FreePortNear returns the first port after e.Port, within 20, that nothing

@@ -139,18 +139,6 @@ type guiApp struct {
 	done   chan error // the process's exit, once (put back after reading)
 }
 
-// waitExit waits up to timeout for the window's process to end and
-// returns how it ended; ok is false when it is still running.
-func (g *guiApp) waitExit(timeout time.Duration) (err error, ok bool) {
-	select {
-	case err := <-g.done:
-		g.done <- err
-		return err, true
-	case <-time.After(timeout):
-		return nil, false
-	}
-}
-
 // profile writes a studio profile (settings and keys) into dir.
 func writeProfile(t testing.TB, dir string, edit func(*app.Settings)) {
 	t.Helper()
@@ -288,28 +276,6 @@ func (g *guiApp) waitGeometry(t testing.TB, name string, timeout time.Duration) 
 	}
 	t.Fatalf("%s did not appear within %s", name, timeout)
 	return rect{}
-}
-
-// changedPixels counts the pixels of area that differ between a and b.
-func changedPixels(a, b image.Image, area image.Rectangle) (changed, total int) {
-	for y := area.Min.Y; y < area.Max.Y; y++ {
-		for x := area.Min.X; x < area.Max.X; x++ {
-			r1, g1, b1, _ := a.At(x, y).RGBA()
-			r2, g2, b2, _ := b.At(x, y).RGBA()
-			if absDiff(r1, r2)+absDiff(g1, g2)+absDiff(b1, b2) > 3*0x800 {
-				changed++
-			}
-			total++
-		}
-	}
-	return changed, total
-}
-
-func absDiff(a, b uint32) uint32 {
-	if a > b {
-		return a - b
-	}
-	return b - a
 }
 
 // saveScreenshot saves the studio window (found by its title with

@@ -85,3 +85,15 @@ func TestInteropCleanStopIsQuiet(t *testing.T) {
 		}
 	})
 }
+
+// waitExit waits up to timeout for the window's process to end and
+// returns how it ended; ok is false when it is still running.
+func (g *guiApp) waitExit(timeout time.Duration) (err error, ok bool) {
+	select {
+	case err := <-g.done:
+		g.done <- err
+		return err, true
+	case <-time.After(timeout):
+		return nil, false
+	}
+}
