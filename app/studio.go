@@ -145,7 +145,9 @@ func (s *Studio) Start() error {
 	return <-errc
 }
 
-// work runs the queued commands in order until Close.
+// work runs the queued commands in order until Close, then the ones still
+// queued: a command given before Close (saving a destination, say) is never
+// dropped. Close stops whatever they started.
 func (s *Studio) work() {
 	defer close(s.done)
 	t := time.NewTicker(500 * time.Millisecond)
@@ -157,6 +159,14 @@ func (s *Studio) work() {
 		case <-t.C:
 			s.watchProgram()
 		case <-s.chQuit:
+			for range cap(s.chOps) { // bounded: do never blocks, so few can arrive now
+				select {
+				case op := <-s.chOps:
+					op()
+				default:
+					return
+				}
+			}
 			return
 		}
 	}
