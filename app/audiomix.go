@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
 )
@@ -19,9 +20,21 @@ type audioMix struct {
 	mu     sync.Mutex
 	levels capture.Levels
 	work   capture.Levels
+	// Peak hold: per channel, the highest peak of the last peakHold of
+	// audio, and the capture time it was measured at.
+	held   []float64
+	heldAt []time.Duration
 }
 
-// apply scales (or silences) f in place and measures the result.
+// peakHold is how long the meter's peak stays at the highest level it saw.
+// It is longer than the test tone's one-second period, so the meter shows
+// that sound is flowing between its 100 ms beeps (the beep stays for the
+// A/V sync test); a real peak falls back after it.
+const peakHold = 1500 * time.Millisecond
+
+// apply scales (or silences) f in place and measures the result. The
+// reported peak holds for peakHold of audio time; RMS is the buffer's own.
+// Muting or silencing drops the hold at once.
 func (m *audioMix) apply(f *capture.AudioFrame) {
 	g := m.gain.Load()
 	if m.muted.Load() || m.silent.Load() {
@@ -32,7 +45,18 @@ func (m *audioMix) apply(f *capture.AudioFrame) {
 	}
 	capture.MeasureLevels(*f, &m.work)
 	m.mu.Lock()
-	m.levels.Peak = append(m.levels.Peak[:0], m.work.Peak...)
+	if len(m.held) != len(m.work.Peak) {
+		m.held, m.heldAt = make([]float64, len(m.work.Peak)), make([]time.Duration, len(m.work.Peak))
+		for i := range m.held {
+			m.held[i] = capture.MinDB
+		}
+	}
+	for i, p := range m.work.Peak {
+		if g == 0 || p >= m.held[i] || f.Time-m.heldAt[i] > peakHold || f.Time < m.heldAt[i] {
+			m.held[i], m.heldAt[i] = p, f.Time
+		}
+	}
+	m.levels.Peak = append(m.levels.Peak[:0], m.held...)
 	m.levels.RMS = append(m.levels.RMS[:0], m.work.RMS...)
 	m.levels.Clipped = m.work.Clipped
 	m.mu.Unlock()

@@ -40,6 +40,7 @@ type Broadcast struct {
 	done     chan struct{}
 	err      error
 	started  time.Time
+	reached  bool // a destination was live when the broadcast started
 
 	mu        sync.Mutex
 	endStates []OutputState // each destination's state when the program ended
@@ -103,7 +104,7 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 		b.abort(gate)
 		return nil, err
 	}
-	b.started = time.Now()
+	b.started, b.reached = time.Now(), gate.anyLive()
 	meta, hub := b.prog.Metadata(), b.prog.Hub()
 	for _, r := range b.runners {
 		r.hub, r.meta = hub, meta // read by the runner only after decide
@@ -170,6 +171,11 @@ func (b *Broadcast) drain() {
 		}
 	}
 }
+
+// ReachedAtStart reports whether a destination was live when the broadcast
+// started. When none was, every one is being retried with backoff, for as
+// long as the broadcast runs.
+func (b *Broadcast) ReachedAtStart() bool { return b.reached }
 
 // ProgramHub returns the fan-out point of the encoded program, for more
 // readers (a recorder, say). It is closed when the broadcast ends.

@@ -95,6 +95,13 @@ func (g *startGate) failures() (errs []error, permanent bool) {
 	return append([]error(nil), g.errs...), permanent
 }
 
+// anyLive reports whether a destination's first attempt went live.
+func (g *startGate) anyLive() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.live
+}
+
 // decide releases the runners waiting in proceed; call it once.
 func (g *startGate) decide(abort bool) {
 	g.abort = abort

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
@@ -33,7 +34,26 @@ func (d Destination) Validate() error {
 			errs = append(errs, errors.New("the stream key is empty: put it in the key field or at the end of the URL (rtmp://host/app/KEY)"))
 		}
 	}
+	if err := CheckStreamKey(d.Key); err != nil {
+		errs = append(errs, err)
+	}
 	return scrubKey(errors.Join(errs...), d.Key)
+}
+
+// CheckStreamKey refuses a stream key that no platform issues: one with a
+// space, tab, line break or other control character inside (a copy that
+// took too much, or two keys pasted together). Leading and trailing spaces
+// are for the caller to trim. The message names the key, never shows it.
+func CheckStreamKey(key string) error {
+	for _, r := range strings.TrimSpace(key) {
+		switch {
+		case r == ' ' || r == '\u00a0':
+			return errors.New("the stream key has a space in it: copy it again from the platform's dashboard, without spaces")
+		case unicode.IsSpace(r) || unicode.IsControl(r):
+			return errors.New("the stream key has a tab, a line break or another invisible character in it: copy it again from the platform's dashboard")
+		}
+	}
+	return nil
 }
 
 // checkServer checks the server URL: scheme, RTMPS when the service needs

@@ -45,6 +45,8 @@ func TestDestinationValidateFindsEachProblem(t *testing.T) {
 		{"rtmp to kick", Destination{Name: "x", Service: "kick", Server: "rtmp://ingest.example/app", Key: testKey}, "Kick needs RTMPS"},
 		{"no key for twitch", Destination{Name: "x", Service: "twitch", Server: "rtmp://live.twitch.tv/app"}, "the stream key is empty: In the Twitch Creator Dashboard"},
 		{"no key anywhere for custom", Destination{Name: "x", Service: "custom", Server: "rtmp://example.com/live"}, "put it in the key field or at the end of the URL"},
+		{"space in the key", Destination{Name: "x", Service: "youtube", Server: yt, Key: "abcd-efgh ijkl-mnop"}, "the stream key has a space in it"},
+		{"two keys pasted", Destination{Name: "x", Service: "youtube", Server: yt, Key: "abcd-efgh\nijkl-mnop"}, "the stream key has a tab, a line break"},
 	}
 	for _, tt := range tests {
 		err := tt.d.Validate()

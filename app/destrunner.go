@@ -47,6 +47,7 @@ type destRunner struct {
 	lastErr    error
 	retryAt    time.Time
 	reconnects int
+	reached    bool // live at least once
 	pub        *rtmp.Publisher
 	queue      *rtmp.Queue
 	sent       uint64 // bytes of publishers that are gone
@@ -113,8 +114,14 @@ func (r *destRunner) run(ctx context.Context) {
 		}
 		r.mu.Lock()
 		r.state, r.lastErr, r.retryAt = state, err, time.Now().Add(wait)
+		reached := r.reached
 		r.mu.Unlock()
-		r.log.Warn("destination lost; reconnecting", "err", err, "in", wait.Round(100*time.Millisecond))
+		if reached {
+			r.log.Warn("destination lost; reconnecting", "err", err, "in", wait.Round(100*time.Millisecond))
+		} else {
+			r.log.Warn("could not connect to the destination; retrying", "err", err, "in", wait.Round(100*time.Millisecond),
+				"attempt", attempt+1)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -157,7 +164,7 @@ func (r *destRunner) session(ctx context.Context, first bool) error {
 	}
 	q := r.hub.Subscribe(r.lim)
 	r.mu.Lock()
-	r.pub, r.queue, r.state, r.lastErr, r.retryAt = pub, q, StateLive, nil, time.Time{}
+	r.pub, r.queue, r.state, r.lastErr, r.retryAt, r.reached = pub, q, StateLive, nil, time.Time{}, true
 	r.mu.Unlock()
 	r.log.Info("live")
 	err = r.pump(ctx, pub, q)
@@ -249,10 +256,10 @@ func (r *destRunner) status(now time.Time) DestinationStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := DestinationStatus{ID: r.id, Name: r.name, Service: r.service, URL: r.target.Redacted(), Enabled: true,
-		State: r.state, RetryAt: r.retryAt, Reconnects: r.reconnects, BytesSent: r.sent, Dropped: r.dropped,
+		State: r.state, RetryAt: r.retryAt, Reconnects: r.reconnects, Reached: r.reached, BytesSent: r.sent, Dropped: r.dropped,
 		Bitrate: r.rate.rate(now)}
 	if r.lastErr != nil {
-		s.LastError = r.lastErr.Error()
+		s.LastError = PlainError(r.lastErr.Error())
 	}
 	if r.pub != nil {
 		s.BytesSent += r.pub.BytesSent()

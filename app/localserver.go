@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -40,7 +41,9 @@ type LocalServer struct {
 	// GeneratedKeys are the keys this start generated (to show once).
 	GeneratedKeys []string
 
-	host    string // host to put in URLs
+	host    string   // host to put in URLs
+	lan     bool     // listening beyond this computer
+	hosts   []string // every address other computers can reach it at (LAN mode)
 	port    int
 	http    *http.Server
 	httpLn  net.Listener
@@ -49,6 +52,37 @@ type LocalServer struct {
 
 // ErrLANNeedsKeys is returned for a LAN listener without keys.
 var ErrLANNeedsKeys = errors.New("listening beyond this computer needs publish keys: add --generate-key or --publish-key KEY (or --insecure-open to allow anyone on the network to publish)")
+
+// PortInUseError is StartLocalServer's error when another program holds
+// the port. Its message is one sentence without a remedy: the command line
+// suggests --listen, the window a port field.
+type PortInUseError struct {
+	Host string
+	Port int
+	Err  error
+}
+
+// Error is the one sentence, without a remedy.
+func (e *PortInUseError) Error() string {
+	return fmt.Sprintf("port %d is already in use by another program (another onair serve or studio window, nginx-rtmp, OBS…)", e.Port)
+}
+
+// Unwrap returns the listener's error (EADDRINUSE in its chain).
+func (e *PortInUseError) Unwrap() error { return e.Err }
+
+// FreePortNear returns the first port after e.Port, within 20, that nothing
+// listens on at e.Host, or 0. It only binds and closes a listener: the
+// port may be taken again before it is used.
+func (e *PortInUseError) FreePortNear() int {
+	for p := e.Port + 1; p <= min(e.Port+20, 65535); p++ {
+		ln, err := net.Listen("tcp", net.JoinHostPort(e.Host, strconv.Itoa(p)))
+		if err == nil {
+			ln.Close()
+			return p
+		}
+	}
+	return 0
+}
 
 // StartLocalServer validates cfg, binds the RTMP (and HTTP) ports and
 // starts serving. Secrets registers the keys so no log shows them.
@@ -82,7 +116,8 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 		return nil, ErrLANNeedsKeys
 	}
 	ls.PublishKeys = keys
-	ls.host = urlHost(host, lan)
+	ls.lan = lan
+	ls.host, ls.hosts = urlHosts(host, lan, interfaceAddrs())
 
 	sc := cfg.Server
 	sc.Addr = cfg.Listen
@@ -91,6 +126,9 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 		MaxFailures: sc.Auth.MaxFailures, FailureWindow: sc.Auth.FailureWindow}
 	ls.RTMP = rtmp.NewServer(sc)
 	if err := ls.RTMP.Listen(); err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, &PortInUseError{Host: host, Port: port, Err: err}
+		}
 		return nil, err
 	}
 	if a, ok := ls.RTMP.Addr().(*net.TCPAddr); ok {
@@ -167,40 +205,77 @@ func isLoopbackHost(h string) bool {
 	return err == nil && a.IsLoopback()
 }
 
-// urlHost picks the host for URLs: the listen host, or in LAN mode on a
-// wildcard address, this computer's LAN IP (read from its interfaces).
-func urlHost(h string, lan bool) string {
+// urlHosts picks the hosts for URLs: the listen host, or in LAN mode on a
+// wildcard address, every usable address of this computer's interfaces
+// (addrs), with 127.0.0.1 for the URLs when it has none.
+func urlHosts(h string, lan bool, addrs []netip.Addr) (host string, hosts []string) {
 	if !lan {
 		if h == "" {
-			return "127.0.0.1"
+			return "127.0.0.1", nil
 		}
-		return h
+		return h, nil
 	}
 	if a, err := netip.ParseAddr(h); err == nil && !a.IsUnspecified() {
-		return h
+		return h, []string{h}
 	}
-	if ip := lanIP(); ip != "" {
-		return ip
+	hosts = networkHosts(addrs)
+	if len(hosts) == 0 {
+		return "127.0.0.1", nil
 	}
-	return "127.0.0.1"
+	return hosts[0], hosts
 }
 
-// lanIP returns the first private IPv4 address of an interface that is up.
-func lanIP() string {
+// LANHosts returns, in LAN mode, every address of this computer that other
+// computers may reach the server at (private IPv4 first, then other IPv4,
+// then global IPv6), and nil otherwise or when there is none: then only
+// this computer can reach it, until it joins a network.
+func (ls *LocalServer) LANHosts() []string { return append([]string(nil), ls.hosts...) }
+
+// LAN reports whether the server listens beyond this computer.
+func (ls *LocalServer) LAN() bool { return ls.lan }
+
+// networkHosts keeps the addresses another computer can use: not loopback,
+// not link-local, not multicast or unspecified; private IPv4 first (the
+// usual home or office network), then other IPv4 (a public or test-range
+// address is the only one some hosts have), then global IPv6.
+func networkHosts(addrs []netip.Addr) []string {
+	var private, other, v6 []string
+	seen := map[netip.Addr]bool{}
+	for _, a := range addrs {
+		a = a.Unmap()
+		if seen[a] || !a.IsValid() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsMulticast() || a.IsUnspecified() {
+			continue
+		}
+		seen[a] = true
+		switch {
+		case a.Is4() && a.IsPrivate():
+			private = append(private, a.String())
+		case a.Is4():
+			other = append(other, a.String())
+		case a.IsGlobalUnicast():
+			v6 = append(v6, a.String())
+		}
+	}
+	return append(append(private, other...), v6...)
+}
+
+// interfaceAddrs returns the addresses of the interfaces that are up.
+func interfaceAddrs() []netip.Addr {
 	ifs, err := net.Interfaces()
 	if err != nil {
-		return ""
+		return nil
 	}
+	var out []netip.Addr
 	for _, ifc := range ifs {
 		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
 			continue
 		}
 		addrs, _ := ifc.Addrs()
 		for _, a := range addrs {
-			if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() && p.Addr().IsPrivate() {
-				return p.Addr().String()
+			if p, err := netip.ParsePrefix(a.String()); err == nil {
+				out = append(out, p.Addr())
 			}
 		}
 	}
-	return ""
+	return out
 }

@@ -21,7 +21,8 @@ const CustomServiceID = "custom"
 //   - Twitch: Broadcasting Guidelines, help.twitch.tv, and Creator Camp
 //     "Broadcast Recommendations". Strict CBR, up to 6000 kb/s of H.264
 //     video without Enhanced Broadcasting, keyframe interval 2 s.
-//     dev.twitch.tv/docs/video-broadcast: rtmp://<ingest>/app/<key>.
+//     dev.twitch.tv/docs/video-broadcast: rtmp://<ingest>/app/<key>; the
+//     preset uses the same ingest over RTMPS on 443.
 //   - Facebook Live: Meta Live Video API "Reference → Recommended
 //     Settings", developers.facebook.com/docs/live-video-api/reference.
 //     RTMPS only; 1080p60 at 4500 to 9000 kb/s (the older 4 Mb/s cap was
@@ -29,14 +30,10 @@ const CustomServiceID = "custom"
 //   - Kick: RTMPS ingest; the Stream URL and key are shown per channel in
 //     Kick's creator dashboard, so no server is filled in and no limit is
 //     assumed.
+//
+// Each platform's RTMPS ingest comes first: a new destination starts on
+// it. Plain RTMP to YouTube stays, last but one, for networks that block it.
 var services = []Service{
-	{
-		ID: "youtube", Name: "YouTube (RTMP)",
-		Server:          "rtmp://a.rtmp.youtube.com/live2",
-		MaxVideoBitrate: 12_000_000,
-		MaxKeyInt:       4 * time.Second,
-		KeyHelp:         "In YouTube Studio choose Create → Go live → Stream, and copy the stream key under Stream settings.",
-	},
 	{
 		ID: "youtube-rtmps", Name: "YouTube (RTMPS)",
 		Server:          "rtmps://a.rtmps.youtube.com:443/live2",
@@ -47,7 +44,7 @@ var services = []Service{
 	},
 	{
 		ID: "twitch", Name: "Twitch",
-		Server:          "rtmp://live.twitch.tv/app",
+		Server:          "rtmps://live.twitch.tv:443/app",
 		MaxVideoBitrate: 6_000_000,
 		MaxKeyInt:       2 * time.Second,
 		KeyHelp:         "In the Twitch Creator Dashboard open Settings → Stream, and copy the primary stream key.",
@@ -64,6 +61,13 @@ var services = []Service{
 		ID: "kick", Name: "Kick",
 		RequiresRTMPS: true,
 		KeyHelp:       "In the Kick creator dashboard open Settings → Stream URL & Key, and copy both the stream URL and the stream key.",
+	},
+	{
+		ID: "youtube", Name: "YouTube (RTMP)",
+		Server:          "rtmp://a.rtmp.youtube.com/live2",
+		MaxVideoBitrate: 12_000_000,
+		MaxKeyInt:       4 * time.Second,
+		KeyHelp:         "Unencrypted: prefer YouTube (RTMPS) unless a network blocks it. In YouTube Studio choose Create → Go live → Stream, and copy the stream key under Stream settings.",
 	},
 	{
 		ID: CustomServiceID, Name: "Custom",

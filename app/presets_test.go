@@ -44,6 +44,16 @@ func TestServicesAreConsistent(t *testing.T) {
 			t.Errorf("missing preset %q", id)
 		}
 	}
+	// A new destination starts on the first preset: it must be RTMPS, as
+	// every platform preset with a server but plain YouTube RTMP is.
+	if list[0].ID != "youtube-rtmps" {
+		t.Errorf("the first preset is %q; want YouTube over RTMPS", list[0].ID)
+	}
+	for _, s := range list {
+		if s.Server != "" && s.ID != "youtube" && !strings.HasPrefix(s.Server, "rtmps://") {
+			t.Errorf("%s: server %s is not RTMPS", s.ID, s.Server)
+		}
+	}
 }
 
 func TestServicePresetValues(t *testing.T) {
@@ -56,7 +66,7 @@ func TestServicePresetValues(t *testing.T) {
 	}{
 		{"youtube", "rtmp://a.rtmp.youtube.com/live2", false, 12_000_000, 4 * time.Second},
 		{"youtube-rtmps", "rtmps://a.rtmps.youtube.com:443/live2", true, 12_000_000, 4 * time.Second},
-		{"twitch", "rtmp://live.twitch.tv/app", false, 6_000_000, 2 * time.Second},
+		{"twitch", "rtmps://live.twitch.tv:443/app", false, 6_000_000, 2 * time.Second},
 		{"facebook", "rtmps://live-api-s.facebook.com:443/rtmp/", true, 9_000_000, 4 * time.Second},
 		{"kick", "", true, 0, 0},
 		{"custom", "", false, 0, 0},

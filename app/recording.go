@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"sync"
 	"syscall"
@@ -26,7 +27,13 @@ type RecordingOptions struct {
 	// Faststart remuxes the MP4 to a regular one (index first) when the
 	// recording ends.
 	Faststart bool
+	// FreeName records to NAME-2.ext, NAME-3.ext … when Path exists, instead
+	// of failing; Recording.Path says which file it is.
+	FreeName bool
 }
+
+// maxFreeNames bounds the names FreeName tries.
+const maxFreeNames = 100
 
 // RecordingStats is a snapshot of a recording.
 type RecordingStats struct {
@@ -73,14 +80,31 @@ func StartRecordingWith(q *rtmp.Queue, stop func(), opt RecordingOptions, log *s
 	if stop == nil {
 		stop = func() {}
 	}
-	rec, err := encode.NewRecorder(encode.RecorderConfig{Path: opt.Path, Faststart: opt.Faststart}, log)
+	path := opt.Path
+	var rec *encode.Recorder
+	var err error
+	for i := 1; i <= maxFreeNames; i++ {
+		if i > 1 {
+			path = numberedPath(opt.Path, i)
+		}
+		rec, err = encode.NewRecorder(encode.RecorderConfig{Path: path, Faststart: opt.Faststart}, log)
+		if err == nil || !opt.FreeName || !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		stop()
 		q.Close()
-		return nil, fmt.Errorf("cannot record to %s: %w", opt.Path, err)
+		if errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("%s exists already: record to another name", path)
+		}
+		return nil, fmt.Errorf("cannot record to %s: %w", path, err)
 	}
-	r := &Recording{q: q, stop: stop, rec: rec, log: log, path: opt.Path, chDone: make(chan struct{})}
-	log.Info("recording started", "path", opt.Path)
+	if path != opt.Path {
+		log.Info("the file exists already: recording to a new one", "exists", opt.Path, "path", path)
+	}
+	r := &Recording{q: q, stop: stop, rec: rec, log: log, path: path, chDone: make(chan struct{})}
+	log.Info("recording started", "path", path)
 	go r.run()
 	return r, nil
 }

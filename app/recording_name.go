@@ -1,6 +1,8 @@
 package app
 
 import (
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -45,4 +47,10 @@ func RecordingName(source string, t time.Time, ext string) string {
 		clean = "mp4"
 	}
 	return name + "-" + t.Format("2006-01-02_15-04-05") + "." + clean
+}
+
+// numberedPath is path with "-n" before its extension: show.mp4 → show-2.mp4.
+func numberedPath(path string, n int) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-" + strconv.Itoa(n) + ext
 }

@@ -238,6 +238,47 @@ func TestRecordingCannotCreate(t *testing.T) {
 	if calls != 1 || hub.Readers() != 0 {
 		t.Errorf("stop called %d times, %d readers left; want the queue left once", calls, hub.Readers())
 	}
+	if got := sentence(err); strings.Contains(got, "encode:") {
+		t.Errorf("people would see a package prefix: %q", got)
+	}
+}
+
+// A recording onto a file that exists takes the next free name (show-2.mp4,
+// show-3.mp4), or, without FreeName, says that the file exists.
+func TestRecordingFreeName(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "show.mp4")
+	if err := os.WriteFile(path, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hub := rtmp.NewHub(rtmp.HubOptions{})
+	start := func(free bool) (*Recording, error) {
+		q := hub.Subscribe(RecordingQueueLimits)
+		return StartRecordingWith(q, func() { hub.Unsubscribe(q) }, RecordingOptions{Path: path, FreeName: free}, nil)
+	}
+	var open []*Recording // both at once: a recording without media leaves no file
+	for _, want := range []string{"show-2.mp4", "show-3.mp4"} {
+		r, err := start(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open = append(open, r)
+		if r.Path() != filepath.Join(dir, want) {
+			t.Errorf("recording to %s; want %s", r.Path(), want)
+		}
+	}
+	for _, r := range open {
+		_ = r.Stop()
+	}
+	if _, err := start(false); err == nil || !strings.Contains(err.Error(), "show.mp4 exists already") || strings.Contains(err.Error(), "encode:") {
+		t.Errorf("without FreeName: %v; want that show.mp4 exists already", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "keep" {
+		t.Error("the existing file was changed")
+	}
+	if hub.Readers() != 0 {
+		t.Errorf("%d readers left", hub.Readers())
+	}
 }
 
 func TestRecordingName(t *testing.T) {

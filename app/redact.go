@@ -84,7 +84,7 @@ func (h *redactingHandler) redactAttr(a slog.Attr) slog.Attr {
 		return slog.Group(a.Key, red...)
 	case slog.KindAny:
 		if err, ok := v.Any().(error); ok {
-			return slog.String(a.Key, h.secrets.Redact(err.Error()))
+			return slog.String(a.Key, h.secrets.Redact(PlainError(err.Error())))
 		}
 		return slog.String(a.Key, h.secrets.Redact(v.String()))
 	default:

@@ -53,18 +53,22 @@ type Studio struct {
 	progDest  *destRunner // the program on the local server, as live/program
 	server    *LocalServer
 	serverErr string
-	serverKey map[string]string // server key ID → key
-	live      *liveSession
-	watchers  map[*incomingWatcher]struct{}
-	lastErr   string
-	devices   []capture.Device
-	fps       fpsMeter
-	rec       *Recording // the program recording, while it runs
-	recErr    string     // why the last recording stopped by itself
-	lastRec   RecordingStats
-	forwards  map[string]*Forward // incoming stream → its restream
-	upload    uploadBudget
-	closed    bool
+	// serverInUse: the server could not start because its port is taken;
+	// serverFreePort is a port found free near it then (0: none).
+	serverInUse    bool
+	serverFreePort int
+	serverKey      map[string]string // server key ID → key
+	live           *liveSession
+	watchers       map[*incomingWatcher]struct{}
+	lastErr        string
+	devices        []capture.Device
+	fps            fpsMeter
+	rec            *Recording // the program recording, while it runs
+	recErr         string     // why the last recording stopped by itself
+	lastRec        RecordingStats
+	forwards       map[string]*Forward // incoming stream → its restream
+	upload         uploadBudget
+	closed         bool
 }
 
 // liveSession is one Go Live … Stop.
@@ -141,7 +145,9 @@ func (s *Studio) Start() error {
 	return <-errc
 }
 
-// work runs the queued commands in order until Close.
+// work runs the queued commands in order until Close, then the ones still
+// queued: a command given before Close (saving a destination, say) is never
+// dropped. Close stops whatever they started.
 func (s *Studio) work() {
 	defer close(s.done)
 	t := time.NewTicker(500 * time.Millisecond)
@@ -153,6 +159,14 @@ func (s *Studio) work() {
 		case <-t.C:
 			s.watchProgram()
 		case <-s.chQuit:
+			for range cap(s.chOps) { // bounded: do never blocks, so few can arrive now
+				select {
+				case op := <-s.chOps:
+					op()
+				default:
+					return
+				}
+			}
 			return
 		}
 	}
@@ -177,9 +191,10 @@ func (s *Studio) setErr(err error) {
 	s.lastErr = sentence(err)
 }
 
-// sentence makes an error readable: its first line, redacted upstream.
+// sentence makes an error readable: its first line, without package
+// prefixes, redacted upstream.
 func sentence(err error) string {
-	msg := err.Error()
+	msg := PlainError(err.Error())
 	for i, r := range msg {
 		if r == '\n' {
 			return msg[:i]

@@ -35,7 +35,7 @@ func (s *Studio) GoLive() {
 			return
 		}
 		if len(dests) == 0 && s.server == nil {
-			return // startServer said why
+			return // the snapshot says why (nowhereToGoLocked) until it is fixed
 		}
 		ls := &liveSession{since: time.Now()}
 		var errs []error

@@ -64,7 +64,7 @@ func (s *Studio) openRecording(prog *Program, dir string) (*Recording, error) {
 	hub := prog.Hub()
 	q := hub.Subscribe(RecordingQueueLimits)
 	path := filepath.Join(dir, RecordingName("program", time.Now(), ".mp4"))
-	rec, err := StartRecording(q, func() { hub.Unsubscribe(q) }, path, s.log)
+	rec, err := StartRecordingWith(q, func() { hub.Unsubscribe(q) }, RecordingOptions{Path: path, FreeName: true}, s.log)
 	if err != nil {
 		hub.Unsubscribe(q)
 		return nil, err

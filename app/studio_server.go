@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -21,6 +22,9 @@ func (s *Studio) SetLocalServer(on, lan bool) {
 		s.mu.Lock()
 		changed := s.settings.Server.On != on || s.settings.Server.LAN != lan
 		s.settings.Server.On, s.settings.Server.LAN = on, lan
+		if !on { // off by choice: no longer a problem to show
+			s.serverErr, s.serverInUse, s.serverFreePort = "", false, 0
+		}
 		running := s.server != nil
 		s.mu.Unlock()
 		if !changed && running == on {
@@ -32,6 +36,56 @@ func (s *Studio) SetLocalServer(on, lan bool) {
 		}
 		s.save()
 	})
+}
+
+// SetLocalServerPort changes the local server's port (1 to 65535) and
+// restarts the server on it when it is on: the way out when another
+// program holds the port.
+func (s *Studio) SetLocalServerPort(port int) {
+	if port < 1 || port > 65535 {
+		s.setErr(fmt.Errorf("%d is not a port: use a number from 1024 to 65535, e.g. 1936", port))
+		return
+	}
+	s.do(func() {
+		s.mu.Lock()
+		s.settings.Server.Port = port
+		if s.cfg.ServerListen != "" {
+			host, _, _ := net.SplitHostPort(s.cfg.ServerListen)
+			s.cfg.ServerListen = net.JoinHostPort(host, strconv.Itoa(port))
+		}
+		on := s.settings.Server.On
+		s.mu.Unlock()
+		s.stopServer()
+		if on {
+			s.startServer()
+		}
+		s.save()
+	})
+}
+
+// listenPortLocked is the port the local server listens on, or would.
+func (s *Studio) listenPortLocked() int {
+	if s.server != nil {
+		return s.server.Port()
+	}
+	if s.cfg.ServerListen != "" {
+		_, p, _ := net.SplitHostPort(s.cfg.ServerListen)
+		if n, err := strconv.Atoi(p); err == nil {
+			return n
+		}
+	}
+	return cmpOr(s.settings.Server.Port, DefaultServerPort)
+}
+
+// nowhereToGoLocked says why Go Live cannot start with no destination
+// enabled: the local server, its only target then, could not start.
+func (s *Studio) nowhereToGoLocked() string {
+	why := "the local server could not start"
+	if s.serverInUse {
+		why += fmt.Sprintf(" (port %d is in use by another program)", s.listenPortLocked())
+	}
+	return "Go Live has nowhere to send the program: no destination is enabled, and " + why +
+		". Add a destination, or choose another port on the Local server tab."
 }
 
 // startServer (worker) binds the local server from the settings, then
@@ -53,13 +107,20 @@ func (s *Studio) startServer() {
 		listen = net.JoinHostPort(host, strconv.Itoa(cmpOr(st.Port, 1935)))
 	}
 	srv, err := StartLocalServer(LocalServerConfig{Listen: listen, PublishKeys: keys, Server: rtmp.DefaultServerConfig()}, s.cfg.Secrets, s.log)
+	var inUse *PortInUseError
+	free := 0
+	if errors.As(err, &inUse) {
+		free = inUse.FreePortNear()
+	}
 	s.mu.Lock()
 	if err != nil {
 		s.serverErr = sentence(fmt.Errorf("the local server could not start: %w", err))
+		s.serverInUse, s.serverFreePort = inUse != nil, free
 		s.mu.Unlock()
+		s.log.Warn("local server not started", "err", err)
 		return
 	}
-	s.server, s.serverErr = srv, ""
+	s.server, s.serverErr, s.serverInUse, s.serverFreePort = srv, "", false, 0
 	s.mu.Unlock()
 	s.log.Info("local server on", "addr", srv.RTMPAddr())
 	s.publishProgramLocally()
@@ -171,7 +232,8 @@ func (s *Studio) applyServerKeysLocked() {
 
 // serverStatusLocked describes the local server for a snapshot.
 func (s *Studio) serverStatusLocked() LocalServerStatus {
-	st := LocalServerStatus{On: s.server != nil, LAN: s.settings.Server.LAN, Error: s.serverErr}
+	st := LocalServerStatus{On: s.server != nil, LAN: s.settings.Server.LAN, Error: s.serverErr,
+		Port: s.listenPortLocked(), PortInUse: s.serverInUse, FreePort: s.serverFreePort}
 	for _, id := range s.settings.Server.KeyIDs {
 		if k, ok := s.serverKey[id]; ok {
 			st.Keys = append(st.Keys, ServerKey{ID: id, Masked: maskKey(k)})
@@ -180,7 +242,7 @@ func (s *Studio) serverStatusLocked() LocalServerStatus {
 	if s.server == nil {
 		return st
 	}
-	st.Addr = s.server.RTMPAddr()
+	st.Addr, st.Hosts = s.server.RTMPAddr(), s.server.LANHosts()
 	st.PublishURL = "rtmp://" + st.Addr + "/live/NAME"
 	if len(st.Keys) > 0 {
 		st.PublishURL += "?key=" + st.Keys[0].Masked

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -60,6 +61,9 @@ func (s *Studio) Snapshot() StudioSnapshot {
 				}
 			}
 		}
+	}
+	if snap.Error == "" && s.server == nil && s.serverErr != "" && !slices.ContainsFunc(st.Destinations, func(d Destination) bool { return d.Enabled }) {
+		snap.Error = s.nowhereToGoLocked() // said before Go Live is pressed, too
 	}
 	snap.Warnings = Preflight(st.Output, st.Destinations, 0)
 	s.upload.apply(&snap, st.Output, now)

@@ -17,6 +17,12 @@ import (
 // server on a free loopback port and a small, fast output.
 func newTestStudio(t *testing.T, dir string, edit func(*Settings)) *Studio {
 	t.Helper()
+	return newTestStudioOn(t, dir, "127.0.0.1:0", edit)
+}
+
+// newTestStudioOn is newTestStudio with its local server on listen.
+func newTestStudioOn(t *testing.T, dir, listen string, edit func(*Settings)) *Studio {
+	t.Helper()
 	kv, err := OpenFileKV(filepath.Join(dir, "settings.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +41,7 @@ func newTestStudio(t *testing.T, dir string, edit func(*Settings)) *Studio {
 			t.Fatal(err)
 		}
 	}
-	s, err := NewStudio(StudioConfig{Settings: kv, Keys: keys, ServerListen: "127.0.0.1:0", Log: testLogger(t)})
+	s, err := NewStudio(StudioConfig{Settings: kv, Keys: keys, ServerListen: listen, Log: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

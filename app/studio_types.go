@@ -51,9 +51,12 @@ type DestinationStatus struct {
 	LastError  string    // one sentence, when State is error or reconnecting
 	RetryAt    time.Time // when reconnecting: the next attempt
 	Reconnects int
-	Bitrate    float64 // bits per second sent over the last seconds
-	BytesSent  uint64
-	Dropped    uint64
+	// Reached: the destination has been live at least once. A failing
+	// destination that never was could not connect; one that was is lost.
+	Reached   bool
+	Bitrate   float64 // bits per second sent over the last seconds
+	BytesSent uint64
+	Dropped   uint64
 	// QueuedBytes is what waits to reach the destination right now: in its
 	// queue, and sent but not acknowledged by the server beyond one ack
 	// window. A backlog that stays means its link is too slow.
@@ -98,13 +101,22 @@ type IncomingStream struct {
 
 // LocalServerStatus is the built-in server in a snapshot.
 type LocalServerStatus struct {
-	On         bool
-	LAN        bool   // listening beyond this computer
-	Addr       string // host:port as it goes into URLs
+	On   bool
+	LAN  bool   // listening beyond this computer
+	Addr string // host:port as it goes into URLs
+	// Hosts are, in LAN mode, every address other computers may use (the
+	// first is Addr's); none means this computer has no network address.
+	Hosts      []string
 	PublishURL string // example publish URL for a new source, with the key masked
 	Keys       []ServerKey
 	Streams    []IncomingStream
 	Error      string // why it is off, one sentence
+	// Port is the port it listens on, or would; PortInUse says that Error
+	// is another program holding it, and FreePort is a port found free
+	// near it then (0: none found).
+	Port      int
+	PortInUse bool
+	FreePort  int
 }
 
 // StudioSnapshot is everything the window shows, taken at one instant.

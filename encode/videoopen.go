@@ -128,6 +128,11 @@ func videoOptions(cfg VideoConfig, b backend) [][2]string {
 			{"profile", "high"},
 			{"sc_threshold", "0"},
 			{"forced-idr", "1"},
+			// Constant bitrate, as platforms ask: with maxrate = bitrate,
+			// nal-hrd=cbr makes x264 signal CBR and add filler NAL units, so a
+			// simple picture is sent at the bitrate too (a private option, set
+			// through the dictionary like the others).
+			{"nal-hrd", "cbr"},
 		}...)
 		if cfg.ZeroLatency {
 			opts = append(opts, [2]string{"tune", "zerolatency"})

@@ -246,8 +246,12 @@ func sampleAccess(id uint32) Message {
 	return Message{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: id, Payload: b}
 }
 
-// stopStream ends publishing or playing on st.
+// stopStream ends publishing or playing on st; the connection's idle
+// timeout counts from now.
 func (c *serverConn) stopStream(st *connStream) {
+	if st.pub != nil || st.player != nil {
+		c.lastActive, c.hadStream = time.Now(), true
+	}
 	if st.pub != nil {
 		c.srv.detachPublisher(st.pub, c)
 		c.log.Info("unpublished", "stream", st.pub.key)

@@ -18,8 +18,9 @@ type ServerConfig struct {
 	Limits Limits
 	// HandshakeTimeout bounds the whole RTMP handshake (default 10 s).
 	HandshakeTimeout time.Duration
-	// IdleTimeout is how long a connection may stay silent before its
-	// first media: connect, publish or play must come within it (default 20 s).
+	// IdleTimeout is how long a connection may go without a stream: connect,
+	// publish or play must come within it of connecting, and a new publish
+	// or play within it of the last stream's end (default 20 s).
 	IdleTimeout time.Duration
 	// MediaTimeout is how long a publisher may go without sending media
 	// once it has sent some (default 10 s).

@@ -53,6 +53,10 @@ type serverConn struct {
 	lastAck   uint64
 	pongs     int
 	pongSec   int64
+	// lastActive is when the connection connected, or when its last
+	// stream (publish or play) ended: the idle timeout counts from it.
+	lastActive time.Time
+	hadStream  bool // a stream of this connection has ended
 }
 
 // connStream is one message stream (createStream) of a connection.
@@ -70,7 +74,7 @@ func newServerConn(s *Server, c net.Conn, ip netip.Addr) *serverConn {
 	ctx, cancel := context.WithCancel(s.ctx)
 	addr := c.RemoteAddr().String()
 	return &serverConn{
-		srv: s, conn: c, ip: ip, addr: addr, started: time.Now(),
+		srv: s, conn: c, ip: ip, addr: addr, started: time.Now(), lastActive: time.Now(),
 		log: s.log.With("peer", addr), ctx: ctx, cancel: cancel,
 		streams: map[uint32]*connStream{}, nextID: 1,
 	}
@@ -120,20 +124,20 @@ func (c *serverConn) run() error {
 	}
 	c.r = NewChunkReader(c.conn, cfg.Limits)
 	c.w = NewChunkWriter(c.conn, DefaultChunkSize)
-	idleUntil := c.started.Add(cfg.IdleTimeout)
 	for {
 		if c.r.Buffered() == 0 {
 			if err := c.flush(); err != nil {
 				return err
 			}
 		}
-		if err := c.conn.SetReadDeadline(c.readDeadline(idleUntil)); err != nil {
+		deadline, why := c.readDeadline()
+		if err := c.conn.SetReadDeadline(deadline); err != nil {
 			return err
 		}
 		m, err := c.r.ReadMessage()
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
-				return errors.New("timed out waiting for the client")
+				return c.timeoutError(why)
 			}
 			return err
 		}
@@ -144,24 +148,53 @@ func (c *serverConn) run() error {
 	}
 }
 
-// readDeadline is idleUntil until a publisher has sent media; then
-// MediaTimeout from now. A connection that only plays has no read deadline:
-// its writes have one.
-func (c *serverConn) readDeadline(idleUntil time.Time) time.Time {
+// Why a read deadline was set: the reason the connection is closed when it passes.
+type deadlineReason uint8
+
+const (
+	waitFirstStream deadlineReason = iota // nothing published or played yet
+	waitNextStream                        // the last stream ended
+	waitFirstMedia                        // publishing, no media yet
+	waitMedia                             // publishing, media flowing
+)
+
+// readDeadline is IdleTimeout from the connection's last activity (its
+// connect, or the end of its last stream) until a publisher has sent media;
+// then MediaTimeout from the last media. A connection that only plays has
+// no read deadline: its writes have one.
+func (c *serverConn) readDeadline() (time.Time, deadlineReason) {
+	idleUntil := c.lastActive.Add(c.srv.cfg.IdleTimeout)
 	playing := false
 	for _, st := range c.streams {
 		if st.pub != nil {
 			if st.media {
-				return st.lastMedia.Add(c.srv.cfg.MediaTimeout)
+				return st.lastMedia.Add(c.srv.cfg.MediaTimeout), waitMedia
 			}
-			return idleUntil
+			return idleUntil, waitFirstMedia
 		}
 		playing = playing || st.player != nil
 	}
 	if playing {
-		return time.Time{}
+		return time.Time{}, waitFirstStream
 	}
-	return idleUntil
+	if c.hadStream {
+		return idleUntil, waitNextStream
+	}
+	return idleUntil, waitFirstStream
+}
+
+// timeoutError says why a read deadline closed the connection.
+func (c *serverConn) timeoutError(why deadlineReason) error {
+	cfg := &c.srv.cfg
+	switch why {
+	case waitNextStream:
+		return fmt.Errorf("no new publish or play within %v after its last stream ended", cfg.IdleTimeout)
+	case waitFirstMedia:
+		return fmt.Errorf("published, then sent no media within %v", cfg.IdleTimeout)
+	case waitMedia:
+		return fmt.Errorf("the publisher sent no media for %v", cfg.MediaTimeout)
+	}
+	return fmt.Errorf("no publish or play within %v of connecting", cfg.IdleTimeout)
 }
 
 // handle dispatches one message.

@@ -23,14 +23,18 @@ import (
 //	                          (its Tapped method), and replies once it ran.
 //	                          NAME: golive (or stop: the same button),
 //	                          reconnect:<destination ID>, apply-output, record
-//	                          (or stop recording: the same button),
+//	                          (or stop recording: the same button), use-port
+//	                          (the Local server tab's free port, when shown),
+//	                          open-folder (after a recording),
 //	                          tab:destinations|output|server (selects the tab).
 //	                          404 unknown name, 409 hidden or disabled.
 //	GET  /geometry?name=NAME  {"x","y","w","h"} of preview or tile:<stream>
 //	                          in window pixels (position × canvas scale), and
 //	                          "picture": the letterboxed picture inside it;
 //	                          also hint:destinations (the destinations tab's
-//	                          hint, with its "text").
+//	                          hint, with its "text"), and dialog:nowhere (the
+//	                          "text" of the dialog Go Live opens when it has
+//	                          nowhere to send; no place).
 //	GET  /stalls              {"count","max_ms","samples","recent"} of the
 //	                          watchdog.
 //	GET  /frames              {"preview": N, "tiles": {stream: N}}: frames
@@ -136,6 +140,10 @@ func (w *Window) button(name string) *widget.Button {
 		return w.output.apply
 	case name == "record":
 		return w.top.record
+	case name == "use-port": // the Local server tab's "Use port N"
+		return w.server.usePort
+	case name == "open-folder": // after a recording
+		return w.top.openFolder
 	case strings.HasPrefix(name, "reconnect:"):
 		if r := w.dests.rows[strings.TrimPrefix(name, "reconnect:")]; r != nil {
 			return r.reconnect
@@ -195,6 +203,13 @@ func (a *automation) geometry(rw http.ResponseWriter, r *http.Request) {
 				found = true
 				g = a.w.placeOf(h)
 				g.Text = h.Text
+			}
+			return
+		}
+		if name == "dialog:nowhere" { // Go Live with nowhere to send
+			if nd := a.w.nowhere; nd != nil {
+				found = true
+				g.Text = nd.msg
 			}
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
@@ -175,9 +176,81 @@ func TestEditorServicePresetFillsServer(t *testing.T) {
 	if e.server.Text != "rtmp://live.twitch.tv/app" || !strings.Contains(e.help.Text, "Twitch dashboard") {
 		t.Errorf("after Twitch: %q, help %q", e.server.Text, e.help.Text)
 	}
-	e.service.SetSelected("Custom RTMP") // no default server: keep what is there
-	if e.server.Text != "rtmp://live.twitch.tv/app" {
-		t.Errorf("custom replaced the server: %q", e.server.Text)
+	e.service.SetSelected("Custom RTMP") // no default server: Twitch's goes
+	if e.server.Text != "" {
+		t.Errorf("custom kept Twitch's server: %q", e.server.Text)
+	}
+	e.server.SetText("rtmp://relay.example/live")
+	e.service.SetSelected("Twitch")
+	e.service.SetSelected("Custom RTMP")
+	e.server.SetText("rtmp://my.relay/live")
+	e.service.SetSelected("Custom RTMP")
+	if e.server.Text != "rtmp://my.relay/live" {
+		t.Errorf("custom replaced a URL the user typed: %q", e.server.Text)
+	}
+}
+
+// A new destination starts on the first preset, which is RTMPS with the
+// studio's real presets; Custom then empties the server field.
+func TestEditorDefaultsToRTMPS(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	f.services = app.Services()
+	w := newTestWindow(t, f)
+	w.openEditor(app.Destination{Enabled: true})
+	e := w.editor
+	if e.service.Selected != "YouTube (RTMPS)" || e.server.Text != "rtmps://a.rtmps.youtube.com:443/live2" {
+		t.Errorf("a new destination starts on %q %q; want YouTube over RTMPS", e.service.Selected, e.server.Text)
+	}
+	e.service.SetSelected("Twitch")
+	if !strings.HasPrefix(e.server.Text, "rtmps://") {
+		t.Errorf("Twitch's server %q is not RTMPS", e.server.Text)
+	}
+	e.service.SetSelected("Custom")
+	if e.server.Text != "" {
+		t.Errorf("Custom kept the preset server %q", e.server.Text)
+	}
+}
+
+// The key's eye follows the usual convention: an eye (show) while the key
+// is hidden, a crossed eye (hide) while it shows.
+func TestEditorRevealEye(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	f.dests = testDestinations()
+	w := newTestWindow(t, f)
+	w.editDestination("yt")
+	e := w.editor
+	if e.key.ActionItem != e.reveal || !e.key.Password || e.reveal.Icon != theme.VisibilityIcon() {
+		t.Fatalf("hidden key: password %v, icon %v; want the eye", e.key.Password, e.reveal.Icon.Name())
+	}
+	test.Tap(e.reveal)
+	if e.key.Password || e.reveal.Icon != theme.VisibilityOffIcon() {
+		t.Errorf("shown key: password %v, icon %v; want the crossed eye", e.key.Password, e.reveal.Icon.Name())
+	}
+	test.Tap(e.reveal)
+	if !e.key.Password || e.reveal.Icon != theme.VisibilityIcon() {
+		t.Errorf("hidden again: password %v, icon %v", e.key.Password, e.reveal.Icon.Name())
+	}
+	assertNoKey(t, w)
+}
+
+// A key with a space inside is refused as it is typed, naming the key.
+func TestEditorKeyWithSpace(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	f.dests = testDestinations()
+	w := newTestWindow(t, f)
+	w.editDestination("yt")
+	e := w.editor
+	e.key.SetText("abcd-efgh ijkl-mnop")
+	if !e.keyErr.Visible() || !strings.Contains(e.keyErr.Text, "The stream key has a space in it") {
+		t.Errorf("key error %q visible %v", e.keyErr.Text, e.keyErr.Visible())
+	}
+	test.Tap(e.save)
+	if slices.ContainsFunc(f.Calls(), func(c string) bool { return strings.HasPrefix(c, "SaveDestination") }) || w.editor != e {
+		t.Errorf("a key with a space was saved: %v", f.Calls())
+	}
+	e.key.SetText("abcd-efgh-ijkl-mnop")
+	if e.keyErr.Visible() {
+		t.Errorf("the error stayed for a good key: %q", e.keyErr.Text)
 	}
 }
 

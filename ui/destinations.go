@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -14,12 +15,40 @@ import (
 
 // firstDestinationHint is shown while there is no destination at all (a
 // first run): how to add one, and what Go Live does until then.
-const firstDestinationHint = "To go live on YouTube, Twitch, Facebook or any RTMP server, press Add destination, " +
-	"pick the service and paste the stream key from its dashboard. Until then, Go Live sends the program to the local server as live/program."
+const firstDestinationHint = addDestinationHint + " Until then, Go Live sends the program to the local server as live/program."
 
 // noDestinationHint is shown when there are destinations but none is
 // enabled: Go Live would only feed the local server.
 const noDestinationHint = "No destination is enabled: Go Live sends the program to the local server as live/program."
+
+// The first-run hint's first sentence, and what replaces the rest of both
+// hints while the local server is down: Go Live has nowhere to send then.
+const (
+	addDestinationHint = "To go live on YouTube, Twitch, Facebook or any RTMP server, press Add destination, " +
+		"pick the service and paste the stream key from its dashboard."
+	serverDownHint = "Go Live has nowhere to send the program until a destination is enabled: the local server could not start"
+)
+
+// destinationsHint is the hint for snap, and its style: how to add a
+// destination on a first run, and what Go Live does without one, which is
+// nothing while the local server is down (then the hint says why).
+func destinationsHint(snap app.StudioSnapshot) (string, widget.Importance) {
+	first := len(snap.Destinations) == 0
+	if nowhereToGo(snap) {
+		down := serverDownHint
+		if snap.Server.PortInUse {
+			down += fmt.Sprintf(" (port %d is in use by another program: change it on the Local server tab)", snap.Server.Port)
+		}
+		if first {
+			return addDestinationHint + " " + down + ".", widget.WarningImportance
+		}
+		return "No destination is enabled. " + down + ".", widget.WarningImportance
+	}
+	if first {
+		return firstDestinationHint, widget.MediumImportance
+	}
+	return noDestinationHint, widget.LowImportance
+}
 
 // destinationsTab lists the destinations with their live state, the
 // pre-flight warnings, and Add / Edit / Remove.
@@ -62,10 +91,7 @@ func newDestinationsTab(w *Window) *destinationsTab {
 func (d *destinationsTab) update(snap app.StudioSnapshot) {
 	changed := d.updateWarnings(snap.Warnings)
 	enabled := slices.ContainsFunc(snap.Destinations, func(s app.DestinationStatus) bool { return s.Enabled })
-	hint, importance := noDestinationHint, widget.LowImportance
-	if len(snap.Destinations) == 0 {
-		hint, importance = firstDestinationHint, widget.MediumImportance
-	}
+	hint, importance := destinationsHint(snap)
 	setImportance(d.hint, importance)
 	if d.hint.Text != hint { // a wrapped label's height may change
 		d.hint.SetText(hint)

@@ -84,11 +84,15 @@ func stateLine(s app.DestinationStatus, now time.Time) (string, widget.Importanc
 		}
 		return t, widget.SuccessImportance
 	case app.StateReconnecting:
+		verb := "reconnecting" // it was live, then lost
+		if !s.Reached {
+			verb = "could not connect · retrying"
+		}
 		secs := int(math.Ceil(s.RetryAt.Sub(now).Seconds()))
 		if secs <= 0 {
-			return "reconnecting…", widget.WarningImportance
+			return verb + "…", widget.WarningImportance
 		}
-		return fmt.Sprintf("reconnecting in %d s", secs), widget.WarningImportance
+		return fmt.Sprintf("%s in %d s", verb, secs), widget.WarningImportance
 	case app.StateError:
 		return "error", widget.DangerImportance
 	case app.StateStopped:

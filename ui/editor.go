@@ -22,6 +22,8 @@ type editor struct {
 	service *widget.Select
 	server  *widget.Entry
 	key     *widget.Entry
+	reveal  *widget.Button // shows (eye) or hides (crossed eye) the key
+	keyErr  *widget.Label  // what is wrong with the key, as it is typed
 	paste   *widget.Button
 	enabled *widget.Check
 	help    *widget.Label
@@ -52,8 +54,14 @@ func (w *Window) openEditor(d app.Destination) {
 	e.server.SetPlaceHolder("rtmp://host/app")
 	e.server.SetText(d.Server)
 	e.key = widget.NewPasswordEntry()
+	e.reveal = widget.NewButtonWithIcon("", theme.VisibilityIcon(), e.toggleReveal)
+	e.reveal.Importance = widget.LowImportance
+	e.key.ActionItem = e.reveal // instead of Fyne's, whose crossed eye means "hidden"
 	e.key.SetPlaceHolder("stream key")
 	e.key.SetText(d.Key)
+	e.keyErr = wrapLabel("", widget.DangerImportance)
+	e.keyErr.Hide()
+	e.key.OnChanged = func(string) { e.checkKey() }
 	e.paste = widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
 		e.key.SetText(strings.TrimSpace(w.app.Clipboard().Content()))
 	})
@@ -82,7 +90,7 @@ func (w *Window) openEditor(d app.Destination) {
 		widget.NewLabel("Name"), e.name,
 		widget.NewLabel("Service"), e.service,
 		widget.NewLabel("Server URL"), e.server,
-		widget.NewLabel("Stream key"), container.NewBorder(nil, nil, nil, e.paste, e.key),
+		widget.NewLabel("Stream key"), container.NewVBox(container.NewBorder(nil, nil, nil, e.paste, e.key), e.keyErr),
 		layout.NewSpacer(), e.help,
 		layout.NewSpacer(), e.enabled,
 	)
@@ -106,16 +114,61 @@ func (w *Window) openEditor(d app.Destination) {
 	e.dlg.Show()
 }
 
-// serviceChosen fills the server with the preset's default ingest.
+// serviceChosen fills the server with the preset's default ingest. A
+// service without one (Custom, Kick) empties the field when it holds
+// another preset's ingest, and keeps a URL the user typed.
 func (e *editor) serviceChosen(name string) {
 	for _, s := range e.w.services {
-		if s.Name == name {
-			if s.Server != "" {
-				e.server.SetText(s.Server)
-			}
-			e.help.SetText(s.KeyHelp)
+		if s.Name != name {
+			continue
+		}
+		switch {
+		case s.Server != "":
+			e.server.SetText(s.Server)
+		case e.isPresetServer(strings.TrimSpace(e.server.Text)):
+			e.server.SetText("")
+		}
+		e.help.SetText(s.KeyHelp)
+	}
+}
+
+// isPresetServer reports whether u is a preset's default ingest.
+func (e *editor) isPresetServer(u string) bool {
+	for _, s := range e.w.services {
+		if s.Server != "" && s.Server == u {
+			return true
 		}
 	}
+	return false
+}
+
+// toggleReveal shows or hides the key. The button shows what a tap does:
+// an eye while the key is hidden, a crossed eye while it shows.
+func (e *editor) toggleReveal() {
+	e.key.Password = !e.key.Password
+	if e.key.Password {
+		e.reveal.SetIcon(theme.VisibilityIcon())
+	} else {
+		e.reveal.SetIcon(theme.VisibilityOffIcon())
+	}
+	e.key.Refresh()
+}
+
+// checkKey says at once when the key cannot be one (a space inside…);
+// it reports whether the key is usable.
+func (e *editor) checkKey() bool {
+	msg := ""
+	if err := app.CheckStreamKey(e.key.Text); err != nil {
+		msg = sentences(err)[0] + "."
+	}
+	if msg != e.keyErr.Text {
+		e.keyErr.SetText(msg)
+	}
+	if setVisible(e.keyErr, msg != "") && e.dlg != nil {
+		relayout(e.content, nil)
+		e.dlg.Resize(fyne.NewSize(560, 0))
+	}
+	return msg == ""
 }
 
 // saveTapped saves through the studio; a validation error stays inline.
@@ -131,6 +184,9 @@ func (e *editor) saveTapped() {
 		if s.Name == e.service.Selected {
 			d.Service = s.ID
 		}
+	}
+	if !e.checkKey() {
+		return
 	}
 	if err := e.w.s.SaveDestination(d); err != nil {
 		if e.errs.set(sentences(err)) {

@@ -83,6 +83,7 @@ func (f *fakeStudio) SetDestinationEnabled(id string, on bool) {
 }
 func (f *fakeStudio) Services() []app.Service     { return f.services }
 func (f *fakeStudio) SetLocalServer(on, lan bool) { f.record("SetLocalServer(%v,%v)", on, lan) }
+func (f *fakeStudio) SetLocalServerPort(port int) { f.record("SetLocalServerPort(%d)", port) }
 func (f *fakeStudio) GenerateServerKey()          { f.record("GenerateServerKey") }
 func (f *fakeStudio) RevokeServerKey(id string)   { f.record("RevokeServerKey(%s)", id) }
 func (f *fakeStudio) Preview() *app.FrameMailbox  { return f.preview }

@@ -75,6 +75,7 @@ func errorSnapshot() app.StudioSnapshot {
 func reconnectingSnapshot() app.StudioSnapshot {
 	s := liveSnapshot()
 	s.Destinations[1].State, s.Destinations[1].Bitrate, s.Destinations[1].Reconnects = app.StateReconnecting, 0, 2
+	s.Destinations[1].Reached = true
 	s.Destinations[1].RetryAt = fixedNow.Add(6200 * time.Millisecond)
 	s.Destinations[1].LastError = "The connection to live.twitch.tv was reset."
 	return s
@@ -85,7 +86,7 @@ func reconnectingSnapshot() app.StudioSnapshot {
 func serverSnapshot() app.StudioSnapshot {
 	s := idleSnapshot()
 	s.Server.LAN = true
-	s.Server.Addr = "192.168.1.10:1935"
+	s.Server.Addr, s.Server.Hosts = "192.168.1.10:1935", []string{"192.168.1.10"}
 	s.Server.PublishURL = "rtmp://192.168.1.10:1935/live/NAME?key=" + app.Mask
 	s.Server.Keys = append(s.Server.Keys, app.ServerKey{ID: "k2", Masked: "Qm7x…"})
 	s.Server.Streams = []app.IncomingStream{

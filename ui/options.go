@@ -2,6 +2,7 @@ package ui
 
 import (
 	"log/slog"
+	"net/url"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -32,6 +33,10 @@ type Options struct {
 	Clock func() time.Time
 	// Log receives the window's messages; the default discards them.
 	Log *slog.Logger
+	// OpenFolder shows a folder in the system's file manager (Open folder
+	// after a recording); the default asks the desktop to open its
+	// file:// URL.
+	OpenFolder func(dir string) error
 }
 
 // withDefaults fills the zero fields.
@@ -44,6 +49,11 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.OpenFolder == nil {
+		o.OpenFolder = func(dir string) error {
+			return fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: dir})
+		}
 	}
 	return o
 }

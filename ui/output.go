@@ -62,7 +62,7 @@ func newOutputTab(w *Window) *outputTab {
 	form := container.New(layout.NewFormLayout(),
 		widget.NewLabel("Resolution"), o.size,
 		widget.NewLabel("Frame rate"), o.fps,
-		widget.NewLabel("Video bitrate"), unit(o.bitrate, "kb/s"),
+		widget.NewLabel("Video bitrate"), unit(o.bitrate, "kb/s, constant"),
 		widget.NewLabel("Encoder"), o.encoder,
 		widget.NewLabel("Preset"), o.preset,
 		widget.NewLabel("Keyframe interval"), unit(o.keyint, "s"),

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -28,6 +30,11 @@ type serverTab struct {
 	mode     *widget.RadioGroup
 	addr     *widget.Label
 	publish  *widget.Label
+	port     *widget.Entry
+	portErr  *widget.Label
+	shownPrt int // the port last shown in the entry
+	usePort  *widget.Button
+	freePort int
 	problem  *widget.Label
 	keysBox  *fyne.Container
 	keys     []app.ServerKey
@@ -49,6 +56,14 @@ func newServerTab(w *Window) *serverTab {
 	copyURL := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), t.copyPublishURL)
 	t.problem = wrapLabel("", widget.DangerImportance)
 	t.problem.Hide()
+	t.port = widget.NewEntry()
+	t.port.OnSubmitted = func(string) { t.portTapped() }
+	t.portErr = wrapLabel("", widget.DangerImportance)
+	t.portErr.Hide()
+	change := widget.NewButton("Change port", t.portTapped)
+	t.usePort = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() { w.s.SetLocalServerPort(t.freePort) })
+	t.usePort.Importance = widget.HighImportance
+	t.usePort.Hide()
 	t.keysBox = container.NewVBox()
 	gen := widget.NewButtonWithIcon("Generate key", theme.ContentAddIcon(), func() {
 		w.s.GenerateServerKey()
@@ -59,13 +74,16 @@ func newServerTab(w *Window) *serverTab {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	info := container.New(layout.NewFormLayout(),
+		widget.NewLabel("Port"), container.NewBorder(nil, nil, nil, change, t.port),
 		widget.NewLabel("Address"), t.addr,
 		widget.NewLabel("Publish URL"), container.NewBorder(nil, nil, nil, copyURL, t.publish),
 	)
 	t.inner = container.NewVBox(
 		container.NewHBox(t.on, t.mode),
 		info,
+		t.portErr,
 		t.problem,
+		container.NewHBox(t.usePort),
 		container.NewBorder(nil, nil, bold("Publish keys"), gen),
 		t.keysBox,
 		widget.NewSeparator(),
@@ -99,11 +117,32 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 	addr := "off"
 	if srv.On && srv.Addr != "" {
 		addr = "rtmp://" + srv.Addr
+		switch {
+		case len(srv.Hosts) > 1:
+			addr += " (also " + strings.Join(srv.Hosts[1:], ", ") + ")"
+		case srv.LAN && len(srv.Hosts) == 0:
+			addr += " (this computer has no network address yet: other devices cannot reach it)"
+		}
 	}
 	setText(t.addr, addr)
 	setText(t.publish, srv.PublishURL)
-	setText(t.problem, srv.Error)
-	changed := setVisible(t.problem, srv.Error != "")
+	if srv.Port != t.shownPrt && srv.Port != 0 {
+		t.shownPrt = srv.Port
+		t.port.SetText(strconv.Itoa(srv.Port))
+	}
+	problem := serverProblem(srv)
+	if problem != t.problem.Text {
+		t.problem.SetText(problem)
+	}
+	changed := setVisible(t.problem, problem != "")
+	t.freePort = 0
+	if srv.PortInUse {
+		t.freePort = srv.FreePort
+	}
+	if t.freePort != 0 {
+		t.usePort.SetText("Use port " + strconv.Itoa(t.freePort))
+	}
+	changed = setVisible(t.usePort, t.freePort != 0) || changed
 	if !slices.Equal(srv.Keys, t.keys) {
 		changed = true
 		t.keys = slices.Clone(srv.Keys)
@@ -117,6 +156,21 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 		t.keysBox.Objects = objs
 	}
 	if t.tiles.update(srv.Streams) || changed {
+		relayout(t.inner, t.scroll)
+	}
+}
+
+// portTapped moves the server to the port typed, or says why it cannot.
+func (t *serverTab) portTapped() {
+	p, err := strconv.Atoi(strings.TrimSpace(t.port.Text))
+	msg := ""
+	if err != nil || p < 1 || p > 65535 {
+		msg = fmt.Sprintf("%q is not a port: use a number from 1024 to 65535, e.g. 1936.", t.port.Text)
+	} else {
+		t.w.s.SetLocalServerPort(p)
+	}
+	setText(t.portErr, msg)
+	if setVisible(t.portErr, msg != "") {
 		relayout(t.inner, t.scroll)
 	}
 }

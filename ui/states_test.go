@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
 )
@@ -74,7 +76,7 @@ func TestStateLiveTwoDestinations(t *testing.T) {
 	if got := w.dests.rows["yt"].state.Text; got != "● live · 4.51 Mb/s" {
 		t.Errorf("state line %q", got)
 	}
-	if got := w.stats.dests.Text; got != "My YouTube 4.51 Mb/s · Twitch 3.02 Mb/s" {
+	if got := w.stats.dests.Text; got != "My YouTube 4.5 Mb/s · Twitch 3.0 Mb/s" {
 		t.Errorf("stats summary %q", got)
 	}
 	if !w.output.apply.Disabled() {
@@ -106,6 +108,15 @@ func TestStateReconnecting(t *testing.T) {
 	test.Tap(r.reconnect)
 	if !slices.Contains(f.Calls(), "ReconnectNow(tw)") {
 		t.Errorf("Reconnect now did not call ReconnectNow(tw): %v", f.Calls())
+	}
+
+	// One that was never live could not connect: it is not "reconnecting".
+	s := reconnectingSnapshot()
+	s.Destinations[1].Reached = false
+	f.setSnapshot(s)
+	w.pollForTest()
+	if r.state.Text != "could not connect · retrying in 7 s" {
+		t.Errorf("never-reached row: %q", r.state.Text)
 	}
 }
 
@@ -237,8 +248,23 @@ func TestStatsShowTheUploadBudget(t *testing.T) {
 	s.UploadNeeded, s.UploadMeasured = 9_320_000, 7_530_000
 	s.Warnings = []app.Warning{{Destination: "Twitch", Message: "Twitch is falling behind: 3.1s of the stream are waiting to be sent; the upload may be too slow for this bitrate."}}
 	w := newTestWindow(t, newFakeStudio(s))
-	if got := w.stats.dests.Text; !strings.HasPrefix(got, "Sending 7.53 Mb/s (budget 9.32 Mb/s) · ") {
-		t.Errorf("stats %q", got)
+	if got := w.stats.dests.Text; !strings.HasPrefix(got, "Sending 7.5 Mb/s, needs 9.3 Mb/s · ") || strings.Contains(got, "budget") {
+		t.Errorf("stats %q; want plain words", got)
+	}
+	// The detail is in the tip, shown while the pointer is over the figures.
+	w.stats.dests.MouseIn(&desktop.MouseEvent{})
+	if w.stats.dests.popup == nil || !w.stats.dests.popup.Visible() {
+		t.Fatal("no tip over the upload figures")
+	}
+	tip := w.stats.dests.popup.Content.(*widget.Label).Text
+	for _, want := range []string{"4.5 Mb/s of video and 160 kb/s of audio for each of the 2 live destinations", "falling behind"} {
+		if !strings.Contains(tip, want) {
+			t.Errorf("tip %q lacks %q", tip, want)
+		}
+	}
+	w.stats.dests.MouseOut()
+	if w.stats.dests.popup != nil {
+		t.Error("the tip stayed after the pointer left")
 	}
 	if markup := test.RenderToMarkup(w.win.Canvas()); !strings.Contains(markup, "Twitch is falling behind") {
 		t.Error("the falling-behind warning is not shown")

@@ -14,14 +14,15 @@ import (
 // statsBar is the bottom line: output fps, what the live destinations send
 // against what they need, per-destination bitrates, dropped frames and CPU.
 type statsBar struct {
-	fps, dests, dropped, cpu *widget.Label
-	obj                      fyne.CanvasObject
+	fps, dropped, cpu *widget.Label
+	dests             *tipLabel // the upload in plain words; the detail in its tip
+	obj               fyne.CanvasObject
 }
 
 func newStatsBar() *statsBar {
 	b := &statsBar{
 		fps:     widget.NewLabel(""),
-		dests:   truncLabel("", widget.MediumImportance),
+		dests:   newTipLabel(),
 		dropped: widget.NewLabel(""),
 		cpu:     widget.NewLabel(""),
 	}
@@ -39,7 +40,7 @@ func (b *statsBar) update(snap app.StudioSnapshot) {
 	for _, d := range snap.Destinations {
 		switch d.State {
 		case app.StateLive:
-			parts = append(parts, d.Name+" "+humanBitrate(d.Bitrate))
+			parts = append(parts, d.Name+" "+shortBitrate(d.Bitrate))
 		case app.StateReconnecting:
 			parts = append(parts, d.Name+" reconnecting")
 		case app.StateError:
@@ -50,10 +51,43 @@ func (b *statsBar) update(snap app.StudioSnapshot) {
 	if len(parts) > 0 {
 		summary = strings.Join(parts, " · ")
 	}
+	tip := ""
 	if snap.UploadNeeded > 0 {
-		summary = fmt.Sprintf("Sending %s (budget %s) · %s", humanBitrate(snap.UploadMeasured), humanBitrate(snap.UploadNeeded), summary)
+		summary = fmt.Sprintf("Sending %s, needs %s · %s", shortBitrate(snap.UploadMeasured), shortBitrate(snap.UploadNeeded), summary)
+		tip = uploadTip(snap)
 	}
-	setText(b.dests, summary)
+	if b.dests.Text != summary {
+		b.dests.SetText(summary)
+	}
+	b.dests.SetTip(tip)
 	setText(b.dropped, fmt.Sprintf("Dropped %d", snap.FramesDropped))
 	setText(b.cpu, fmt.Sprintf("CPU %.0f%%", snap.CPUPercent))
+}
+
+// uploadTip explains the upload figures of the stats bar.
+func uploadTip(snap app.StudioSnapshot) string {
+	live := 0
+	for _, d := range snap.Destinations {
+		if d.State == app.StateLive {
+			live++
+		}
+	}
+	per := "destination"
+	if live != 1 {
+		per = fmt.Sprintf("each of the %d live destinations", live)
+	}
+	o := snap.Output
+	return fmt.Sprintf("Sending: what leaves this computer for the live destinations, measured over the last 2 seconds. "+
+		"Needs: what the stream takes, %s of video and %s of audio for %s. "+
+		"When sending stays below what is needed, the upload is too slow for this bitrate: "+
+		"a destination that keeps falling behind is named above the destination list.",
+		shortBitrate(float64(o.VideoBitrate)), shortBitrate(float64(o.AudioBitrate)), per)
+}
+
+// shortBitrate writes bits per second with one decimal: "4.7 Mb/s", "160 kb/s".
+func shortBitrate(bps float64) string {
+	if bps >= 1e6 {
+		return fmt.Sprintf("%.1f Mb/s", bps/1e6)
+	}
+	return humanBitrate(bps)
 }

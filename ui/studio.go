@@ -43,6 +43,9 @@ type Studio interface {
 	// SetLocalServer turns the built-in server on or off and chooses
 	// loopback or LAN listening.
 	SetLocalServer(on, lan bool)
+	// SetLocalServerPort moves the built-in server to another port (it
+	// restarts when on): the way out when another program holds its port.
+	SetLocalServerPort(port int)
 	// GenerateServerKey adds a publish key; RevokeServerKey removes one;
 	// RevealServerKey returns a key in full, for the user who asked.
 	GenerateServerKey()

@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"image/color"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -27,7 +28,10 @@ type topBar struct {
 	goLive     *widget.Button
 	busy       bool // live or connecting: the button stops
 	record     *widget.Button
-	recText    *widget.Label // "● REC 00:01:23" while recording
+	recText    *widget.Label  // "● REC 00:01:23" while recording
+	saved      *widget.Label  // "Saved NAME.mp4" after a recording
+	openFolder *widget.Button // opens the folder of the saved file
+	savedPath  string
 	recording  bool
 	obj        *fyne.Container
 }
@@ -51,17 +55,25 @@ func newTopBar(w *Window) *topBar {
 	t.recText = widget.NewLabel("")
 	t.recText.Importance = widget.DangerImportance
 	t.recText.Hide()
+	t.saved = widget.NewLabel("")
+	t.saved.Hide()
+	t.openFolder = widget.NewButtonWithIcon("Open folder", theme.FolderOpenIcon(), t.openFolderTapped)
+	t.openFolder.Hide()
 	left := container.NewHBox(widget.NewIcon(theme.MediaVideoIcon()), title, container.NewCenter(t.tally), t.connecting)
-	right := container.NewHBox(t.recText, t.record, t.goLive)
+	right := container.NewHBox(t.recText, t.saved, t.openFolder, t.record, t.goLive)
 	t.obj = container.NewVBox(container.NewBorder(nil, nil, left, right, t.problem), widget.NewSeparator())
 	return t
 }
 
-// tapped goes live, or stops when live or connecting.
+// tapped goes live, or stops when live or connecting. With nowhere to send
+// the program it says why and offers the ways out, instead of doing nothing.
 func (t *topBar) tapped() {
-	if t.busy {
+	switch {
+	case t.busy:
 		t.w.s.Stop()
-	} else {
+	case nowhereToGo(t.w.prev):
+		t.w.showNowhereToGo(t.w.prev)
+	default:
 		t.w.s.GoLive()
 	}
 }
@@ -91,7 +103,28 @@ func (t *topBar) updateRecording(rs app.RecordingStatus) bool {
 	if rs.On {
 		setText(t.recText, "● REC "+hms(rs.Duration))
 	}
-	return setVisible(t.recText, rs.On) || changed
+	changed = setVisible(t.recText, rs.On) || changed
+	// After a recording: where its file went, and a way to its folder.
+	done := !rs.On && rs.Path != ""
+	if done {
+		t.savedPath = rs.Path
+		setText(t.saved, "Saved "+filepath.Base(rs.Path))
+	}
+	changed = setVisible(t.saved, done) || changed
+	return setVisible(t.openFolder, done) || changed
+}
+
+// openFolderTapped opens the folder of the last recording in the system's
+// file manager.
+func (t *topBar) openFolderTapped() {
+	if t.savedPath == "" {
+		return
+	}
+	dir := filepath.Dir(t.savedPath)
+	if err := t.w.opts.OpenFolder(dir); err != nil {
+		t.w.log.Warn("opening the recording folder", "dir", dir, "err", err)
+		setText(t.problem, "The folder "+dir+" could not be opened: "+err.Error())
+	}
 }
 
 func (t *topBar) update(snap app.StudioSnapshot) {

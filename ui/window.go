@@ -43,7 +43,8 @@ type Window struct {
 	server   *serverTab
 	stats    *statsBar
 	tabs     *container.AppTabs
-	editor   *editor // the open destination editor, if any
+	editor   *editor        // the open destination editor, if any
+	nowhere  *nowhereDialog // the open "nowhere to send" dialog, if any
 
 	// UI goroutine state.
 	prev             app.StudioSnapshot

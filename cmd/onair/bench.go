@@ -26,6 +26,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, benchUsage)
+		return 0
 	case "publish":
 		return runBenchPublish(ctx, args[1:], stdout, stderr)
 	case "play":
@@ -42,11 +45,11 @@ func runBenchPublish(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.SetOutput(stderr)
 	url := fs.String("url", "", "rtmp[s]://host[:port]/app/name to publish to")
 	key := fs.String("key", "", "stream key, when --url is the server only")
-	size := fs.String("size", "1280x720", "output size WIDTHxHEIGHT")
+	fs.Var(sizeValue{&out.Width, &out.Height}, "size", "output size `WIDTHxHEIGHT`")
 	fs.IntVar(&out.FPS, "fps", out.FPS, "frame rate")
-	vbr := fs.String("video-bitrate", "4500k", "video bitrate")
+	fs.Var(bitrateValue{&out.VideoBitrate}, "video-bitrate", "video `bitrate`, e.g. 4500k or 6M")
 	duration := fs.Duration("duration", 60*time.Second, "how long to publish (0: until Ctrl-C)")
-	logLevel := fs.String("log-level", "warn", "log level")
+	logLevel := logLevelFlag(fs, "warn")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -57,12 +60,6 @@ func runBenchPublish(ctx context.Context, args []string, stdout, stderr io.Write
 		return fail(stderr, secrets, err)
 	}
 	encode.RouteLibavLog(log)
-	if out.Width, out.Height, err = app.ParseSize(*size); err != nil {
-		return fail(stderr, secrets, err)
-	}
-	if out.VideoBitrate, err = app.ParseBitrate(*vbr); err != nil {
-		return fail(stderr, secrets, err)
-	}
 	if err := out.Validate(); err != nil {
 		return fail(stderr, secrets, err)
 	}

@@ -15,7 +15,7 @@ import (
 func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("onair devices", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
+	logLevel := logLevelFlag(fs, "warn")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}

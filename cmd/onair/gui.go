@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"path/filepath"
 	"time"
@@ -28,13 +29,17 @@ const keyringTimeout = 3 * time.Second
 func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	start := time.Now()
 	fs := flag.NewFlagSet("onair", flag.ContinueOnError)
-	profile := fs.String("profile", "", "keep settings and keys in this folder instead of the system's")
+	wf := defineWindowFlags(fs)
+	profile, caFile, logLevel := wf.profile, wf.caFile, wf.logLevel
 	automation := fs.String("automation", "", "serve the UI automation hook on this loopback address (for tests)")
-	caFile := fs.String("ca-file", "", "extra PEM roots for rtmps:// destinations")
-	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.SetOutput(stderr)
+	fs.Usage = func() { printMainUsage(stderr) }
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
+	}
+	if problem := displayProblem(); problem != "" { // before anything starts
+		fmt.Fprintf(stderr, "onair: "+noDisplay+"\n", problem)
+		return 1
 	}
 	secrets := &app.Secrets{}
 	log, err := newLogger(stderr, *logLevel, secrets)
@@ -105,6 +110,19 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}()
 	w.ShowAndRun()
 	return 0
+}
+
+// windowFlags are the window's flags that onair -h lists (the automation
+// hook, for tests, is left out).
+type windowFlags struct{ profile, caFile, logLevel *string }
+
+// defineWindowFlags defines the window's listed flags on fs.
+func defineWindowFlags(fs *flag.FlagSet) windowFlags {
+	return windowFlags{
+		profile:  fs.String("profile", "", "keep settings and keys in this `folder` instead of the system's (a portable profile)"),
+		caFile:   fs.String("ca-file", "", "extra PEM certificate authorities for rtmps:// destinations"),
+		logLevel: logLevelFlag(fs, "info"),
+	}
 }
 
 // keyFileConsentPref remembers the answer to "keep keys in a file?".

@@ -112,8 +112,10 @@ func TestInteropUnreachableIsRetried(t *testing.T) {
 			if r.code == 0 || len(lines) != 1 || !regexp.MustCompile(c.end).MatchString(lines[0]) {
 				t.Fatalf("exit %d, error lines %q; want a non-zero exit and one line matching %s\n%s", r.code, lines, c.end, r.stderr)
 			}
-			if !regexp.MustCompile(`level=WARN msg="destination lost; reconnecting" .*` + c.retry).MatchString(r.stderr) {
-				t.Errorf("no reconnecting line matching %s:\n%s", c.retry, r.stderr)
+			// Never reached: "could not connect", not "lost".
+			if !regexp.MustCompile(`level=WARN msg="could not connect to the destination; retrying" .*`+c.retry).MatchString(r.stderr) ||
+				strings.Contains(r.stderr, "destination lost") {
+				t.Errorf("no 'could not connect' line matching %s, or a 'destination lost' line:\n%s", c.retry, r.stderr)
 			}
 			if r.elapsed < c.wait+11*time.Second || r.elapsed > c.wait+20*time.Second {
 				t.Errorf("took %s, want %s to connect and the 12 s of --duration", r.elapsed, c.wait)

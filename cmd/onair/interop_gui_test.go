@@ -136,6 +136,7 @@ type guiApp struct {
 	cmd    *exec.Cmd
 	stderr *testpeer.SyncBuffer
 	hook   string
+	done   chan error // the process's exit, once (put back after reading)
 }
 
 // profile writes a studio profile (settings and keys) into dir.
@@ -193,7 +194,7 @@ func launchGUI(t testing.TB, x *xvfb, l guiLaunch) *guiApp {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	g := &guiApp{cmd: cmd, stderr: stderr, hook: "http://" + hook}
+	g := &guiApp{cmd: cmd, stderr: stderr, hook: "http://" + hook, done: done}
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		<-done
@@ -277,28 +278,6 @@ func (g *guiApp) waitGeometry(t testing.TB, name string, timeout time.Duration) 
 	return rect{}
 }
 
-// changedPixels counts the pixels of area that differ between a and b.
-func changedPixels(a, b image.Image, area image.Rectangle) (changed, total int) {
-	for y := area.Min.Y; y < area.Max.Y; y++ {
-		for x := area.Min.X; x < area.Max.X; x++ {
-			r1, g1, b1, _ := a.At(x, y).RGBA()
-			r2, g2, b2, _ := b.At(x, y).RGBA()
-			if absDiff(r1, r2)+absDiff(g1, g2)+absDiff(b1, b2) > 3*0x800 {
-				changed++
-			}
-			total++
-		}
-	}
-	return changed, total
-}
-
-func absDiff(a, b uint32) uint32 {
-	if a > b {
-		return a - b
-	}
-	return b - a
-}
-
 // saveScreenshot saves the studio window (found by its title with
 // xdotool) into $ONAIR_SCREENSHOTS, when that is set: the README's pictures.
 func saveScreenshot(t testing.TB, x *xvfb, name string) {
@@ -314,11 +293,15 @@ func saveScreenshot(t testing.TB, x *xvfb, name string) {
 }
 
 // TestInteropGUIEndToEnd is acceptance 2 of the studio-window issue: the
-// real window under Xvfb goes live to the embedded server and nginx-rtmp,
-// shows a moving tile for a stream pushed into the local server, and stops.
+// real window under Xvfb goes live to the embedded server and, over RTMPS,
+// to nginx-rtmp, shows a moving tile for a stream pushed into the local
+// server, and stops. The destinations are named and set up as a creator's
+// would be (YouTube over RTMPS, Twitch), since the README's screenshots
+// come from this test.
 func TestInteropGUIEndToEnd(t *testing.T) {
 	x := startXvfb(t)
-	ng := testpeer.StartNginx(t, testpeer.NginxOptions{})
+	ca := testpeer.MakeCA(t, "DNS:localhost")
+	ng := testpeer.StartNginx(t, testpeer.NginxOptions{TLSCert: ca.ServerCert, TLSKey: ca.ServerKey})
 	port := testpeer.FreePort(t)
 	profile := t.TempDir()
 	embedded := fmt.Sprintf("rtmp://127.0.0.1:%d/live", port)
@@ -327,11 +310,12 @@ func TestInteropGUIEndToEnd(t *testing.T) {
 		st.Output.Preset = "ultrafast"
 		st.RecordDir = filepath.Join(profile, "recordings")
 		st.Destinations = []app.Destination{
-			{ID: "embedded", Name: "Embedded server", Service: "custom", Server: embedded, Key: "e2e-embedded-key-1", Enabled: true},
-			{ID: "nginx", Name: "nginx-rtmp", Service: "custom", Server: "rtmp://" + ng.Addr() + "/live", Key: "e2e-nginx-key-2", Enabled: true},
+			{ID: "youtube", Name: "YouTube", Service: "youtube-rtmps", Server: fmt.Sprintf("rtmps://localhost:%d/live", ng.TLSPort),
+				Key: "e2e-nginx-key-2", Enabled: true},
+			{ID: "twitch", Name: "Twitch", Service: "twitch", Server: embedded, Key: "e2e-embedded-key-1", Enabled: true},
 		}
 	})
-	g := startGUI(t, x, profile)
+	g := launchGUI(t, x, guiLaunch{bin: onairBin, args: []string{"--profile", profile, "--ca-file", ca.CACert}, home: profile})
 	saveScreenshot(t, x, "idle.png")
 
 	g.tap(t, "golive")

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,8 +26,23 @@ commands:
   devices    list cameras, microphones, screens and the built-in test sources
   version    print the version (also: onair --version)
 
+flags of the window (onair with no command):
+`
+
+// usageEnd follows the window's flags in the usage.
+const usageEnd = `
 Run "onair COMMAND -h" for a command's flags.
 `
+
+// printMainUsage prints the usage: the commands, then the window's own flags.
+func printMainUsage(w io.Writer) {
+	fmt.Fprint(w, usage)
+	fs := flag.NewFlagSet("onair", flag.ContinueOnError)
+	fs.SetOutput(w)
+	defineWindowFlags(fs)
+	fs.PrintDefaults()
+	fmt.Fprint(w, usageEnd)
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -54,11 +70,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "onair", version())
 		fmt.Fprintln(stdout, aboutLine())
 		return 0
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help", "-h", "-help", "--help":
+		printMainUsage(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "onair: unknown command %q\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "onair: unknown command %q (\"onair -h\" lists the commands)\n", args[0])
 	return 2
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,10 +36,13 @@ type keyFlag struct {
 func (f keyFlag) String() string { return "" }
 
 func (f keyFlag) Set(v string) error {
-	if len(*f.list) == 0 {
-		return errors.New("--key must follow the --to it belongs to")
-	}
 	f.secrets.Add(v)
+	if len(*f.list) == 0 {
+		return errors.New("it must follow the --to it belongs to")
+	}
+	if err := app.CheckStreamKey(v); err != nil {
+		return err
+	}
 	(*f.list)[len(*f.list)-1].Key = v
 	return nil
 }
@@ -51,10 +55,10 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	video := fs.String("video", "test", "video source: test, camera[:ID] or screen[:N]")
 	audio := fs.String("audio", "test", "audio source: test, mic[:ID] or none")
-	size := fs.String("size", "1280x720", "output size WIDTHxHEIGHT")
+	fs.Var(sizeValue{&out.Width, &out.Height}, "size", "output size `WIDTHxHEIGHT`")
 	fs.IntVar(&out.FPS, "fps", out.FPS, "output frame rate")
-	vbr := fs.String("video-bitrate", "4500k", "video bitrate (constant), e.g. 4500k or 6M")
-	abr := fs.String("audio-bitrate", "160k", "AAC bitrate")
+	fs.Var(bitrateValue{&out.VideoBitrate}, "video-bitrate", "video `bitrate` (constant), e.g. 4500k or 6M")
+	fs.Var(bitrateValue{&out.AudioBitrate}, "audio-bitrate", "AAC `bitrate`, e.g. 160k")
 	fs.DurationVar(&out.KeyInt, "keyint", out.KeyInt, "keyframe interval")
 	fs.StringVar(&out.Preset, "preset", out.Preset, "x264 preset")
 	fs.StringVar(&out.Encoder, "encoder", out.Encoder, "H.264 encoder: auto, x264, vaapi or nvenc")
@@ -65,7 +69,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	duration := fs.Duration("duration", 0, "stop after this much media (0 = until Ctrl-C)")
 	caFile := fs.String("ca-file", "", "extra PEM certificate authorities for rtmps://")
 	recordPath := fs.String("record", "", "also record the program to this new file (fragmented MP4; .mkv for Matroska)")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	logLevel := logLevelFlag(fs, "info")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -77,21 +81,8 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return fail(stderr, secrets, err)
 	}
 	encode.RouteLibavLog(log)
-	var errs []error
-	if out.Width, out.Height, err = app.ParseSize(*size); err != nil {
-		errs = append(errs, err)
-	}
-	if out.VideoBitrate, err = app.ParseBitrate(*vbr); err != nil {
-		errs = append(errs, err)
-	}
-	if out.AudioBitrate, err = app.ParseBitrate(*abr); err != nil {
-		errs = append(errs, err)
-	}
 	if out.ZeroLatency {
 		out.BFrames = 0
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fail(stderr, secrets, err)
 	}
 	cfg := app.BroadcastConfig{
 		Program:      app.ProgramConfig{Video: *video, Audio: *audio, Output: out, Duration: *duration},
@@ -101,6 +92,13 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	b, err := app.StartBroadcast(ctx, cfg, capture.NewClock(), log)
 	if err != nil {
 		return fail(stderr, secrets, err)
+	}
+	if !b.ReachedAtStart() {
+		until := "until one answers: press Ctrl-C to stop"
+		if *duration > 0 {
+			until = "until one answers or --duration ends: press Ctrl-C to stop sooner"
+		}
+		log.Warn("no destination could be reached yet; onair keeps retrying each one (1 s, 2 s, 4 s … up to 30 s apart) " + until)
 	}
 	var rec *app.Recording
 	if *recordPath != "" {
@@ -118,8 +116,9 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	case <-b.Done():
 	}
 	err = b.Wait()
+	var recErr error
 	if rec != nil {
-		_ = rec.Stop() // a failure was logged when it happened; the broadcast went on
+		recErr = rec.Stop() // a failure was logged when it happened; the broadcast went on
 	}
 	stopSignal()
 	stopProgress()
@@ -130,6 +129,16 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 		attrs = append(attrs, slog.Group(fmt.Sprintf("dest%d", i+1), "name", d.Name, "state", d.State,
 			"kbps", int(d.Bitrate/1000), "bytes_sent", d.BytesSent, "dropped", d.Dropped,
 			"reconnects", d.Reconnects, "last_error", d.LastError))
+	}
+	if rec != nil { // the last line says where the file is
+		path, aerr := filepath.Abs(rec.Path())
+		if aerr != nil {
+			path = rec.Path()
+		}
+		attrs = append(attrs, "recording", path)
+		if recErr != nil {
+			attrs = append(attrs, "recording_error", recErr.Error())
+		}
 	}
 	log.Info("broadcast ended", attrs...)
 	if err != nil {

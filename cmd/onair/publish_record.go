@@ -8,11 +8,13 @@ import (
 )
 
 // startProgramRecording records the program (what hub fans out to the
-// destinations) to path, for onair publish --record PATH. The recording
+// destinations) to path, for onair publish --record PATH; when path exists
+// it records to path-2.mp4 (and so on) instead. The recording
 // reads its own bounded queue, so a slow disk never delays the encoder or
 // a destination; call Stop on the result once the broadcast has ended (the
 // file is then complete), and report Err if it stopped by itself.
 func startProgramRecording(hub *rtmp.Hub, path string, log *slog.Logger) (*app.Recording, error) {
 	q := hub.Subscribe(app.RecordingQueueLimits)
-	return app.StartRecording(q, func() { hub.Unsubscribe(q) }, path, log.With("component", "recorder"))
+	return app.StartRecordingWith(q, func() { hub.Unsubscribe(q) }, app.RecordingOptions{Path: path, FreeName: true},
+		log.With("component", "recorder"))
 }

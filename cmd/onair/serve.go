@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"strconv"
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/encode"
@@ -32,7 +35,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&cfg.InsecureOpen, "insecure-open", false, "allow a LAN listener without publish keys")
 	fs.BoolVar(&cfg.OpenPlay, "open-play", false, "let every address play without a key")
 	fs.DurationVar(&sc.HandshakeTimeout, "handshake-timeout", sc.HandshakeTimeout, "time allowed for the RTMP handshake")
-	fs.DurationVar(&sc.IdleTimeout, "idle-timeout", sc.IdleTimeout, "time a connection may take before its first media")
+	fs.DurationVar(&sc.IdleTimeout, "idle-timeout", sc.IdleTimeout, "time a connection may go without a stream: before its first media, or after its last stream ended")
 	fs.DurationVar(&sc.MediaTimeout, "media-timeout", sc.MediaTimeout, "time a publisher may go without media")
 	fs.DurationVar(&sc.WriteTimeout, "write-timeout", sc.WriteTimeout, "bound of every socket write")
 	fs.DurationVar(&sc.MaxPlayerLag, "max-player-lag", sc.MaxPlayerLag, "disconnect a player this far behind")
@@ -42,7 +45,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&sc.Limits.MaxMessageSize, "max-message-size", sc.Limits.MaxMessageSize, "largest RTMP message in bytes")
 	fs.IntVar(&sc.Limits.MaxChunkStreams, "max-chunk-streams", sc.Limits.MaxChunkStreams, "chunk streams per connection")
 	fs.IntVar(&sc.Limits.MaxMessageStreams, "max-message-streams", sc.Limits.MaxMessageStreams, "message streams (createStream) per connection")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	logLevel := logLevelFlag(fs, "info")
 	record := addRecordFlags(fs)
 	var forwards forwardFlag
 	fs.Var(&forwards, "forward", forwardUsage)
@@ -61,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	encode.RouteLibavLog(log)
 	srv, err := app.StartLocalServer(cfg, secrets, log)
 	if err != nil {
-		return fail(stderr, secrets, err)
+		return fail(stderr, secrets, withListenHint(err))
 	}
 	rec, err := startServeRecording(srv.RTMP, record, log)
 	if err != nil {
@@ -74,12 +77,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		srv.Close()
 		return fail(stderr, secrets, err)
 	}
-	fmt.Fprintf(stdout, "OnAir Studio RTMP server on %s\n", srv.RTMPAddr())
-	for _, k := range srv.GeneratedKeys {
-		q, cam := srv.PublishURLs("NAME", k)
-		fmt.Fprintf(stdout, "publish key generated (shown once, keep it secret):\n  %s\n  %s   (for cameras: the key inside the stream name)\n", q, cam)
-	}
-	fmt.Fprintf(stdout, "play: %s\n", srv.PlayURL("NAME"))
+	serverURLs{addr: srv.RTMPAddr(), lan: srv.LAN(), hosts: srv.LANHosts(), port: srv.Port(), keys: srv.GeneratedKeys}.print(stdout)
 	if a := srv.HTTPAddr(); a != "" {
 		fmt.Fprintf(stdout, "stats: http://%s/api/streams and http://%s/metrics\n", a, a)
 	}
@@ -88,4 +86,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	rec.Close() // before the server: each file ends cleanly
 	srv.Close()
 	return 0
+}
+
+// withListenHint adds the remedy to a port already in use: another
+// --listen port (a free one when there is one near).
+func withListenHint(err error) error {
+	var inUse *app.PortInUseError
+	if !errors.As(err, &inUse) {
+		return err
+	}
+	port := inUse.FreePortNear()
+	if port == 0 {
+		port = inUse.Port + 1
+	}
+	return fmt.Errorf("%w: stop it, or use another port, e.g. --listen %s", err, net.JoinHostPort(inUse.Host, strconv.Itoa(port)))
 }

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -116,25 +113,16 @@ func (r *serveRecorder) poll() {
 	}
 }
 
-// start records stream name into a new file named by stream and date.
+// start records stream name into a new file named by stream and date (with
+// -2, -3 … when one of that name exists).
 func (r *serveRecorder) start(name string) (*app.Recording, error) {
-	base := app.RecordingName(name, time.Now(), ".mp4")
-	for i := 1; i <= 10; i++ {
-		file := base
-		if i > 1 {
-			file = strings.TrimSuffix(base, ".mp4") + fmt.Sprintf("-%d.mp4", i)
-		}
-		q, stop, err := r.srv.Watch(name, app.RecordingQueueLimits)
-		if err != nil {
-			return nil, err
-		}
-		rec, err := app.StartRecordingWith(q, stop, app.RecordingOptions{Path: filepath.Join(r.dir, file),
-			Faststart: r.faststart}, r.log.With("stream", name))
-		if !errors.Is(err, fs.ErrExist) {
-			return rec, err
-		}
+	q, stop, err := r.srv.Watch(name, app.RecordingQueueLimits)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("ten recordings of %s started this second already", name)
+	path := filepath.Join(r.dir, app.RecordingName(name, time.Now(), ".mp4"))
+	return app.StartRecordingWith(q, stop, app.RecordingOptions{Path: path, Faststart: r.faststart, FreeName: true},
+		r.log.With("stream", name))
 }
 
 // Close stops looking for streams and ends every recording, waiting for
