@@ -166,7 +166,7 @@ func (s *Studio) applyServerKeysLocked() {
 	if s.server == nil {
 		return
 	}
-	s.server.RTMP.SetAuth(rtmp.AuthConfig{PublishKeys: s.serverKeysLocked()})
+	s.server.SetAuth(rtmp.AuthConfig{PublishKeys: s.serverKeysLocked()})
 }
 
 // serverStatusLocked describes the local server for a snapshot.

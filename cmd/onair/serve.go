@@ -24,7 +24,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("onair serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Listen, "listen", rtmp.DefaultServerAddr, "RTMP listen address; 0.0.0.0:1935 opens it to the LAN (needs keys)")
-	fs.StringVar(&cfg.HTTP, "http", "", "serve GET /api/streams (JSON) and /metrics (Prometheus) on this address, e.g. 127.0.0.1:8080")
+	fs.StringVar(&cfg.HTTP, "http", "", "address of the web side: the monitor page at /, HLS at /live/NAME/index.m3u8, DASH at /live/NAME/manifest.mpd, /api/streams and /metrics (default: the RTMP host, next port, e.g. 127.0.0.1:1936; off: none)")
+	qr := fs.Bool("qr", false, "print the monitor page's address as a QR code, for a phone")
 	var pubKeys, playKeys listFlag
 	fs.Var(&pubKeys, "publish-key", "a key that allows publishing (repeatable)")
 	fs.Var(&playKeys, "play-key", "a key that allows playing from other computers (repeatable)")
@@ -80,9 +81,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "publish key generated (shown once, keep it secret):\n  %s\n  %s   (for cameras: the key inside the stream name)\n", q, cam)
 	}
 	fmt.Fprintf(stdout, "play: %s\n", srv.PlayURL("NAME"))
-	if a := srv.HTTPAddr(); a != "" {
-		fmt.Fprintf(stdout, "stats: http://%s/api/streams and http://%s/metrics\n", a, a)
-	}
+	printWatch(stdout, srv, cfg, *qr)
 	<-ctx.Done()
 	stopForwards()
 	rec.Close() // before the server: each file ends cleanly
