@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	fyne.io/fyne/v2 v2.7.1
+	github.com/Eyevinn/mp4ff v0.50.0
 	github.com/asticode/go-astiav v0.39.0
 	github.com/bluenviron/gohlslib/v2 v2.2.0
 	github.com/bluenviron/mediacommon/v2 v2.4.1
