@@ -295,4 +295,3 @@ func (b *Browser) Close() {
 	}
 	<-b.done
 }
-
