@@ -118,7 +118,7 @@ func (ls *LocalServer) startHTTP(addr string, auth rtmp.AuthConfig) error {
 	}
 	ls.httpLn = ln
 	ls.web = web.New(webConfig(ls.RTMP, auth, ls.log))
-	ls.http = newHTTPServer(ls.web)
+	ls.http = web.NewHTTPServer(ls.web, web.DefaultTimeouts())
 	ls.httpErr = make(chan error, 1)
 	go func() { ls.httpErr <- ls.http.Serve(ln) }()
 	return nil

@@ -3,7 +3,6 @@ package app
 import (
 	"log/slog"
 	"net"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -14,16 +13,6 @@ import (
 
 // HTTPOff as LocalServerConfig.HTTP turns the web side off.
 const HTTPOff = "off"
-
-// The web side's HTTP timeouts. A request waits for LL-HLS parts (at most
-// three target durations) and DASH chunks (a segment) and a viewer that
-// stops reading is dropped by WriteTimeout; idle connections go after
-// IdleTimeout, and one that never sends its request after ReadHeaderTimeout.
-const (
-	httpReadHeaderTimeout = 5 * time.Second
-	httpWriteTimeout      = 20 * time.Second
-	httpIdleTimeout       = 30 * time.Second
-)
 
 // httpAddr is the web address: the one asked for, or the RTMP host on the
 // next port (port 0 stays 0: any free port).
@@ -51,11 +40,6 @@ func webConfig(srv *rtmp.Server, auth rtmp.AuthConfig, log *slog.Logger) web.Con
 
 func webAccess(a rtmp.AuthConfig) web.Access {
 	return web.Access{Keys: append(append([]string(nil), a.PlayKeys...), a.PublishKeys...), Open: a.OpenPlay}
-}
-
-func newHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: httpReadHeaderTimeout, ReadTimeout: httpReadHeaderTimeout,
-		WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout, MaxHeaderBytes: 16 << 10}
 }
 
 // WatchURL returns the monitor page's address ("" without a web side).

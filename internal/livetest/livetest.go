@@ -21,7 +21,12 @@ import (
 // B-frames, a keyframe every 2 s, AAC 48 kHz) and returns its packets.
 func ClipPackets(t testing.TB, seconds int) []livesrc.Packet {
 	t.Helper()
-	path := testpeer.EncodeClip(t, testpeer.Clip{Size: "320x180", Seconds: seconds, VideoBitrate: "300k"})
+	return FileClipPackets(t, testpeer.EncodeClip(t, testpeer.Clip{Size: "320x180", Seconds: seconds, VideoBitrate: "300k"}))
+}
+
+// FileClipPackets returns the packets of an FLV file.
+func FileClipPackets(t testing.TB, path string) []livesrc.Packet {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -156,4 +161,42 @@ func UntilKeyframe(ps []livesrc.Packet, n int) (before, rest []livesrc.Packet) {
 		}
 	}
 	return ps, nil
+}
+
+// Source is a livesrc.Source of clips: each subscriber of a stream gets a
+// Feed holding the stream's packets, left open (the stream stays live).
+type Source struct {
+	mu      sync.Mutex
+	streams map[string][]livesrc.Packet
+}
+
+// NewSource returns a Source without streams.
+func NewSource() *Source { return &Source{streams: map[string][]livesrc.Packet{}} }
+
+// Add makes name live with packets ps (at most 4096).
+func (s *Source) Add(name string, ps []livesrc.Packet) {
+	s.mu.Lock()
+	s.streams[name] = ps
+	s.mu.Unlock()
+}
+
+// Live implements livesrc.Source.
+func (s *Source) Live(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.streams[name]
+	return ok
+}
+
+// Subscribe implements livesrc.Source.
+func (s *Source) Subscribe(name string) (livesrc.Reader, error) {
+	s.mu.Lock()
+	ps, ok := s.streams[name]
+	s.mu.Unlock()
+	if !ok {
+		return nil, livesrc.ErrNotLive
+	}
+	f := NewFeed()
+	f.Push(ps...)
+	return f, nil
 }
