@@ -30,7 +30,9 @@ func TestSlowViewerDropped(t *testing.T) {
 	closed := map[string]time.Time{}
 	// Long read and idle timeouts: only the write timeout may drop the viewer.
 	hs := NewHTTPServer(s, Timeouts{ReadHeader: time.Minute, Write: 2 * time.Second, Idle: time.Minute})
+	setBuffer := hs.ConnState
 	hs.ConnState = func(c net.Conn, st http.ConnState) {
+		setBuffer(c, st)
 		if st == http.StateClosed {
 			mu.Lock()
 			closed[c.RemoteAddr().String()] = time.Now()

@@ -19,7 +19,6 @@ import (
 
 const testKey = "K3Y0123456789ABCDEFGHIJKLM"
 
-
 // newTestServer is a web Server over a clip source with live/cam1 live,
 // and the log it writes.
 func newTestServer(t *testing.T, access Access) (*Server, *livetest.Source, *bytes.Buffer) {
