@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Server is the HTTP handler of the local server. It owns one janitor
@@ -91,9 +92,10 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// cleanPath rejects dot segments, empty segments and backslashes.
+// cleanPath rejects dot segments, empty segments, backslashes, control
+// characters and bytes that are not UTF-8.
 func cleanPath(p string) bool {
-	if strings.ContainsAny(p, "\\\x00") || strings.Contains(p, "//") {
+	if !utf8.ValidString(p) || strings.Contains(p, "//") || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		return false
 	}
 	for _, seg := range strings.Split(p, "/") {

@@ -21,7 +21,7 @@ const testKey = "K3Y0123456789ABCDEFGHIJKLM"
 
 // newTestServer is a web Server over a clip source with live/cam1 live,
 // and the log it writes.
-func newTestServer(t *testing.T, access Access) (*Server, *livetest.Source, *bytes.Buffer) {
+func newTestServer(t testing.TB, access Access) (*Server, *livetest.Source, *bytes.Buffer) {
 	t.Helper()
 	src := livetest.NewSource()
 	src.Add("live/cam1", livetest.ClipPackets(t, 8))
