@@ -54,6 +54,7 @@ type Studio struct {
 	server    *LocalServer
 	serverErr string
 	serverKey map[string]string // server key ID → key
+	watchKey  string            // the play key of the watch link, in LAN mode
 	live      *liveSession
 	watchers  map[*incomingWatcher]struct{}
 	lastErr   string

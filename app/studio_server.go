@@ -43,6 +43,11 @@ func (s *Studio) startServer() {
 		s.addServerKeyLocked()
 	}
 	keys := s.serverKeysLocked()
+	s.watchKey = ""
+	if st.LAN { // a play key for phones and tablets, new at each start
+		s.watchKey = rtmp.GenerateKey()
+	}
+	play := s.playKeysLocked()
 	s.mu.Unlock()
 	listen := s.cfg.ServerListen
 	if listen == "" {
@@ -52,7 +57,7 @@ func (s *Studio) startServer() {
 		}
 		listen = net.JoinHostPort(host, strconv.Itoa(cmpOr(st.Port, 1935)))
 	}
-	srv, err := StartLocalServer(LocalServerConfig{Listen: listen, PublishKeys: keys, Server: rtmp.DefaultServerConfig()}, s.cfg.Secrets, s.log)
+	srv, err := StartLocalServer(LocalServerConfig{Listen: listen, PublishKeys: keys, PlayKeys: play, Server: rtmp.DefaultServerConfig()}, s.cfg.Secrets, s.log)
 	s.mu.Lock()
 	if err != nil {
 		s.serverErr = sentence(fmt.Errorf("the local server could not start: %w", err))
@@ -166,7 +171,7 @@ func (s *Studio) applyServerKeysLocked() {
 	if s.server == nil {
 		return
 	}
-	s.server.SetAuth(rtmp.AuthConfig{PublishKeys: s.serverKeysLocked()})
+	s.server.SetAuth(rtmp.AuthConfig{PublishKeys: s.serverKeysLocked(), PlayKeys: s.playKeysLocked()})
 }
 
 // serverStatusLocked describes the local server for a snapshot.
@@ -181,6 +186,7 @@ func (s *Studio) serverStatusLocked() LocalServerStatus {
 		return st
 	}
 	st.Addr = s.server.RTMPAddr()
+	st.WatchURL = s.server.WatchURL("")
 	st.PublishURL = "rtmp://" + st.Addr + "/live/NAME"
 	if len(st.Keys) > 0 {
 		st.PublishURL += "?key=" + st.Keys[0].Masked

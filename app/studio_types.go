@@ -102,6 +102,7 @@ type LocalServerStatus struct {
 	LAN        bool   // listening beyond this computer
 	Addr       string // host:port as it goes into URLs
 	PublishURL string // example publish URL for a new source, with the key masked
+	WatchURL   string // the monitor page (HLS, DASH) in a browser, without its key
 	Keys       []ServerKey
 	Streams    []IncomingStream
 	Error      string // why it is off, one sentence

@@ -28,6 +28,7 @@ type serverTab struct {
 	mode     *widget.RadioGroup
 	addr     *widget.Label
 	publish  *widget.Label
+	watch    *watchRow
 	problem  *widget.Label
 	keysBox  *fyne.Container
 	keys     []app.ServerKey
@@ -55,16 +56,19 @@ func newServerTab(w *Window) *serverTab {
 		w.keySaved()
 	})
 	t.tiles = newTileGrid(w)
+	t.watch = newWatchRow(w)
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	info := container.New(layout.NewFormLayout(),
 		widget.NewLabel("Address"), t.addr,
 		widget.NewLabel("Publish URL"), container.NewBorder(nil, nil, nil, copyURL, t.publish),
+		widget.NewLabel("Watch in a browser"), t.watch.obj,
 	)
 	t.inner = container.NewVBox(
 		container.NewHBox(t.on, t.mode),
 		info,
+		t.watch.qrCell,
 		t.problem,
 		container.NewBorder(nil, nil, bold("Publish keys"), gen),
 		t.keysBox,
@@ -104,6 +108,7 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 	setText(t.publish, srv.PublishURL)
 	setText(t.problem, srv.Error)
 	changed := setVisible(t.problem, srv.Error != "")
+	changed = t.watch.update(srv.WatchURL) || changed
 	if !slices.Equal(srv.Keys, t.keys) {
 		changed = true
 		t.keys = slices.Clone(srv.Keys)
