@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -43,14 +44,15 @@ type LocalServer struct {
 	// GeneratedKeys are the keys this start generated (to show once).
 	GeneratedKeys []string
 
-	log     *slog.Logger
-	host    string // host to put in URLs
-	lan     bool
-	port    int
-	http    *http.Server
-	httpLn  net.Listener
-	httpErr chan error
-	web     *web.Server
+	log      *slog.Logger
+	host     string // host to put in URLs
+	lan      bool
+	port     int
+	http     *http.Server
+	httpLn   net.Listener
+	httpErr  chan error
+	web      *web.Server
+	httpOnce sync.Once
 }
 
 // ErrLANNeedsKeys is returned for a LAN listener without keys.
@@ -156,12 +158,14 @@ func (ls *LocalServer) PlayURL(name string) string {
 // Close stops the HTTP and RTMP servers and waits for them.
 func (ls *LocalServer) Close() error {
 	if ls.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-		_ = ls.http.Shutdown(ctx)
-		cancel()
-		_ = ls.http.Close()
-		<-ls.httpErr
-		ls.web.Close()
+		ls.httpOnce.Do(func() { // Close may be called twice
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			_ = ls.http.Shutdown(ctx)
+			cancel()
+			_ = ls.http.Close()
+			<-ls.httpErr
+			ls.web.Close()
+		})
 	}
 	return ls.RTMP.Close()
 }

@@ -110,16 +110,18 @@
       });
       p.initialize(video, url, true);
       current.stop = function () { p.destroy(); };
+      current.latency = function () { return { latency: p.getCurrentLiveLatency(), target: p.getTargetLiveDelay ? p.getTargetLiveDelay() : null }; };
       $('engine').textContent = 'DASH · dash.js ' + p.getVersion();
     } else if (engine === 'hlsjs') {
       if (!window.Hls || !Hls.isSupported()) return fail('This browser has neither HLS nor Media Source');
-      var h = new Hls({ lowLatencyMode: true, backBufferLength: 30 });
+      var h = new Hls({ lowLatencyMode: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5 });
       h.on(Hls.Events.ERROR, function (_, d) {
         if (d.fatal) fail('HLS: ' + d.type + ' ' + d.details);
       });
       h.loadSource(url);
       h.attachMedia(video);
       current.stop = function () { h.destroy(); };
+      current.latency = function () { return { latency: h.latency, target: h.targetLatency }; };
       $('engine').textContent = 'LL-HLS · hls.js ' + Hls.version;
     } else {
       video.src = url;
@@ -155,7 +157,8 @@
     stop: stop,
     state: function () {
       return { playing: current && current.name, engine: current && current.engine,
-        currentTime: video.currentTime, paused: video.paused, readyState: video.readyState, errors: errors.slice() };
+        currentTime: video.currentTime, paused: video.paused, readyState: video.readyState, errors: errors.slice(),
+        latency: current && current.latency ? current.latency() : null };
     }
   };
   refresh();
