@@ -15,6 +15,10 @@ type Config struct {
 	// SegmentCount is how many segments the playlist keeps (default and
 	// minimum for LL-HLS: 7). It bounds the muxer's memory.
 	SegmentCount int
+	// MaxSegmentBytes bounds one segment (default 32 MiB): past it the
+	// muxer drops media until the next segment. With SegmentCount, it
+	// bounds the memory of a stream.
+	MaxSegmentBytes uint64
 	// StartTimeout bounds how long a request waits for the first segment
 	// (default 15 s).
 	StartTimeout time.Duration
@@ -31,6 +35,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SegmentCount < 7 {
 		c.SegmentCount = 7
+	}
+	if c.MaxSegmentBytes == 0 {
+		c.MaxSegmentBytes = 32 << 20
 	}
 	if c.StartTimeout <= 0 {
 		c.StartTimeout = 15 * time.Second

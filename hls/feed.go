@@ -99,7 +99,7 @@ func (f *feeder) start(dts int64) bool {
 	cfg := f.s.cfg
 	m := &gohlslib.Muxer{Tracks: tracks, Variant: gohlslib.MuxerVariantLowLatency,
 		SegmentCount: cfg.SegmentCount, SegmentMinDuration: cfg.SegmentMinDuration,
-		PartMinDuration: cfg.PartDuration, OnEncodeError: f.fail}
+		PartMinDuration: cfg.PartDuration, SegmentMaxSize: cfg.MaxSegmentBytes, OnEncodeError: f.fail}
 	if err := m.Start(); err != nil {
 		cfg.Log.Warn("HLS: the muxer did not start", "err", err)
 		f.video, f.audio = nil, nil

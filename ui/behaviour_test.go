@@ -320,8 +320,18 @@ func TestWatchLinkAndQR(t *testing.T) {
 	if got := w.app.Clipboard().Content(); got != "http://192.168.1.10:1936/?key="+testWatchKey {
 		t.Errorf("copied %q", got)
 	}
-	// Off: no address, no QR code.
+	// This computer only: the address, no QR code (a phone cannot reach it).
 	s := serverSnapshot()
+	s.Server.LAN, s.Server.WatchURL = false, "http://127.0.0.1:1936/"
+	f.mu.Lock()
+	f.snap = s
+	f.mu.Unlock()
+	w.apply(f.Snapshot())
+	if !strings.HasPrefix(wr.url.Text, "http://127.0.0.1:1936/ ") || wr.qrCell.Visible() {
+		t.Errorf("loopback only: %q, QR shown %v", wr.url.Text, wr.qrCell.Visible())
+	}
+	// Off: no address, no QR code.
+	s = serverSnapshot()
 	s.Server.WatchURL = ""
 	f.mu.Lock()
 	f.snap, f.watchLink = s, ""

@@ -108,7 +108,7 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 	setText(t.publish, srv.PublishURL)
 	setText(t.problem, srv.Error)
 	changed := setVisible(t.problem, srv.Error != "")
-	changed = t.watch.update(srv.WatchURL) || changed
+	changed = t.watch.update(srv.WatchURL, srv.LAN) || changed
 	if !slices.Equal(srv.Keys, t.keys) {
 		changed = true
 		t.keys = slices.Clone(srv.Keys)

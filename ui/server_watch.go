@@ -45,15 +45,20 @@ func newWatchRow(w *Window) *watchRow {
 }
 
 // update shows url (from the snapshot) and redraws the QR code when the
-// link changed. It reports whether the layout changed.
-func (r *watchRow) update(url string) bool {
+// link changed; the QR code shows in LAN mode only, since a phone cannot
+// reach this computer's loopback address. It reports whether the layout
+// changed.
+func (r *watchRow) update(url string, lan bool) bool {
 	shown := url
-	if shown == "" {
+	switch {
+	case url == "":
 		shown = "off"
+	case !lan:
+		shown += " (this computer; choose the LAN for phones)"
 	}
 	setText(r.url, shown)
 	link := ""
-	if url != "" {
+	if url != "" && lan {
 		link = r.w.s.WatchLink()
 	}
 	if link == r.link {
