@@ -3,6 +3,7 @@ package hls
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/bluenviron/gohlslib/v2"
@@ -124,8 +125,15 @@ func (f *feeder) start(dts int64) bool {
 	return true
 }
 
-// fail counts a muxing error and logs at most one a second.
+// fail counts a muxing error and logs at most one a second. gohlslib's
+// note that the part duration changed, which it makes once while it finds
+// a part duration that fits the frame durations (RTMP's millisecond
+// stamps make them alternate), is only a debug line.
 func (f *feeder) fail(err error) {
+	if strings.Contains(err.Error(), "part duration changed") {
+		f.s.cfg.Log.Debug("HLS: muxing", "err", err)
+		return
+	}
 	f.errors++
 	if now := time.Now(); now.Sub(f.lastErrLog) >= time.Second {
 		f.s.cfg.Log.Warn("HLS: muxing", "err", err, "errors", f.errors)
