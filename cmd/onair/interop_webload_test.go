@@ -211,7 +211,7 @@ func BenchmarkInteropWebLoad(b *testing.B) {
 			}},
 		} {
 			pids := srv.pids()
-			cpu0 := testpeer.CPUTime(pids)
+			cpu0, rss0 := testpeer.CPUTime(pids), testpeer.RSS(pids)
 			ctx, cancel := context.WithTimeout(context.Background(), span)
 			start := time.Now()
 			results := make([][]viewerResult, viewers)
@@ -252,8 +252,8 @@ func BenchmarkInteropWebLoad(b *testing.B) {
 				}
 			}
 			perViewer := cpu.Seconds() / wall.Seconds() / float64(viewers) * 100
-			fmt.Printf("%-15s %d viewers for %s: %d kept up (the slowest fetched %.1f s of media), %d requests, server CPU %.1f%% of a core (%.3f%% per viewer), RSS %d MB\n",
-				srv.name, viewers, span, kept, worst.Seconds(), requests, cpu.Seconds()/wall.Seconds()*100, perViewer, rss>>20)
+			fmt.Printf("%-15s %d viewers for %s: %d kept up (the slowest fetched %.1f s of media), %d requests, server CPU %.1f%% of a core (%.3f%% per viewer), RSS %d MB (%+d MB under load)\n",
+				srv.name, viewers, span, kept, worst.Seconds(), requests, cpu.Seconds()/wall.Seconds()*100, perViewer, rss>>20, (rss-rss0)>>20)
 			tag := strings.ReplaceAll(srv.name, " ", "-")
 			b.ReportMetric(perViewer, tag+"-cpu%/viewer")
 			b.ReportMetric(float64(rss>>20), tag+"-RSS-MB")
