@@ -21,12 +21,13 @@ FFMPEG_PREFIX := $(shell scripts/ffmpeg.sh prefix)
 # pkg-config, as cgo calls it, gives the whole link line.
 export PKG_CONFIG_PATH := $(FFMPEG_PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 # Tests run against real peers: ffmpeg/ffprobe, nginx-rtmp (+stream for TLS), openssl,
-# GStreamer, rtmpdump, and a real window under Xvfb.
+# GStreamer, rtmpdump, a real window under Xvfb, and headless Chromium for the
+# monitor page.
 TEST_PKGS := ffmpeg nginx debootstrap desktop-file-utils dpkg-dev libgl1-mesa-dri libnginx-mod-rtmp libnginx-mod-stream openssl xvfb xauth xdotool \
 	imagemagick gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
-	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps x11-utils patchelf curl
+	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps x11-utils patchelf curl chromium
 
-.PHONY: all deps deps-build deps-test ffmpeg env build run package deb notices roots test test-unit test-interop test-purego bench soak fuzz vet clean
+.PHONY: vendor-js vendor-js-check all deps deps-build deps-test ffmpeg env build run package deb notices roots test test-unit test-interop test-purego bench soak fuzz vet clean
 
 all: build
 
@@ -144,7 +145,17 @@ bench: deps build
 soak: deps ffmpeg
 	ONAIR_SOAK=$(SOAK) $(GO) test -tags soak -run TestSoak -v -count=1 -timeout 3h ./app/
 
-FUZZ_PKGS := ./rtmp/ ./cmd/onair-launch/
+FUZZ_PKGS := ./rtmp/ ./cmd/onair-launch/ ./web/
+
+# The monitor page's players (hls.js, dash.js) from the npm registry, at the
+# versions and integrity hashes of web/jsvendor/package-lock.json, into
+# web/assets/vendor (committed; built in with go:embed). vendor-js-check
+# only compares.
+vendor-js:
+	./scripts/vendor-js.sh
+
+vendor-js-check:
+	./scripts/vendor-js.sh check
 
 fuzz:
 	@for p in $(FUZZ_PKGS); do \

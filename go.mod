@@ -4,8 +4,12 @@ go 1.26.8
 
 require (
 	fyne.io/fyne/v2 v2.7.1
+	github.com/Eyevinn/mp4ff v0.50.0
 	github.com/asticode/go-astiav v0.39.0
+	github.com/bluenviron/gohlslib/v2 v2.2.0
+	github.com/bluenviron/mediacommon/v2 v2.4.1
 	github.com/pion/mediadevices v0.9.4
+	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
 	github.com/yutopp/go-amf0 v0.1.0
 	github.com/yutopp/go-rtmp v0.0.7
 	github.com/zalando/go-keyring v0.2.8
@@ -15,7 +19,9 @@ require (
 require (
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect
 	github.com/BurntSushi/toml v1.5.0 // indirect
+	github.com/abema/go-mp4 v1.4.1 // indirect
 	github.com/asticode/go-astikit v0.42.0 // indirect
+	github.com/asticode/go-astits v1.13.0 // indirect
 	github.com/blackjack/webcam v0.6.1 // indirect
 	github.com/danieljoos/wincred v1.2.3 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect

@@ -9,17 +9,21 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/web"
 )
 
 // LocalServerConfig configures the built-in RTMP server.
 type LocalServerConfig struct {
 	// Listen is the RTMP address (default 127.0.0.1:1935: this computer only).
 	Listen string
-	// HTTP, when set, serves /api/streams and /metrics on that address.
+	// HTTP is the address of the web side: the monitor page, HLS, DASH,
+	// /api/streams and /metrics. Empty means the RTMP host on the port
+	// after the RTMP port (127.0.0.1:1936 by default); "off" turns it off.
 	HTTP string
 	// PublishKeys and PlayKeys are the accepted keys. GenerateKey adds a
 	// fresh publish key.
@@ -41,13 +45,16 @@ type LocalServer struct {
 	// GeneratedKeys are the keys this start generated (to show once).
 	GeneratedKeys []string
 
-	host    string   // host to put in URLs
-	lan     bool     // listening beyond this computer
-	hosts   []string // every address other computers can reach it at (LAN mode)
-	port    int
-	http    *http.Server
-	httpLn  net.Listener
-	httpErr chan error
+	log      *slog.Logger
+	host     string   // host to put in URLs
+	lan      bool     // listening beyond this computer
+	hosts    []string // every address other computers can reach it at (LAN mode)
+	port     int
+	http     *http.Server
+	httpLn   net.Listener
+	httpErr  chan error
+	web      *web.Server
+	httpOnce sync.Once
 }
 
 // ErrLANNeedsKeys is returned for a LAN listener without keys.
@@ -99,7 +106,7 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 		return nil, fmt.Errorf("invalid listen port %q", portStr)
 	}
 	keys := append([]string(nil), cfg.PublishKeys...)
-	ls := &LocalServer{port: port}
+	ls := &LocalServer{port: port, log: log}
 	if cfg.GenerateKey {
 		k := rtmp.GenerateKey()
 		keys = append(keys, k)
@@ -134,8 +141,8 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 	if a, ok := ls.RTMP.Addr().(*net.TCPAddr); ok {
 		ls.port = a.Port
 	}
-	if cfg.HTTP != "" {
-		if err := ls.startHTTP(cfg.HTTP); err != nil {
+	if cfg.HTTP != HTTPOff {
+		if err := ls.startHTTP(httpAddr(cfg.HTTP, host, ls.port), sc.Auth); err != nil {
 			ls.RTMP.Close()
 			return nil, err
 		}
@@ -143,20 +150,20 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 	return ls, nil
 }
 
-func (ls *LocalServer) startHTTP(addr string) error {
+func (ls *LocalServer) startHTTP(addr string, auth rtmp.AuthConfig) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listening for HTTP stats on %s: %w", addr, err)
+		return fmt.Errorf("listening for HTTP on %s (choose another address with --http, or --http off): %w", addr, err)
 	}
 	ls.httpLn = ln
-	ls.http = &http.Server{Handler: ls.RTMP.HTTPHandler(), ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	ls.web = web.New(webConfig(ls.RTMP, auth, ls.log))
+	ls.http = web.NewHTTPServer(ls.web, web.DefaultTimeouts())
 	ls.httpErr = make(chan error, 1)
 	go func() { ls.httpErr <- ls.http.Serve(ln) }()
 	return nil
 }
 
-// HTTPAddr returns the stats address, or "" when there is none.
+// HTTPAddr returns the web address (host:port as bound), or "" when there is none.
 func (ls *LocalServer) HTTPAddr() string {
 	if ls.httpLn == nil {
 		return ""
@@ -188,11 +195,14 @@ func (ls *LocalServer) PlayURL(name string) string {
 // Close stops the HTTP and RTMP servers and waits for them.
 func (ls *LocalServer) Close() error {
 	if ls.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-		_ = ls.http.Shutdown(ctx)
-		cancel()
-		_ = ls.http.Close()
-		<-ls.httpErr
+		ls.httpOnce.Do(func() { // Close may be called twice
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			_ = ls.http.Shutdown(ctx)
+			cancel()
+			_ = ls.http.Close()
+			<-ls.httpErr
+			ls.web.Close()
+		})
 	}
 	return ls.RTMP.Close()
 }

@@ -58,6 +58,7 @@ type Studio struct {
 	serverInUse    bool
 	serverFreePort int
 	serverKey      map[string]string // server key ID → key
+	watchKey       string            // the play key of the watch link, in LAN mode
 	live           *liveSession
 	watchers       map[*incomingWatcher]struct{}
 	lastErr        string

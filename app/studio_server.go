@@ -97,6 +97,11 @@ func (s *Studio) startServer() {
 		s.addServerKeyLocked()
 	}
 	keys := s.serverKeysLocked()
+	s.watchKey = ""
+	if st.LAN { // a play key for phones and tablets, new at each start
+		s.watchKey = rtmp.GenerateKey()
+	}
+	play := s.playKeysLocked()
 	s.mu.Unlock()
 	listen := s.cfg.ServerListen
 	if listen == "" {
@@ -106,7 +111,7 @@ func (s *Studio) startServer() {
 		}
 		listen = net.JoinHostPort(host, strconv.Itoa(cmpOr(st.Port, 1935)))
 	}
-	srv, err := StartLocalServer(LocalServerConfig{Listen: listen, PublishKeys: keys, Server: rtmp.DefaultServerConfig()}, s.cfg.Secrets, s.log)
+	srv, err := StartLocalServer(LocalServerConfig{Listen: listen, PublishKeys: keys, PlayKeys: play, Server: rtmp.DefaultServerConfig()}, s.cfg.Secrets, s.log)
 	var inUse *PortInUseError
 	free := 0
 	if errors.As(err, &inUse) {
@@ -227,7 +232,7 @@ func (s *Studio) applyServerKeysLocked() {
 	if s.server == nil {
 		return
 	}
-	s.server.RTMP.SetAuth(rtmp.AuthConfig{PublishKeys: s.serverKeysLocked()})
+	s.server.SetAuth(rtmp.AuthConfig{PublishKeys: s.serverKeysLocked(), PlayKeys: s.playKeysLocked()})
 }
 
 // serverStatusLocked describes the local server for a snapshot.
@@ -243,6 +248,7 @@ func (s *Studio) serverStatusLocked() LocalServerStatus {
 		return st
 	}
 	st.Addr, st.Hosts = s.server.RTMPAddr(), s.server.LANHosts()
+	st.WatchURL = s.server.WatchURL("")
 	st.PublishURL = "rtmp://" + st.Addr + "/live/NAME"
 	if len(st.Keys) > 0 {
 		st.PublishURL += "?key=" + st.Keys[0].Masked

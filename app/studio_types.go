@@ -108,6 +108,7 @@ type LocalServerStatus struct {
 	// first is Addr's); none means this computer has no network address.
 	Hosts      []string
 	PublishURL string // example publish URL for a new source, with the key masked
+	WatchURL   string // the monitor page (HLS, DASH) in a browser, without its key
 	Keys       []ServerKey
 	Streams    []IncomingStream
 	Error      string // why it is off, one sentence

@@ -40,6 +40,29 @@ HEAD
 The binary also loads, from the computer it runs on, libGL, libX11, libXext,
 libva and libva-drm (MIT-style licences) and glibc (LGPL-2.1-or-later).
 
+## JavaScript, built into the monitor page
+
+The monitor page (web/assets, built in with go:embed) carries two players,
+from npm at the versions and integrity hashes of
+web/jsvendor/package-lock.json (`make vendor-js`):
+
+- **hls.js** 1.7.4 (`hls.min.js`): Apache-2.0. https://github.com/video-dev/hls.js.
+- **dash.js** 5.2.1 (`dash.mediaplayer.min.js`): BSD-3-Clause. Copyright the
+  DASH Industry Forum. https://github.com/Dash-Industry-Forum/dash.js. Its
+  bundle includes small libraries whose notices follow its licence.
+
+### hls.js 1.7.4
+
+```
+MID
+	cat web/assets/vendor/hls.js.LICENSE
+	printf '```\n\n### dash.js 5.2.1\n\n```\n'
+	cat web/assets/vendor/dashjs.LICENSE.md
+	printf '```\n\nNotices of the libraries in the dash.js bundle (dash.mediaplayer.min.js.LICENSE.txt):\n\n```\n'
+	cat web/assets/vendor/dash.mediaplayer.min.js.LICENSE.txt
+	cat <<'MID'
+```
+
 ## Go modules
 
 MID

@@ -13,29 +13,38 @@ import (
 // fakeStudio is a Studio whose snapshot the test sets; it records every
 // command. Function fields, when set, answer the calls that return values.
 type fakeStudio struct {
-	mu       sync.Mutex
-	snap     app.StudioSnapshot
-	dests    []app.Destination
-	services []app.Service
-	preview  *app.FrameMailbox
-	keys     map[string]string
-	calls    []string
-	watching map[string]int // WatchIncoming calls minus stops, per stream
-	stopped  map[string]int // stop calls per stream
+	mu        sync.Mutex
+	snap      app.StudioSnapshot
+	dests     []app.Destination
+	services  []app.Service
+	preview   *app.FrameMailbox
+	keys      map[string]string
+	calls     []string
+	watching  map[string]int // WatchIncoming calls minus stops, per stream
+	stopped   map[string]int // stop calls per stream
+	watchLink string
 
 	applyOutput     func(app.OutputConfig) error
 	saveDestination func(app.Destination) error
 	watch           func(name string) *app.FrameMailbox
 }
 
+// testWatchKey is the play key of the fake's watch link.
+const testWatchKey = "W4TCH-full-play-key-0003"
+
 func newFakeStudio(snap app.StudioSnapshot) *fakeStudio {
+	link := ""
+	if snap.Server.WatchURL != "" {
+		link = snap.Server.WatchURL + "?key=" + testWatchKey
+	}
 	return &fakeStudio{
-		snap:     snap,
-		services: testServices(),
-		preview:  app.NewFrameMailbox(640, 360),
-		keys:     map[string]string{"k1": "k3F9-full-publish-key-0001", "k2": "Qm7x-full-publish-key-0002"},
-		watching: map[string]int{},
-		stopped:  map[string]int{},
+		watchLink: link,
+		snap:      snap,
+		services:  testServices(),
+		preview:   app.NewFrameMailbox(640, 360),
+		keys:      map[string]string{"k1": "k3F9-full-publish-key-0001", "k2": "Qm7x-full-publish-key-0002"},
+		watching:  map[string]int{},
+		stopped:   map[string]int{},
 	}
 }
 
@@ -113,6 +122,12 @@ func (f *fakeStudio) SaveDestination(d app.Destination) error {
 func (f *fakeStudio) RevealServerKey(id string) string {
 	f.record("RevealServerKey(%s)", id)
 	return f.keys[id]
+}
+
+func (f *fakeStudio) WatchLink() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.watchLink
 }
 
 func (f *fakeStudio) WatchIncoming(name string) (*app.FrameMailbox, func()) {

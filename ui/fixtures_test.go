@@ -88,6 +88,7 @@ func serverSnapshot() app.StudioSnapshot {
 	s.Server.LAN = true
 	s.Server.Addr, s.Server.Hosts = "192.168.1.10:1935", []string{"192.168.1.10"}
 	s.Server.PublishURL = "rtmp://192.168.1.10:1935/live/NAME?key=" + app.Mask
+	s.Server.WatchURL = "http://192.168.1.10:1936/"
 	s.Server.Keys = append(s.Server.Keys, app.ServerKey{ID: "k2", Masked: "Qm7x…"})
 	s.Server.Streams = []app.IncomingStream{
 		{Name: "live/cam", Codec: "H.264 Main / AAC", Width: 1280, Height: 720, FPS: 30, Bitrate: 2_500_000, Publisher: "192.168.1.23:50122",

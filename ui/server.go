@@ -35,6 +35,7 @@ type serverTab struct {
 	shownPrt int // the port last shown in the entry
 	usePort  *widget.Button
 	freePort int
+	watch    *watchRow
 	problem  *widget.Label
 	keysBox  *fyne.Container
 	keys     []app.ServerKey
@@ -70,6 +71,7 @@ func newServerTab(w *Window) *serverTab {
 		w.keySaved()
 	})
 	t.tiles = newTileGrid(w)
+	t.watch = newWatchRow(w)
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -77,11 +79,13 @@ func newServerTab(w *Window) *serverTab {
 		widget.NewLabel("Port"), container.NewBorder(nil, nil, nil, change, t.port),
 		widget.NewLabel("Address"), t.addr,
 		widget.NewLabel("Publish URL"), container.NewBorder(nil, nil, nil, copyURL, t.publish),
+		widget.NewLabel("Watch in a browser"), t.watch.obj,
 	)
 	t.inner = container.NewVBox(
 		container.NewHBox(t.on, t.mode),
 		info,
 		t.portErr,
+		t.watch.qrCell,
 		t.problem,
 		container.NewHBox(t.usePort),
 		container.NewBorder(nil, nil, bold("Publish keys"), gen),
@@ -143,6 +147,7 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 		t.usePort.SetText("Use port " + strconv.Itoa(t.freePort))
 	}
 	changed = setVisible(t.usePort, t.freePort != 0) || changed
+	changed = t.watch.update(srv.WatchURL, srv.LAN) || changed
 	if !slices.Equal(srv.Keys, t.keys) {
 		changed = true
 		t.keys = slices.Clone(srv.Keys)

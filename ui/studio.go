@@ -51,6 +51,9 @@ type Studio interface {
 	GenerateServerKey()
 	RevokeServerKey(id string)
 	RevealServerKey(id string) string
+	// WatchLink is the monitor page's address for a phone or a tablet
+	// (with the play key in LAN mode), for the QR code and the clipboard.
+	WatchLink() string
 
 	// ForwardIncoming restreams an incoming stream, as it arrives, to the
 	// saved destinations with these IDs; StopForward ends that.

@@ -275,7 +275,7 @@ type readmeProcess struct {
 
 func newReadmeScenario(t *testing.T, clip string) *readmeScenario {
 	t.Helper()
-	for _, port := range []int{1935, 8080} {
+	for _, port := range []int{1935, 1936, 8080} {
 		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
 			t.Fatalf("the README's commands use 127.0.0.1:%d, which another program holds (`ss -ltnp 'sport = :%d'` names it): %v", port, port, err)
@@ -473,6 +473,17 @@ var readmeChecks = map[string]func(*testing.T, *readmeScenario){
 			}
 		}
 		t.Errorf("/api/streams has no live/cam1:\n%s", out)
+	},
+	"Watch on your phone": func(t *testing.T, s *readmeScenario) {
+		if out := s.output(t, "onair serve"); !strings.Contains(out, "watch in a browser: http://127.0.0.1:1936/") || !strings.Contains(out, "█") {
+			t.Errorf("onair serve --qr printed no page address or QR code:\n%s", out)
+		}
+		if out := s.output(t, "ffprobe"); !strings.Contains(out, "h264") || !strings.Contains(out, "aac") {
+			t.Errorf("ffprobe of the HLS playlist: %q; want h264 and aac", out)
+		}
+		if out := s.output(t, "curl"); !strings.Contains(out, "<MPD") || !strings.Contains(out, "dash-v-$Number$.m4s") {
+			t.Errorf("the DASH manifest:\n%s", out)
+		}
 	},
 	"Record": func(t *testing.T, s *readmeScenario) {
 		if p := testpeer.FFprobe(t, filepath.Join(s.dir, "show.mp4")); p.Duration() < 9 || p.Duration() > 11 {

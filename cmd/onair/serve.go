@@ -27,7 +27,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("onair serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Listen, "listen", rtmp.DefaultServerAddr, "RTMP listen address; 0.0.0.0:1935 opens it to the LAN (needs keys)")
-	fs.StringVar(&cfg.HTTP, "http", "", "serve GET /api/streams (JSON) and /metrics (Prometheus) on this address, e.g. 127.0.0.1:8080")
+	fs.StringVar(&cfg.HTTP, "http", "", "address of the web side: the monitor page at /, HLS at /live/NAME/index.m3u8, DASH at /live/NAME/manifest.mpd, /api/streams and /metrics (default: the RTMP host, next port, e.g. 127.0.0.1:1936; off: none)")
+	qr := fs.Bool("qr", false, "print the monitor page's address as a QR code, for a phone")
 	var pubKeys, playKeys listFlag
 	fs.Var(&pubKeys, "publish-key", "a key that allows publishing (repeatable)")
 	fs.Var(&playKeys, "play-key", "a key that allows playing from other computers (repeatable)")
@@ -78,9 +79,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, secrets, err)
 	}
 	serverURLs{addr: srv.RTMPAddr(), lan: srv.LAN(), hosts: srv.LANHosts(), port: srv.Port(), keys: srv.GeneratedKeys}.print(stdout)
-	if a := srv.HTTPAddr(); a != "" {
-		fmt.Fprintf(stdout, "stats: http://%s/api/streams and http://%s/metrics\n", a, a)
-	}
+	printWatch(stdout, srv, cfg, *qr)
 	<-ctx.Done()
 	stopForwards()
 	rec.Close() // before the server: each file ends cleanly

@@ -20,16 +20,21 @@ type NginxOptions struct {
 	TLSCert, TLSKey string
 	// ChunkSize is the RTMP chunk size nginx uses (default 4096).
 	ChunkSize int
+	// HLS makes the "live" application write HLS (hls_fragment 1s,
+	// hls_playlist_length 4s), served over HTTP on HTTPPort with CORS, as
+	// http://127.0.0.1:HTTPPort/hls/NAME.m3u8.
+	HLS bool
 }
 
 // Nginx is a running nginx with the RTMP module on 127.0.0.1.
 type Nginx struct {
-	Port    int // RTMP
-	TLSPort int // RTMPS, when TLS was asked for
-	dir     string
-	cmd     *exec.Cmd
-	stderr  *SyncBuffer
-	t       testing.TB
+	Port     int // RTMP
+	TLSPort  int // RTMPS, when TLS was asked for
+	HTTPPort int // HLS over HTTP, when HLS was asked for
+	dir      string
+	cmd      *exec.Cmd
+	stderr   *SyncBuffer
+	t        testing.TB
 }
 
 // StartNginx starts nginx-rtmp with an application "live" on a free port.
@@ -39,6 +44,9 @@ func StartNginx(t testing.TB, opt NginxOptions) *Nginx {
 	n := &Nginx{Port: FreePort(t), dir: t.TempDir(), t: t}
 	if opt.TLSCert != "" {
 		n.TLSPort = FreePort(t)
+	}
+	if opt.HLS {
+		n.HTTPPort = FreePort(t)
 	}
 	if opt.ChunkSize == 0 {
 		opt.ChunkSize = 4096
@@ -68,8 +76,16 @@ func (n *Nginx) config(opt NginxOptions) string {
 	if opt.DenyPublish {
 		deny = "deny publish all;"
 	}
-	fmt.Fprintf(&b, "rtmp { server { listen 127.0.0.1:%d; chunk_size %d; application live { live on; publish_notify on; %s } } }\n",
-		n.Port, opt.ChunkSize, deny)
+	hls := ""
+	if opt.HLS {
+		hlsDir := filepath.Join(n.dir, "hls")
+		hls = fmt.Sprintf("hls on; hls_path %s; hls_fragment 1s; hls_playlist_length 4s;", hlsDir)
+		fmt.Fprintf(&b, "http { access_log off; types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; } "+
+			"server { listen 127.0.0.1:%d; location /hls/ { alias %s/; add_header Cache-Control no-cache; add_header Access-Control-Allow-Origin *; } } }\n",
+			n.HTTPPort, hlsDir)
+	}
+	fmt.Fprintf(&b, "rtmp { server { listen 127.0.0.1:%d; chunk_size %d; application live { live on; publish_notify on; %s %s } } }\n",
+		n.Port, opt.ChunkSize, deny, hls)
 	if opt.TLSCert != "" {
 		fmt.Fprintf(&b, "stream { server { listen 127.0.0.1:%d ssl; ssl_certificate %s; ssl_certificate_key %s; proxy_pass 127.0.0.1:%d; } }\n",
 			n.TLSPort, opt.TLSCert, opt.TLSKey, n.Port)
@@ -96,6 +112,11 @@ func (n *Nginx) Addr() string { return fmt.Sprintf("127.0.0.1:%d", n.Port) }
 
 // URL returns rtmp://127.0.0.1:PORT/live/NAME.
 func (n *Nginx) URL(name string) string { return fmt.Sprintf("rtmp://%s/live/%s", n.Addr(), name) }
+
+// HLSURL returns the HLS playlist of stream name (with NginxOptions.HLS).
+func (n *Nginx) HLSURL(name string) string {
+	return fmt.Sprintf("http://127.0.0.1:%d/hls/%s.m3u8", n.HTTPPort, name)
+}
 
 // Kill stops nginx at once with SIGKILL (master and worker).
 func (n *Nginx) Kill() {

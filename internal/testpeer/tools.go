@@ -24,6 +24,7 @@ var installHints = map[string]string{
 	"Xvfb":           "xvfb",
 	"xdotool":        "xdotool",
 	"import":         "imagemagick",
+	"chromium":       "chromium",
 }
 
 // Require returns the path of tool, or fails the test saying how to install it.

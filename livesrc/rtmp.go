@@ -1,0 +1,74 @@
+package livesrc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/seed7c1a73c4/onair/rtmp"
+)
+
+// FromRTMP is the local RTMP server as a Source. Each reader is an
+// in-process player of the server's hub with its own queue bounded by lim.
+func FromRTMP(s *rtmp.Server, lim rtmp.QueueLimits) Source { return rtmpSource{s: s, lim: lim} }
+
+type rtmpSource struct {
+	s   *rtmp.Server
+	lim rtmp.QueueLimits
+}
+
+func (r rtmpSource) Live(name string) bool {
+	for _, st := range r.s.Stats().Streams {
+		if st.Name == name {
+			return st.Live
+		}
+	}
+	return false
+}
+
+func (r rtmpSource) Subscribe(name string) (Reader, error) {
+	if !r.Live(name) {
+		return nil, fmt.Errorf("%w: %s", ErrNotLive, name)
+	}
+	q, stop, err := r.s.Watch(name, r.lim)
+	if err != nil {
+		return nil, fmt.Errorf("watching %s: %w", name, err)
+	}
+	return &rtmpReader{q: q, stop: stop}, nil
+}
+
+type rtmpReader struct {
+	q    *rtmp.Queue
+	stop func()
+	once sync.Once
+}
+
+func (r *rtmpReader) Read(ctx context.Context) (Packet, error) {
+	p, err := r.q.Pop(ctx)
+	if errors.Is(err, rtmp.ErrQueueClosed) {
+		return Packet{}, ErrEnded
+	}
+	if err != nil {
+		return Packet{}, err
+	}
+	var k Kind
+	switch p.Kind {
+	case rtmp.KindVideo:
+		k = Video
+	case rtmp.KindAudio:
+		k = Audio
+	default:
+		k = Data
+	}
+	out := Packet{Kind: k, Header: p.Header, Key: p.Key, DTS: p.DTS, PTS: p.PTS, Data: p.Data}
+	if k == Video && p.Header {
+		// The server checked it on ingest; a failure leaves SPS empty.
+		if cfg, err := rtmp.ParseAVCConfig(p.Data); err == nil {
+			out.SPS, out.PPS = cfg.SPS, cfg.PPS
+		}
+	}
+	return out, nil
+}
+
+func (r *rtmpReader) Close() { r.once.Do(r.stop) }
