@@ -26,7 +26,8 @@ TEST_PKGS := ffmpeg nginx debootstrap desktop-file-utils dpkg-dev libgl1-mesa-dr
 	imagemagick gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps x11-utils patchelf curl
 
-.PHONY: all deps deps-build deps-test ffmpeg env build run package deb notices roots test test-unit test-interop test-purego bench soak fuzz vet clean
+.PHONY: all deps deps-build deps-test ffmpeg env build run package deb notices roots test test-unit test-interop test-purego bench soak fuzz vet clean \
+	deps-windows deps-wine ffmpeg-windows windows test-windows bench-windows
 
 all: build
 
@@ -120,6 +121,68 @@ deb: package
 notices: ffmpeg
 	GO=$(GO) ./scripts/notices.sh
 
+# Windows: dist/onair-<version>-windows-amd64.zip, cross-built here with
+# Debian's mingw-w64 against FFmpeg 7.1.5 and x264 cross-built static from the
+# same pinned sources (scripts/ffmpeg.sh build windows, cached in
+# ~/.cache/onair/ffmpeg-7.1.5-windows-<hash>). Two exes from one build: the
+# window "OnAir Studio.exe" (GUI subsystem: no console window from the Start
+# menu) and onair.exe (console subsystem: the CLI prints where it was started,
+# and cmd.exe and PowerShell wait for it and see its exit code). Both carry the
+# icon, version resource and manifest that fyne package -os windows would give
+# them (cmd/onair-winres), and are linked -static: they import only Windows'
+# own DLLs (TestWineImports checks).
+WIN_PKGS := gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 nasm zip
+WIN_PREFIX := $(shell scripts/ffmpeg.sh prefix windows)
+WIN_DIR := bin/windows
+WIN_ZIP := dist/onair-$(VERSION)-windows-amd64.zip
+WIN_SYSO := cmd/onair/zz_winres_windows_amd64.syso
+# Go's build cache keys a cgo package by CGO_CFLAGS but not by what pkg-config
+# said, so the prefix goes into CGO_CFLAGS: a package compiled against another
+# FFmpeg (or with the Linux .pc files) is never reused.
+WIN_GO := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
+	PKG_CONFIG_PATH=$(WIN_PREFIX)/lib/pkgconfig PKG_CONFIG_LIBDIR=$(WIN_PREFIX)/lib/pkgconfig \
+	CGO_CFLAGS="-O2 -g -I$(WIN_PREFIX)/include" $(GO)
+# -s -w as fyne package --release: no symbol table or DWARF (Go's stack traces stay).
+WIN_LDFLAGS := $(LDFLAGS) -s -w -extldflags=-static
+
+deps-windows:
+	@./scripts/apt-deps.sh $(WIN_PKGS)
+
+ffmpeg-windows: deps-windows deps-build
+	@scripts/ffmpeg.sh build windows
+
+windows: ffmpeg-windows
+	$(GO) run ./cmd/onair-winres -app FyneApp.toml -o $(WIN_SYSO)
+	@mkdir -p $(WIN_DIR) dist
+	@if [ ! -f $(WIN_DIR)/onair.exe ]; then echo "make windows: the first cross-build compiles Fyne, pion and the studio for Windows (several minutes on 2 cores; later builds take seconds)"; fi
+	$(WIN_GO) build -ldflags "$(WIN_LDFLAGS)" -o $(WIN_DIR)/onair.exe ./cmd/onair
+	$(WIN_GO) build -ldflags "$(WIN_LDFLAGS) -H=windowsgui" -o "$(WIN_DIR)/OnAir Studio.exe" ./cmd/onair
+	rm -rf dist/_win && mkdir -p "dist/_win/OnAir Studio"
+	cp "$(WIN_DIR)/OnAir Studio.exe" $(WIN_DIR)/onair.exe "dist/_win/OnAir Studio/"
+	cp LICENSE "dist/_win/OnAir Studio/LICENSE.txt" && cp THIRD_PARTY_NOTICES.md "dist/_win/OnAir Studio/"
+	rm -f $(WIN_ZIP) && cd dist/_win && zip -qr -9 ../$(notdir $(WIN_ZIP)) "OnAir Studio"
+	rm -rf dist/_win
+	@echo "make windows: $(WIN_ZIP) ($$(du -h $(WIN_ZIP) | cut -f1); onair.exe $$(du -h $(WIN_DIR)/onair.exe | cut -f1))"
+
+# The zip's exes under Wine (Debian 12: 8.0) and Xvfb, against the same host
+# peers as the Linux tests: DLL imports, resources, --version, devices,
+# publish (+ --record), serve, and the window with a moving preview. Each run
+# makes its own Wine prefix in a temporary folder.
+WINE_PKGS := wine wine64 binutils-mingw-w64-x86-64
+
+deps-wine:
+	@./scripts/apt-deps.sh $(WINE_PKGS)
+
+test-windows: windows build deps-test deps-wine
+	ONAIR_BIN=$(CURDIR)/$(BIN) ONAIR_WINDOWS_ZIP=$(CURDIR)/$(WIN_ZIP) \
+		$(GO) test -race -count=1 -timeout 20m -tags interop,wine -run 'Wine' -v ./cmd/onair/
+
+# CPU of a 720p30 veryfast publish, the Linux binary then onair.exe under Wine
+# in the same run (60 s each; ONAIR_BENCH_SECONDS=N for a quicker look).
+bench-windows: windows build deps-test deps-wine
+	ONAIR_BIN=$(CURDIR)/$(BIN) ONAIR_WINDOWS_ZIP=$(CURDIR)/$(WIN_ZIP) \
+		$(GO) test -run '^$$' -bench Wine -benchtime 1x -timeout 30m -tags interop,wine ./cmd/onair/
+
 # Minimal Debian 12 and 13 roots (no FFmpeg) for the .deb's clean-system tests,
 # cached outside the work tree (scripts/debroot.sh; needs root).
 roots:
@@ -134,9 +197,9 @@ test-interop: build deb roots
 	ONAIR_ROOT_BOOKWORM=$$(./scripts/debroot.sh path bookworm) ONAIR_ROOT_TRIXIE=$$(./scripts/debroot.sh path trixie) \
 		$(GO) test -race -count=1 -timeout 30m -tags interop -run 'Interop' -v ./cmd/onair/
 
-test: deps vet test-purego test-unit test-interop
+test: deps vet test-purego test-unit test-interop test-windows
 
-bench: deps build
+bench: deps build bench-windows
 	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m ./encode/ ./capture/ ./rtmp/ ./ui/
 	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m -tags interop ./cmd/onair/
 
