@@ -216,7 +216,9 @@ build() {
 	(cd "$work/x264-$X264_VERSION" &&
 		./configure --prefix="$stage" $X264_CONFIGURE >>"$log" 2>&1) ||
 		{ tail -n 30 "$log" >&2; say "configuring x264 failed (log above)."; return 1; }
-	progress "x264" 120 "$log" make -C "$work/x264-$X264_VERSION" -j"$jobs" ||
+	local total
+	total=$(make -C "$work/x264-$X264_VERSION" -n 2>/dev/null | grep -cE '^([a-z0-9_]+-)*(gcc|cc|nasm) ' || true)
+	progress "x264" "$total" "$log" make -C "$work/x264-$X264_VERSION" -j"$jobs" ||
 		{ tail -n 30 "$log" >&2; say "building x264 failed (log above)."; return 1; }
 	make -C "$work/x264-$X264_VERSION" install-lib-static >>"$log" 2>&1
 
@@ -231,7 +233,6 @@ build() {
 		env "${pcdir[@]}" PKG_CONFIG_PATH="$stage/lib/pkgconfig" ./configure --prefix="$stage" $FFMPEG_CONFIGURE \
 			--extra-cflags="-I$stage/include" --extra-ldflags="-L$stage/lib" >>"$log" 2>&1) ||
 		{ tail -n 30 "$log" >&2; say "configuring FFmpeg failed (log above; config.log is in $work)."; trap - EXIT; return 1; }
-	local total
 	total=$(make -C "$work/ffmpeg-$FFMPEG_VERSION" -n 2>/dev/null | grep -cE '^printf "(CC|AS|X86ASM)' || true)
 	progress "FFmpeg" "$total" "$log" make -C "$work/ffmpeg-$FFMPEG_VERSION" -j"$jobs" ||
 		{ tail -n 30 "$log" >&2; say "building FFmpeg failed (log above)."; return 1; }
