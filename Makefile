@@ -118,7 +118,7 @@ deb: package
 
 # THIRD_PARTY_NOTICES.md, after a change of dependencies (TestInteropNotices
 # fails when a module of the binary is missing from it).
-notices: ffmpeg
+notices: ffmpeg ffmpeg-windows
 	GO=$(GO) ./scripts/notices.sh
 
 # Windows: dist/onair-<version>-windows-amd64.zip, cross-built here with
