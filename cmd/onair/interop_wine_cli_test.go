@@ -3,13 +3,15 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"debug/pe"
 	"fmt"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -32,37 +34,80 @@ var windowsSystemDLLs = []string{
 	"version.dll", "winmm.dll", "ws2_32.dll",
 }
 
-var (
-	dllNameRe   = regexp.MustCompile(`(?m)^\s*DLL Name: (\S+)\s*$`)
-	subsystemRe = regexp.MustCompile(`(?m)^Subsystem\s+[0-9a-f]+\s+\((.+)\)\s*$`)
-)
+// objdumpImports reads the imported DLLs and the subsystem from
+// `objdump -p` (about 300,000 lines, most of them unwind data).
+func objdumpImports(out []byte) (dlls []string, subsystem string) {
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if name, ok := strings.CutPrefix(line, "DLL Name: "); ok {
+			dlls = append(dlls, strings.ToLower(name))
+		} else if rest, ok := strings.CutPrefix(line, "Subsystem"); ok && subsystem == "" {
+			if i, j := strings.Index(rest, "("), strings.LastIndex(rest, ")"); i >= 0 && j > i {
+				subsystem = rest[i+1 : j]
+			}
+		}
+	}
+	return dlls, subsystem
+}
+
+// peImports runs objdump -p on an exe: its DLLs and its subsystem.
+func peImports(t *testing.T, path string) (dlls []string, subsystem string) {
+	t.Helper()
+	objdump := testpeer.Require(t, "x86_64-w64-mingw32-objdump")
+	out, err := exec.Command(objdump, "-p", path).Output()
+	if err != nil {
+		t.Fatalf("objdump -p %s: %v", path, err)
+	}
+	dlls, subsystem = objdumpImports(out)
+	if !slices.Contains(dlls, "kernel32.dll") {
+		t.Fatalf("%s: no kernel32.dll among its imports %v", path, dlls)
+	}
+	return dlls, subsystem
+}
+
+// notSystem returns the DLLs that are not Windows' own.
+func notSystem(dlls []string) []string {
+	var out []string
+	for _, d := range dlls {
+		if !slices.Contains(windowsSystemDLLs, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 // TestWineImports lists the DLLs each exe imports (objdump -p) and fails on
 // any that is not Windows' own, and checks the subsystems: the window's exe
 // opens no console, the CLI's is a console program.
 func TestWineImports(t *testing.T) {
-	objdump := testpeer.Require(t, "x86_64-w64-mingw32-objdump")
-	for exe, subsystem := range map[string]string{winGUIExe: "Windows GUI", winCLIExe: "Windows CUI"} {
-		out, err := exec.Command(objdump, "-p", winExe(t, exe)).Output()
-		if err != nil {
-			t.Fatalf("objdump -p %s: %v", exe, err)
-		}
-		var dlls []string
-		for _, m := range dllNameRe.FindAllStringSubmatch(string(out), -1) {
-			dlls = append(dlls, strings.ToLower(m[1]))
-		}
+	for exe, want := range map[string]string{winGUIExe: "Windows GUI", winCLIExe: "Windows CUI"} {
+		dlls, subsystem := peImports(t, winExe(t, exe))
 		t.Logf("%s imports %s", exe, strings.Join(dlls, " "))
-		if !slices.Contains(dlls, "kernel32.dll") {
-			t.Errorf("%s: no kernel32.dll among its imports %v: objdump's output changed?", exe, dlls)
+		if bad := notSystem(dlls); len(bad) > 0 {
+			t.Errorf("%s imports %v, which are not Windows system DLLs", exe, bad)
 		}
-		for _, d := range dlls {
-			if !slices.Contains(windowsSystemDLLs, d) {
-				t.Errorf("%s imports %s, which is not a Windows system DLL", exe, d)
-			}
+		if subsystem != want {
+			t.Errorf("%s: subsystem %q, want %s", exe, subsystem, want)
 		}
-		if m := subsystemRe.FindStringSubmatch(string(out)); m == nil || m[1] != subsystem {
-			t.Errorf("%s: subsystem %v, want %s", exe, m, subsystem)
-		}
+	}
+}
+
+// TestWineImportsCatchesRuntimeDLLs builds a C++ program the way mingw-w64
+// links by default (libstdc++ and libgcc as DLLs): the check must name them.
+func TestWineImportsCatchesRuntimeDLLs(t *testing.T) {
+	cxx := testpeer.Require(t, "x86_64-w64-mingw32-g++")
+	dir := t.TempDir()
+	src, exe := filepath.Join(dir, "hello.cc"), filepath.Join(dir, "hello.exe")
+	if err := os.WriteFile(src, []byte("#include <iostream>\nint main() { std::cout << \"hello\" << std::endl; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(cxx, "-o", exe, src).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", cxx, err, out)
+	}
+	dlls, _ := peImports(t, exe)
+	if bad := notSystem(dlls); !slices.Contains(bad, "libstdc++-6.dll") {
+		t.Errorf("a dynamically linked C++ exe imports %v; the check found %v, not libstdc++-6.dll", dlls, bad)
 	}
 }
 
@@ -96,6 +141,12 @@ func TestWineResources(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestWineNotices: the zip's THIRD_PARTY_NOTICES.md names every Go module
+// of the exes, including those only Windows builds link (wincred…).
+func TestWineNotices(t *testing.T) {
+	checkNotices(t, winExe(t, winCLIExe), filepath.Join(wine.app, "THIRD_PARTY_NOTICES.md"))
 }
 
 // TestWineVersion runs `wine onair.exe --version`.
