@@ -220,4 +220,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist $(WIN_SYSO)
