@@ -18,8 +18,11 @@ BUILD_PKGS := gcc make pkg-config nasm curl xz-utils ca-certificates libva-dev \
 	libxi-dev libxxf86vm-dev libasound2-dev librsvg2-bin
 FFMPEG_PREFIX := $(shell scripts/ffmpeg.sh prefix)
 # The prefix's .pc files are static-only (private fields folded in), so plain
-# pkg-config, as cgo calls it, gives the whole link line.
+# pkg-config, as cgo calls it, gives the whole link line. Go's build cache keys
+# a cgo package by CGO_CPPFLAGS but not by what pkg-config says, so the prefix
+# goes there too: a package compiled against another FFmpeg is never reused.
 export PKG_CONFIG_PATH := $(FFMPEG_PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+export CGO_CPPFLAGS := -I$(FFMPEG_PREFIX)/include
 # Tests run against real peers: ffmpeg/ffprobe, nginx-rtmp (+stream for TLS), openssl,
 # GStreamer, rtmpdump, a real window under Xvfb, and headless Chromium for the
 # monitor page.
@@ -27,7 +30,8 @@ TEST_PKGS := ffmpeg nginx debootstrap desktop-file-utils dpkg-dev libgl1-mesa-dr
 	imagemagick gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav rtmpdump procps x11-utils patchelf curl chromium
 
-.PHONY: vendor-js vendor-js-check all deps deps-build deps-test ffmpeg env build run package deb notices roots test test-unit test-interop test-purego bench soak fuzz vet clean
+.PHONY: all deps deps-build deps-test ffmpeg env build run package deb notices roots test test-unit test-interop test-purego bench soak fuzz vet clean \
+	vendor-js vendor-js-check deps-windows deps-wine ffmpeg-windows windows test-windows bench-windows
 
 all: build
 
@@ -47,7 +51,7 @@ ffmpeg: deps-build
 
 # For running go by hand: eval "$$(make -s env)".
 env:
-	@echo "export PKG_CONFIG_PATH='$(PKG_CONFIG_PATH)'"
+	@echo "export PKG_CONFIG_PATH='$(PKG_CONFIG_PATH)' CGO_CPPFLAGS='$(CGO_CPPFLAGS)'"
 
 build: ffmpeg
 	@if [ ! -x $(BIN) ]; then echo "make build: building $(BIN); the first build compiles Fyne and the studio (about 5 minutes on 2 cores; later builds take seconds). Packages as they compile:"; fi
@@ -74,10 +78,11 @@ test-unit: ffmpeg
 # FyneApp.toml in the folder it packages and raises Build there, so it packages a
 # staged copy (dist/_stage: Go tools skip folders starting with "_"), which also
 # wants a Go file. The exe it packages as `onair` is the pure-Go launcher
-# (cmd/onair-launch): it checks that the studio's libraries (FFmpeg 5.1, GL, X11)
-# load and says what to install if not, then execs the real studio, the binary
-# `make build` made (cgo, FFmpeg 5.1), which goes in as lib/onair/onair-studio;
-# the sed adds it to every install and uninstall target of fyne's Makefile.
+# (cmd/onair-launch): it checks that the libraries the studio shares with the
+# system (GL, X11, VA-API) load and says what to install if not, then execs the
+# real studio, the binary `make build` made (FFmpeg and x264 linked in), which
+# goes in as lib/onair/onair-studio; the sed adds it to every install and
+# uninstall target of fyne's Makefile.
 FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 PACKAGE := dist/onair-$(VERSION)-linux-$(shell $(GO) env GOARCH).tar.xz
 LAUNCHER := bin/onair-launch
@@ -118,8 +123,72 @@ deb: package
 
 # THIRD_PARTY_NOTICES.md, after a change of dependencies (TestInteropNotices
 # fails when a module of the binary is missing from it).
-notices: ffmpeg
+notices: ffmpeg ffmpeg-windows
 	GO=$(GO) ./scripts/notices.sh
+
+# Windows: dist/onair-<version>-windows-amd64.zip, cross-built here with
+# Debian's mingw-w64 against FFmpeg 7.1.5 and x264 cross-built static from the
+# same pinned sources (scripts/ffmpeg.sh build windows, cached in
+# ~/.cache/onair/ffmpeg-7.1.5-windows-<hash>). Two exes from one build: the
+# window "OnAir Studio.exe" (GUI subsystem: no console window from the Start
+# menu) and onair.exe (console subsystem: the CLI prints where it was started,
+# and cmd.exe and PowerShell wait for it and see its exit code). Both carry the
+# icon, version resource and manifest that fyne package -os windows would give
+# them (cmd/onair-winres), and are linked -static: they import only Windows'
+# own DLLs (TestWineImports checks).
+WIN_PKGS := gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 nasm zip
+WIN_PREFIX := $(shell scripts/ffmpeg.sh prefix windows)
+WIN_DIR := bin/windows
+WIN_ZIP := dist/onair-$(VERSION)-windows-amd64.zip
+WIN_SYSO := cmd/onair/zz_winres_windows_amd64.syso
+# Go's build cache keys a cgo package by CGO_CFLAGS but not by what pkg-config
+# said, so the prefix goes into CGO_CFLAGS: a package compiled against another
+# FFmpeg (or with the Linux .pc files) is never reused. No -g: the exes are
+# stripped, and the C of go-gl and miniaudio compiles faster without it.
+WIN_GO := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
+	PKG_CONFIG_PATH=$(WIN_PREFIX)/lib/pkgconfig PKG_CONFIG_LIBDIR=$(WIN_PREFIX)/lib/pkgconfig \
+	CGO_CPPFLAGS= CGO_CFLAGS="-O2 -I$(WIN_PREFIX)/include" $(GO)
+# -s -w as fyne package --release: no symbol table or DWARF (Go's stack traces stay).
+WIN_LDFLAGS := $(LDFLAGS) -s -w -extldflags=-static
+
+deps-windows:
+	@./scripts/apt-deps.sh $(WIN_PKGS)
+
+ffmpeg-windows: deps-windows deps-build
+	@scripts/ffmpeg.sh build windows
+
+windows: ffmpeg-windows
+	$(GO) run ./cmd/onair-winres -app FyneApp.toml -o $(WIN_SYSO)
+	@mkdir -p $(WIN_DIR) dist
+	@if [ ! -f $(WIN_DIR)/onair.exe ]; then echo "make windows: the first cross-build compiles Fyne, pion and the studio for Windows (several minutes on 2 cores; later builds take seconds)"; fi
+	$(WIN_GO) build -ldflags "$(WIN_LDFLAGS)" -o $(WIN_DIR)/onair.exe ./cmd/onair
+	$(WIN_GO) build -ldflags "$(WIN_LDFLAGS) -H=windowsgui" -o "$(WIN_DIR)/OnAir Studio.exe" ./cmd/onair
+	rm -rf dist/_win && mkdir -p "dist/_win/OnAir Studio"
+	cp "$(WIN_DIR)/OnAir Studio.exe" $(WIN_DIR)/onair.exe "dist/_win/OnAir Studio/"
+	cp LICENSE "dist/_win/OnAir Studio/LICENSE.txt" && cp THIRD_PARTY_NOTICES.md "dist/_win/OnAir Studio/"
+	rm -f $(WIN_ZIP) && cd dist/_win && zip -qr -9 ../$(notdir $(WIN_ZIP)) "OnAir Studio"
+	rm -rf dist/_win
+	@echo "make windows: $(WIN_ZIP) ($$(du -h $(WIN_ZIP) | cut -f1); onair.exe $$(du -h $(WIN_DIR)/onair.exe | cut -f1))"
+
+# The zip's exes under Wine (Debian 12: 8.0) and Xvfb, against the same host
+# peers as the Linux tests: DLL imports, resources, --version, devices,
+# publish (+ --record), serve, and the window with a moving preview. Each run
+# makes its own Wine prefix in a temporary folder. No -race: the code under
+# test runs in Wine, and the race-instrumented harness took 15 s to unzip.
+WINE_PKGS := wine wine64 binutils-mingw-w64-x86-64
+
+deps-wine:
+	@./scripts/apt-deps.sh $(WINE_PKGS)
+
+test-windows: windows build deps-test deps-wine
+	ONAIR_BIN=$(CURDIR)/$(BIN) ONAIR_WINDOWS_ZIP=$(CURDIR)/$(WIN_ZIP) \
+		$(GO) test -count=1 -timeout 20m -tags interop,wine -run 'Wine' -v ./cmd/onair/
+
+# CPU of a 720p30 veryfast publish, the Linux binary then onair.exe under Wine
+# in the same run (60 s each; ONAIR_BENCH_SECONDS=N for a quicker look).
+bench-windows: windows build deps-test deps-wine
+	ONAIR_BIN=$(CURDIR)/$(BIN) ONAIR_WINDOWS_ZIP=$(CURDIR)/$(WIN_ZIP) \
+		$(GO) test -run '^$$' -bench Wine -benchtime 1x -timeout 30m -tags interop,wine ./cmd/onair/
 
 # Minimal Debian 12 and 13 roots (no FFmpeg) for the .deb's clean-system tests,
 # cached outside the work tree (scripts/debroot.sh; needs root).
@@ -135,9 +204,9 @@ test-interop: build deb roots
 	ONAIR_ROOT_BOOKWORM=$$(./scripts/debroot.sh path bookworm) ONAIR_ROOT_TRIXIE=$$(./scripts/debroot.sh path trixie) \
 		$(GO) test -race -count=1 -timeout 30m -tags interop -run 'Interop' -v ./cmd/onair/
 
-test: deps vet test-purego test-unit test-interop
+test: deps vet test-purego test-unit test-interop test-windows
 
-bench: deps build
+bench: deps build bench-windows
 	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m ./encode/ ./capture/ ./rtmp/ ./ui/
 	ONAIR_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m -tags interop ./cmd/onair/
 
@@ -166,4 +235,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist $(WIN_SYSO)

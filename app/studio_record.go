@@ -9,13 +9,15 @@ import (
 )
 
 // DefaultRecordDir is where program recordings go unless the user picks a
-// folder: ~/Videos/OnAir Studio (the temporary folder when there is no home).
+// folder: "OnAir Studio" in the user's Videos folder (~/Videos on Linux and
+// macOS, the Videos known folder on Windows: %USERPROFILE%\Videos unless the
+// user moved it), or in the temporary folder when there is none.
 func DefaultRecordDir() string {
-	home, err := os.UserHomeDir()
+	dir, err := videosDir()
 	if err != nil {
 		return filepath.Join(os.TempDir(), "OnAir Studio")
 	}
-	return filepath.Join(home, "Videos", "OnAir Studio")
+	return filepath.Join(dir, "OnAir Studio")
 }
 
 // StartRecording records the program to a new file in the recording

@@ -3,9 +3,13 @@
 # from checksummed sources as static libraries into a cache outside the work
 # tree, so the binary needs no FFmpeg on the computer it runs on.
 #
-#   scripts/ffmpeg.sh prefix   print the cache folder this configuration uses
-#   scripts/ffmpeg.sh build    build it there unless it is already built
-#   scripts/ffmpeg.sh info     print the versions, checksums and configure lines
+#   scripts/ffmpeg.sh prefix [TARGET]   print the cache folder this configuration uses
+#   scripts/ffmpeg.sh build [TARGET]    build it there unless it is already built
+#   scripts/ffmpeg.sh info [TARGET]     print the versions, checksums and configure lines
+#
+# TARGET is linux (the default: this machine) or windows (x86_64-w64-mingw32,
+# cross-built with Debian's mingw-w64 for make windows, cached apart as
+# ffmpeg-7.1.5-windows-<hash>).
 #
 # FFMPEG_TARBALL=FILE uses your own copy of ffmpeg-7.1.5.tar.xz (checked too).
 # The cache folder is named after a hash of everything that goes into it (the
@@ -47,13 +51,56 @@ FFMPEG_CONFIGURE="--pkg-config-flags=--static --enable-static --disable-shared -
 null,anull,split,asplit,fade,xfade,color,colorchannelmixer,amix,volume,alimiter,aresample,trim,atrim,settb,asettb,\
 copy,hwupload,scale_vaapi"
 
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/onair"
-work="" # the temporary build folder, removed on exit
-key=$(printf '%s\n' "$FFMPEG_SHA256" "$X264_SHA256" "$NVHDR_SHA256" "$X264_CONFIGURE" "$FFMPEG_CONFIGURE" "$(uname -m)" |
-	sha256sum | cut -c1-12)
-prefix="$cache_root/ffmpeg-$FFMPEG_VERSION-$key"
+# The Windows build is the Linux one cross-compiled: the same components, less
+# VA-API (Linux only), with FFmpeg's and x264's native Windows threads instead
+# of pthreads (so nothing needs winpthread) and no -fPIC (meaningless in a PE
+# exe). It is derived from the lines above, so the two cannot drift apart; a
+# substitution that no longer matches stops the build.
+MINGW=x86_64-w64-mingw32
+windows_lines() {
+	local f=" $FFMPEG_CONFIGURE " x=" $X264_CONFIGURE "
+	f=$(swap "$f" " --enable-pic " " ") &&
+		f=$(swap "$f" " --enable-pthreads " " --enable-w32threads ") &&
+		f=$(swap "$f" " --enable-vaapi " " ") &&
+		f=$(swap "$f" ",h264_vaapi,hevc_vaapi," ",") &&
+		f=$(swap "$f" ",scale_vaapi " " ") &&
+		x=$(swap "$x" " --enable-pic " " ") || return 1
+	X264_CONFIGURE="--host=$MINGW --cross-prefix=$MINGW- $(echo $x)"
+	FFMPEG_CONFIGURE="--target-os=mingw32 --arch=x86_64 --enable-cross-compile --cross-prefix=$MINGW- --pkg-config=pkg-config $(echo $f)"
+}
+
+# swap TEXT FROM TO prints TEXT with FROM replaced by TO, and fails if FROM
+# is not in it.
+swap() {
+	if [[ $1 != *"$2"* ]]; then
+		say "the Windows configure lines no longer match the Linux ones: '$2' is not in: $1"
+		return 1
+	fi
+	printf '%s' "${1/"$2"/"$3"}"
+}
 
 say() { echo "make ffmpeg: $*" >&2; }
+
+target=${2:-linux}
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/onair"
+work="" # the temporary build folder, removed on exit
+case $target in
+linux)
+	key=$(printf '%s\n' "$FFMPEG_SHA256" "$X264_SHA256" "$NVHDR_SHA256" "$X264_CONFIGURE" "$FFMPEG_CONFIGURE" "$(uname -m)" |
+		sha256sum | cut -c1-12)
+	prefix="$cache_root/ffmpeg-$FFMPEG_VERSION-$key"
+	;;
+windows)
+	windows_lines
+	key=$(printf '%s\n' "$FFMPEG_SHA256" "$X264_SHA256" "$NVHDR_SHA256" "$X264_CONFIGURE" "$FFMPEG_CONFIGURE" "$MINGW" |
+		sha256sum | cut -c1-12)
+	prefix="$cache_root/ffmpeg-$FFMPEG_VERSION-windows-$key"
+	;;
+*)
+	say "unknown target '$target': linux or windows"
+	exit 2
+	;;
+esac
 
 # fetch NAME SHA256 URL... puts NAME in $cache_root/src, checked. The first URL
 # gets a few seconds to connect (CI reaches only Debian's archive).
@@ -99,7 +146,7 @@ progress() {
 	local label=$1 total=$2 log=$3
 	shift 3
 	"$@" 2>&1 | tee -a "$log" | awk -v label="$label" -v total="$total" '
-		/^(CC|CXX|AS|X86ASM|AR|LD)[ \t]/ || /^(gcc|cc|nasm) / { n++ }
+		/^(CC|CXX|AS|X86ASM|AR|LD)[ \t]/ || /^([a-z0-9_]+-)*(gcc|cc|nasm) / { n++ }
 		{ if (total > 0 && n * 10 >= (last + 1) * total && last < 9) { last = int(n * 10 / total); printf "make ffmpeg: %s %d%% (%d of about %d files)\n", label, last * 10, n, total > "/dev/stderr"; fflush("/dev/stderr") } }
 		END { printf "make ffmpeg: %s done (%d files)\n", label, n > "/dev/stderr" }'
 	return "${PIPESTATUS[0]}"
@@ -130,6 +177,7 @@ relocatable() {
 
 # info says what goes into the build: versions, checksums, configure lines.
 info() {
+	[[ $target == linux ]] || echo "Cross-built for $target ($MINGW, $($MINGW-gcc -dumpversion 2>/dev/null || echo 'mingw-w64 gcc not installed'))"
 	echo "FFmpeg $FFMPEG_VERSION (sha256 $FFMPEG_SHA256)"
 	echo "  ./configure $FFMPEG_CONFIGURE"
 	echo "x264 $X264_VERSION (sha256 $X264_SHA256)"
@@ -139,10 +187,14 @@ info() {
 
 build() {
 	if [[ -f $prefix/.complete ]]; then
-		say "FFmpeg $FFMPEG_VERSION is built ($prefix)."
+		say "FFmpeg $FFMPEG_VERSION for $target is built ($prefix)."
 		return 0
 	fi
 	local jobs stage log ffsrc="ffmpeg-$FFMPEG_VERSION.tar.xz"
+	if [[ $target == windows ]] && ! command -v "$MINGW-gcc" >/dev/null; then
+		say "$MINGW-gcc is missing: apt install gcc-mingw-w64-x86-64 (make windows installs it)."
+		return 1
+	fi
 	jobs=$(nproc 2>/dev/null || echo 2)
 	if [[ -n ${FFMPEG_TARBALL:-} ]]; then
 		use_tarball "$FFMPEG_TARBALL"
@@ -157,14 +209,16 @@ build() {
 	trap 'rm -rf "${work:-}"' EXIT
 	stage="$work/prefix"
 	log="$work/build.log"
-	say "building FFmpeg $FFMPEG_VERSION, x264 and the NVENC headers into $prefix"
+	say "building FFmpeg $FFMPEG_VERSION, x264 and the NVENC headers for $target into $prefix"
 	say "this takes about 5-10 minutes on 2 cores, once; the full log is $log while it runs"
 
 	tar -xzf "$cache_root/src/x264-$X264_VERSION.tar.gz" -C "$work"
 	(cd "$work/x264-$X264_VERSION" &&
 		./configure --prefix="$stage" $X264_CONFIGURE >>"$log" 2>&1) ||
 		{ tail -n 30 "$log" >&2; say "configuring x264 failed (log above)."; return 1; }
-	progress "x264" 120 "$log" make -C "$work/x264-$X264_VERSION" -j"$jobs" ||
+	local total
+	total=$(make -C "$work/x264-$X264_VERSION" -n 2>/dev/null | grep -cE '^([a-z0-9_]+-)*(gcc|cc|nasm) ' || true)
+	progress "x264" "$total" "$log" make -C "$work/x264-$X264_VERSION" -j"$jobs" ||
 		{ tail -n 30 "$log" >&2; say "building x264 failed (log above)."; return 1; }
 	make -C "$work/x264-$X264_VERSION" install-lib-static >>"$log" 2>&1
 
@@ -173,11 +227,12 @@ build() {
 
 	tar -xJf "$cache_root/src/$ffsrc" -C "$work"
 	say "configuring FFmpeg"
+	# A cross build sees only its own .pc files, never the host's.
+	local pcdir=() && [[ $target == linux ]] || pcdir=(PKG_CONFIG_LIBDIR="$stage/lib/pkgconfig")
 	(cd "$work/ffmpeg-$FFMPEG_VERSION" &&
-		PKG_CONFIG_PATH="$stage/lib/pkgconfig" ./configure --prefix="$stage" $FFMPEG_CONFIGURE \
+		env "${pcdir[@]}" PKG_CONFIG_PATH="$stage/lib/pkgconfig" ./configure --prefix="$stage" $FFMPEG_CONFIGURE \
 			--extra-cflags="-I$stage/include" --extra-ldflags="-L$stage/lib" >>"$log" 2>&1) ||
 		{ tail -n 30 "$log" >&2; say "configuring FFmpeg failed (log above; config.log is in $work)."; trap - EXIT; return 1; }
-	local total
 	total=$(make -C "$work/ffmpeg-$FFMPEG_VERSION" -n 2>/dev/null | grep -cE '^printf "(CC|AS|X86ASM)' || true)
 	progress "FFmpeg" "$total" "$log" make -C "$work/ffmpeg-$FFMPEG_VERSION" -j"$jobs" ||
 		{ tail -n 30 "$log" >&2; say "building FFmpeg failed (log above)."; return 1; }
@@ -188,7 +243,7 @@ build() {
 	touch "$stage/.complete"
 	rm -rf "$prefix"
 	mv "$stage" "$prefix"
-	say "FFmpeg $FFMPEG_VERSION is ready in $prefix"
+	say "FFmpeg $FFMPEG_VERSION for $target is ready in $prefix"
 }
 
 case "${1:-}" in

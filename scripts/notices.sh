@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # Writes THIRD_PARTY_NOTICES.md: the C libraries linked into the binary (with
-# FFmpeg's configure line) and every Go module in it, each with its licence
-# text, found by google/go-licenses. Run it (make notices) after a change of
-# dependencies; TestInteropNotices fails when a module of the binary is
-# missing here.
+# FFmpeg's configure lines) and every Go module in the Linux binary or the
+# Windows exes, each with its licence text, found by google/go-licenses. Run
+# it (make notices) after a change of dependencies; TestInteropNotices and
+# TestWineNotices fail when a module of the binary or the exe is missing here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Built for this machine, then run for each target OS.
+GOBIN=$tmp/bin GOOS= GOARCH= $GO install github.com/google/go-licenses@v1.6.0
+report() {
+	"$tmp/bin/go-licenses" report ./cmd/onair --ignore github.com/seed7c1a73c4/onair \
+		--template scripts/notices.tpl 2>/dev/null
+}
+report >"$tmp/linux.md"
+win=$(scripts/ffmpeg.sh prefix windows)
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
+	PKG_CONFIG_PATH="$win/lib/pkgconfig" PKG_CONFIG_LIBDIR="$win/lib/pkgconfig" report >"$tmp/windows.md"
 {
 	cat <<'HEAD'
 # Third-party notices
@@ -34,11 +46,17 @@ Exactly what was built:
 ```
 HEAD
 	scripts/ffmpeg.sh info
+	echo
+	scripts/ffmpeg.sh info windows
 	cat <<'MID'
 ```
 
-The binary also loads, from the computer it runs on, libGL, libX11, libXext,
-libva and libva-drm (MIT-style licences) and glibc (LGPL-2.1-or-later).
+The Linux binary also loads, from the computer it runs on, libGL, libX11,
+libXext, libva and libva-drm (MIT-style licences) and glibc
+(LGPL-2.1-or-later). The Windows exes load only Windows' own DLLs; mingw-w64's
+runtime and GCC's libgcc and libstdc++ are linked in (their licences let a
+program of any licence do so: the GCC Runtime Library Exception, and
+mingw-w64's public-domain and ZPL runtime).
 
 ## JavaScript, built into the monitor page
 
@@ -65,8 +83,13 @@ MID
 
 ## Go modules
 
+In the Linux binary, then those only in the Windows exes.
+
 MID
-	$GO run github.com/google/go-licenses@v1.6.0 report ./cmd/onair \
-		--ignore github.com/seed7c1a73c4/onair --template scripts/notices.tpl 2>/dev/null
+	cat "$tmp/linux.md"
+	# The Windows report's modules that the Linux one lacks, whole sections.
+	awk 'NR == FNR { if (/^### /) seen[$0] = 1; next }
+		/^### / { keep = !($0 in seen) }
+		keep' "$tmp/linux.md" "$tmp/windows.md"
 } >THIRD_PARTY_NOTICES.md
 echo "make notices: THIRD_PARTY_NOTICES.md"

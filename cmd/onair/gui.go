@@ -52,9 +52,10 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	a.SetIcon(assets.ResourceIconPng)
 	cfg := app.StudioConfig{Secrets: secrets, Log: log, CAFile: *caFile}
 	askConsent := false
-	var keyDir string
+	var keyDir, settingsFile string
 	if *profile != "" {
-		kv, err := app.OpenFileKV(filepath.Join(*profile, "settings.json"))
+		settingsFile = filepath.Join(*profile, "settings.json")
+		kv, err := app.OpenFileKV(settingsFile)
 		if err != nil {
 			return fail(stderr, secrets, err)
 		}
@@ -65,7 +66,8 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 		cfg.Settings, cfg.Keys, cfg.KeysWhere = kv, keys, "Keys are kept in "+filepath.Join(*profile, "keys.json")+", readable only by you."
 	} else {
 		cfg.Settings = a.Preferences()
-		keyDir = a.Storage().RootURI().Path()
+		keyDir = a.Storage().RootURI().Path() // %APPDATA%\fyne\<appID> on Windows
+		settingsFile = filepath.Join(keyDir, "preferences.json")
 		consent := func() bool {
 			switch a.Preferences().String(keyFileConsentPref) {
 			case "yes":
@@ -80,6 +82,7 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 			return fail(stderr, secrets, err)
 		}
 	}
+	log.Info("settings and stream keys", "settings", settingsFile, "keys", cfg.KeysWhere)
 	studio, err := app.NewStudio(cfg)
 	if err != nil {
 		return fail(stderr, secrets, err)

@@ -189,6 +189,7 @@ func launchGUI(t testing.TB, x *xvfb, l guiLaunch) *guiApp {
 	cmd.Env = append(cmd.Env, l.env...)
 	stderr := &testpeer.SyncBuffer{}
 	cmd.Stderr = stderr
+	cmd.WaitDelay = 5 * time.Second // a helper it started (Wine's) may keep stderr open
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", l.bin, err)
 	}

@@ -20,6 +20,10 @@ import (
 // it), or one built here from this package.
 var onairBin string
 
+// afterAll holds what the run must undo once every test is over (a
+// temporary binary, the Wine prefix); TestMain runs it in reverse order.
+var afterAll []func()
+
 func TestMain(m *testing.M) {
 	onairBin = os.Getenv("ONAIR_BIN")
 	if onairBin == "" {
@@ -34,9 +38,13 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "building onair: %v\n%s", err, out)
 			os.Exit(1)
 		}
-		defer os.RemoveAll(dir)
+		afterAll = append(afterAll, func() { os.RemoveAll(dir) })
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for i := len(afterAll) - 1; i >= 0; i-- {
+		afterAll[i]()
+	}
+	os.Exit(code)
 }
 
 // result is how one onair run ended.

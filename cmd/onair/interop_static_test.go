@@ -48,12 +48,17 @@ func TestInteropNeedsNoFFmpeg(t *testing.T) {
 // TestInteropNotices: every Go module linked into the binary (go version
 // -m) has its section in THIRD_PARTY_NOTICES.md; `make notices` rewrites
 // the file after a change of dependencies.
-func TestInteropNotices(t *testing.T) {
-	notices, err := os.ReadFile("../../THIRD_PARTY_NOTICES.md")
+func TestInteropNotices(t *testing.T) { checkNotices(t, onairBin, "../../THIRD_PARTY_NOTICES.md") }
+
+// checkNotices fails unless the notices file names every Go module of bin
+// (`go version -m`) and the C libraries.
+func checkNotices(t *testing.T, bin, path string) {
+	t.Helper()
+	notices, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("go", "version", "-m", onairBin).Output()
+	out, err := exec.Command("go", "version", "-m", bin).Output()
 	if err != nil {
 		t.Fatalf("go version -m: %v", err)
 	}
@@ -66,7 +71,7 @@ func TestInteropNotices(t *testing.T) {
 		}
 		n++
 		if !bytes.Contains(notices, []byte("\n### "+f[1])) {
-			t.Errorf("THIRD_PARTY_NOTICES.md does not name %s %s: run make notices", f[1], f[2])
+			t.Errorf("%s does not name %s %s: run make notices", path, f[1], f[2])
 		}
 	}
 	if n == 0 {
@@ -74,7 +79,7 @@ func TestInteropNotices(t *testing.T) {
 	}
 	for _, want := range []string{"FFmpeg", "x264", "--enable-gpl", "nv-codec-headers"} {
 		if !bytes.Contains(notices, []byte(want)) {
-			t.Errorf("THIRD_PARTY_NOTICES.md does not mention %s", want)
+			t.Errorf("%s does not mention %s", path, want)
 		}
 	}
 }

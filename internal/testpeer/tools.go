@@ -25,6 +25,12 @@ var installHints = map[string]string{
 	"xdotool":        "xdotool",
 	"import":         "imagemagick",
 	"chromium":       "chromium",
+	"wine":           "wine wine64",
+	"wineboot":       "wine wine64",
+	"wineserver":     "wine wine64",
+
+	"x86_64-w64-mingw32-objdump": "binutils-mingw-w64-x86-64",
+	"x86_64-w64-mingw32-g++":     "g++-mingw-w64-x86-64",
 }
 
 // Require returns the path of tool, or fails the test saying how to install it.

@@ -1,0 +1,18 @@
+//go:build !windows
+
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// videosDir is ~/Videos.
+func videosDir() (string, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no home folder: %w", err)
+	}
+	return filepath.Join(home, "Videos"), nil
+}
