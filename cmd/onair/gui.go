@@ -106,7 +106,10 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 			a.Preferences().SetString(keyFileConsentPref, answer)
 		}}
 	}
-	w := ui.NewWindow(a, studio, opts)
+	w, err := openWindow(func() *ui.Window { return ui.NewWindow(a, studio, opts) })
+	if err != nil {
+		return fail(stderr, secrets, err)
+	}
 	go func() {
 		<-ctx.Done()
 		w.Close()

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -35,9 +36,20 @@ type xvfb struct {
 func startXvfb(t testing.TB) *xvfb {
 	t.Helper()
 	testpeer.Require(t, "Xvfb")
-	r, w, err := os.Pipe()
+	x, stop, err := launchXvfb()
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return x
+}
+
+// launchXvfb starts Xvfb as startXvfb does, for a caller that outlives one
+// test (the Wine prefix's desktop); stop ends it.
+func launchXvfb() (*xvfb, func(), error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, nil, err
 	}
 	defer r.Close()
 	out := &testpeer.SyncBuffer{}
@@ -46,12 +58,12 @@ func startXvfb(t testing.TB) *xvfb {
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		w.Close()
-		t.Fatalf("starting Xvfb: %v", err)
+		return nil, nil, fmt.Errorf("starting Xvfb: %w", err)
 	}
 	w.Close()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
+	stop := func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-done:
@@ -59,7 +71,7 @@ func startXvfb(t testing.TB) *xvfb {
 			_ = cmd.Process.Kill()
 			<-done
 		}
-	})
+	}
 	number := make(chan string, 1)
 	go func() { // ends when Xvfb writes the number or exits (the pipe closes)
 		line, _ := bufio.NewReader(r).ReadString('\n')
@@ -68,13 +80,14 @@ func startXvfb(t testing.TB) *xvfb {
 	select {
 	case n := <-number:
 		if n == "" {
-			t.Fatalf("Xvfb did not start:\n%s", out)
+			stop()
+			return nil, nil, fmt.Errorf("Xvfb did not start:\n%s", out)
 		}
-		return &xvfb{display: ":" + n}
+		return &xvfb{display: ":" + n}, stop, nil
 	case <-time.After(10 * time.Second):
-		t.Fatalf("Xvfb did not report its display within 10 s:\n%s", out)
+		stop()
+		return nil, nil, fmt.Errorf("Xvfb did not report its display within 10 s:\n%s", out)
 	}
-	return nil
 }
 
 // screenshot grabs the whole display as an image.
@@ -136,7 +149,25 @@ type guiApp struct {
 	cmd    *exec.Cmd
 	stderr *testpeer.SyncBuffer
 	hook   string
-	done   chan error // the process's exit, once (put back after reading)
+	done   chan error  // the process's exit, once (put back after reading)
+	logged atomic.Bool // its stderr is in the test's log already
+}
+
+// exitReason picks the lines of a program's stderr that say why it ended:
+// a panic's first line, else its last "onair:" sentence, else its last line.
+func exitReason(stderr string) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "panic: ") {
+			return l
+		}
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.HasPrefix(lines[i], "onair: ") {
+			return lines[i]
+		}
+	}
+	return lines[len(lines)-1]
 }
 
 // profile writes a studio profile (settings and keys) into dir.
@@ -199,7 +230,7 @@ func launchGUI(t testing.TB, x *xvfb, l guiLaunch) *guiApp {
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		<-done
-		if t.Failed() {
+		if t.Failed() && !g.logged.Load() {
 			t.Logf("%s stderr:\n%s", filepath.Base(l.bin), stderr)
 		}
 	})
@@ -213,7 +244,9 @@ func launchGUI(t testing.TB, x *xvfb, l guiLaunch) *guiApp {
 		select {
 		case err := <-done:
 			done <- err
-			t.Fatalf("%s exited before its window showed (%v); stderr:\n%s", l.bin, err, stderr)
+			g.logged.Store(true)
+			t.Logf("%s stderr:\n%s", filepath.Base(l.bin), stderr)
+			t.Fatalf("%s exited before its window showed (%v): %s", l.bin, err, exitReason(stderr.String()))
 		default:
 		}
 		if r, err := client.Get(g.hook + "/ready"); err == nil {

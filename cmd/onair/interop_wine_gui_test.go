@@ -56,7 +56,7 @@ func TestWineWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	x := startXvfb(t)
+	x := wine.x // the prefix's desktop (see newWinePrefix)
 	start := time.Now()
 	g := launchGUI(t, x, guiLaunch{bin: "wine", args: []string{exe}, home: wine.home, env: wineVars(), timeout: 2 * time.Minute})
 	t.Logf("time to window under Wine: %.1f s (start to the first preview frame shown)", time.Since(start).Seconds())

@@ -40,8 +40,9 @@ var wine struct {
 	err  error
 	dir  string   // the prefix
 	home string   // HOME for Wine: its user folders link into it
-	env  []string // WINEPREFIX and the quieting variables
+	env  []string // WINEPREFIX, DISPLAY and the quieting variables
 	app  string   // the unpacked zip's top folder
+	x    *xvfb    // the prefix's display, the desktop every Wine program is on
 }
 
 // wineSetup unpacks the zip and makes the Wine prefix in a temporary folder
@@ -49,6 +50,7 @@ var wine struct {
 func wineSetup(t testing.TB) {
 	t.Helper()
 	testpeer.Require(t, "wine")
+	testpeer.Require(t, "Xvfb")
 	zipPath := os.Getenv("ONAIR_WINDOWS_ZIP")
 	if zipPath == "" {
 		t.Fatal("ONAIR_WINDOWS_ZIP is not set: run `make windows` and set it to the dist/onair-*-windows-amd64.zip it made (make test-windows does both)")
@@ -74,7 +76,18 @@ func newWinePrefix(zipPath string) error {
 	if wine.app, err = unzipApp(zipPath, filepath.Join(dir, "app")); err != nil {
 		return err
 	}
-	wine.env = append(os.Environ(), "WINEPREFIX="+wine.dir, "WINEARCH=win64", "HOME="+wine.home,
+	// Windows always has a desktop, and Wine's (explorer.exe /desktop) takes
+	// the display of the program that starts it: started by a console test
+	// without one, it stays on the null driver until it exits, and a window
+	// program starting then fails ("Win32: Failed to create helper window").
+	// So every Wine program of the run is on one display, started here.
+	x, stopX, err := launchXvfb()
+	if err != nil {
+		return err
+	}
+	wine.x = x
+	afterAll = append(afterAll, stopX)
+	wine.env = append(os.Environ(), "DISPLAY="+x.display, "WINEPREFIX="+wine.dir, "WINEARCH=win64", "HOME="+wine.home,
 		"WINEDEBUG=-all", // Wine's own tracing
 		// No Mono or Gecko download prompts, no menu entries in HOME.
 		"WINEDLLOVERRIDES=mscoree,mshtml=;winemenubuilder.exe=d")
