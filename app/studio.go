@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // StudioConfig is what a Studio is built from.
@@ -246,9 +246,9 @@ func (s *Studio) save() {
 }
 
 // programQueue bounds a destination's queue: about 5 s of media.
-func programQueue(o OutputConfig) rtmp.QueueLimits {
+func programQueue(o OutputConfig) media.QueueLimits {
 	bytesPerSec := (o.VideoBitrate + o.AudioBitrate) / 8
-	return rtmp.QueueLimits{MaxPackets: 8192, MaxBytes: max(4<<20, 5*bytesPerSec)}
+	return media.QueueLimits{MaxPackets: 8192, MaxBytes: max(4<<20, 5*bytesPerSec)}
 }
 
 // UseKeyStore moves the keys to another store (after the user agreed to a

@@ -3,6 +3,8 @@ package rtmp
 import (
 	"encoding/binary"
 	"sync"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // AppendChunks appends m as RTMP chunks of chunkSize: a type-0 header (so
@@ -38,6 +40,13 @@ func AppendChunks(dst []byte, m Message, chunkSize int) []byte {
 	return dst
 }
 
+// wirePacket is what the server's hubs carry: a packet with its chunk
+// encoding, shared by the players that can send it as it is.
+type wirePacket struct {
+	media.Packet
+	wire *wireCache
+}
+
 // wireCache holds a packet's chunk encoding for one message stream id and
 // chunk size, made once by whichever player needs it first.
 type wireCache struct {
@@ -48,7 +57,7 @@ type wireCache struct {
 }
 
 // bytes returns p's encoding; p must be the packet the cache belongs to.
-func (w *wireCache) bytes(p *Packet) []byte {
+func (w *wireCache) bytes(p *media.Packet) []byte {
 	w.once.Do(func() {
 		m := MessageFromPacket(p)
 		m.StreamID = w.streamID

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // wire builds raw chunk streams by hand.
@@ -200,7 +202,7 @@ func TestChunkTimestampWrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var u TimestampUnwrapper
+	var u media.TimestampUnwrapper
 	wantExt := []int64{0xFFFFFF00, 0xFFFFFFF0, 1<<32 + 0x10, 1<<32 + 0x100}
 	for i, m := range got {
 		if m.Timestamp != stamps[i] {
@@ -213,7 +215,7 @@ func TestChunkTimestampWrap(t *testing.T) {
 	if e := u.Unwrap(0xFFFFFFF0); e != 1<<32-0x10 {
 		t.Fatalf("small step back across the wrap: %#x", e)
 	}
-	if WrapTimestamp(1<<32+5) != 5 || WrapTimestamp(-3) != 0 {
+	if media.WrapTimestamp(1<<32+5) != 5 || media.WrapTimestamp(-3) != 0 {
 		t.Fatal("WrapTimestamp")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // FLV video tag constants (H.264 only).
@@ -119,48 +121,48 @@ func AppendAudioTag(dst []byte, header bool, data []byte) []byte {
 // Messages with no media (end of sequence, info frames, empty bodies, data
 // other than onMetaData) return an error wrapping ErrNotMedia; codecs other
 // than H.264 and AAC return ErrUnsupported.
-func PacketFromMessage(m Message) (Packet, error) {
+func PacketFromMessage(m Message) (media.Packet, error) {
 	ts := int64(m.Timestamp)
 	switch m.TypeID {
 	case TypeVideo:
 		if len(m.Payload) == 0 {
-			return Packet{}, fmt.Errorf("%w: empty video message", ErrNotMedia)
+			return media.Packet{}, fmt.Errorf("%w: empty video message", ErrNotMedia)
 		}
 		t, err := ParseVideoTag(m.Payload)
 		if err != nil {
-			return Packet{}, err
+			return media.Packet{}, err
 		}
 		if t.FrameType == FrameInfo {
-			return Packet{}, fmt.Errorf("%w: video info frame", ErrNotMedia)
+			return media.Packet{}, fmt.Errorf("%w: video info frame", ErrNotMedia)
 		}
 		if t.CodecID != CodecAVC {
-			return Packet{}, fmt.Errorf("%w: video codec %d (only H.264 is supported)", ErrUnsupported, t.CodecID)
+			return media.Packet{}, fmt.Errorf("%w: video codec %d (only H.264 is supported)", ErrUnsupported, t.CodecID)
 		}
 		switch t.AVCPacketType {
 		case AVCSequenceHeader:
-			return Packet{Kind: KindVideo, Header: true, Key: true, DTS: ts, PTS: ts, Data: t.Data}, nil
+			return media.Packet{Kind: media.KindVideo, Header: true, Key: true, DTS: ts, PTS: ts, Data: t.Data}, nil
 		case AVCNALU:
 			key := t.FrameType == FrameKey || t.FrameType == FrameGeneratedKey
-			return Packet{Kind: KindVideo, Key: key, DTS: ts, PTS: ts + int64(t.CompositionTime), Data: t.Data}, nil
+			return media.Packet{Kind: media.KindVideo, Key: key, DTS: ts, PTS: ts + int64(t.CompositionTime), Data: t.Data}, nil
 		case AVCEndOfSequence:
-			return Packet{}, fmt.Errorf("%w: AVC end of sequence", ErrNotMedia)
+			return media.Packet{}, fmt.Errorf("%w: AVC end of sequence", ErrNotMedia)
 		}
-		return Packet{}, fmt.Errorf("%w: AVC packet type %d", ErrMalformed, t.AVCPacketType)
+		return media.Packet{}, fmt.Errorf("%w: AVC packet type %d", ErrMalformed, t.AVCPacketType)
 	case TypeAudio:
 		if len(m.Payload) == 0 {
-			return Packet{}, fmt.Errorf("%w: empty audio message", ErrNotMedia)
+			return media.Packet{}, fmt.Errorf("%w: empty audio message", ErrNotMedia)
 		}
 		t, err := ParseAudioTag(m.Payload)
 		if err != nil {
-			return Packet{}, err
+			return media.Packet{}, err
 		}
 		if t.SoundFormat != SoundFormatAAC {
-			return Packet{}, fmt.Errorf("%w: audio format %d (only AAC is supported)", ErrUnsupported, t.SoundFormat)
+			return media.Packet{}, fmt.Errorf("%w: audio format %d (only AAC is supported)", ErrUnsupported, t.SoundFormat)
 		}
 		if t.AACPacketType > AACRaw {
-			return Packet{}, fmt.Errorf("%w: AAC packet type %d", ErrMalformed, t.AACPacketType)
+			return media.Packet{}, fmt.Errorf("%w: AAC packet type %d", ErrMalformed, t.AACPacketType)
 		}
-		return Packet{Kind: KindAudio, Header: t.AACPacketType == AACSequenceHeader, Key: true, DTS: ts, PTS: ts, Data: t.Data}, nil
+		return media.Packet{Kind: media.KindAudio, Header: t.AACPacketType == AACSequenceHeader, Key: true, DTS: ts, PTS: ts, Data: t.Data}, nil
 	case TypeDataAMF0, TypeDataAMF3:
 		body := m.Payload
 		if m.TypeID == TypeDataAMF3 && len(body) > 0 && body[0] == 0 {
@@ -168,11 +170,11 @@ func PacketFromMessage(m Message) (Packet, error) {
 		}
 		body = bytes.TrimPrefix(body, setDataFrame)
 		if name, ok := leadingAMF0String(body); !ok || name != "onMetaData" {
-			return Packet{}, fmt.Errorf("%w: data message is not onMetaData", ErrNotMedia)
+			return media.Packet{}, fmt.Errorf("%w: data message is not onMetaData", ErrNotMedia)
 		}
-		return Packet{Kind: KindData, Key: true, DTS: ts, PTS: ts, Data: body}, nil
+		return media.Packet{Kind: media.KindData, Key: true, DTS: ts, PTS: ts, Data: body}, nil
 	}
-	return Packet{}, fmt.Errorf("%w: message type %d", ErrNotMedia, m.TypeID)
+	return media.Packet{}, fmt.Errorf("%w: message type %d", ErrNotMedia, m.TypeID)
 }
 
 // leadingAMF0String returns the AMF0 short string at the start of b.
@@ -189,15 +191,15 @@ func leadingAMF0String(b []byte) (string, bool) {
 
 // AppendPacketPayload appends the RTMP message body of p: an FLV tag body for
 // audio and video, @setDataFrame plus p.Data for data.
-func AppendPacketPayload(dst []byte, p *Packet) []byte {
+func AppendPacketPayload(dst []byte, p *media.Packet) []byte {
 	switch p.Kind {
-	case KindVideo:
+	case media.KindVideo:
 		var pt uint8 = AVCNALU
 		if p.Header {
 			pt = AVCSequenceHeader
 		}
 		return AppendVideoTag(dst, p.Key || p.Header, pt, p.CompositionTime(), p.Data)
-	case KindAudio:
+	case media.KindAudio:
 		return AppendAudioTag(dst, p.Header, p.Data)
 	}
 	return append(append(dst, setDataFrame...), p.Data...)
@@ -206,26 +208,26 @@ func AppendPacketPayload(dst []byte, p *Packet) []byte {
 // MessageFromPacket returns the message carrying p, with a freshly
 // allocated payload, the chunk stream this package uses for its kind and the
 // DTS wrapped to 32 bits. The caller sets StreamID.
-func MessageFromPacket(p *Packet) Message {
+func MessageFromPacket(p *media.Packet) Message {
 	return packetMessage(p, AppendPacketPayload(nil, p))
 }
 
 // packetMessage returns the message of p with payload (p's RTMP body): the
 // message type and chunk stream of its kind, and the DTS wrapped to 32
 // bits. The caller sets StreamID.
-func packetMessage(p *Packet, payload []byte) Message {
-	m := Message{Timestamp: WrapTimestamp(p.DTS), Payload: payload}
+func packetMessage(p *media.Packet, payload []byte) Message {
+	m := Message{Timestamp: media.WrapTimestamp(p.DTS), Payload: payload}
 	m.TypeID, m.CSID = kindRoute(p.Kind)
 	return m
 }
 
 // kindRoute is the message type and the chunk stream a packet kind is sent
 // with.
-func kindRoute(k Kind) (typeID uint8, csid uint32) {
+func kindRoute(k media.Kind) (typeID uint8, csid uint32) {
 	switch k {
-	case KindVideo:
+	case media.KindVideo:
 		return TypeVideo, CSIDVideo
-	case KindAudio:
+	case media.KindAudio:
 		return TypeAudio, CSIDAudio
 	}
 	return TypeDataAMF0, CSIDData

@@ -6,6 +6,8 @@ import (
 	"io"
 	"reflect"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // fuzzLimits keeps fuzz iterations small and fast.
@@ -58,7 +60,7 @@ func FuzzChunkReader(f *testing.F) {
 
 func FuzzAMF0Decode(f *testing.F) {
 	f.Add(mustAMF(f, "connect", 1, Object{{"app", "live"}, {"tcUrl", "rtmp://h/live"}}))
-	f.Add(EncodeMetadata(Metadata{Width: 1, Height: 2, HasVideo: true, HasAudio: true, AudioSampleRate: 48000}))
+	f.Add(EncodeMetadata(media.Metadata{Width: 1, Height: 2, HasVideo: true, HasAudio: true, AudioSampleRate: 48000}))
 	f.Add([]byte{amf0StrictArray, 0x7F, 0xFF, 0xFF, 0xFF})
 	f.Add([]byte{amf0ECMAArray, 0, 0, 0, 1, 0, 1, 'a', amf0StrictArray, 0, 0, 0, 1, amf0Null, 0, 0, amf0ObjectEnd})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -171,7 +173,7 @@ func roundTripPacket(t *testing.T, m Message) {
 	if err != nil {
 		return
 	}
-	if p.Kind == KindVideo && (p.PTS-p.DTS < minCTS || p.PTS-p.DTS > maxCTS) {
+	if p.Kind == media.KindVideo && (p.PTS-p.DTS < minCTS || p.PTS-p.DTS > maxCTS) {
 		t.Fatalf("composition time %d", p.PTS-p.DTS)
 	}
 	p2, err := PacketFromMessage(MessageFromPacket(&p))

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // LoadConfig configures RunLoad, the load generator that `onair bench
@@ -101,14 +103,14 @@ func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 		}
 		r.Bytes += uint64(len(pkt.Data))
 		switch {
-		case pkt.Kind == KindData:
+		case pkt.Kind == media.KindData:
 			if fps == 0 {
 				if md, err := ParseMetadata(pkt.Data, DefaultLimits()); err == nil {
 					fps = md.FrameRate
 				}
 			}
 		case pkt.Header:
-		case pkt.Kind == KindAudio:
+		case pkt.Kind == media.KindAudio:
 			if !end.IsZero() {
 				r.AudioFrames++
 			}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -187,13 +189,13 @@ func TestVideoAudioTags(t *testing.T) {
 }
 
 func TestPacketMessageRoundTrip(t *testing.T) {
-	pkts := []Packet{
-		{Kind: KindVideo, Header: true, Key: true, DTS: 0, PTS: 0, Data: []byte{1, 0x64, 0, 0x28}},
-		{Kind: KindVideo, Key: true, DTS: 33, PTS: 100, Data: []byte{0, 0, 0, 1, 0x65}},
-		{Kind: KindVideo, Key: false, DTS: 66, PTS: 33, Data: []byte{0, 0, 0, 1, 0x41}},
-		{Kind: KindAudio, Header: true, Key: true, Data: []byte{0x11, 0x90}},
-		{Kind: KindAudio, Key: true, DTS: 21, PTS: 21, Data: []byte{0x21, 0x10}},
-		{Kind: KindData, Key: true, Data: EncodeMetadata(Metadata{Width: 320, Height: 240, HasVideo: true})},
+	pkts := []media.Packet{
+		{Kind: media.KindVideo, Header: true, Key: true, DTS: 0, PTS: 0, Data: []byte{1, 0x64, 0, 0x28}},
+		{Kind: media.KindVideo, Key: true, DTS: 33, PTS: 100, Data: []byte{0, 0, 0, 1, 0x65}},
+		{Kind: media.KindVideo, Key: false, DTS: 66, PTS: 33, Data: []byte{0, 0, 0, 1, 0x41}},
+		{Kind: media.KindAudio, Header: true, Key: true, Data: []byte{0x11, 0x90}},
+		{Kind: media.KindAudio, Key: true, DTS: 21, PTS: 21, Data: []byte{0x21, 0x10}},
+		{Kind: media.KindData, Key: true, Data: EncodeMetadata(media.Metadata{Width: 320, Height: 240, HasVideo: true})},
 	}
 	for i, p := range pkts {
 		m := MessageFromPacket(&p)
@@ -224,7 +226,7 @@ func TestPacketMessageRoundTrip(t *testing.T) {
 	if _, err := PacketFromMessage(Message{TypeID: TypeAudio, Payload: []byte{0x2F, 0}}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("MP3: %v", err)
 	}
-	if WrapTimestamp(1<<32+7) != MessageFromPacket(&Packet{Kind: KindAudio, DTS: 1<<32 + 7}).Timestamp {
+	if media.WrapTimestamp(1<<32+7) != MessageFromPacket(&media.Packet{Kind: media.KindAudio, DTS: 1<<32 + 7}).Timestamp {
 		t.Error("DTS not wrapped")
 	}
 }
@@ -239,7 +241,7 @@ func mustAMF(t testing.TB, vals ...any) []byte {
 }
 
 func TestMetadataRoundTrip(t *testing.T) {
-	in := Metadata{Width: 1280, Height: 720, FrameRate: 29.97, VideoBitrate: 4_500_000, AudioBitrate: 160_000,
+	in := media.Metadata{Width: 1280, Height: 720, FrameRate: 29.97, VideoBitrate: 4_500_000, AudioBitrate: 160_000,
 		AudioSampleRate: 48000, AudioChannels: 2, HasVideo: true, HasAudio: true, Encoder: "OnAir Studio (libx264)"}
 	b := EncodeMetadata(in)
 	out, err := ParseMetadata(b, Limits{})
@@ -253,7 +255,7 @@ func TestMetadataRoundTrip(t *testing.T) {
 }
 
 // readSampleFLV returns the packets of testdata/sample.flv.
-func readSampleFLV(t testing.TB) []Packet {
+func readSampleFLV(t testing.TB) []media.Packet {
 	t.Helper()
 	f, err := os.Open("testdata/sample.flv")
 	if err != nil {
@@ -261,7 +263,7 @@ func readSampleFLV(t testing.TB) []Packet {
 	}
 	defer f.Close()
 	r := NewFLVReader(f, Limits{})
-	var out []Packet
+	var out []media.Packet
 	for {
 		tag, err := r.ReadTag()
 		if err == io.EOF {
@@ -288,22 +290,22 @@ func TestSampleFLV(t *testing.T) {
 	var aac AACConfig
 	for _, p := range pkts {
 		switch {
-		case p.Kind == KindVideo && p.Header:
+		case p.Kind == media.KindVideo && p.Header:
 			var err error
 			if avc, err = ParseAVCConfig(p.Data); err != nil {
 				t.Fatal(err)
 			}
-		case p.Kind == KindAudio && p.Header:
+		case p.Kind == media.KindAudio && p.Header:
 			var err error
 			if aac, err = ParseAACConfig(p.Data); err != nil {
 				t.Fatal(err)
 			}
-		case p.Kind == KindVideo:
+		case p.Kind == media.KindVideo:
 			v++
 			if p.Key {
 				keys++
 			}
-		case p.Kind == KindAudio:
+		case p.Kind == media.KindAudio:
 			a++
 		}
 	}

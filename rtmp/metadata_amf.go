@@ -3,6 +3,8 @@ package rtmp
 import (
 	"fmt"
 	"math"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // EncodeMetadata returns the AMF0 "onMetaData" name and ECMA array for m:
@@ -10,7 +12,7 @@ import (
 // data message a publisher sends. Bitrates are sent in kbit/s as FLV
 // expects. Video fields are present when m.HasVideo or m.Width is set,
 // audio fields when m.HasAudio or m.AudioSampleRate is set.
-func EncodeMetadata(m Metadata) []byte {
+func EncodeMetadata(m media.Metadata) []byte {
 	arr := ECMAArray{{"duration", 0.0}, {"fileSize", 0.0}}
 	if m.HasVideo || m.Width > 0 {
 		arr = append(arr,
@@ -43,10 +45,10 @@ func EncodeMetadata(m Metadata) []byte {
 // ParseMetadata reads the fields of Metadata from an onMetaData body (with
 // or without the leading @setDataFrame). Unknown or mistyped fields are
 // ignored; only malformed AMF0 is an error.
-func ParseMetadata(b []byte, lim Limits) (Metadata, error) {
+func ParseMetadata(b []byte, lim Limits) (media.Metadata, error) {
 	vals, err := DecodeAMF0(b, lim)
 	if err != nil {
-		return Metadata{}, fmt.Errorf("decoding onMetaData: %w", err)
+		return media.Metadata{}, fmt.Errorf("decoding onMetaData: %w", err)
 	}
 	var props map[string]any
 	for _, v := range vals {
@@ -62,7 +64,7 @@ func ParseMetadata(b []byte, lim Limits) (Metadata, error) {
 		}
 		return f
 	}
-	var m Metadata
+	var m media.Metadata
 	m.Width, m.Height = int(num("width")), int(num("height"))
 	m.FrameRate = num("framerate")
 	m.VideoBitrate = int(num("videodatarate") * 1000)

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // PlayerOptions configures DialPlay. Zero fields take their defaults.
@@ -36,7 +38,7 @@ type Player struct {
 	limits   Limits
 	timeout  time.Duration
 	streamID uint32
-	ts       [3]TimestampUnwrapper
+	ts       [3]media.TimestampUnwrapper
 	ackWin   uint32
 	lastAck  uint64
 }
@@ -180,24 +182,24 @@ func (p *Player) readMessage() (Message, error) {
 // ReadPacket returns the next packet of the stream, with timestamps
 // unwrapped past 32 bits. It returns io.EOF when the server says the
 // stream ended, or when it closes the connection.
-func (p *Player) ReadPacket() (Packet, error) {
+func (p *Player) ReadPacket() (media.Packet, error) {
 	for {
 		m, err := p.readMessage()
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				return Packet{}, io.EOF
+				return media.Packet{}, io.EOF
 			}
-			return Packet{}, err
+			return media.Packet{}, err
 		}
 		switch m.TypeID {
 		case TypeCommandAMF0, TypeCommandAMF3:
 			c, err := ParseCommand(m, p.limits)
 			if err != nil {
-				return Packet{}, err
+				return media.Packet{}, err
 			}
 			st := StatusOf(c)
 			if st.Code == codePlayUnpublish || st.Code == codePlayStop || strings.EqualFold(st.Level, "error") {
-				return Packet{}, io.EOF
+				return media.Packet{}, io.EOF
 			}
 			continue
 		case TypeAudio, TypeVideo, TypeDataAMF0:
@@ -209,7 +211,7 @@ func (p *Player) ReadPacket() (Packet, error) {
 			if errors.Is(err, ErrNotMedia) {
 				continue
 			}
-			return Packet{}, err
+			return media.Packet{}, err
 		}
 		cts := pkt.PTS - pkt.DTS
 		pkt.DTS = p.ts[pkt.Kind-1].Unwrap(m.Timestamp)

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // Publisher defaults.
@@ -206,7 +208,7 @@ func (p *Publisher) fail(err error) (first bool) {
 
 // WritePacket sends one packet and flushes it, within WriteTimeout. The DTS
 // is wrapped to RTMP's 32 bits (negative values are sent as 0).
-func (p *Publisher) WritePacket(pkt *Packet) error {
+func (p *Publisher) WritePacket(pkt *media.Packet) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.usableLocked(); err != nil {
@@ -219,8 +221,8 @@ func (p *Publisher) WritePacket(pkt *Packet) error {
 }
 
 // WriteMetadata sends @setDataFrame onMetaData describing the stream.
-func (p *Publisher) WriteMetadata(md Metadata) error {
-	return p.WritePacket(&Packet{Kind: KindData, Key: true, Data: EncodeMetadata(md)})
+func (p *Publisher) WriteMetadata(md media.Metadata) error {
+	return p.WritePacket(&media.Packet{Kind: media.KindData, Key: true, Data: EncodeMetadata(md)})
 }
 
 func (p *Publisher) usableLocked() error {

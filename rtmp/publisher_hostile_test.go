@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/media"
 	"go.uber.org/goleak"
 )
 
@@ -138,7 +139,7 @@ func TestPublisherHostileAMFBombLive(t *testing.T) {
 				t.Fatal("the bomb was not sent")
 			}
 			srv.waitEvent("pong:77") // the reader went past the bomb
-			if err := p.WritePacket(&Packet{Kind: KindAudio, Data: []byte{0xAF, 1, 2}}); err != nil || p.Err() != nil {
+			if err := p.WritePacket(&media.Packet{Kind: media.KindAudio, Data: []byte{0xAF, 1, 2}}); err != nil || p.Err() != nil {
 				t.Fatalf("after the bomb: write %v, Err %v", err, p.Err())
 			}
 			checkGrowth(t, live0, total0)
@@ -304,7 +305,7 @@ func TestPublisherHostileResetMidStream(t *testing.T) {
 						t.Fatal("WritePacket still blocked 3s after the reset")
 					}
 				}
-				if err := p.WritePacket(&Packet{Kind: KindAudio, Data: []byte{1}}); err == nil {
+				if err := p.WritePacket(&media.Packet{Kind: media.KindAudio, Data: []byte{1}}); err == nil {
 					t.Fatal("WritePacket after the reset succeeded")
 				}
 				if err := p.Close(); err != nil {
@@ -374,7 +375,7 @@ func TestPublisherBlackholeBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer p.Close()
-		big := &Packet{Kind: KindVideo, Data: make([]byte, 256<<10)}
+		big := &media.Packet{Kind: media.KindVideo, Data: make([]byte, 256<<10)}
 		for i := 0; i < 100_000 && err == nil && time.Since(start) < stallAfter+2*blackholeBudget; i++ {
 			big.DTS = int64(i)
 			err = p.WritePacket(big)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 const testKey = "SECRETKEY123"
@@ -48,20 +50,20 @@ func mustTarget(t *testing.T, url, key string) Target {
 
 // orderedForPublish puts metadata and sequence headers first, as the studio
 // sends them: metadata, AAC header, AVC header, then media.
-func orderedForPublish(pkts []Packet) []Packet {
-	var heads, media []Packet
+func orderedForPublish(pkts []media.Packet) []media.Packet {
+	var heads, frames []media.Packet
 	for _, p := range pkts {
 		switch {
-		case p.Kind == KindData:
-		case p.Header && p.Kind == KindAudio:
-			heads = append([]Packet{p}, heads...)
+		case p.Kind == media.KindData:
+		case p.Header && p.Kind == media.KindAudio:
+			heads = append([]media.Packet{p}, heads...)
 		case p.Header:
 			heads = append(heads, p)
 		default:
-			media = append(media, p)
+			frames = append(frames, p)
 		}
 	}
-	return append(heads, media...)
+	return append(heads, frames...)
 }
 
 func TestPublisherAgainstFakeServer(t *testing.T) {
@@ -80,7 +82,7 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	md := Metadata{Width: 320, Height: 240, FrameRate: 30, VideoBitrate: 400_000, AudioBitrate: 128_000,
+	md := media.Metadata{Width: 320, Height: 240, FrameRate: 30, VideoBitrate: 400_000, AudioBitrate: 128_000,
 		AudioSampleRate: 48000, AudioChannels: 2, HasVideo: true, HasAudio: true, Encoder: "test"}
 	if err := p.WriteMetadata(md); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 )
 
 // TestServerBruteForce is acceptance 7: 1000 attempts with wrong keys, each
-// followed at once by media, are all refused before anything is buffered;
+// followed at once by frames, are all refused before anything is buffered;
 // the attacking IP is then refused even with the right key while another
 // address publishes; no key (right or tried) appears in the log.
 func TestServerBruteForce(t *testing.T) {
@@ -19,11 +19,11 @@ func TestServerBruteForce(t *testing.T) {
 	log, logs := debugLogger()
 	srv, addr := startServer(t, ServerConfig{Log: log, Auth: AuthConfig{PublishKeys: []string{key}}})
 	hdr := readSampleFLV(t)
-	var media []Message
+	var frames []Message
 	for _, p := range orderedForPublish(hdr)[:4] {
 		m := MessageFromPacket(&p)
 		m.StreamID = 1
-		media = append(media, m)
+		frames = append(frames, m)
 	}
 	tried := make([]string, 0, 1000)
 	for i := range 1000 {
@@ -39,7 +39,7 @@ func TestServerBruteForce(t *testing.T) {
 		if i%3 == 2 {
 			name = "cam" // no key at all
 		}
-		_ = rc.send(append([]Message{cmd(t, CSIDStream, sid, "publish", 0, nil, name, "live")}, media...)...)
+		_ = rc.send(append([]Message{cmd(t, CSIDStream, sid, "publish", 0, nil, name, "live")}, frames...)...)
 		c, err := rc.nextCommand(2 * time.Second)
 		if err != nil || c.Name != "onStatus" || StatusOf(c).Code != codePublishDenied {
 			t.Fatalf("attempt %d: %s %+v %v, want onStatus %s", i, c.Name, StatusOf(c), err, codePublishDenied)

@@ -26,6 +26,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // hostileConfig is the server configuration of these tests: timeouts short
@@ -179,9 +181,9 @@ func (h *healthyStream) failure() error {
 
 // publish sends the headers once, then the sample's media in a loop with
 // increasing timestamps, paced by its DTS (30 fps), until stop.
-func (h *healthyStream) publish(pkts []Packet) {
+func (h *healthyStream) publish(pkts []media.Packet) {
 	defer h.pubDone.Done()
-	var media []Packet
+	var frames []media.Packet
 	for i := range pkts {
 		if pkts[i].Header {
 			if err := h.pub.WritePacket(&pkts[i]); err != nil {
@@ -190,15 +192,15 @@ func (h *healthyStream) publish(pkts []Packet) {
 			}
 			continue
 		}
-		media = append(media, pkts[i])
+		frames = append(frames, pkts[i])
 	}
-	first := media[0].DTS
-	span := media[len(media)-1].DTS - first + 33
+	first := frames[0].DTS
+	span := frames[len(frames)-1].DTS - first + 33
 	start := time.Now()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for loop := range int64(1000) { // 1000 loops of 2 s: far longer than any test
-		for _, p := range media {
+		for _, p := range frames {
 			off := loop * span
 			p.DTS += off
 			p.PTS += off
@@ -233,7 +235,7 @@ func (h *healthyStream) play() {
 			h.fail("healthy player", err)
 			return
 		}
-		if pkt.Kind == KindVideo && !pkt.Header {
+		if pkt.Kind == media.KindVideo && !pkt.Header {
 			h.video.Add(1)
 		}
 	}
@@ -1222,7 +1224,7 @@ func TestServerHostileCommands(t *testing.T) {
 					chVideo <- err
 					return
 				}
-				if p.Kind == KindVideo && !p.Header {
+				if p.Kind == media.KindVideo && !p.Header {
 					chVideo <- nil
 					return
 				}
@@ -1354,12 +1356,12 @@ func TestServerHostileMedia(t *testing.T) {
 	checkGoroutines(t)
 	e := newHostileEnv(t, hostileConfig())
 	pkts := orderedForPublish(readSampleFLV(t))
-	var avcHeader, keyframe Packet
+	var avcHeader, keyframe media.Packet
 	for _, p := range pkts {
 		switch {
-		case p.Kind == KindVideo && p.Header:
+		case p.Kind == media.KindVideo && p.Header:
 			avcHeader = p
-		case p.Kind == KindVideo && p.Key && keyframe.Data == nil:
+		case p.Kind == media.KindVideo && p.Key && keyframe.Data == nil:
 			keyframe = p
 		}
 	}
@@ -1424,7 +1426,7 @@ func TestServerHostileMedia(t *testing.T) {
 				m.StreamID = sid
 				rc.mustSend(m)
 			}
-			for _, p := range []Packet{avcHeader, keyframe} {
+			for _, p := range []media.Packet{avcHeader, keyframe} {
 				m := MessageFromPacket(&p)
 				m.StreamID = sid
 				rc.mustSend(m)
@@ -1444,7 +1446,7 @@ func TestServerHostileMedia(t *testing.T) {
 					t.Errorf("the player received a packet that is not one of the valid ones: %v header=%v %d bytes %x",
 						p.Kind, p.Header, len(p.Data), p.Data[:min(len(p.Data), 16)])
 				}
-				if p.Kind == KindVideo && p.Header {
+				if p.Kind == media.KindVideo && p.Header {
 					cfg, err := ParseAVCConfig(p.Data)
 					if err != nil {
 						t.Errorf("the player received a corrupt AVC header: %v", err)
@@ -1452,7 +1454,7 @@ func TestServerHostileMedia(t *testing.T) {
 						lengthSize = cfg.NALULengthSize
 					}
 				}
-				if p.Kind == KindVideo && !p.Header {
+				if p.Kind == media.KindVideo && !p.Header {
 					if !validNALs(p.Data, lengthSize) {
 						t.Errorf("the player received a frame whose NAL units do not fit it with the %d-byte lengths its header announced: %x…",
 							lengthSize, p.Data[:min(len(p.Data), 8)])
@@ -1486,7 +1488,7 @@ func TestServerHostileMedia(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc, sid := publishRaw(t, e.addr, "bad")
-			for _, p := range []Packet{avcHeader, keyframe} {
+			for _, p := range []media.Packet{avcHeader, keyframe} {
 				m := MessageFromPacket(&p)
 				m.StreamID = sid
 				rc.mustSend(m)

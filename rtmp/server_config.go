@@ -3,6 +3,8 @@ package rtmp
 import (
 	"log/slog"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // DefaultServerAddr is where the built-in server listens unless told
@@ -47,7 +49,7 @@ type ServerConfig struct {
 	SendBuffer int
 	// PlayerQueue bounds each player's queue (default 2048 packets, 8 MiB,
 	// 3 s of media): past it, the player skips to the next keyframe.
-	PlayerQueue QueueLimits
+	PlayerQueue media.QueueLimits
 	// Auth says who may publish and play.
 	Auth AuthConfig
 	// Log receives the server's lines; stream keys never appear in them.
@@ -71,7 +73,7 @@ func DefaultServerConfig() ServerConfig {
 		MaxConnsPerIP:      32,
 		ChunkSize:          4096,
 		SendBuffer:         256 << 10,
-		PlayerQueue:        QueueLimits{MaxPackets: 2048, MaxBytes: 8 << 20, MaxDelay: 3 * time.Second},
+		PlayerQueue:        media.QueueLimits{MaxPackets: 2048, MaxBytes: 8 << 20, MaxDelay: 3 * time.Second},
 	}
 }
 

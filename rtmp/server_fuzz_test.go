@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // FuzzServerConn feeds arbitrary bytes, after a valid handshake, to a real
@@ -177,18 +179,18 @@ func (s *session) publish(name string) *session {
 
 // media sends metadata, the sample's sequence headers and a few small
 // frames on stream sid.
-func (s *session) media(sid uint32, heads []Packet) *session {
-	md := Packet{Kind: KindData, Key: true, Data: EncodeMetadata(Metadata{Width: 320, Height: 240, FrameRate: 30, HasVideo: true, HasAudio: true, AudioSampleRate: 48000, AudioChannels: 2})}
-	pkts := append([]Packet{md}, heads...)
+func (s *session) media(sid uint32, heads []media.Packet) *session {
+	md := media.Packet{Kind: media.KindData, Key: true, Data: EncodeMetadata(media.Metadata{Width: 320, Height: 240, FrameRate: 30, HasVideo: true, HasAudio: true, AudioSampleRate: 48000, AudioChannels: 2})}
+	pkts := append([]media.Packet{md}, heads...)
 	for i := range 6 {
 		ts := int64(i * 33)
 		switch i % 3 {
 		case 0:
-			pkts = append(pkts, Packet{Kind: KindVideo, Key: i == 0, DTS: ts, PTS: ts + 66, Data: []byte{0, 0, 0, 5, 0x65, 0x88, 0x84, 0x00, 0x33}})
+			pkts = append(pkts, media.Packet{Kind: media.KindVideo, Key: i == 0, DTS: ts, PTS: ts + 66, Data: []byte{0, 0, 0, 5, 0x65, 0x88, 0x84, 0x00, 0x33}})
 		case 1:
-			pkts = append(pkts, Packet{Kind: KindVideo, DTS: ts, PTS: ts, Data: []byte{0, 0, 0, 4, 0x41, 0x9A, 0x02, 0x03}})
+			pkts = append(pkts, media.Packet{Kind: media.KindVideo, DTS: ts, PTS: ts, Data: []byte{0, 0, 0, 4, 0x41, 0x9A, 0x02, 0x03}})
 		default:
-			pkts = append(pkts, Packet{Kind: KindAudio, Key: true, DTS: ts, PTS: ts, Data: []byte{0x21, 0x10, 0x04, 0x60, 0x8C, 0x1C}})
+			pkts = append(pkts, media.Packet{Kind: media.KindAudio, Key: true, DTS: ts, PTS: ts, Data: []byte{0x21, 0x10, 0x04, 0x60, 0x8C, 0x1C}})
 		}
 	}
 	for i := range pkts {
@@ -227,7 +229,7 @@ type fuzzSeed struct {
 // tests.
 func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	tb.Helper()
-	var heads []Packet
+	var heads []media.Packet
 	for _, p := range orderedForPublish(readSampleFLV(tb)) {
 		if p.Header {
 			heads = append(heads, p)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // maxIngestDimension bounds the picture size a publisher may announce.
@@ -31,7 +33,7 @@ func (c *serverConn) media(m Message) error {
 		st.pub.frames.rejected.Add(1)
 		return nil
 	}
-	if p.Kind != KindData && !p.Header {
+	if p.Kind != media.KindData && !p.Header {
 		st.media, st.lastMedia = true, time.Now()
 	}
 	if !st.pub.write(c, p, m.Timestamp, len(m.Payload)) {
@@ -61,9 +63,9 @@ func (c *serverConn) publishingStream(id uint32) *connStream {
 // validPacket checks what players would choke on: sequence headers must
 // parse (and their picture size be sane), and an access unit's NAL lengths
 // must fit its message. It records what headers say in the stream info.
-func (c *serverConn) validPacket(ls *liveStream, p *Packet) bool {
+func (c *serverConn) validPacket(ls *liveStream, p *media.Packet) bool {
 	switch {
-	case p.Kind == KindVideo && p.Header:
+	case p.Kind == media.KindVideo && p.Header:
 		cfg, err := ParseAVCConfig(p.Data)
 		if err == nil && cfg.NALULengthSize != 4 {
 			// Frames are checked, and passed on, as 4-byte-length AVCC,
@@ -83,7 +85,7 @@ func (c *serverConn) validPacket(ls *liveStream, p *Packet) bool {
 			si.videoCodec, si.videoProfile = "h264", h264ProfileName(info.ProfileIDC)
 			si.width, si.height, si.spsFPS = info.Width, info.Height, info.FrameRate
 		})
-	case p.Kind == KindAudio && p.Header:
+	case p.Kind == media.KindAudio && p.Header:
 		cfg, err := ParseAACConfig(p.Data)
 		if err != nil {
 			c.log.Info("refusing an AAC sequence header", "err", err)
@@ -92,7 +94,7 @@ func (c *serverConn) validPacket(ls *liveStream, p *Packet) bool {
 		ls.setInfo(func(si *streamInfo) {
 			si.audioCodec, si.sampleRate, si.channels = "aac", cfg.SampleRate, cfg.Channels
 		})
-	case p.Kind == KindVideo:
+	case p.Kind == media.KindVideo:
 		return validAVCC(p.Data)
 	}
 	return true

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // maxPlayerBatch bounds how many packets a player writes per flush.
@@ -16,7 +18,7 @@ type player struct {
 	c        *serverConn
 	streamID uint32
 	ls       *liveStream
-	q        *Queue
+	q        *media.Queue[wirePacket]
 	cancel   context.CancelFunc
 	chDone   chan struct{}
 	bufs     [][]byte // shared chunk encodings waiting for one writev
@@ -25,7 +27,7 @@ type player struct {
 
 // startPlayer starts the writer goroutine of a player; the connection
 // waits for it on close.
-func (c *serverConn) startPlayer(id uint32, ls *liveStream, q *Queue) *player {
+func (c *serverConn) startPlayer(id uint32, ls *liveStream, q *media.Queue[wirePacket]) *player {
 	ctx, cancel := context.WithCancel(c.ctx)
 	p := &player{c: c, streamID: id, ls: ls, q: q, cancel: cancel, chDone: make(chan struct{})}
 	c.players.Add(1)
@@ -66,7 +68,7 @@ func (p *player) run(ctx context.Context) error {
 	caughtUp := time.Now()
 	for {
 		pkt, err := p.q.Pop(ctx)
-		if errors.Is(err, ErrQueueClosed) {
+		if errors.Is(err, media.ErrQueueClosed) {
 			// The publisher left: tell the player, so it ends cleanly.
 			_ = p.c.sendAndClose(nil, UserControlMessage(EventStreamEOF, p.streamID),
 				onStatus(p.streamID, "status", codePlayUnpublish, p.ls.key+" is now unpublished."),
@@ -92,7 +94,7 @@ func (p *player) run(ctx context.Context) error {
 // then flushes once. Packets whose shared chunk encoding fits this player
 // (message stream id and chunk size) go out as those very bytes, with one
 // writev for the batch; others are encoded through the ChunkWriter.
-func (p *player) writeBatch(first Packet) error {
+func (p *player) writeBatch(first wirePacket) error {
 	c := p.c
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -111,7 +113,7 @@ func (p *player) writeBatch(first Packet) error {
 					return err
 				}
 			}
-			b := w.bytes(&pkt)
+			b := w.bytes(&pkt.Packet)
 			p.bufs = append(p.bufs, b)
 			bytes += len(b)
 			_, csid := kindRoute(pkt.Kind)
@@ -120,8 +122,8 @@ func (p *player) writeBatch(first Packet) error {
 			if err := p.writeShared(); err != nil {
 				return err
 			}
-			p.buf = AppendPacketPayload(p.buf[:0], &pkt) // the ChunkWriter copies it
-			m := packetMessage(&pkt, p.buf)
+			p.buf = AppendPacketPayload(p.buf[:0], &pkt.Packet) // the ChunkWriter copies it
+			m := packetMessage(&pkt.Packet, p.buf)
 			m.StreamID = p.streamID
 			if err := c.w.WriteMessage(m); err != nil {
 				return err

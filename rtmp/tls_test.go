@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // testPKI is a throwaway CA and a server certificate it signed.
@@ -74,7 +76,7 @@ func TestPublisherTLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p.WritePacket(&Packet{Kind: KindAudio, Header: true, Key: true, Data: []byte{0x11, 0x90}}); err != nil {
+		if err := p.WritePacket(&media.Packet{Kind: media.KindAudio, Header: true, Key: true, Data: []byte{0x11, 0x90}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := p.Close(); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/livesrc"
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -43,11 +44,11 @@ func FileClipPackets(t testing.TB, path string) []livesrc.Packet {
 			t.Fatalf("reading %s: %v", path, err)
 		}
 		p, err := rtmp.PacketFromMessage(tag.Message())
-		if err != nil || p.Kind == rtmp.KindData {
+		if err != nil || p.Kind == media.KindData {
 			continue
 		}
 		lp := livesrc.Packet{Kind: livesrc.Audio, Header: p.Header, Key: p.Key, DTS: p.DTS, PTS: p.PTS, Data: p.Data}
-		if p.Kind == rtmp.KindVideo {
+		if p.Kind == media.KindVideo {
 			lp.Kind = livesrc.Video
 			if p.Header {
 				cfg, err := rtmp.ParseAVCConfig(p.Data)

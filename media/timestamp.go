@@ -1,4 +1,4 @@
-package rtmp
+package media
 
 // TimestampUnwrapper turns RTMP's 32-bit millisecond timestamps, which wrap
 // after about 49.7 days, into a continuous int64 timeline. Each step is taken

@@ -1,4 +1,4 @@
-package rtmp
+package media
 
 import (
 	"context"
@@ -15,7 +15,7 @@ func aud(dts int64) Packet {
 	return Packet{Kind: KindAudio, Key: true, DTS: dts, PTS: dts, Data: make([]byte, 10)}
 }
 
-func drain(t *testing.T, q *Queue) []Packet {
+func drain(t *testing.T, q *PacketQueue) []Packet {
 	t.Helper()
 	var out []Packet
 	for q.Stats().Len > 0 {
@@ -29,7 +29,7 @@ func drain(t *testing.T, q *Queue) []Packet {
 }
 
 func TestQueueOverflowSkipsToKeyframeAndKeepsHeaders(t *testing.T) {
-	q := NewQueue(QueueLimits{MaxPackets: 4}, false)
+	q := NewQueue[Packet](QueueLimits{MaxPackets: 4}, false)
 	q.Push(Packet{Kind: KindVideo, Header: true, Key: true}, true)
 	q.Push(vid(0, true), true)
 	q.Push(vid(33, false), true)
@@ -56,7 +56,7 @@ func TestQueueOverflowSkipsToKeyframeAndKeepsHeaders(t *testing.T) {
 }
 
 func TestQueueByteLimit(t *testing.T) {
-	q := NewQueue(QueueLimits{MaxPackets: 100, MaxBytes: 250}, false)
+	q := NewQueue[Packet](QueueLimits{MaxPackets: 100, MaxBytes: 250}, false)
 	q.Push(vid(0, true), true)
 	q.Push(vid(33, false), true)
 	if q.Push(vid(66, false), true) {
@@ -68,7 +68,7 @@ func TestQueueByteLimit(t *testing.T) {
 }
 
 func TestQueuePopWaitsAndCloses(t *testing.T) {
-	q := NewQueue(QueueLimits{}, false)
+	q := NewQueue[Packet](QueueLimits{}, false)
 	go func() {
 		time.Sleep(20 * time.Millisecond)
 		q.Push(aud(1), false)
@@ -83,20 +83,20 @@ func TestQueuePopWaitsAndCloses(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := NewQueue(QueueLimits{}, false).Pop(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := NewQueue[Packet](QueueLimits{}, false).Pop(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("pop with cancelled ctx = %v", err)
 	}
 }
 
 func TestQueueAudioOnlyNeverWaitsForKeyframe(t *testing.T) {
-	q := NewQueue(QueueLimits{}, true)
+	q := NewQueue[Packet](QueueLimits{}, true)
 	if !q.Push(aud(0), false) {
 		t.Fatal("audio-only stream must not wait for a video keyframe")
 	}
 }
 
 func TestHubLateJoinerStartsAtCachedKeyframe(t *testing.T) {
-	h := NewHub(HubOptions{GOPCache: true})
+	h := NewPacketHub(HubOptions{GOPCache: true})
 	h.Write(Packet{Kind: KindData, Data: []byte("meta")})
 	h.Write(Packet{Kind: KindVideo, Header: true, Key: true})
 	h.Write(Packet{Kind: KindAudio, Header: true, Key: true})
@@ -121,7 +121,7 @@ func TestHubLateJoinerStartsAtCachedKeyframe(t *testing.T) {
 }
 
 func TestHubWithoutCacheWaitsForKeyframe(t *testing.T) {
-	h := NewHub(HubOptions{})
+	h := NewPacketHub(HubOptions{})
 	h.Write(Packet{Kind: KindVideo, Header: true, Key: true})
 	h.Write(vid(0, true))
 	q := h.Subscribe(QueueLimits{})
@@ -137,7 +137,7 @@ func TestHubWithoutCacheWaitsForKeyframe(t *testing.T) {
 // TestHubNeverBlocksOnStalledReader writes far more than a queue holds to a
 // reader that never reads; Write must keep returning.
 func TestHubNeverBlocksOnStalledReader(t *testing.T) {
-	h := NewHub(HubOptions{GOPCache: true})
+	h := NewPacketHub(HubOptions{GOPCache: true})
 	stalled := h.Subscribe(QueueLimits{MaxPackets: 8})
 	healthy := h.Subscribe(QueueLimits{MaxPackets: 100000})
 	done := make(chan struct{})

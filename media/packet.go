@@ -1,4 +1,4 @@
-package rtmp
+package media
 
 // Kind says whether a Packet carries audio or video.
 type Kind uint8
@@ -27,7 +27,7 @@ func (k Kind) String() string {
 }
 
 // Packet is the media unit the studio passes around: one FLV-shaped
-// H.264 or AAC access unit, or a sequence header.
+// H.264 or AAC access unit, or a sequence header. It knows no protocol.
 //
 // For video, Data is either the AVCDecoderConfigurationRecord (Header) or one
 // access unit as 4-byte-length-prefixed NAL units (AVCC). For audio, Data is
@@ -41,9 +41,18 @@ type Packet struct {
 	DTS    int64 // decode timestamp, milliseconds
 	PTS    int64 // presentation timestamp, milliseconds (PTS-DTS is the FLV composition time)
 	Data   []byte
-
-	wire *wireCache // the server's shared chunk encoding, if any
 }
 
 // CompositionTime returns PTS-DTS, the FLV composition time offset in ms.
 func (p *Packet) CompositionTime() int32 { return int32(p.PTS - p.DTS) }
+
+// Unit is what a Hub and a Queue carry: a Packet, or a consumer's own type
+// that embeds one next to data of its own (the RTMP server keeps its chunk
+// encoding there), so the hub needs to know nothing of its consumers.
+type Unit interface {
+	// Media returns the packet the unit carries.
+	Media() Packet
+}
+
+// Media returns p itself: a Packet is a Unit.
+func (p Packet) Media() Packet { return p }

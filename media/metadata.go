@@ -1,4 +1,4 @@
-package rtmp
+package media
 
 // Metadata describes a stream for the @setDataFrame onMetaData message that a
 // publisher sends before media, and that the server caches for players.

@@ -1,4 +1,4 @@
-package rtmp
+package media
 
 import "sync"
 
@@ -11,58 +11,67 @@ type HubOptions struct {
 	MaxGOPBytes   int // default 32 MiB
 }
 
-// Hub fans one live stream out to many readers. Write never blocks: each
-// reader owns a bounded Queue and is skipped forward on overflow. The hub
-// remembers the sequence headers (and, optionally, the current GOP) so late
-// joiners and reconnecting destinations start with decodable media.
-type Hub struct {
+// Hub fans one live stream of units (Packets, or a consumer's type that
+// carries one) out to many readers. Write never blocks: each reader owns a
+// bounded Queue and is skipped forward on overflow. The hub remembers the
+// sequence headers (and, optionally, the current GOP) so late joiners and
+// reconnecting destinations start with decodable media.
+type Hub[T Unit] struct {
 	opt HubOptions
 
 	mu       sync.Mutex
-	vHeader  *Packet
-	aHeader  *Packet
-	data     *Packet
-	gop      []Packet
+	vHeader  *T
+	aHeader  *T
+	data     *T
+	gop      []T
 	gopBytes int
-	readers  map[*Queue]struct{}
+	readers  map[*Queue[T]]struct{}
 }
 
+// PacketHub is a Hub of plain Packets, what most of the studio uses.
+type PacketHub = Hub[Packet]
+
+// PacketQueue is a reader's Queue of plain Packets.
+type PacketQueue = Queue[Packet]
+
+// NewPacketHub returns an empty hub of plain Packets.
+func NewPacketHub(opt HubOptions) *PacketHub { return NewHub[Packet](opt) }
+
 // NewHub returns an empty hub.
-func NewHub(opt HubOptions) *Hub {
+func NewHub[T Unit](opt HubOptions) *Hub[T] {
 	if opt.MaxGOPPackets <= 0 {
 		opt.MaxGOPPackets = 4096
 	}
 	if opt.MaxGOPBytes <= 0 {
 		opt.MaxGOPBytes = 32 << 20
 	}
-	return &Hub{opt: opt, readers: map[*Queue]struct{}{}}
+	return &Hub[T]{opt: opt, readers: map[*Queue[T]]struct{}{}}
 }
 
-// Write hands p to every reader. p.Data must not be modified afterwards.
-func (h *Hub) Write(p Packet) {
+// Write hands u to every reader. Its packet's Data must not be modified
+// afterwards.
+func (h *Hub[T]) Write(u T) {
+	p := u.Media()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.remember(p)
+	h.remember(u, p)
 	hasVideo := h.vHeader != nil
 	for q := range h.readers {
-		q.Push(p, hasVideo)
+		q.push(u, p, hasVideo)
 	}
 }
 
-func (h *Hub) remember(p Packet) {
+func (h *Hub[T]) remember(u T, p Packet) {
 	switch {
 	case p.Kind == KindData:
-		cp := p
-		h.data = &cp
+		h.data = &u
 		return
 	case p.Header && p.Kind == KindVideo:
-		cp := p
-		h.vHeader = &cp
+		h.vHeader = &u
 		h.resetGOP()
 		return
 	case p.Header && p.Kind == KindAudio:
-		cp := p
-		h.aHeader = &cp
+		h.aHeader = &u
 		return
 	}
 	if !h.opt.GOPCache {
@@ -77,11 +86,11 @@ func (h *Hub) remember(p Packet) {
 		h.resetGOP() // too long a GOP to cache; new readers wait for a keyframe
 		return
 	}
-	h.gop = append(h.gop, p)
+	h.gop = append(h.gop, u)
 	h.gopBytes += len(p.Data)
 }
 
-func (h *Hub) resetGOP() {
+func (h *Hub[T]) resetGOP() {
 	clear(h.gop)
 	h.gop = h.gop[:0]
 	h.gopBytes = 0
@@ -90,28 +99,28 @@ func (h *Hub) resetGOP() {
 // Subscribe adds a reader. Its queue starts with the metadata and sequence
 // headers, then the cached GOP if there is one; otherwise it waits for the
 // next keyframe.
-func (h *Hub) Subscribe(lim QueueLimits) *Queue {
+func (h *Hub[T]) Subscribe(lim QueueLimits) *Queue[T] {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	hasVideo := h.vHeader != nil
-	q := NewQueue(lim, len(h.gop) == 0)
-	for _, p := range []*Packet{h.data, h.vHeader, h.aHeader} {
-		if p != nil {
-			q.Push(*p, hasVideo)
+	q := NewQueue[T](lim, len(h.gop) == 0)
+	for _, u := range []*T{h.data, h.vHeader, h.aHeader} {
+		if u != nil {
+			q.Push(*u, hasVideo)
 		}
 	}
 	if n := len(h.gop); n > 0 {
-		q.setFloor(h.gop[n-1].DTS)
+		q.setFloor(h.gop[n-1].Media().DTS)
 	}
-	for _, p := range h.gop {
-		q.Push(p, hasVideo)
+	for _, u := range h.gop {
+		q.Push(u, hasVideo)
 	}
 	h.readers[q] = struct{}{}
 	return q
 }
 
 // Unsubscribe removes and closes a reader's queue.
-func (h *Hub) Unsubscribe(q *Queue) {
+func (h *Hub[T]) Unsubscribe(q *Queue[T]) {
 	h.mu.Lock()
 	delete(h.readers, q)
 	h.mu.Unlock()
@@ -119,14 +128,14 @@ func (h *Hub) Unsubscribe(q *Queue) {
 }
 
 // Readers returns how many readers are subscribed.
-func (h *Hub) Readers() int {
+func (h *Hub[T]) Readers() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.readers)
 }
 
 // DroppedByReaders sums the packets dropped by the current readers' queues.
-func (h *Hub) DroppedByReaders() uint64 {
+func (h *Hub[T]) DroppedByReaders() uint64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var n uint64
@@ -137,7 +146,7 @@ func (h *Hub) DroppedByReaders() uint64 {
 }
 
 // Close closes every reader's queue; readers drain and then see ErrQueueClosed.
-func (h *Hub) Close() {
+func (h *Hub[T]) Close() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for q := range h.readers {

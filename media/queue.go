@@ -1,4 +1,4 @@
-package rtmp
+package media
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 )
 
 // ErrQueueClosed is returned by Queue.Pop once the queue is closed and drained.
-var ErrQueueClosed = errors.New("rtmp: queue closed")
+var ErrQueueClosed = errors.New("media: queue closed")
 
 // QueueLimits bounds one reader's queue, by packets and by bytes.
 type QueueLimits struct {
@@ -29,15 +29,15 @@ func (l QueueLimits) withDefaults() QueueLimits {
 	return l
 }
 
-// Queue is one reader's bounded packet queue. Push never blocks: when the
+// Queue is one reader's bounded queue of units. Push never blocks: when the
 // queue overflows it drops everything queued and skips media until the next
 // video keyframe, counting every dropped packet. Sequence headers are never
 // dropped. One goroutine pushes (the hub), one pops (the reader's writer).
-type Queue struct {
+type Queue[T Unit] struct {
 	lim QueueLimits
 
 	mu      sync.Mutex
-	ring    []Packet
+	ring    []T
 	head, n int
 	bytes   int
 	waitKey bool
@@ -51,18 +51,24 @@ type Queue struct {
 
 // NewQueue returns an empty queue. If startAtKeyframe is set, media is
 // skipped until the first video keyframe (audio-only streams never wait).
-func NewQueue(lim QueueLimits, startAtKeyframe bool) *Queue {
+func NewQueue[T Unit](lim QueueLimits, startAtKeyframe bool) *Queue[T] {
 	lim = lim.withDefaults()
-	return &Queue{
+	return &Queue[T]{
 		lim:      lim,
-		ring:     make([]Packet, lim.MaxPackets),
+		ring:     make([]T, lim.MaxPackets),
 		waitKey:  startAtKeyframe,
 		chNotify: make(chan struct{}, 1),
 	}
 }
 
-// Push enqueues p without blocking. It reports false when p was dropped.
-func (q *Queue) Push(p Packet, hasVideo bool) bool {
+// Push enqueues u without blocking. It reports false when u was dropped.
+// hasVideo says whether the stream has video: then media waits for a video
+// keyframe after an overflow; audio-only streams never wait.
+func (q *Queue[T]) Push(u T, hasVideo bool) bool { return q.push(u, u.Media(), hasVideo) }
+
+// push is Push with u's packet already taken out (the hub does it once for
+// every reader).
+func (q *Queue[T]) push(u T, p Packet, hasVideo bool) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
@@ -83,7 +89,7 @@ func (q *Queue) Push(p Packet, hasVideo bool) bool {
 		}
 		q.waitKey = false
 	}
-	q.ring[(q.head+q.n)%len(q.ring)] = p
+	q.ring[(q.head+q.n)%len(q.ring)] = u
 	q.n++
 	q.bytes += len(p.Data)
 	select {
@@ -96,38 +102,39 @@ func (q *Queue) Push(p Packet, hasVideo bool) bool {
 // behindLocked reports whether pushing p would make the queued media span
 // more than MaxDelay. The initial burst (the GOP cache) counts from its last
 // packet, so a long cached GOP does not count as being behind.
-func (q *Queue) behindLocked(p Packet) bool {
+func (q *Queue[T]) behindLocked(p Packet) bool {
 	if q.lim.MaxDelay <= 0 || q.n == 0 || p.Header || p.Kind == KindData {
 		return false
 	}
-	oldest := max(q.ring[q.head].DTS, q.floor)
+	oldest := max(q.ring[q.head].Media().DTS, q.floor)
 	return time.Duration(p.DTS-oldest)*time.Millisecond > q.lim.MaxDelay
 }
 
 // overflowLocked drops all queued media (keeping headers and metadata) and arms the
 // skip-to-keyframe state.
-func (q *Queue) overflowLocked() {
+func (q *Queue[T]) overflowLocked() {
+	var zero T
 	kept := q.ring[:0:0]
 	for i := 0; i < q.n; i++ {
 		idx := (q.head + i) % len(q.ring)
-		if q.ring[idx].Header || q.ring[idx].Kind == KindData {
+		if p := q.ring[idx].Media(); p.Header || p.Kind == KindData {
 			kept = append(kept, q.ring[idx])
 		} else {
 			q.dropped++
 		}
-		q.ring[idx] = Packet{}
+		q.ring[idx] = zero
 	}
 	q.head, q.n, q.bytes = 0, 0, 0
-	for _, p := range kept {
-		q.ring[q.n] = p
+	for _, u := range kept {
+		q.ring[q.n] = u
 		q.n++
-		q.bytes += len(p.Data)
+		q.bytes += len(u.Media().Data)
 	}
 	q.waitKey = true
 	q.skips++
 }
 
-func (q *Queue) setFloor(dts int64) {
+func (q *Queue[T]) setFloor(dts int64) {
 	q.mu.Lock()
 	q.floor = dts
 	q.mu.Unlock()
@@ -135,48 +142,50 @@ func (q *Queue) setFloor(dts int64) {
 
 // Pop returns the oldest packet, waiting until one arrives, ctx ends or the
 // queue is closed.
-func (q *Queue) Pop(ctx context.Context) (Packet, error) {
+func (q *Queue[T]) Pop(ctx context.Context) (T, error) {
+	var zero T
 	for {
 		q.mu.Lock()
-		if p, ok := q.popLocked(); ok {
+		if u, ok := q.popLocked(); ok {
 			q.mu.Unlock()
-			return p, nil
+			return u, nil
 		}
 		closed := q.closed
 		q.mu.Unlock()
 		if closed {
-			return Packet{}, ErrQueueClosed
+			return zero, ErrQueueClosed
 		}
 		select {
 		case <-q.chNotify:
 		case <-ctx.Done():
-			return Packet{}, ctx.Err()
+			return zero, ctx.Err()
 		}
 	}
 }
 
 // TryPop returns the oldest packet without waiting; ok is false when the
 // queue is empty.
-func (q *Queue) TryPop() (p Packet, ok bool) {
+func (q *Queue[T]) TryPop() (u T, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.popLocked()
 }
 
-func (q *Queue) popLocked() (Packet, bool) {
+func (q *Queue[T]) popLocked() (T, bool) {
+	var zero T
 	if q.n == 0 {
-		return Packet{}, false
+		return zero, false
 	}
-	p := q.ring[q.head]
-	q.ring[q.head] = Packet{}
+	u := q.ring[q.head]
+	q.ring[q.head] = zero
 	q.head = (q.head + 1) % len(q.ring)
 	q.n--
-	q.bytes -= len(p.Data)
-	return p, true
+	q.bytes -= len(u.Media().Data)
+	return u, true
 }
 
 // Close wakes the reader; Pop returns ErrQueueClosed once the queue is empty.
-func (q *Queue) Close() {
+func (q *Queue[T]) Close() {
 	q.mu.Lock()
 	q.closed = true
 	q.mu.Unlock()
@@ -195,8 +204,39 @@ type QueueStats struct {
 }
 
 // Stats returns the queue's counters.
-func (q *Queue) Stats() QueueStats {
+func (q *Queue[T]) Stats() QueueStats {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return QueueStats{Len: q.n, Bytes: q.bytes, Dropped: q.dropped, Skips: q.skips}
 }
+
+// Reader is the reading side of a queue, as a consumer of packets sees it,
+// whatever units the hub carries: a *PacketQueue is one, and PacketsOf
+// makes one of any other queue.
+type Reader interface {
+	// Pop returns the oldest packet, waiting until one arrives, ctx ends or
+	// the queue is closed (then ErrQueueClosed, once drained).
+	Pop(ctx context.Context) (Packet, error)
+	// TryPop returns the oldest packet without waiting.
+	TryPop() (Packet, bool)
+	// Stats returns the queue's counters.
+	Stats() QueueStats
+}
+
+// PacketsOf returns q as a Reader of its units' packets.
+func PacketsOf[T Unit](q *Queue[T]) Reader { return unitReader[T]{q} }
+
+// unitReader reads the packets of a queue of other units.
+type unitReader[T Unit] struct{ q *Queue[T] }
+
+func (r unitReader[T]) Pop(ctx context.Context) (Packet, error) {
+	u, err := r.q.Pop(ctx)
+	return u.Media(), err
+}
+
+func (r unitReader[T]) TryPop() (Packet, bool) {
+	u, ok := r.q.TryPop()
+	return u.Media(), ok
+}
+
+func (r unitReader[T]) Stats() QueueStats { return r.q.Stats() }
