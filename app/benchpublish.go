@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
@@ -30,7 +31,7 @@ type BenchPublishStats struct {
 
 // BenchPublish encodes a short clip of the test pattern and tone once, then
 // publishes it in a loop, paced in real time, with the wall-clock send time
-// stamped into every video frame (rtmp.AppendStamp). The load generator
+// stamped into every video frame (h264.AppendStamp). The load generator
 // (`onair bench play`) reads the stamps to measure latency through any
 // server. Encoding up front keeps the encoder's CPU out of server
 // measurements.
@@ -90,7 +91,7 @@ func BenchPublish(ctx context.Context, cfg BenchPublishConfig, log *slog.Logger)
 				return st, nil
 			}
 			if p.Kind == media.KindVideo {
-				p.Data = rtmp.AppendStamp(p.Data, time.Now())
+				p.Data = h264.AppendStamp(p.Data, time.Now())
 				st.VideoFrames++
 			} else {
 				st.AudioFrames++
@@ -161,6 +162,6 @@ func padToBitrate(frames []media.Packet, bitrate, fps int) {
 			continue
 		}
 		d := append(make([]byte, 0, target), p.Data...)
-		p.Data = rtmp.AppendFillerNAL(d, target-len(p.Data)-4)
+		p.Data = h264.AppendFillerNAL(d, target-len(p.Data)-4)
 	}
 }

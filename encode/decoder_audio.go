@@ -35,8 +35,8 @@ import (
 
 	"github.com/asticode/go-astiav"
 	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/codec/aac"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
 // ErrCorruptPacket wraps a packet a decoder cannot use (bad NAL lengths, a
@@ -179,7 +179,7 @@ func (d *AudioDecoder) reopen(asc []byte) error {
 	if d.cc != nil && bytes.Equal(asc, d.asc) {
 		return nil
 	}
-	cfg, err := rtmp.ParseAACConfig(asc)
+	cfg, err := aac.ParseConfig(asc)
 	if err != nil {
 		return &sentinelError{sentinel: ErrCorruptPacket, cause: err, msg: "encode: AAC sequence header"}
 	}

@@ -26,8 +26,8 @@ import (
 	"unsafe"
 
 	"github.com/asticode/go-astiav"
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
 // ErrNoPicture is returned by VideoDecoder.Picture before a picture has
@@ -149,7 +149,7 @@ func (d *VideoDecoder) reopen(rec []byte) (bool, error) {
 	if d.cc != nil && bytes.Equal(rec, d.header) {
 		return false, nil
 	}
-	cfg, err := rtmp.ParseAVCConfig(rec)
+	cfg, err := h264.ParseConfig(rec)
 	if err == nil && cfg.NALULengthSize != 4 {
 		err = fmt.Errorf("NAL unit length size %d (only 4 is supported)", cfg.NALULengthSize)
 	}
@@ -211,7 +211,7 @@ func checkAVCC(b []byte) (idr bool, err error) {
 		if n == 0 || n > uint64(len(b)-4) {
 			return false, fmt.Errorf("NAL unit length %d with %d bytes left", n, len(b)-4)
 		}
-		idr = idr || b[4]&0x1f == nalIDR
+		idr = idr || b[4]&0x1f == h264.NALIDR
 		b = b[4+n:]
 	}
 	return idr, nil

@@ -5,8 +5,9 @@ import (
 	"log/slog"
 
 	"github.com/asticode/go-astiav"
+	"github.com/seed7c1a73c4/onair/codec/aac"
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
 // msTimeBase is the time base of media.Packet timestamps.
@@ -106,7 +107,7 @@ func muxerOptions(format string) map[string]string {
 }
 
 func (m *muxer) addVideo(rec []byte) error {
-	cfg, err := rtmp.ParseAVCConfig(rec)
+	cfg, err := h264.ParseConfig(rec)
 	if err != nil {
 		return fmt.Errorf("%w: the AVC sequence header: %w", ErrUnsupportedInput, err)
 	}
@@ -136,7 +137,7 @@ func (m *muxer) addVideo(rec []byte) error {
 }
 
 func (m *muxer) addAudio(asc []byte) error {
-	cfg, err := rtmp.ParseAACConfig(asc)
+	cfg, err := aac.ParseConfig(asc)
 	if err != nil {
 		return fmt.Errorf("%w: the AAC sequence header: %w", ErrUnsupportedInput, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asticode/go-astiav"
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -31,8 +32,8 @@ type VideoEncoder struct {
 	frame   *astiav.Frame // software picture swscale writes, reused
 	pkt     *astiav.Packet
 	sws     *swscaler
-	nals    []nalRange    // scratch for Annex B parsing
-	nextKey time.Duration // presentation time of the next scheduled IDR
+	nals    []h264.NALRange // scratch for Annex B parsing
+	nextKey time.Duration   // presentation time of the next scheduled IDR
 	started bool
 	lastMS  int64
 	clamp   warnLimiter
@@ -74,7 +75,7 @@ func NewVideoEncoder(cfg VideoConfig, log *slog.Logger) (*VideoEncoder, error) {
 }
 
 func (e *VideoEncoder) init() (err error) {
-	if e.header, err = avcDecoderConfigurationRecord(e.open.cc.ExtraData()); err != nil {
+	if e.header, err = h264.ConfigFromExtradata(e.open.cc.ExtraData()); err != nil {
 		return fmt.Errorf("encode: %s sequence header: %w", e.name, err)
 	}
 	e.frame = astiav.AllocFrame()
@@ -195,7 +196,7 @@ func (e *VideoEncoder) drain(emit func(media.Packet)) error {
 		if ret < 0 {
 			return fmt.Errorf("encode: receiving a packet from %s: %w", e.name, libavError(ret))
 		}
-		data, idr := annexBToAVCC(packetView(e.pkt), &e.nals)
+		data, idr := h264.AnnexBToAVCC(packetView(e.pkt), &e.nals)
 		p := media.Packet{Kind: media.KindVideo, Key: idr, DTS: e.pkt.Dts(), PTS: e.pkt.Pts(), Data: data}
 		e.pkt.Unref()
 		if len(data) > 0 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asticode/go-astiav"
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -69,10 +70,10 @@ func checkKeyFlags(t *testing.T, pkts []media.Packet) {
 	t.Helper()
 	for i, p := range pkts {
 		types := avccNALTypes(t, p.Data)
-		if idr := slices.Contains(types, nalIDR); idr != p.Key {
+		if idr := slices.Contains(types, h264.NALIDR); idr != p.Key {
 			t.Fatalf("packet %d (pts %d): Key=%v but NAL types %v", i, p.PTS, p.Key, types)
 		}
-		if slices.Contains(types, nalAUD) {
+		if slices.Contains(types, h264.NALAUD) {
 			t.Fatalf("packet %d still has an access unit delimiter", i)
 		}
 	}

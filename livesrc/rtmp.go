@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
@@ -65,7 +66,7 @@ func (r *rtmpReader) Read(ctx context.Context) (Packet, error) {
 	out := Packet{Kind: k, Header: p.Header, Key: p.Key, DTS: p.DTS, PTS: p.PTS, Data: p.Data}
 	if k == Video && p.Header {
 		// The server checked it on ingest; a failure leaves SPS empty.
-		if cfg, err := rtmp.ParseAVCConfig(p.Data); err == nil {
+		if cfg, err := h264.ParseConfig(p.Data); err == nil {
 			out.SPS, out.PPS = cfg.SPS, cfg.PPS
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -128,7 +129,7 @@ func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 			}
 			// Frames sent before this player joined (the GOP cache) say
 			// nothing about latency.
-			if t, ok := StampOf(pkt.Data); ok && t.After(start) {
+			if t, ok := h264.StampOf(pkt.Data); ok && t.After(start) {
 				r.latencies = append(r.latencies, now.Sub(t))
 			}
 		}

@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -1340,7 +1341,7 @@ func sps16k(t *testing.T) []byte {
 	// MBs only, direct 8x8, no cropping, no VUI, stop bit.
 	bits := "1 1 1 1 010 0 " + "00000000001" + "0000000000" + " " + "00000000001" + "0000000000" + " 1 1 0 0 1"
 	sps := append([]byte{0x67, 66, 0, 40}, bitString(bits)...)
-	info, err := ParseSPS(sps)
+	info, err := h264.ParseSPS(sps)
 	if err != nil || info.Width != 16384 || info.Height != 16384 {
 		t.Fatalf("built SPS parses as %+v, %v", info, err)
 	}
@@ -1365,7 +1366,7 @@ func TestServerHostileMedia(t *testing.T) {
 			keyframe = p
 		}
 	}
-	avcRecord, err := ParseAVCConfig(avcHeader.Data)
+	avcRecord, err := h264.ParseConfig(avcHeader.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1382,7 +1383,7 @@ func TestServerHostileMedia(t *testing.T) {
 	for range 31 {
 		corrupt = append(corrupt, 0x00, 0x40, 0x67, 0x42) // claims 64 bytes, has 2
 	}
-	big, err := BuildAVCConfig([][]byte{sps16k(t)}, avcRecord.PPS)
+	big, err := h264.BuildConfig([][]byte{sps16k(t)}, avcRecord.PPS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1392,7 +1393,7 @@ func TestServerHostileMedia(t *testing.T) {
 	// valid with 4-byte lengths but not with the announced 1-byte ones.
 	oneByte := bytes.Clone(avcHeader.Data)
 	oneByte[4] = 0xFC
-	if cfg, err := ParseAVCConfig(oneByte); err != nil || cfg.NALULengthSize != 1 {
+	if cfg, err := h264.ParseConfig(oneByte); err != nil || cfg.NALULengthSize != 1 {
 		t.Fatalf("1-byte NAL length header: %+v, %v", cfg, err)
 	}
 	fourByteFrame := append([]byte{0, 0, 1, 0}, bytes.Repeat([]byte{0xFF}, 256)...)
@@ -1447,7 +1448,7 @@ func TestServerHostileMedia(t *testing.T) {
 						p.Kind, p.Header, len(p.Data), p.Data[:min(len(p.Data), 16)])
 				}
 				if p.Kind == media.KindVideo && p.Header {
-					cfg, err := ParseAVCConfig(p.Data)
+					cfg, err := h264.ParseConfig(p.Data)
 					if err != nil {
 						t.Errorf("the player received a corrupt AVC header: %v", err)
 					} else {
@@ -1568,4 +1569,16 @@ func TestServerHostileMedia(t *testing.T) {
 		pl.Close()
 		e.waitStreamGone(t, "live/bad")
 	})
+}
+
+// bitString packs a string of 0s and 1s (spaces ignored) into bytes.
+func bitString(s string) []byte {
+	s = strings.ReplaceAll(s, " ", "")
+	out := make([]byte, (len(s)+7)/8)
+	for i, c := range s {
+		if c == '1' {
+			out[i/8] |= 0x80 >> (i % 8)
+		}
+	}
+	return out
 }

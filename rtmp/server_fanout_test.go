@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -17,7 +18,7 @@ import (
 // bitrate (18 KB a frame at 30 fps is about 4.5 Mb/s).
 func paddedSampleLoop(t testing.TB, pad int) (headers, frames []media.Packet) {
 	t.Helper()
-	filler := AppendFillerNAL(nil, pad)
+	filler := h264.AppendFillerNAL(nil, pad)
 	for _, p := range orderedForPublish(readSampleFLV(t)) {
 		switch {
 		case p.Header:

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/codec/aac"
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -66,7 +68,7 @@ func (c *serverConn) publishingStream(id uint32) *connStream {
 func (c *serverConn) validPacket(ls *liveStream, p *media.Packet) bool {
 	switch {
 	case p.Kind == media.KindVideo && p.Header:
-		cfg, err := ParseAVCConfig(p.Data)
+		cfg, err := h264.ParseConfig(p.Data)
 		if err == nil && cfg.NALULengthSize != 4 {
 			// Frames are checked, and passed on, as 4-byte-length AVCC,
 			// which is what every encoder sends over RTMP.
@@ -86,7 +88,7 @@ func (c *serverConn) validPacket(ls *liveStream, p *media.Packet) bool {
 			si.width, si.height, si.spsFPS = info.Width, info.Height, info.FrameRate
 		})
 	case p.Kind == media.KindAudio && p.Header:
-		cfg, err := ParseAACConfig(p.Data)
+		cfg, err := aac.ParseConfig(p.Data)
 		if err != nil {
 			c.log.Info("refusing an AAC sequence header", "err", err)
 			return false

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/livesrc"
 	"github.com/seed7c1a73c4/onair/media"
@@ -51,7 +52,7 @@ func FileClipPackets(t testing.TB, path string) []livesrc.Packet {
 		if p.Kind == media.KindVideo {
 			lp.Kind = livesrc.Video
 			if p.Header {
-				cfg, err := rtmp.ParseAVCConfig(p.Data)
+				cfg, err := h264.ParseConfig(p.Data)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,6 +1,12 @@
-package rtmp
+// Package aac parses and builds the AudioSpecificConfig (ISO 14496-3) that
+// an AAC sequence header carries, bounding every read.
+package aac
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/seed7c1a73c4/onair/codec/internal/bits"
+)
 
 // aacSampleRates indexes samplingFrequencyIndex (ISO 14496-3 1.6.3.4).
 var aacSampleRates = [13]int{96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350}
@@ -11,14 +17,14 @@ var aacChannels = [16]int{0, 1, 2, 3, 4, 5, 6, 8, -1, -1, -1, 7, 8, 24, 8, -1}
 
 // AAC audio object types.
 const (
-	AACObjectLC = 2  // AAC low complexity
-	AACObjectHE = 5  // SBR (HE-AAC)
-	AACObjectPS = 29 // parametric stereo (HE-AAC v2)
+	ObjectLC = 2  // AAC low complexity
+	ObjectHE = 5  // SBR (HE-AAC)
+	ObjectPS = 29 // parametric stereo (HE-AAC v2)
 )
 
-// AACConfig is a parsed AudioSpecificConfig, the body of an AAC sequence
+// Config is a parsed AudioSpecificConfig, the body of an AAC sequence
 // header.
-type AACConfig struct {
+type Config struct {
 	ObjectType    int // audio object type of the core coder (2 = LC)
 	SampleRate    int // output rate: the SBR rate for HE-AAC
 	ChannelConfig int // channelConfiguration field
@@ -27,40 +33,40 @@ type AACConfig struct {
 	PS            bool
 }
 
-// ParseAACConfig parses an AudioSpecificConfig: object type (with the
+// ParseConfig parses an AudioSpecificConfig: object type (with the
 // escape form), sampling frequency (index or explicit), channel
 // configuration and the explicit SBR/PS signalling of HE-AAC.
-func ParseAACConfig(b []byte) (AACConfig, error) {
+func ParseConfig(b []byte) (Config, error) {
 	if len(b) < 2 {
-		return AACConfig{}, fmt.Errorf("%w: AudioSpecificConfig of %d bytes", ErrMalformed, len(b))
+		return Config{}, fmt.Errorf("%w: AudioSpecificConfig of %d bytes", ErrMalformed, len(b))
 	}
-	r := &bitReader{b: b}
-	var c AACConfig
+	r := bits.NewReader(b, ErrMalformed)
+	var c Config
 	aot, err := aacObjectType(r)
 	if err != nil {
-		return AACConfig{}, err
+		return Config{}, err
 	}
 	if aot == 0 {
-		return AACConfig{}, fmt.Errorf("%w: AAC object type 0", ErrMalformed)
+		return Config{}, fmt.Errorf("%w: AAC object type 0", ErrMalformed)
 	}
 	if c.SampleRate, err = aacRate(r); err != nil {
-		return AACConfig{}, err
+		return Config{}, err
 	}
-	cc, err := r.bits(4)
+	cc, err := r.Bits(4)
 	if err != nil {
-		return AACConfig{}, err
+		return Config{}, err
 	}
 	c.ChannelConfig, c.Channels = int(cc), aacChannels[cc]
 	if c.Channels < 0 {
-		return AACConfig{}, fmt.Errorf("%w: AAC channel configuration %d is reserved", ErrMalformed, cc)
+		return Config{}, fmt.Errorf("%w: AAC channel configuration %d is reserved", ErrMalformed, cc)
 	}
-	if aot == AACObjectHE || aot == AACObjectPS {
-		c.SBR, c.PS = true, aot == AACObjectPS
+	if aot == ObjectHE || aot == ObjectPS {
+		c.SBR, c.PS = true, aot == ObjectPS
 		if c.SampleRate, err = aacRate(r); err != nil {
-			return AACConfig{}, err
+			return Config{}, err
 		}
 		if aot, err = aacObjectType(r); err != nil {
-			return AACConfig{}, err
+			return Config{}, err
 		}
 		if c.PS && c.Channels == 1 {
 			c.Channels = 2
@@ -70,25 +76,25 @@ func ParseAACConfig(b []byte) (AACConfig, error) {
 	return c, nil
 }
 
-func aacObjectType(r *bitReader) (int, error) {
-	v, err := r.bits(5)
+func aacObjectType(r *bits.Reader) (int, error) {
+	v, err := r.Bits(5)
 	if err != nil {
 		return 0, err
 	}
 	if v == 31 {
-		ext, err := r.bits(6)
+		ext, err := r.Bits(6)
 		return 32 + int(ext), err
 	}
 	return int(v), nil
 }
 
-func aacRate(r *bitReader) (int, error) {
-	idx, err := r.bits(4)
+func aacRate(r *bits.Reader) (int, error) {
+	idx, err := r.Bits(4)
 	if err != nil {
 		return 0, err
 	}
 	if idx == 15 {
-		v, err := r.bits(24)
+		v, err := r.Bits(24)
 		if err == nil && v == 0 {
 			err = fmt.Errorf("%w: AAC sampling rate 0", ErrMalformed)
 		}
@@ -100,10 +106,10 @@ func aacRate(r *bitReader) (int, error) {
 	return aacSampleRates[idx], nil
 }
 
-// BuildAACConfig returns a 2-byte AudioSpecificConfig (5 bytes when the rate
-// has no index) for objectType (e.g. AACObjectLC), sampleRate and 1..8
+// BuildConfig returns a 2-byte AudioSpecificConfig (5 bytes when the rate
+// has no index) for objectType (e.g. ObjectLC), sampleRate and 1..8
 // channels (7 is not representable).
-func BuildAACConfig(objectType, sampleRate, channels int) ([]byte, error) {
+func BuildConfig(objectType, sampleRate, channels int) ([]byte, error) {
 	if objectType <= 0 || objectType >= 31 {
 		return nil, fmt.Errorf("rtmp: AAC object type %d outside 1..30", objectType)
 	}

@@ -1,13 +1,13 @@
-package rtmp
+package h264
 
 import (
 	"encoding/binary"
 	"fmt"
 )
 
-// AVCConfig is a parsed AVCDecoderConfigurationRecord (ISO 14496-15), the
+// Config is a parsed AVCDecoderConfigurationRecord (ISO 14496-15), the
 // body of an H.264 sequence header. SPS and PPS alias the parsed bytes.
-type AVCConfig struct {
+type Config struct {
 	Profile        uint8 // AVCProfileIndication
 	Compatibility  uint8 // profile_compatibility
 	Level          uint8 // AVCLevelIndication
@@ -16,33 +16,33 @@ type AVCConfig struct {
 	PPS            [][]byte
 }
 
-// ParseAVCConfig parses an AVCDecoderConfigurationRecord. It checks every
+// ParseConfig parses an AVCDecoderConfigurationRecord. It checks every
 // length against the input and requires at least one SPS. The optional
 // high-profile extension at the end is ignored.
-func ParseAVCConfig(b []byte) (AVCConfig, error) {
+func ParseConfig(b []byte) (Config, error) {
 	if len(b) < 7 {
-		return AVCConfig{}, fmt.Errorf("%w: AVC configuration of %d bytes", ErrMalformed, len(b))
+		return Config{}, fmt.Errorf("%w: AVC configuration of %d bytes", ErrMalformed, len(b))
 	}
 	if b[0] != 1 {
-		return AVCConfig{}, fmt.Errorf("%w: AVC configuration version %d", ErrMalformed, b[0])
+		return Config{}, fmt.Errorf("%w: AVC configuration version %d", ErrMalformed, b[0])
 	}
-	c := AVCConfig{Profile: b[1], Compatibility: b[2], Level: b[3], NALULengthSize: int(b[4]&3) + 1}
+	c := Config{Profile: b[1], Compatibility: b[2], Level: b[3], NALULengthSize: int(b[4]&3) + 1}
 	if c.NALULengthSize == 3 {
-		return AVCConfig{}, fmt.Errorf("%w: NAL unit length size 3", ErrMalformed)
+		return Config{}, fmt.Errorf("%w: NAL unit length size 3", ErrMalformed)
 	}
 	rest := b[6:]
 	var err error
 	if c.SPS, rest, err = parseParamSets(rest, int(b[5]&0x1F), "SPS"); err != nil {
-		return AVCConfig{}, err
+		return Config{}, err
 	}
 	if len(c.SPS) == 0 {
-		return AVCConfig{}, fmt.Errorf("%w: AVC configuration without SPS", ErrMalformed)
+		return Config{}, fmt.Errorf("%w: AVC configuration without SPS", ErrMalformed)
 	}
 	if len(rest) < 1 {
-		return AVCConfig{}, fmt.Errorf("%w: AVC configuration truncated before the PPS count", ErrMalformed)
+		return Config{}, fmt.Errorf("%w: AVC configuration truncated before the PPS count", ErrMalformed)
 	}
 	if c.PPS, _, err = parseParamSets(rest[1:], int(rest[0]), "PPS"); err != nil {
-		return AVCConfig{}, err
+		return Config{}, err
 	}
 	return c, nil
 }
@@ -65,29 +65,38 @@ func parseParamSets(b []byte, count int, what string) ([][]byte, []byte, error) 
 }
 
 // Info parses the first SPS of the record.
-func (c AVCConfig) Info() (SPSInfo, error) {
+func (c Config) Info() (SPSInfo, error) {
 	if len(c.SPS) == 0 {
 		return SPSInfo{}, fmt.Errorf("%w: AVC configuration without SPS", ErrMalformed)
 	}
 	return ParseSPS(c.SPS[0])
 }
 
-// BuildAVCConfig builds an AVCDecoderConfigurationRecord with 4-byte NAL
+// BuildConfig builds an AVCDecoderConfigurationRecord with 4-byte NAL
 // unit lengths from SPS and PPS NAL units (with NAL headers, without start
-// codes). Profile and level are taken from the first SPS.
-func BuildAVCConfig(sps, pps [][]byte) ([]byte, error) {
+// codes). Profile and level are taken from the first SPS; for the high
+// profiles the record ends with the chroma format and bit depths it gives
+// (ISO/IEC 14496-15 §5.3.3.1.2).
+func BuildConfig(sps, pps [][]byte) ([]byte, error) {
 	if len(sps) == 0 || len(sps) > 31 || len(pps) == 0 || len(pps) > 255 {
-		return nil, fmt.Errorf("rtmp: AVC configuration needs 1..31 SPS and 1..255 PPS, got %d and %d", len(sps), len(pps))
+		return nil, fmt.Errorf("%w: AVC configuration needs 1..31 SPS and 1..255 PPS, got %d and %d", ErrMalformed, len(sps), len(pps))
 	}
-	if len(sps[0]) < 4 {
-		return nil, fmt.Errorf("%w: SPS of %d bytes", ErrMalformed, len(sps[0]))
-	}
-	b := []byte{1, sps[0][1], sps[0][2], sps[0][3], 0xFF, 0xE0 | byte(len(sps))}
-	b, err := appendParamSets(b, sps)
+	info, err := ParseSPS(sps[0])
 	if err != nil {
 		return nil, err
 	}
-	return appendParamSets(append(b, byte(len(pps))), pps)
+	b := []byte{1, sps[0][1], sps[0][2], sps[0][3], 0xFF, 0xE0 | byte(len(sps))}
+	if b, err = appendParamSets(b, sps); err != nil {
+		return nil, err
+	}
+	if b, err = appendParamSets(append(b, byte(len(pps))), pps); err != nil {
+		return nil, err
+	}
+	switch info.ProfileIDC {
+	case 100, 110, 122, 144:
+		b = append(b, 0xFC|byte(info.ChromaFormatIDC), 0xF8|byte(info.BitDepthLuma-8), 0xF8|byte(info.BitDepthChroma-8), 0)
+	}
+	return b, nil
 }
 
 func appendParamSets(b []byte, sets [][]byte) ([]byte, error) {

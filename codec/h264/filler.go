@@ -1,4 +1,4 @@
-package rtmp
+package h264
 
 import "encoding/binary"
 

@@ -1,6 +1,15 @@
-package rtmp
+// Package h264 parses and builds what the studio needs of H.264: the
+// sequence parameter set, the AVCDecoderConfigurationRecord (ISO 14496-15)
+// that a sequence header carries, Annex B to length-prefixed (AVCC)
+// conversion, filler NAL units, and the SEI time stamps the load generator
+// measures latency with. Every read of peer-controlled bytes is bounded.
+package h264
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/seed7c1a73c4/onair/codec/internal/bits"
+)
 
 // MaxVideoDimension bounds the width and height ParseSPS accepts.
 const MaxVideoDimension = 16384
@@ -11,6 +20,8 @@ type SPSInfo struct {
 	ConstraintFlags uint8
 	LevelIDC        uint8
 	ChromaFormatIDC uint32 // 0 mono, 1 4:2:0, 2 4:2:2, 3 4:4:4
+	BitDepthLuma    int    // 8..14
+	BitDepthChroma  int    // 8..14
 	Width, Height   int    // after cropping
 	FrameRate       float64
 	Interlaced      bool
@@ -33,46 +44,49 @@ func ParseSPS(nal []byte) (SPSInfo, error) {
 	if len(rbsp) < 4 {
 		return SPSInfo{}, fmt.Errorf("%w: SPS of %d bytes", ErrMalformed, len(nal))
 	}
-	r := &bitReader{b: rbsp}
-	s := SPSInfo{ProfileIDC: rbsp[0], ConstraintFlags: rbsp[1], LevelIDC: rbsp[2], ChromaFormatIDC: 1}
-	r.pos = 24
-	if _, err := r.ueMax("seq_parameter_set_id", 31); err != nil {
+	r := bits.NewReader(rbsp, ErrMalformed)
+	s := SPSInfo{ProfileIDC: rbsp[0], ConstraintFlags: rbsp[1], LevelIDC: rbsp[2], ChromaFormatIDC: 1, BitDepthLuma: 8, BitDepthChroma: 8}
+	_ = r.Skip(24) // profile, constraints and level, read above
+	if _, err := r.UEMax("seq_parameter_set_id", 31); err != nil {
 		return SPSInfo{}, err
 	}
 	separateColourPlane := false
 	if highProfiles[s.ProfileIDC] {
 		var err error
-		if s.ChromaFormatIDC, err = r.ueMax("chroma_format_idc", 3); err != nil {
+		if s.ChromaFormatIDC, err = r.UEMax("chroma_format_idc", 3); err != nil {
 			return SPSInfo{}, err
 		}
 		if s.ChromaFormatIDC == 3 {
-			if separateColourPlane, err = r.flag(); err != nil {
+			if separateColourPlane, err = r.Flag(); err != nil {
 				return SPSInfo{}, err
 			}
 		}
-		if _, err := r.ueMax("bit_depth_luma_minus8", 6); err != nil {
+		luma, err := r.UEMax("bit_depth_luma_minus8", 6)
+		if err != nil {
 			return SPSInfo{}, err
 		}
-		if _, err := r.ueMax("bit_depth_chroma_minus8", 6); err != nil {
+		chroma, err := r.UEMax("bit_depth_chroma_minus8", 6)
+		if err != nil {
 			return SPSInfo{}, err
 		}
-		if err := r.skip(1); err != nil { // qpprime_y_zero_transform_bypass_flag
+		s.BitDepthLuma, s.BitDepthChroma = int(luma)+8, int(chroma)+8
+		if err := r.Skip(1); err != nil { // qpprime_y_zero_transform_bypass_flag
 			return SPSInfo{}, err
 		}
 		if err := skipScalingMatrix(r, s.ChromaFormatIDC); err != nil {
 			return SPSInfo{}, err
 		}
 	}
-	if _, err := r.ueMax("log2_max_frame_num_minus4", 12); err != nil {
+	if _, err := r.UEMax("log2_max_frame_num_minus4", 12); err != nil {
 		return SPSInfo{}, err
 	}
 	if err := skipPOC(r); err != nil {
 		return SPSInfo{}, err
 	}
-	if _, err := r.ue(); err != nil { // max_num_ref_frames
+	if _, err := r.UE(); err != nil { // max_num_ref_frames
 		return SPSInfo{}, err
 	}
-	if err := r.skip(1); err != nil { // gaps_in_frame_num_value_allowed_flag
+	if err := r.Skip(1); err != nil { // gaps_in_frame_num_value_allowed_flag
 		return SPSInfo{}, err
 	}
 	if err := spsSize(r, &s, separateColourPlane); err != nil {
@@ -80,7 +94,7 @@ func ParseSPS(nal []byte) (SPSInfo, error) {
 	}
 	// The VUI is optional and often cut short by muxers: a truncated VUI
 	// leaves FrameRate at 0 rather than failing the whole SPS.
-	if vui, err := r.flag(); err == nil && vui {
+	if vui, err := r.Flag(); err == nil && vui {
 		s.FrameRate = vuiFrameRate(r)
 	}
 	return s, nil
@@ -105,8 +119,8 @@ func unescapeRBSP(b []byte) []byte {
 	return out
 }
 
-func skipScalingMatrix(r *bitReader, chroma uint32) error {
-	present, err := r.flag()
+func skipScalingMatrix(r *bits.Reader, chroma uint32) error {
+	present, err := r.Flag()
 	if err != nil || !present {
 		return err
 	}
@@ -115,7 +129,7 @@ func skipScalingMatrix(r *bitReader, chroma uint32) error {
 		lists = 12
 	}
 	for i := range lists {
-		listPresent, err := r.flag()
+		listPresent, err := r.Flag()
 		if err != nil {
 			return err
 		}
@@ -129,7 +143,7 @@ func skipScalingMatrix(r *bitReader, chroma uint32) error {
 		last, next := int32(8), int32(8)
 		for range size {
 			if next != 0 {
-				delta, err := r.se()
+				delta, err := r.SE()
 				if err != nil {
 					return err
 				}
@@ -146,31 +160,31 @@ func skipScalingMatrix(r *bitReader, chroma uint32) error {
 	return nil
 }
 
-func skipPOC(r *bitReader) error {
-	pocType, err := r.ueMax("pic_order_cnt_type", 2)
+func skipPOC(r *bits.Reader) error {
+	pocType, err := r.UEMax("pic_order_cnt_type", 2)
 	if err != nil {
 		return err
 	}
 	switch pocType {
 	case 0:
-		_, err = r.ueMax("log2_max_pic_order_cnt_lsb_minus4", 12)
+		_, err = r.UEMax("log2_max_pic_order_cnt_lsb_minus4", 12)
 		return err
 	case 1:
-		if err := r.skip(1); err != nil { // delta_pic_order_always_zero_flag
+		if err := r.Skip(1); err != nil { // delta_pic_order_always_zero_flag
 			return err
 		}
-		if _, err := r.se(); err != nil { // offset_for_non_ref_pic
+		if _, err := r.SE(); err != nil { // offset_for_non_ref_pic
 			return err
 		}
-		if _, err := r.se(); err != nil { // offset_for_top_to_bottom_field
+		if _, err := r.SE(); err != nil { // offset_for_top_to_bottom_field
 			return err
 		}
-		n, err := r.ueMax("num_ref_frames_in_pic_order_cnt_cycle", 255)
+		n, err := r.UEMax("num_ref_frames_in_pic_order_cnt_cycle", 255)
 		if err != nil {
 			return err
 		}
 		for range n {
-			if _, err := r.se(); err != nil {
+			if _, err := r.SE(); err != nil {
 				return err
 			}
 		}
@@ -179,28 +193,28 @@ func skipPOC(r *bitReader) error {
 }
 
 // spsSize reads the picture size and cropping and sets Width and Height.
-func spsSize(r *bitReader, s *SPSInfo, separateColourPlane bool) error {
+func spsSize(r *bits.Reader, s *SPSInfo, separateColourPlane bool) error {
 	const maxMBs = MaxVideoDimension / 16
-	wMBs, err := r.ueMax("pic_width_in_mbs_minus1", maxMBs-1)
+	wMBs, err := r.UEMax("pic_width_in_mbs_minus1", maxMBs-1)
 	if err != nil {
 		return err
 	}
-	hUnits, err := r.ueMax("pic_height_in_map_units_minus1", maxMBs-1)
+	hUnits, err := r.UEMax("pic_height_in_map_units_minus1", maxMBs-1)
 	if err != nil {
 		return err
 	}
-	frameMBsOnly, err := r.flag()
+	frameMBsOnly, err := r.Flag()
 	if err != nil {
 		return err
 	}
 	fieldFactor := 1
 	if !frameMBsOnly {
 		s.Interlaced, fieldFactor = true, 2
-		if err := r.skip(1); err != nil { // mb_adaptive_frame_field_flag
+		if err := r.Skip(1); err != nil { // mb_adaptive_frame_field_flag
 			return err
 		}
 	}
-	if err := r.skip(1); err != nil { // direct_8x8_inference_flag
+	if err := r.Skip(1); err != nil { // direct_8x8_inference_flag
 		return err
 	}
 	width := int(wMBs+1) * 16
@@ -208,14 +222,14 @@ func spsSize(r *bitReader, s *SPSInfo, separateColourPlane bool) error {
 	if height > MaxVideoDimension {
 		return fmt.Errorf("%w: SPS height %d exceeds %d", ErrLimit, height, MaxVideoDimension)
 	}
-	crop, err := r.flag()
+	crop, err := r.Flag()
 	if err != nil {
 		return err
 	}
 	if crop {
 		var c [4]uint32 // left, right, top, bottom
 		for i := range c {
-			if c[i], err = r.ueMax("frame_crop_offset", MaxVideoDimension); err != nil {
+			if c[i], err = r.UEMax("frame_crop_offset", MaxVideoDimension); err != nil {
 				return err
 			}
 		}
@@ -242,45 +256,45 @@ func spsSize(r *bitReader, s *SPSInfo, separateColourPlane bool) error {
 
 // vuiFrameRate reads the VUI up to timing_info and returns the frame rate,
 // or 0 when it is absent or cut short.
-func vuiFrameRate(r *bitReader) float64 {
-	opt := func(present bool, bits int) bool { return !present || r.skip(bits) == nil }
-	if ar, err := r.flag(); err != nil {
+func vuiFrameRate(r *bits.Reader) float64 {
+	opt := func(present bool, bits int) bool { return !present || r.Skip(bits) == nil }
+	if ar, err := r.Flag(); err != nil {
 		return 0
 	} else if ar {
-		idc, err := r.bits(8)
-		if err != nil || (idc == 255 && r.skip(32) != nil) {
+		idc, err := r.Bits(8)
+		if err != nil || (idc == 255 && r.Skip(32) != nil) {
 			return 0
 		}
 	}
-	if ov, err := r.flag(); err != nil || !opt(ov, 1) {
+	if ov, err := r.Flag(); err != nil || !opt(ov, 1) {
 		return 0
 	}
-	if vs, err := r.flag(); err != nil {
+	if vs, err := r.Flag(); err != nil {
 		return 0
 	} else if vs {
-		if r.skip(4) != nil {
+		if r.Skip(4) != nil {
 			return 0
 		}
-		if cd, err := r.flag(); err != nil || !opt(cd, 24) {
+		if cd, err := r.Flag(); err != nil || !opt(cd, 24) {
 			return 0
 		}
 	}
-	if cl, err := r.flag(); err != nil {
+	if cl, err := r.Flag(); err != nil {
 		return 0
 	} else if cl {
-		if _, err := r.ue(); err != nil {
+		if _, err := r.UE(); err != nil {
 			return 0
 		}
-		if _, err := r.ue(); err != nil {
+		if _, err := r.UE(); err != nil {
 			return 0
 		}
 	}
-	timing, err := r.flag()
+	timing, err := r.Flag()
 	if err != nil || !timing {
 		return 0
 	}
-	units, err1 := r.bits(32)
-	scale, err2 := r.bits(32)
+	units, err1 := r.Bits(32)
+	scale, err2 := r.Bits(32)
 	if err1 != nil || err2 != nil || units == 0 {
 		return 0
 	}
