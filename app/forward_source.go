@@ -7,6 +7,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // forwardRewatchPause spaces out watches of a source whose sessions carry
@@ -73,7 +74,7 @@ func (f *Forward) session(ctx context.Context, q media.Reader) (moved int) {
 		f.clock.place(&out)
 		switch {
 		case out.Kind == media.KindData:
-			if m, err := rtmp.ParseMetadata(out.Data, rtmp.Limits{}.WithDefaults()); err == nil {
+			if m, err := rtmp.ParseMetadata(out.Data, amf0.Limits{}); err == nil {
 				f.meta = &m
 			}
 		case out.Header && out.Kind == media.KindVideo:

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // BenchmarkChunkWriter measures chunking a 50 KB video message at 4096-byte
@@ -53,13 +55,13 @@ func BenchmarkChunkReader(b *testing.B) {
 
 // BenchmarkDecodeAMF0Connect measures decoding a typical connect command.
 func BenchmarkDecodeAMF0Connect(b *testing.B) {
-	body := mustAMF(b, "connect", 1, Object{{"app", "live"}, {"type", "nonprivate"}, {"flashVer", flashVer},
-		{"swfUrl", "rtmp://h/live"}, {"tcUrl", "rtmp://h/live"}, {"fpad", false}, {"capabilities", 15},
-		{"audioCodecs", 4071}, {"videoCodecs", 252}, {"videoFunction", 1}})
+	body := mustAMF(b, "connect", 1, amf0.Object{{Key: "app", Value: "live"}, {Key: "type", Value: "nonprivate"}, {Key: "flashVer", Value: flashVer},
+		{Key: "swfUrl", Value: "rtmp://h/live"}, {Key: "tcUrl", Value: "rtmp://h/live"}, {Key: "fpad", Value: false}, {Key: "capabilities", Value: 15},
+		{Key: "audioCodecs", Value: 4071}, {Key: "videoCodecs", Value: 252}, {Key: "videoFunction", Value: 1}})
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := DecodeAMF0(body, Limits{}); err != nil {
+		if _, err := amf0.Decode(body, amf0.Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -362,7 +363,7 @@ func TestChunkReaderLengthBomb(t *testing.T) {
 		b.fmt0(c, 0, 8<<20, TypeVideo, 1).fill(128, 'x')
 	}
 	var err error
-	alloc := allocDuring(func() { _, err = readAll(t, b.Bytes(), Limits{}) })
+	alloc := testpeer.AllocDuring(func() { _, err = readAll(t, b.Bytes(), Limits{}) })
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Fatalf("err = %v", err)
 	}

@@ -1,6 +1,10 @@
 package rtmp
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+)
 
 // Command is a decoded AMF0 command message: connect, createStream,
 // publish, _result, onStatus…
@@ -34,7 +38,7 @@ func ParseCommand(m Message, lim Limits) (Command, error) {
 	default:
 		return Command{}, fmt.Errorf("rtmp: message type %d is not a command", m.TypeID)
 	}
-	vals, err := DecodeAMF0(body, lim)
+	vals, err := amf0.Decode(body, lim.AMF)
 	if err != nil {
 		return Command{}, fmt.Errorf("decoding command: %w", err)
 	}
@@ -62,11 +66,11 @@ func ParseCommand(m Message, lim Limits) (Command, error) {
 // (nil for null) and arguments, for chunk stream csid and message stream
 // streamID.
 func CommandMessage(csid, streamID uint32, name string, txn float64, object any, args ...any) (Message, error) {
-	b, err := EncodeAMF0(name, txn, object)
+	b, err := amf0.Encode(name, txn, object)
 	if err != nil {
 		return Message{}, err
 	}
-	if b, err = AppendAMF0(b, args...); err != nil {
+	if b, err = amf0.Append(b, args...); err != nil {
 		return Message{}, err
 	}
 	return Message{TypeID: TypeCommandAMF0, CSID: csid, StreamID: streamID, Payload: b}, nil

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // fakeOpts scripts the fake RTMP server. The zero value accepts a publish.
@@ -233,8 +235,8 @@ func (f *fakeConn) reply(streamID uint32, name string, txn float64, obj any, arg
 	f.send(m)
 }
 
-func status(level, code, desc string) Object {
-	return Object{{"level", level}, {"code", code}, {"description", desc}}
+func status(level, code, desc string) amf0.Object {
+	return amf0.Object{{Key: "level", Value: level}, {Key: "code", Value: code}, {Key: "description", Value: desc}}
 }
 
 // handle records m and answers it; false ends the connection.
@@ -305,7 +307,7 @@ func (f *fakeConn) command(c Command, o fakeOpts) bool {
 			f.send(SetChunkSizeMessage(o.peerChunkSize))
 			f.w.chunkSize = int(o.peerChunkSize)
 		}
-		f.reply(0, "_result", c.TransactionID, Object{{"fmsVer", "FMS/3,0,1,123"}, {"capabilities", 31}},
+		f.reply(0, "_result", c.TransactionID, amf0.Object{{Key: "fmsVer", Value: "FMS/3,0,1,123"}, {Key: "capabilities", Value: 31}},
 			status("status", "NetConnection.Connect.Success", "Connection succeeded."))
 		f.reply(0, "onBWDone", 0, nil, 8192)
 	case "releaseStream", "FCPublish":

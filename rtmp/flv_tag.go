@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // FLV video tag constants (H.264 only).
@@ -31,7 +32,7 @@ const (
 )
 
 // setDataFrame prefixes onMetaData in the data message a publisher sends.
-var setDataFrame = []byte{amf0String, 0, 13, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e'}
+var setDataFrame = []byte{amf0.MarkerString, 0, 13, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e'}
 
 // VideoTag is a parsed FLV video tag body. Data aliases the input.
 type VideoTag struct {
@@ -179,7 +180,7 @@ func PacketFromMessage(m Message) (media.Packet, error) {
 
 // leadingAMF0String returns the AMF0 short string at the start of b.
 func leadingAMF0String(b []byte) (string, bool) {
-	if len(b) < 3 || b[0] != amf0String {
+	if len(b) < 3 || b[0] != amf0.MarkerString {
 		return "", false
 	}
 	n := int(binary.BigEndian.Uint16(b[1:]))

@@ -1,6 +1,10 @@
 package rtmp
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+)
 
 // Chunk-size bounds for SetChunkSize, ours and the peer's.
 const (
@@ -30,14 +34,8 @@ type Limits struct {
 	// MaxMessageStreams bounds the message streams (createStream) a peer
 	// may open; the server enforces it (default 4).
 	MaxMessageStreams int
-	// MaxAMFDepth bounds AMF0 nesting of objects and arrays (default 64).
-	MaxAMFDepth int
-	// MaxAMFElements bounds the elements of one AMF0 object or array
-	// (default 4096).
-	MaxAMFElements int
-	// MaxAMFString bounds AMF0 short strings and object keys (default
-	// 64 KiB). Long strings are bounded by the message size.
-	MaxAMFString int
+	// AMF bounds the AMF0 of commands and metadata (amf0.DefaultLimits).
+	AMF amf0.Limits
 }
 
 // DefaultLimits returns the limits used when a field is zero. They follow
@@ -48,9 +46,7 @@ func DefaultLimits() Limits {
 		MaxPendingBytes:   16 << 20,
 		MaxChunkStreams:   32,
 		MaxMessageStreams: 4,
-		MaxAMFDepth:       64,
-		MaxAMFElements:    4096,
-		MaxAMFString:      64 << 10,
+		AMF:               amf0.DefaultLimits(),
 	}
 }
 
@@ -67,9 +63,7 @@ func (l Limits) WithDefaults() Limits {
 	pick(&l.MaxPendingBytes, d.MaxPendingBytes)
 	pick(&l.MaxChunkStreams, d.MaxChunkStreams)
 	pick(&l.MaxMessageStreams, d.MaxMessageStreams)
-	pick(&l.MaxAMFDepth, d.MaxAMFDepth)
-	pick(&l.MaxAMFElements, d.MaxAMFElements)
-	pick(&l.MaxAMFString, d.MaxAMFString)
+	l.AMF = l.AMF.WithDefaults()
 	if l.MaxMessageSize > maxWireMessageSize {
 		l.MaxMessageSize = maxWireMessageSize
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // LoadConfig configures RunLoad, the load generator that `onair bench
@@ -106,7 +107,7 @@ func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 		switch {
 		case pkt.Kind == media.KindData:
 			if fps == 0 {
-				if md, err := ParseMetadata(pkt.Data, DefaultLimits()); err == nil {
+				if md, err := ParseMetadata(pkt.Data, amf0.Limits{}); err == nil {
 					fps = md.FrameRate
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/seed7c1a73c4/onair/codec/aac"
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -95,7 +96,7 @@ func TestPacketMessageRoundTrip(t *testing.T) {
 
 func mustAMF(t testing.TB, vals ...any) []byte {
 	t.Helper()
-	b, err := EncodeAMF0(vals...)
+	b, err := amf0.Encode(vals...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestMetadataRoundTrip(t *testing.T) {
 	in := media.Metadata{Width: 1280, Height: 720, FrameRate: 29.97, VideoBitrate: 4_500_000, AudioBitrate: 160_000,
 		AudioSampleRate: 48000, AudioChannels: 2, HasVideo: true, HasAudio: true, Encoder: "OnAir Studio (libx264)"}
 	b := EncodeMetadata(in)
-	out, err := ParseMetadata(b, Limits{})
+	out, err := ParseMetadata(b, amf0.Limits{})
 	if err != nil || out != in {
 		t.Fatalf("got %+v, %v", out, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // EncodeMetadata returns the AMF0 "onMetaData" name and ECMA array for m:
@@ -13,29 +14,29 @@ import (
 // expects. Video fields are present when m.HasVideo or m.Width is set,
 // audio fields when m.HasAudio or m.AudioSampleRate is set.
 func EncodeMetadata(m media.Metadata) []byte {
-	arr := ECMAArray{{"duration", 0.0}, {"fileSize", 0.0}}
+	arr := amf0.ECMAArray{{Key: "duration", Value: 0.0}, {Key: "fileSize", Value: 0.0}}
 	if m.HasVideo || m.Width > 0 {
 		arr = append(arr,
-			Property{"width", m.Width},
-			Property{"height", m.Height},
-			Property{"videodatarate", float64(m.VideoBitrate) / 1000},
-			Property{"framerate", m.FrameRate},
-			Property{"videocodecid", int(CodecAVC)},
+			amf0.Property{Key: "width", Value: m.Width},
+			amf0.Property{Key: "height", Value: m.Height},
+			amf0.Property{Key: "videodatarate", Value: float64(m.VideoBitrate) / 1000},
+			amf0.Property{Key: "framerate", Value: m.FrameRate},
+			amf0.Property{Key: "videocodecid", Value: int(CodecAVC)},
 		)
 	}
 	if m.HasAudio || m.AudioSampleRate > 0 {
 		arr = append(arr,
-			Property{"audiodatarate", float64(m.AudioBitrate) / 1000},
-			Property{"audiosamplerate", m.AudioSampleRate},
-			Property{"audiosamplesize", 16},
-			Property{"stereo", m.AudioChannels >= 2},
-			Property{"audiocodecid", int(SoundFormatAAC)},
+			amf0.Property{Key: "audiodatarate", Value: float64(m.AudioBitrate) / 1000},
+			amf0.Property{Key: "audiosamplerate", Value: m.AudioSampleRate},
+			amf0.Property{Key: "audiosamplesize", Value: 16},
+			amf0.Property{Key: "stereo", Value: m.AudioChannels >= 2},
+			amf0.Property{Key: "audiocodecid", Value: int(SoundFormatAAC)},
 		)
 	}
 	if m.Encoder != "" {
-		arr = append(arr, Property{"encoder", m.Encoder})
+		arr = append(arr, amf0.Property{Key: "encoder", Value: m.Encoder})
 	}
-	b, err := EncodeAMF0("onMetaData", arr)
+	b, err := amf0.Encode("onMetaData", arr)
 	if err != nil { // only fixed value types above: cannot fail
 		panic(fmt.Sprintf("rtmp: encoding metadata: %v", err))
 	}
@@ -45,8 +46,8 @@ func EncodeMetadata(m media.Metadata) []byte {
 // ParseMetadata reads the fields of Metadata from an onMetaData body (with
 // or without the leading @setDataFrame). Unknown or mistyped fields are
 // ignored; only malformed AMF0 is an error.
-func ParseMetadata(b []byte, lim Limits) (media.Metadata, error) {
-	vals, err := DecodeAMF0(b, lim)
+func ParseMetadata(b []byte, lim amf0.Limits) (media.Metadata, error) {
+	vals, err := amf0.Decode(b, lim)
 	if err != nil {
 		return media.Metadata{}, fmt.Errorf("decoding onMetaData: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // PlayerOptions configures DialPlay. Zero fields take their defaults.
@@ -91,9 +92,9 @@ func (p *Player) start() error {
 		return err
 	}
 	_ = p.conn.SetReadDeadline(time.Now().Add(p.timeout))
-	connect, _ := CommandMessage(CSIDCommand, 0, "connect", 1, Object{
-		{"app", p.t.App}, {"flashVer", "LNX 9,0,124,2"}, {"tcUrl", p.t.TCURL}, {"fpad", false},
-		{"capabilities", 15.0}, {"audioCodecs", 4071.0}, {"videoCodecs", 252.0}, {"videoFunction", 1.0},
+	connect, _ := CommandMessage(CSIDCommand, 0, "connect", 1, amf0.Object{
+		{Key: "app", Value: p.t.App}, {Key: "flashVer", Value: "LNX 9,0,124,2"}, {Key: "tcUrl", Value: p.t.TCURL}, {Key: "fpad", Value: false},
+		{Key: "capabilities", Value: 15.0}, {Key: "audioCodecs", Value: 4071.0}, {Key: "videoCodecs", Value: 252.0}, {Key: "videoFunction", Value: 1.0},
 	})
 	create, _ := CommandMessage(CSIDCommand, 0, "createStream", 2, nil)
 	if err := p.send(WindowAckSizeMessage(serverAckWindow), connect, create); err != nil {

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // Transaction ids of the publish sequence.
@@ -36,12 +38,12 @@ func (p *Publisher) startSession() error {
 	p.log.Debug("handshake done")
 	appName, _, _ := strings.Cut(p.t.App, "?")
 
-	connect, err := CommandMessage(CSIDCommand, 0, "connect", txnConnect, Object{
-		{"app", p.t.App},
-		{"type", "nonprivate"},
-		{"flashVer", flashVer},
-		{"swfUrl", p.t.TCURL},
-		{"tcUrl", p.t.TCURL},
+	connect, err := CommandMessage(CSIDCommand, 0, "connect", txnConnect, amf0.Object{
+		{Key: "app", Value: p.t.App},
+		{Key: "type", Value: "nonprivate"},
+		{Key: "flashVer", Value: flashVer},
+		{Key: "swfUrl", Value: p.t.TCURL},
+		{Key: "tcUrl", Value: p.t.TCURL},
 	})
 	if err != nil {
 		return err

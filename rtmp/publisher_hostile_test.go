@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 	"go.uber.org/goleak"
 )
 
 // amfHeader returns the AMF0 start of a command: name and transaction id.
 func amfHeader(t *testing.T, name string, txn float64) []byte {
 	t.Helper()
-	b, err := EncodeAMF0(name, txn)
+	b, err := amf0.Encode(name, txn)
 	if err != nil {
 		t.Fatal(err)
 	}

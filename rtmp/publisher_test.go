@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 const testKey = "SECRETKEY123"
@@ -141,7 +142,7 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 	if len(srv.msgs) != len(pkts)+1 {
 		t.Fatalf("server got %d media messages, sent %d", len(srv.msgs), len(pkts)+1)
 	}
-	got, err := ParseMetadata(bytes.TrimPrefix(srv.msgs[0].Payload, setDataFrame), Limits{})
+	got, err := ParseMetadata(bytes.TrimPrefix(srv.msgs[0].Payload, setDataFrame), amf0.Limits{})
 	if err != nil || got != md {
 		t.Fatalf("metadata %+v %v", got, err)
 	}

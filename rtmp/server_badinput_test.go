@@ -29,6 +29,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // hostileConfig is the server configuration of these tests: timeouts short
@@ -342,8 +343,8 @@ func cmd(t testing.TB, csid, streamID uint32, name string, txn float64, obj any,
 }
 
 // connectObject is the command object of a normal connect to app.
-func connectObject(app string) Object {
-	return Object{{"app", app}, {"type", "nonprivate"}, {"flashVer", "FMLE/3.0"}, {"tcUrl", "rtmp://127.0.0.1/" + app}}
+func connectObject(app string) amf0.Object {
+	return amf0.Object{{Key: "app", Value: app}, {Key: "type", Value: "nonprivate"}, {Key: "flashVer", Value: "FMLE/3.0"}, {Key: "tcUrl", Value: "rtmp://127.0.0.1/" + app}}
 }
 
 // nextMessage returns the next message from the server within timeout.
@@ -582,7 +583,7 @@ func TestServerHostileChunks(t *testing.T) {
 	e := newHostileEnv(t, cfg)
 	lim := e.srv.cfg.Limits
 	// A connect of more than one 128-byte chunk.
-	connectMsg := cmd(t, CSIDCommand, 0, "connect", 1, append(connectObject("live"), Property{"swfUrl", strings.Repeat("s", 200)}))
+	connectMsg := cmd(t, CSIDCommand, 0, "connect", 1, append(connectObject("live"), amf0.Property{Key: "swfUrl", Value: strings.Repeat("s", 200)}))
 
 	// A chunk stream must start with a type-0 header.
 	for _, c := range []struct {
@@ -998,15 +999,15 @@ func TestServerHostileAMF(t *testing.T) {
 	// Refused at once, the connection closed.
 	deep := append([]byte{}, head...)
 	for range 100000 {
-		deep = append(deep, amf0Object, 0, 1, 'a')
+		deep = append(deep, amf0.MarkerObject, 0, 1, 'a')
 	}
 	deepArrays := append([]byte{}, head...)
 	for range 100000 {
-		deepArrays = append(deepArrays, amf0StrictArray, 0, 0, 0, 1)
+		deepArrays = append(deepArrays, amf0.MarkerStrictArray, 0, 0, 0, 1)
 	}
-	huge := append(amfKey(append(append([]byte{}, head...), amf0Object), "app"), mustAMF(t, "live")...)
-	huge = append(amfKey(huge, "x"), amf0StrictArray, 0x7F, 0xFF, 0xFF, 0xFF)
-	huge = append(huge, 0, 0, amf0ObjectEnd)
+	huge := append(amfKey(append(append([]byte{}, head...), amf0.MarkerObject), "app"), mustAMF(t, "live")...)
+	huge = append(amfKey(huge, "x"), amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF)
+	huge = append(huge, 0, 0, amf0.MarkerObjectEnd)
 	for _, c := range []struct {
 		name string
 		m    Message
@@ -1015,10 +1016,10 @@ func TestServerHostileAMF(t *testing.T) {
 		{"objects nested 100000 deep", commandWith(deep)},
 		{"arrays nested 100000 deep", commandWith(deepArrays)},
 		{"AMF3 value in a type-17 command", Message{TypeID: TypeCommandAMF3, CSID: CSIDCommand,
-			Payload: append(append([]byte{0}, head...), amf0AVMPlus, 0x0A, 0x0B, 0x01, 0x01)}},
+			Payload: append(append([]byte{0}, head...), amf0.MarkerAVMPlus, 0x0A, 0x0B, 0x01, 0x01)}},
 		{"empty type-17 command", Message{TypeID: TypeCommandAMF3, CSID: CSIDCommand, Payload: []byte{}}},
 		{"command name not a string", commandWith(mustAMF(t, 1.0, 1.0, connectObject("live")))},
-		{"truncated object", commandWith(append(append([]byte{}, head...), amf0Object, 0, 3, 'a', 'p', 'p', amf0String, 0, 9))},
+		{"truncated object", commandWith(append(append([]byte{}, head...), amf0.MarkerObject, 0, 3, 'a', 'p', 'p', amf0.MarkerString, 0, 9))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
@@ -1056,9 +1057,9 @@ func TestServerHostileAMF(t *testing.T) {
 	t.Run("64 KiB strings", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
 		obj := append(connectObject("live"),
-			Property{"flashVer2", strings.Repeat("v", 65535)},
-			Property{strings.Repeat("k", 65535), "x"},
-			Property{"long", strings.Repeat("l", 100000)})
+			amf0.Property{Key: "flashVer2", Value: strings.Repeat("v", 65535)},
+			amf0.Property{Key: strings.Repeat("k", 65535), Value: "x"},
+			amf0.Property{Key: "long", Value: strings.Repeat("l", 100000)})
 		rc.mustSend(cmd(t, CSIDCommand, 0, "connect", 1, obj, strings.Repeat("s", 65535)))
 		rc.expect("_result", codeConnectSuccess)
 		rc.createStream(2)
@@ -1542,7 +1543,7 @@ func TestServerHostileMedia(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer pl.Close()
-		body := append(append([]byte{}, setDataFrame...), mustAMF(t, "onMetaData", ECMAArray{{"width", 320.0}})...)
+		body := append(append([]byte{}, setDataFrame...), mustAMF(t, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}})...)
 		body = append(body, make([]byte, maxWireMessageSize-len(body))...)
 		if err := rc.w.SetChunkSize(64 << 10); err != nil {
 			t.Fatal(err)

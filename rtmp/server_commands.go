@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // Status codes the server sends.
@@ -27,8 +29,8 @@ const (
 // errAuth ends a connection whose key was refused.
 var errAuth = errors.New("refused: missing or wrong key")
 
-func statusObject(level, code, desc string) Object {
-	return Object{{"level", level}, {"code", code}, {"description", desc}}
+func statusObject(level, code, desc string) amf0.Object {
+	return amf0.Object{{Key: "level", Value: level}, {Key: "code", Value: code}, {Key: "description", Value: desc}}
 }
 
 // onStatus returns an onStatus command for message stream id.
@@ -127,8 +129,8 @@ func (c *serverConn) connect(cmd Command) error {
 		return err
 	}
 	m, err := CommandMessage(CSIDCommand, 0, "_result", cmd.TransactionID,
-		Object{{"fmsVer", "FMS/3,5,7,7009"}, {"capabilities", 31.0}, {"mode", 1.0}},
-		Object{{"level", "status"}, {"code", codeConnectSuccess}, {"description", "Connection succeeded."}, {"objectEncoding", 0.0}})
+		amf0.Object{{Key: "fmsVer", Value: "FMS/3,5,7,7009"}, {Key: "capabilities", Value: 31.0}, {Key: "mode", Value: 1.0}},
+		amf0.Object{{Key: "level", Value: "status"}, {Key: "code", Value: codeConnectSuccess}, {Key: "description", Value: "Connection succeeded."}, {Key: "objectEncoding", Value: 0.0}})
 	if err != nil {
 		return err
 	}
@@ -242,7 +244,7 @@ func (c *serverConn) play(streamID uint32, cmd Command) error {
 
 // sampleAccess is the |RtmpSampleAccess data message Flash-era players expect.
 func sampleAccess(id uint32) Message {
-	b, _ := EncodeAMF0("|RtmpSampleAccess", true, true)
+	b, _ := amf0.Encode("|RtmpSampleAccess", true, true)
 	return Message{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: id, Payload: b}
 }
 

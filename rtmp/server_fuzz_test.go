@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // FuzzServerConn feeds arbitrary bytes, after a valid handshake, to a real
@@ -262,7 +263,7 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	agg = append(agg, flvTag(TypeVideo, 1000, AppendVideoTag(nil, true, AVCSequenceHeader, 0, heads[1].Data))...)
 	agg = append(agg, flvTag(TypeVideo, 1000, AppendVideoTag(nil, true, AVCNALU, 0, []byte{0, 0, 0, 2, 0x65, 0x88}))...)
 	agg = append(agg, flvTag(TypeAudio, 1010, AppendAudioTag(nil, false, []byte{0x21, 0x10}))...)
-	agg = append(agg, flvTag(TypeDataAMF0, 1010, mustAMF(tb, "onMetaData", ECMAArray{{"width", 320.0}}))...)
+	agg = append(agg, flvTag(TypeDataAMF0, 1010, mustAMF(tb, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}}))...)
 	addFile("aggregate", newSession(tb).connect("live").publish("fuzz").
 		msg(Message{TypeID: TypeAggregate, CSID: CSIDVideo, StreamID: 1, Timestamp: 40, Payload: agg}).
 		msg(Message{TypeID: TypeAggregate, CSID: CSIDVideo, StreamID: 1, Timestamp: 80, Payload: agg[:len(agg)-20]}).bytes())
@@ -276,7 +277,7 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: AppendVideoTag(nil, true, AVCSequenceHeader, 0, corrupt)},
 		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: AppendVideoTag(nil, true, AVCNALU, 0, []byte{0, 0, 3, 0xE8, 0x65})},
 		{TypeID: TypeAudio, CSID: CSIDAudio, StreamID: 1, Payload: []byte{0xAF, 0, 0x16, 0x90}},
-		{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: 1, Payload: append(append([]byte{}, setDataFrame...), amf0String, 0, 10, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', amf0StrictArray, 0x7F, 0xFF, 0xFF, 0xFF)},
+		{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: 1, Payload: append(append([]byte{}, setDataFrame...), amf0.MarkerString, 0, 10, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF)},
 	} {
 		bad.msg(m)
 	}
@@ -292,23 +293,23 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 
 	var w wire
 	p := cmd(tb, 9, 0, "createStream", 2, nil).Payload
-	long := cmd(tb, CSIDCommand, 0, "connect", 1, append(connectObject("live"), Property{"swfUrl", strings.Repeat("s", 200)})).Payload
+	long := cmd(tb, CSIDCommand, 0, "connect", 1, append(connectObject("live"), amf0.Property{Key: "swfUrl", Value: strings.Repeat("s", 200)})).Payload
 	w.fmt0(3, 0x12345678, uint32(len(long)), TypeCommandAMF0, 0).raw(long[:128])
 	for rest := long[128:]; len(rest) > 0; rest = rest[min(len(rest), 128):] {
 		w.basic(3, 3).u32(0x12345678).raw(rest[:min(len(rest), 128)])
 	}
 	w.fmt0(9, extendedTimestamp, uint32(len(p)), TypeCommandAMF0, 0).raw(p).basic(3, 9).u32(extendedTimestamp).raw(p)
-	w.fmt0(400, 5, 300, TypeCommandAMF0, 0).fill(128, amf0Null).fmt0(2, 0, 4, TypeAbort, 0).u32(400)
+	w.fmt0(400, 5, 300, TypeCommandAMF0, 0).fill(128, amf0.MarkerNull).fmt0(2, 0, 4, TypeAbort, 0).u32(400)
 	w.u8(1<<6 | 1).u8(80).u8(1).u24(0).u24(uint32(len(p))).u8(TypeCommandAMF0).raw(p)
 	addFile("chunks", w.Bytes())
 
 	deep := mustAMF(tb, "connect", 1.0)
 	for range 1000 {
-		deep = append(deep, amf0Object, 0, 1, 'a')
+		deep = append(deep, amf0.MarkerObject, 0, 1, 'a')
 	}
 	add("amf-deep", newSession(tb).msg(commandWith(deep)).bytes())
-	huge := append(mustAMF(tb, "connect", 1.0), amf0Object, 0, 3, 'a', 'p', 'p')
-	huge = append(append(huge, mustAMF(tb, "live")...), 0, 1, 'x', amf0StrictArray, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, amf0ObjectEnd)
+	huge := append(mustAMF(tb, "connect", 1.0), amf0.MarkerObject, 0, 3, 'a', 'p', 'p')
+	huge = append(append(huge, mustAMF(tb, "live")...), 0, 1, 'x', amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, amf0.MarkerObjectEnd)
 	add("amf-strict-array", newSession(tb).msg(commandWith(huge)).bytes())
 
 	amf3 := cmd(tb, CSIDCommand, 0, "connect", 1, connectObject("live"))

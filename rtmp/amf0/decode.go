@@ -1,4 +1,4 @@
-package rtmp
+package amf0
 
 import (
 	"encoding/binary"
@@ -7,19 +7,19 @@ import (
 	"time"
 )
 
-// DecodeAMF0 decodes every AMF0 value in b. It returns float64 for numbers,
+// Decode decodes every AMF0 value in b. It returns float64 for numbers,
 // bool, string (bytes kept as sent, even invalid UTF-8 or NUL), nil for null
 // and undefined, map[string]any for objects, typed objects and ECMA arrays,
 // []any for strict arrays and time.Time for dates. It never allocates from a
 // count the peer sent: containers grow only as elements arrive, and depth,
 // elements per container and string sizes are bounded by lim. AMF3
 // (avmplus), references, movie clips and record sets are errors.
-func DecodeAMF0(b []byte, lim Limits) ([]any, error) {
-	d := amf0Decoder{b: b, lim: lim.WithDefaults()}
+func Decode(b []byte, lim Limits) ([]any, error) {
+	d := decoder{b: b, lim: lim.WithDefaults()}
 	var out []any
 	for len(d.b) > 0 {
-		if len(out) >= d.lim.MaxAMFElements {
-			return nil, fmt.Errorf("%w: more than %d AMF0 values", ErrLimit, d.lim.MaxAMFElements)
+		if len(out) >= d.lim.MaxElements {
+			return nil, fmt.Errorf("%w: more than %d AMF0 values", ErrLimit, d.lim.MaxElements)
 		}
 		v, err := d.value(0)
 		if err != nil {
@@ -30,12 +30,12 @@ func DecodeAMF0(b []byte, lim Limits) ([]any, error) {
 	return out, nil
 }
 
-type amf0Decoder struct {
+type decoder struct {
 	b   []byte
 	lim Limits
 }
 
-func (d *amf0Decoder) take(n int) ([]byte, error) {
+func (d *decoder) take(n int) ([]byte, error) {
 	if n < 0 || n > len(d.b) {
 		return nil, fmt.Errorf("%w: AMF0 value truncated (need %d bytes, have %d)", ErrMalformed, n, len(d.b))
 	}
@@ -44,7 +44,7 @@ func (d *amf0Decoder) take(n int) ([]byte, error) {
 	return p, nil
 }
 
-func (d *amf0Decoder) u16() (int, error) {
+func (d *decoder) u16() (int, error) {
 	p, err := d.take(2)
 	if err != nil {
 		return 0, err
@@ -52,7 +52,7 @@ func (d *amf0Decoder) u16() (int, error) {
 	return int(binary.BigEndian.Uint16(p)), nil
 }
 
-func (d *amf0Decoder) u32() (uint32, error) {
+func (d *decoder) u32() (uint32, error) {
 	p, err := d.take(4)
 	if err != nil {
 		return 0, err
@@ -61,20 +61,20 @@ func (d *amf0Decoder) u32() (uint32, error) {
 }
 
 // shortString reads a string with a 16-bit length (values and keys).
-func (d *amf0Decoder) shortString() (string, error) {
+func (d *decoder) shortString() (string, error) {
 	n, err := d.u16()
 	if err != nil {
 		return "", err
 	}
-	if n > d.lim.MaxAMFString {
-		return "", fmt.Errorf("%w: AMF0 string of %d bytes exceeds %d", ErrLimit, n, d.lim.MaxAMFString)
+	if n > d.lim.MaxString {
+		return "", fmt.Errorf("%w: AMF0 string of %d bytes exceeds %d", ErrLimit, n, d.lim.MaxString)
 	}
 	p, err := d.take(n)
 	return string(p), err
 }
 
 // longString reads a string with a 32-bit length, bounded by the input.
-func (d *amf0Decoder) longString() (string, error) {
+func (d *decoder) longString() (string, error) {
 	n, err := d.u32()
 	if err != nil {
 		return "", err
@@ -86,31 +86,31 @@ func (d *amf0Decoder) longString() (string, error) {
 	return string(p), err
 }
 
-func (d *amf0Decoder) value(depth int) (any, error) {
+func (d *decoder) value(depth int) (any, error) {
 	mk, err := d.take(1)
 	if err != nil {
 		return nil, err
 	}
 	switch mk[0] {
-	case amf0Number:
+	case MarkerNumber:
 		p, err := d.take(8)
 		if err != nil {
 			return nil, err
 		}
 		return math.Float64frombits(binary.BigEndian.Uint64(p)), nil
-	case amf0Boolean:
+	case MarkerBoolean:
 		p, err := d.take(1)
 		if err != nil {
 			return nil, err
 		}
 		return p[0] != 0, nil
-	case amf0String:
+	case MarkerString:
 		return d.shortString()
-	case amf0LongString, amf0XMLDocument:
+	case MarkerLongString, MarkerXMLDocument:
 		return d.longString()
-	case amf0Null, amf0Undefined, amf0Unsupported:
+	case MarkerNull, MarkerUndefined, MarkerUnsupported:
 		return nil, nil
-	case amf0Date:
+	case MarkerDate:
 		p, err := d.take(10)
 		if err != nil {
 			return nil, err
@@ -120,41 +120,41 @@ func (d *amf0Decoder) value(depth int) (any, error) {
 			return nil, fmt.Errorf("%w: AMF0 date out of range", ErrMalformed)
 		}
 		return time.UnixMilli(int64(ms)).UTC(), nil
-	case amf0Object:
+	case MarkerObject:
 		return d.properties(depth)
-	case amf0TypedObject:
+	case MarkerTypedObject:
 		if _, err := d.shortString(); err != nil { // class name, dropped
 			return nil, err
 		}
 		return d.properties(depth)
-	case amf0ECMAArray:
+	case MarkerECMAArray:
 		// The count is a hint that real encoders get wrong; it is never
 		// used to allocate. Properties run until the object end marker.
 		if _, err := d.u32(); err != nil {
 			return nil, err
 		}
 		return d.properties(depth)
-	case amf0StrictArray:
+	case MarkerStrictArray:
 		return d.strictArray(depth)
-	case amf0AVMPlus:
+	case MarkerAVMPlus:
 		return nil, fmt.Errorf("%w: AMF3 value inside AMF0", ErrUnsupported)
-	case amf0Reference, amf0MovieClip, amf0RecordSet:
+	case MarkerReference, MarkerMovieClip, MarkerRecordSet:
 		return nil, fmt.Errorf("%w: AMF0 marker 0x%02x", ErrUnsupported, mk[0])
-	case amf0ObjectEnd:
+	case MarkerObjectEnd:
 		return nil, fmt.Errorf("%w: AMF0 object end outside an object", ErrMalformed)
 	}
 	return nil, fmt.Errorf("%w: unknown AMF0 marker 0x%02x", ErrMalformed, mk[0])
 }
 
-func (d *amf0Decoder) enter(depth int) error {
-	if depth >= d.lim.MaxAMFDepth {
-		return fmt.Errorf("%w: AMF0 nesting deeper than %d", ErrLimit, d.lim.MaxAMFDepth)
+func (d *decoder) enter(depth int) error {
+	if depth >= d.lim.MaxDepth {
+		return fmt.Errorf("%w: AMF0 nesting deeper than %d", ErrLimit, d.lim.MaxDepth)
 	}
 	return nil
 }
 
 // properties reads key/value pairs up to the empty key and object end.
-func (d *amf0Decoder) properties(depth int) (map[string]any, error) {
+func (d *decoder) properties(depth int) (map[string]any, error) {
 	if err := d.enter(depth); err != nil {
 		return nil, err
 	}
@@ -164,12 +164,12 @@ func (d *amf0Decoder) properties(depth int) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if key == "" && len(d.b) > 0 && d.b[0] == amf0ObjectEnd {
+		if key == "" && len(d.b) > 0 && d.b[0] == MarkerObjectEnd {
 			d.b = d.b[1:]
 			return m, nil
 		}
-		if n >= d.lim.MaxAMFElements {
-			return nil, fmt.Errorf("%w: AMF0 object with more than %d properties", ErrLimit, d.lim.MaxAMFElements)
+		if n >= d.lim.MaxElements {
+			return nil, fmt.Errorf("%w: AMF0 object with more than %d properties", ErrLimit, d.lim.MaxElements)
 		}
 		v, err := d.value(depth + 1)
 		if err != nil {
@@ -179,7 +179,7 @@ func (d *amf0Decoder) properties(depth int) (map[string]any, error) {
 	}
 }
 
-func (d *amf0Decoder) strictArray(depth int) ([]any, error) {
+func (d *decoder) strictArray(depth int) ([]any, error) {
 	if err := d.enter(depth); err != nil {
 		return nil, err
 	}
@@ -187,8 +187,8 @@ func (d *amf0Decoder) strictArray(depth int) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if int64(count) > int64(d.lim.MaxAMFElements) {
-		return nil, fmt.Errorf("%w: AMF0 strict array of %d elements exceeds %d", ErrLimit, count, d.lim.MaxAMFElements)
+	if int64(count) > int64(d.lim.MaxElements) {
+		return nil, fmt.Errorf("%w: AMF0 strict array of %d elements exceeds %d", ErrLimit, count, d.lim.MaxElements)
 	}
 	if int64(count) > int64(len(d.b)) { // every element takes at least one byte
 		return nil, fmt.Errorf("%w: AMF0 strict array of %d elements in %d bytes", ErrMalformed, count, len(d.b))

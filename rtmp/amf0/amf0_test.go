@@ -1,4 +1,4 @@
-package rtmp
+package amf0
 
 import (
 	"bytes"
@@ -6,11 +6,11 @@ import (
 	"errors"
 	"math"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	amf0 "github.com/yutopp/go-amf0"
 )
 
@@ -25,11 +25,11 @@ func TestAMF0RoundTrip(t *testing.T) {
 		map[string]any{"b": 2.0, "a": 1.0},
 		[]any{},
 	}
-	b, err := EncodeAMF0(in...)
+	b, err := Encode(in...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := DecodeAMF0(b, Limits{MaxAMFString: 64 << 10})
+	got, err := Decode(b, Limits{MaxString: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,19 +45,19 @@ func TestAMF0RoundTrip(t *testing.T) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}
 	// Ordered objects keep their order on the wire; maps are sorted.
-	o, _ := EncodeAMF0(Object{{"z", 1}, {"a", 2}})
+	o, _ := Encode(Object{{"z", 1}, {"a", 2}})
 	if bytes.Index(o, []byte("z")) > bytes.Index(o, []byte("a")) {
 		t.Error("Object order not kept")
 	}
-	m1, _ := EncodeAMF0(map[string]any{"z": 1, "a": 2, "m": 3})
-	m2, _ := EncodeAMF0(map[string]any{"m": 3, "z": 1, "a": 2})
+	m1, _ := Encode(map[string]any{"z": 1, "a": 2, "m": 3})
+	m2, _ := Encode(map[string]any{"m": 3, "z": 1, "a": 2})
 	if !bytes.Equal(m1, m2) {
 		t.Error("map encoding not stable")
 	}
-	if _, err := EncodeAMF0(struct{}{}); err == nil {
+	if _, err := Encode(struct{}{}); err == nil {
 		t.Error("struct accepted")
 	}
-	if _, err := EncodeAMF0(Object{{strings.Repeat("k", 70000), 1}}); err == nil {
+	if _, err := Encode(Object{{strings.Repeat("k", 70000), 1}}); err == nil {
 		t.Error("70000-byte key accepted")
 	}
 }
@@ -73,7 +73,7 @@ func TestAMF0DecodesGoAMF0(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := DecodeAMF0(buf.Bytes(), Limits{})
+	got, err := Decode(buf.Bytes(), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,37 +83,37 @@ func TestAMF0DecodesGoAMF0(t *testing.T) {
 }
 
 func TestAMF0Malformed(t *testing.T) {
-	strictArray := func(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{amf0StrictArray}, n) }
+	strictArray := func(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{MarkerStrictArray}, n) }
 	cases := []struct {
 		name string
 		in   []byte
 		lim  Limits
 		want error
 	}{
-		{"AMF3 switch", []byte{amf0AVMPlus, 0x02}, Limits{}, ErrUnsupported},
-		{"reference", []byte{amf0Reference, 0, 1}, Limits{}, ErrUnsupported},
-		{"movieclip", []byte{amf0MovieClip}, Limits{}, ErrUnsupported},
+		{"AMF3 switch", []byte{MarkerAVMPlus, 0x02}, Limits{}, ErrUnsupported},
+		{"reference", []byte{MarkerReference, 0, 1}, Limits{}, ErrUnsupported},
+		{"movieclip", []byte{MarkerMovieClip}, Limits{}, ErrUnsupported},
 		{"unknown marker", []byte{0x42}, Limits{}, ErrMalformed},
-		{"stray object end", []byte{amf0ObjectEnd}, Limits{}, ErrMalformed},
-		{"truncated number", []byte{amf0Number, 1, 2}, Limits{}, ErrMalformed},
-		{"truncated string", []byte{amf0String, 0, 9, 'a'}, Limits{}, ErrMalformed},
-		{"long string past end", []byte{amf0LongString, 0xFF, 0xFF, 0xFF, 0xFF, 'a'}, Limits{}, ErrMalformed},
-		{"short string over limit", append([]byte{amf0String, 0x10, 0}, make([]byte, 4096)...), Limits{MaxAMFString: 100}, ErrLimit},
-		{"object without end", []byte{amf0Object, 0, 1, 'a', amf0Null}, Limits{}, ErrMalformed},
+		{"stray object end", []byte{MarkerObjectEnd}, Limits{}, ErrMalformed},
+		{"truncated number", []byte{MarkerNumber, 1, 2}, Limits{}, ErrMalformed},
+		{"truncated string", []byte{MarkerString, 0, 9, 'a'}, Limits{}, ErrMalformed},
+		{"long string past end", []byte{MarkerLongString, 0xFF, 0xFF, 0xFF, 0xFF, 'a'}, Limits{}, ErrMalformed},
+		{"short string over limit", append([]byte{MarkerString, 0x10, 0}, make([]byte, 4096)...), Limits{MaxString: 100}, ErrLimit},
+		{"object without end", []byte{MarkerObject, 0, 1, 'a', MarkerNull}, Limits{}, ErrMalformed},
 		{"strict array count over limit", strictArray(0x7FFFFFFF), Limits{}, ErrLimit},
-		{"strict array count over input", append(strictArray(100), amf0Null), Limits{}, ErrMalformed},
-		{"date NaN", []byte{amf0Date, 0x7F, 0xF8, 0, 0, 0, 0, 0, 1, 0, 0}, Limits{}, ErrMalformed},
+		{"strict array count over input", append(strictArray(100), MarkerNull), Limits{}, ErrMalformed},
+		{"date NaN", []byte{MarkerDate, 0x7F, 0xF8, 0, 0, 0, 0, 0, 1, 0, 0}, Limits{}, ErrMalformed},
 		{"too many properties", func() []byte {
-			b := []byte{amf0Object}
+			b := []byte{MarkerObject}
 			for range 10 {
-				b = append(b, 0, 1, 'k', amf0Null)
+				b = append(b, 0, 1, 'k', MarkerNull)
 			}
-			return append(b, 0, 0, amf0ObjectEnd)
-		}(), Limits{MaxAMFElements: 5}, ErrLimit},
+			return append(b, 0, 0, MarkerObjectEnd)
+		}(), Limits{MaxElements: 5}, ErrLimit},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := DecodeAMF0(c.in, c.lim); !errors.Is(err, c.want) {
+			if _, err := Decode(c.in, c.lim); !errors.Is(err, c.want) {
 				t.Fatalf("err = %v, want %v", err, c.want)
 			}
 		})
@@ -121,31 +121,22 @@ func TestAMF0Malformed(t *testing.T) {
 	// Every truncation inside a value fails cleanly.
 	full := mustAMF(t, Object{{"level", "error"}, {"code", "X"}, {"list", []any{1, "a", ECMAArray{{"k", true}}}}})
 	for n := 1; n < len(full); n++ {
-		if _, err := DecodeAMF0(full[:n], Limits{}); err == nil {
+		if _, err := Decode(full[:n], Limits{}); err == nil {
 			t.Errorf("truncated at %d accepted", n)
 		}
 	}
 }
 
 // allocDuring reports the bytes allocated by f.
-func allocDuring(f func()) uint64 {
-	var a, b runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return b.TotalAlloc - a.TotalAlloc
-}
-
 func TestAMF0Bombs(t *testing.T) {
 	// A connect command whose argument claims 2^31-1 elements: ~40 bytes.
 	countBomb := mustAMF(t, "connect", 1, Object{{"app", "live"}})
-	countBomb = binary.BigEndian.AppendUint32(append(countBomb, amf0StrictArray), 0x7FFFFFFF)
-	countBomb = append(countBomb, amf0Null, amf0Null)
-	ecmaBomb := binary.BigEndian.AppendUint32([]byte{amf0ECMAArray}, 0xFFFFFFFF)
-	ecmaBomb = append(ecmaBomb, 0, 0, amf0ObjectEnd)
-	deepArrays := bytes.Repeat([]byte{amf0StrictArray, 0, 0, 0, 1}, 1_000_000)
-	deepObjects := bytes.Repeat([]byte{amf0Object, 0, 1, 'a'}, 1_000_000)
+	countBomb = binary.BigEndian.AppendUint32(append(countBomb, MarkerStrictArray), 0x7FFFFFFF)
+	countBomb = append(countBomb, MarkerNull, MarkerNull)
+	ecmaBomb := binary.BigEndian.AppendUint32([]byte{MarkerECMAArray}, 0xFFFFFFFF)
+	ecmaBomb = append(ecmaBomb, 0, 0, MarkerObjectEnd)
+	deepArrays := bytes.Repeat([]byte{MarkerStrictArray, 0, 0, 0, 1}, 1_000_000)
+	deepObjects := bytes.Repeat([]byte{MarkerObject, 0, 1, 'a'}, 1_000_000)
 	ecmaWithArray := mustAMF(t, ECMAArray{{"a", []any{1, 2}}, {"b", "c"}})
 
 	for _, c := range []struct {
@@ -160,7 +151,7 @@ func TestAMF0Bombs(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var err error
 			start := time.Now()
-			alloc := allocDuring(func() { _, err = DecodeAMF0(c.in, Limits{}) })
+			alloc := testpeer.AllocDuring(func() { _, err = Decode(c.in, Limits{}) })
 			if !errors.Is(err, c.want) {
 				t.Fatalf("err = %v", err)
 			}
@@ -170,35 +161,12 @@ func TestAMF0Bombs(t *testing.T) {
 		})
 	}
 	var got []any
-	alloc := allocDuring(func() { got, _ = DecodeAMF0(ecmaBomb, Limits{}) })
+	alloc := testpeer.AllocDuring(func() { got, _ = Decode(ecmaBomb, Limits{}) })
 	if len(got) != 1 || alloc > 64<<10 {
 		t.Fatalf("ECMA count 2^32-1: %v, %d bytes", got, alloc)
 	}
-	got, err := DecodeAMF0(ecmaWithArray, Limits{})
+	got, err := Decode(ecmaWithArray, Limits{})
 	if err != nil || !reflect.DeepEqual(got[0], map[string]any{"a": []any{1.0, 2.0}, "b": "c"}) {
 		t.Fatalf("ECMA with array property: %#v %v", got, err)
-	}
-}
-
-func TestCommandParse(t *testing.T) {
-	m, err := CommandMessage(CSIDCommand, 0, "onStatus", 0, nil, Object{{"level", "error"}, {"code", "NetStream.Publish.BadName"}, {"description", "bad"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := ParseCommand(m, Limits{})
-	if err != nil || c.Name != "onStatus" || StatusOf(c) != (StatusInfo{"error", "NetStream.Publish.BadName", "bad"}) {
-		t.Fatalf("%+v %v", c, err)
-	}
-	m.TypeID, m.Payload = TypeCommandAMF3, append([]byte{0}, m.Payload...)
-	if c2, err := ParseCommand(m, Limits{}); err != nil || c2.Name != "onStatus" {
-		t.Fatalf("AMF3 envelope: %v", err)
-	}
-	if c, err := ParseCommand(Message{TypeID: TypeCommandAMF0, Payload: mustAMF(t, "onFCPublish")}, Limits{}); err != nil || c.Name != "onFCPublish" {
-		t.Fatalf("bare command name: %v", err)
-	}
-	for _, bad := range [][]byte{nil, mustAMF(t, 1, 2), {amf0String, 0}} {
-		if _, err := ParseCommand(Message{TypeID: TypeCommandAMF0, Payload: bad}, Limits{}); err == nil {
-			t.Errorf("ParseCommand(%x) accepted", bad)
-		}
 	}
 }
