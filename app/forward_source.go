@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
@@ -74,7 +74,7 @@ func (f *Forward) session(ctx context.Context, q media.Reader) (moved int) {
 		f.clock.place(&out)
 		switch {
 		case out.Kind == media.KindData:
-			if m, err := rtmp.ParseMetadata(out.Data, amf0.Limits{}); err == nil {
+			if m, err := flv.ParseMetadata(out.Data, amf0.Limits{}); err == nil {
 				f.meta = &m
 			}
 		case out.Header && out.Kind == media.KindVideo:

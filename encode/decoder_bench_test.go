@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
 // Shape of the decoding benchmark: a 10 s 720p30 clip, the first
@@ -164,7 +164,7 @@ func flvFile(header media.Packet, pkts []media.Packet) []byte {
 		if !p.Header {
 			p.DTS, p.PTS = p.DTS+shift, p.PTS+shift
 		}
-		body := rtmp.AppendPacketPayload(nil, &p)
+		body := flv.AppendPayload(nil, &p)
 		ts := uint32(p.DTS)
 		out = append(out, 9, byte(len(body)>>16), byte(len(body)>>8), byte(len(body)),
 			byte(ts>>16), byte(ts>>8), byte(ts), byte(ts>>24), 0, 0, 0)

@@ -1,6 +1,7 @@
 package rtmp
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
@@ -40,7 +41,7 @@ func ParseCommand(m Message, lim Limits) (Command, error) {
 	}
 	vals, err := amf0.Decode(body, lim.AMF)
 	if err != nil {
-		return Command{}, fmt.Errorf("decoding command: %w", err)
+		return Command{}, fmt.Errorf("%w: decoding command: %w", amfClass(err), err)
 	}
 	if len(vals) < 1 {
 		return Command{}, fmt.Errorf("%w: empty command", ErrMalformed)
@@ -99,4 +100,16 @@ func StatusOf(c Command) StatusInfo {
 		}
 	}
 	return StatusInfo{}
+}
+
+// amfClass is the sentinel of this package that an AMF0 error falls under,
+// so that a command's AMF bomb is an ErrLimit like any other RTMP limit.
+func amfClass(err error) error {
+	switch {
+	case errors.Is(err, amf0.ErrLimit):
+		return ErrLimit
+	case errors.Is(err, amf0.ErrUnsupported):
+		return ErrUnsupported
+	}
+	return ErrMalformed
 }

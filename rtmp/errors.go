@@ -14,9 +14,6 @@ var (
 	// ErrUnsupported marks well-formed data this package does not handle
 	// (AMF3, codecs other than H.264 and AAC, …).
 	ErrUnsupported = errors.New("rtmp: unsupported")
-	// ErrNotMedia marks a well-formed audio or video message that carries
-	// no media packet (end of sequence, empty or info frame); skip it.
-	ErrNotMedia = errors.New("rtmp: not a media packet")
 	// ErrPublishRejected marks a server that refused connect or publish:
 	// retrying at once with the same app and key will not help.
 	ErrPublishRejected = errors.New("rtmp: publish rejected")

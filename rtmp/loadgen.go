@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
@@ -107,7 +108,7 @@ func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 		switch {
 		case pkt.Kind == media.KindData:
 			if fps == 0 {
-				if md, err := ParseMetadata(pkt.Data, amf0.Limits{}); err == nil {
+				if md, err := flv.ParseMetadata(pkt.Data, amf0.Limits{}); err == nil {
 					fps = md.FrameRate
 				}
 			}

@@ -13,7 +13,7 @@ const (
 	TypeDataAMF3         uint8 = 15 // data message, AMF3
 	TypeSharedObjAMF3    uint8 = 16 // shared object, AMF3
 	TypeCommandAMF3      uint8 = 17 // command, AMF3 envelope
-	TypeDataAMF0         uint8 = 18 // data message (@setDataFrame, onMetaData)
+	TypeDataAMF0         uint8 = 18 // data message (@flv.SetDataFrame, onMetaData)
 	TypeSharedObjAMF0    uint8 = 19 // shared object, AMF0
 	TypeCommandAMF0      uint8 = 20 // command (connect, publish, _result…)
 	TypeAggregate        uint8 = 22 // aggregate of FLV tags
@@ -27,7 +27,7 @@ const (
 	CSIDCommand uint32 = 3
 	// CSIDAudio carries audio messages.
 	CSIDAudio uint32 = 4
-	// CSIDData carries data messages (@setDataFrame).
+	// CSIDData carries data messages (@flv.SetDataFrame).
 	CSIDData uint32 = 5
 	// CSIDVideo carries video messages.
 	CSIDVideo uint32 = 6

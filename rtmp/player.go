@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
@@ -209,7 +210,7 @@ func (p *Player) ReadPacket() (media.Packet, error) {
 		}
 		pkt, err := PacketFromMessage(m)
 		if err != nil {
-			if errors.Is(err, ErrNotMedia) {
+			if errors.Is(err, flv.ErrNotMedia) {
 				continue
 			}
 			return media.Packet{}, err

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -214,15 +215,15 @@ func (p *Publisher) WritePacket(pkt *media.Packet) error {
 	if err := p.usableLocked(); err != nil {
 		return err
 	}
-	p.buf = AppendPacketPayload(p.buf[:0], pkt)
+	p.buf = flv.AppendPayload(p.buf[:0], pkt)
 	m := packetMessage(pkt, p.buf)
 	m.StreamID = p.streamID
 	return p.writeLocked(p.opt.WriteTimeout, m)
 }
 
-// WriteMetadata sends @setDataFrame onMetaData describing the stream.
+// WriteMetadata sends @flv.SetDataFrame onMetaData describing the stream.
 func (p *Publisher) WriteMetadata(md media.Metadata) error {
-	return p.WritePacket(&media.Packet{Kind: media.KindData, Key: true, Data: EncodeMetadata(md)})
+	return p.WritePacket(&media.Packet{Kind: media.KindData, Key: true, Data: flv.EncodeMetadata(md)})
 }
 
 func (p *Publisher) usableLocked() error {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
@@ -142,7 +143,7 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 	if len(srv.msgs) != len(pkts)+1 {
 		t.Fatalf("server got %d media messages, sent %d", len(srv.msgs), len(pkts)+1)
 	}
-	got, err := ParseMetadata(bytes.TrimPrefix(srv.msgs[0].Payload, setDataFrame), amf0.Limits{})
+	got, err := flv.ParseMetadata(bytes.TrimPrefix(srv.msgs[0].Payload, flv.SetDataFrame), amf0.Limits{})
 	if err != nil || got != md {
 		t.Fatalf("metadata %+v %v", got, err)
 	}

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
@@ -1374,11 +1375,11 @@ func TestServerHostileMedia(t *testing.T) {
 	video := func(b ...byte) Message { return Message{TypeID: TypeVideo, CSID: CSIDVideo, Payload: b} }
 	audio := func(b ...byte) Message { return Message{TypeID: TypeAudio, CSID: CSIDAudio, Payload: b} }
 	avcTag := func(header bool, data []byte) Message {
-		pt := AVCNALU
+		pt := flv.AVCNALU
 		if header {
-			pt = AVCSequenceHeader
+			pt = flv.AVCSequenceHeader
 		}
-		return video(AppendVideoTag(nil, true, pt, 0, data)...)
+		return video(flv.AppendVideoTag(nil, true, pt, 0, data)...)
 	}
 	corrupt := []byte{1, 0x42, 0, 0x1E, 0xFF, 0xE0 | 31}
 	for range 31 {
@@ -1411,10 +1412,10 @@ func TestServerHostileMedia(t *testing.T) {
 		{"NALU lengths of the announced size", []Message{avcTag(true, oneByte), avcTag(false, fourByteFrame)}, 1, [][]byte{oneByte, fourByteFrame}},
 		{"SPS of 16384x16384", []Message{avcTag(true, big)}, 1, nil},
 		{"bad AAC config", []Message{
-			audio(aacAudioByte, AACSequenceHeader, 0x00, 0x00), // object type 0
-			audio(aacAudioByte, AACSequenceHeader, 0x16, 0x90), // LC, sampling index 13 (reserved)
-			audio(aacAudioByte, AACSequenceHeader, 0x12),       // 1 byte
-			audio(aacAudioByte, AACSequenceHeader, 0x11, 0xC0), // LC 48 kHz, channel configuration 8 (reserved)
+			audio(0xAF, flv.AACSequenceHeader, 0x00, 0x00), // object type 0
+			audio(0xAF, flv.AACSequenceHeader, 0x16, 0x90), // LC, sampling index 13 (reserved)
+			audio(0xAF, flv.AACSequenceHeader, 0x12),       // 1 byte
+			audio(0xAF, flv.AACSequenceHeader, 0x11, 0xC0), // LC 48 kHz, channel configuration 8 (reserved)
 		}, 4, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -1536,14 +1537,14 @@ func TestServerHostileMedia(t *testing.T) {
 
 	// A data message of 16 MiB is over the 8 MiB message limit: the
 	// connection is closed, and its player never sees it.
-	t.Run("16 MiB @setDataFrame", func(t *testing.T) {
+	t.Run("16 MiB @flv.SetDataFrame", func(t *testing.T) {
 		rc, sid := publishRaw(t, e.addr, "bad")
 		pl, err := DialPlay(context.Background(), fmt.Sprintf("rtmp://%s/live/bad", e.addr), PlayerOptions{Timeout: 3 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer pl.Close()
-		body := append(append([]byte{}, setDataFrame...), mustAMF(t, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}})...)
+		body := append(append([]byte{}, flv.SetDataFrame...), mustAMF(t, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}})...)
 		body = append(body, make([]byte, maxWireMessageSize-len(body))...)
 		if err := rc.w.SetChunkSize(64 << 10); err != nil {
 			t.Fatal(err)

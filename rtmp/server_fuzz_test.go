@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
@@ -181,7 +182,7 @@ func (s *session) publish(name string) *session {
 // media sends metadata, the sample's sequence headers and a few small
 // frames on stream sid.
 func (s *session) media(sid uint32, heads []media.Packet) *session {
-	md := media.Packet{Kind: media.KindData, Key: true, Data: EncodeMetadata(media.Metadata{Width: 320, Height: 240, FrameRate: 30, HasVideo: true, HasAudio: true, AudioSampleRate: 48000, AudioChannels: 2})}
+	md := media.Packet{Kind: media.KindData, Key: true, Data: flv.EncodeMetadata(media.Metadata{Width: 320, Height: 240, FrameRate: 30, HasVideo: true, HasAudio: true, AudioSampleRate: 48000, AudioChannels: 2})}
 	pkts := append([]media.Packet{md}, heads...)
 	for i := range 6 {
 		ts := int64(i * 33)
@@ -260,9 +261,9 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 		cmd(CSIDStream, 2, "play", 0, nil, "fuzz").media(1, heads).cmd(CSIDStream, 2, "closeStream", 0, nil).bytes())
 
 	var agg []byte
-	agg = append(agg, flvTag(TypeVideo, 1000, AppendVideoTag(nil, true, AVCSequenceHeader, 0, heads[1].Data))...)
-	agg = append(agg, flvTag(TypeVideo, 1000, AppendVideoTag(nil, true, AVCNALU, 0, []byte{0, 0, 0, 2, 0x65, 0x88}))...)
-	agg = append(agg, flvTag(TypeAudio, 1010, AppendAudioTag(nil, false, []byte{0x21, 0x10}))...)
+	agg = append(agg, flvTag(TypeVideo, 1000, flv.AppendVideoTag(nil, true, flv.AVCSequenceHeader, 0, heads[1].Data))...)
+	agg = append(agg, flvTag(TypeVideo, 1000, flv.AppendVideoTag(nil, true, flv.AVCNALU, 0, []byte{0, 0, 0, 2, 0x65, 0x88}))...)
+	agg = append(agg, flvTag(TypeAudio, 1010, flv.AppendAudioTag(nil, false, []byte{0x21, 0x10}))...)
 	agg = append(agg, flvTag(TypeDataAMF0, 1010, mustAMF(tb, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}}))...)
 	addFile("aggregate", newSession(tb).connect("live").publish("fuzz").
 		msg(Message{TypeID: TypeAggregate, CSID: CSIDVideo, StreamID: 1, Timestamp: 40, Payload: agg}).
@@ -274,10 +275,10 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: []byte{}},
 		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: []byte{0x17}},
 		{TypeID: TypeAudio, CSID: CSIDAudio, StreamID: 1, Payload: []byte{0xAF}},
-		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: AppendVideoTag(nil, true, AVCSequenceHeader, 0, corrupt)},
-		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: AppendVideoTag(nil, true, AVCNALU, 0, []byte{0, 0, 3, 0xE8, 0x65})},
+		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: flv.AppendVideoTag(nil, true, flv.AVCSequenceHeader, 0, corrupt)},
+		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: flv.AppendVideoTag(nil, true, flv.AVCNALU, 0, []byte{0, 0, 3, 0xE8, 0x65})},
 		{TypeID: TypeAudio, CSID: CSIDAudio, StreamID: 1, Payload: []byte{0xAF, 0, 0x16, 0x90}},
-		{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: 1, Payload: append(append([]byte{}, setDataFrame...), amf0.MarkerString, 0, 10, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF)},
+		{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: 1, Payload: append(append([]byte{}, flv.SetDataFrame...), amf0.MarkerString, 0, 10, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF)},
 	} {
 		bad.msg(m)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/codec/aac"
 	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -25,7 +26,7 @@ func (c *serverConn) media(m Message) error {
 	}
 	p, err := PacketFromMessage(m)
 	if err != nil {
-		if !errors.Is(err, ErrNotMedia) {
+		if !errors.Is(err, flv.ErrNotMedia) {
 			st.pub.frames.rejected.Add(1)
 			c.log.Debug("skipping a media message", "err", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -122,7 +123,7 @@ func (p *player) writeBatch(first wirePacket) error {
 			if err := p.writeShared(); err != nil {
 				return err
 			}
-			p.buf = AppendPacketPayload(p.buf[:0], &pkt.Packet) // the ChunkWriter copies it
+			p.buf = flv.AppendPayload(p.buf[:0], &pkt.Packet) // the ChunkWriter copies it
 			m := packetMessage(&pkt.Packet, p.buf)
 			m.StreamID = p.streamID
 			if err := c.w.WriteMessage(m); err != nil {

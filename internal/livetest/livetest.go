@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/livesrc"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
 // ClipPackets encodes a camera-like clip with ffmpeg (H.264 High with
@@ -34,7 +34,7 @@ func FileClipPackets(t testing.TB, path string) []livesrc.Packet {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r := rtmp.NewFLVReader(f, rtmp.Limits{})
+	r := flv.NewReader(f, 0)
 	var out []livesrc.Packet
 	for {
 		tag, err := r.ReadTag()
@@ -44,7 +44,7 @@ func FileClipPackets(t testing.TB, path string) []livesrc.Packet {
 		if err != nil {
 			t.Fatalf("reading %s: %v", path, err)
 		}
-		p, err := rtmp.PacketFromMessage(tag.Message())
+		p, err := tag.Packet()
 		if err != nil || p.Kind == media.KindData {
 			continue
 		}

@@ -1,4 +1,4 @@
-package rtmp
+package flv
 
 import (
 	"fmt"
@@ -38,7 +38,7 @@ func EncodeMetadata(m media.Metadata) []byte {
 	}
 	b, err := amf0.Encode("onMetaData", arr)
 	if err != nil { // only fixed value types above: cannot fail
-		panic(fmt.Sprintf("rtmp: encoding metadata: %v", err))
+		panic(fmt.Sprintf("flv: encoding metadata: %v", err))
 	}
 	return b
 }

@@ -1,4 +1,7 @@
-package rtmp
+// Package flv reads and writes FLV: the audio and video tag bodies that
+// RTMP messages carry too (H.264 and AAC), the onMetaData script data, and
+// FLV files. It converts tag bodies to and from media.Packet.
+package flv
 
 import (
 	"bytes"
@@ -27,12 +30,15 @@ const (
 	AACRaw            uint8 = 1 // body is one raw AAC frame
 
 	aacAudioByte = 0xAF // AAC, 44 kHz, 16-bit, stereo: what FLV mandates for AAC
-	minCTS       = -1 << 23
-	maxCTS       = 1<<23 - 1
+
+	// MinCTS and MaxCTS bound the composition time (PTS-DTS, ms) of a video
+	// tag: a signed 24-bit field.
+	MinCTS = -1 << 23
+	MaxCTS = 1<<23 - 1
 )
 
-// setDataFrame prefixes onMetaData in the data message a publisher sends.
-var setDataFrame = []byte{amf0.MarkerString, 0, 13, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e'}
+// SetDataFrame prefixes onMetaData in the data message a publisher sends.
+var SetDataFrame = []byte{amf0.MarkerString, 0, 13, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e'}
 
 // VideoTag is a parsed FLV video tag body. Data aliases the input.
 type VideoTag struct {
@@ -75,7 +81,7 @@ func AppendVideoTag(dst []byte, key bool, avcPacketType uint8, cts int32, data [
 	if key {
 		ft = FrameKey
 	}
-	cts = max(minCTS, min(maxCTS, cts))
+	cts = max(MinCTS, min(MaxCTS, cts))
 	dst = append(dst, ft<<4|CodecAVC, avcPacketType, byte(cts>>16), byte(cts>>8), byte(cts))
 	return append(dst, data...)
 }
@@ -116,20 +122,21 @@ func AppendAudioTag(dst []byte, header bool, data []byte) []byte {
 	return append(append(dst, aacAudioByte, pt), data...)
 }
 
-// PacketFromMessage converts an audio, video or data message into a Packet.
-// Data aliases m.Payload. DTS is the 32-bit message timestamp as is: pass it
-// through a TimestampUnwrapper first for streams that may run past 49 days.
-// Messages with no media (end of sequence, info frames, empty bodies, data
-// other than onMetaData) return an error wrapping ErrNotMedia; codecs other
-// than H.264 and AAC return ErrUnsupported.
-func PacketFromMessage(m Message) (media.Packet, error) {
-	ts := int64(m.Timestamp)
-	switch m.TypeID {
-	case TypeVideo:
-		if len(m.Payload) == 0 {
+// PacketFromTag converts the body of an audio, video or script-data tag
+// (RTMP messages of types 8, 9 and 18 carry the same bodies) into a
+// Packet. Data aliases body. DTS is the 32-bit timestamp as is: pass it
+// through a media.TimestampUnwrapper first for streams that may run past 49
+// days. Tags with no media (end of sequence, info frames, empty bodies,
+// data other than onMetaData) return an error wrapping ErrNotMedia; codecs
+// other than H.264 and AAC return ErrUnsupported.
+func PacketFromTag(tagType uint8, timestamp uint32, body []byte) (media.Packet, error) {
+	ts := int64(timestamp)
+	switch tagType {
+	case TagVideo:
+		if len(body) == 0 {
 			return media.Packet{}, fmt.Errorf("%w: empty video message", ErrNotMedia)
 		}
-		t, err := ParseVideoTag(m.Payload)
+		t, err := ParseVideoTag(body)
 		if err != nil {
 			return media.Packet{}, err
 		}
@@ -149,11 +156,11 @@ func PacketFromMessage(m Message) (media.Packet, error) {
 			return media.Packet{}, fmt.Errorf("%w: AVC end of sequence", ErrNotMedia)
 		}
 		return media.Packet{}, fmt.Errorf("%w: AVC packet type %d", ErrMalformed, t.AVCPacketType)
-	case TypeAudio:
-		if len(m.Payload) == 0 {
+	case TagAudio:
+		if len(body) == 0 {
 			return media.Packet{}, fmt.Errorf("%w: empty audio message", ErrNotMedia)
 		}
-		t, err := ParseAudioTag(m.Payload)
+		t, err := ParseAudioTag(body)
 		if err != nil {
 			return media.Packet{}, err
 		}
@@ -164,18 +171,14 @@ func PacketFromMessage(m Message) (media.Packet, error) {
 			return media.Packet{}, fmt.Errorf("%w: AAC packet type %d", ErrMalformed, t.AACPacketType)
 		}
 		return media.Packet{Kind: media.KindAudio, Header: t.AACPacketType == AACSequenceHeader, Key: true, DTS: ts, PTS: ts, Data: t.Data}, nil
-	case TypeDataAMF0, TypeDataAMF3:
-		body := m.Payload
-		if m.TypeID == TypeDataAMF3 && len(body) > 0 && body[0] == 0 {
-			body = body[1:]
-		}
-		body = bytes.TrimPrefix(body, setDataFrame)
+	case TagScript:
+		body = bytes.TrimPrefix(body, SetDataFrame)
 		if name, ok := leadingAMF0String(body); !ok || name != "onMetaData" {
 			return media.Packet{}, fmt.Errorf("%w: data message is not onMetaData", ErrNotMedia)
 		}
 		return media.Packet{Kind: media.KindData, Key: true, DTS: ts, PTS: ts, Data: body}, nil
 	}
-	return media.Packet{}, fmt.Errorf("%w: message type %d", ErrNotMedia, m.TypeID)
+	return media.Packet{}, fmt.Errorf("%w: tag type %d", ErrNotMedia, tagType)
 }
 
 // leadingAMF0String returns the AMF0 short string at the start of b.
@@ -190,9 +193,9 @@ func leadingAMF0String(b []byte) (string, bool) {
 	return string(b[3 : 3+n]), true
 }
 
-// AppendPacketPayload appends the RTMP message body of p: an FLV tag body for
-// audio and video, @setDataFrame plus p.Data for data.
-func AppendPacketPayload(dst []byte, p *media.Packet) []byte {
+// AppendPayload appends the tag body (the RTMP message body) of p: an
+// audio or video tag body, or @setDataFrame plus p.Data for data.
+func AppendPayload(dst []byte, p *media.Packet) []byte {
 	switch p.Kind {
 	case media.KindVideo:
 		var pt uint8 = AVCNALU
@@ -203,33 +206,5 @@ func AppendPacketPayload(dst []byte, p *media.Packet) []byte {
 	case media.KindAudio:
 		return AppendAudioTag(dst, p.Header, p.Data)
 	}
-	return append(append(dst, setDataFrame...), p.Data...)
-}
-
-// MessageFromPacket returns the message carrying p, with a freshly
-// allocated payload, the chunk stream this package uses for its kind and the
-// DTS wrapped to 32 bits. The caller sets StreamID.
-func MessageFromPacket(p *media.Packet) Message {
-	return packetMessage(p, AppendPacketPayload(nil, p))
-}
-
-// packetMessage returns the message of p with payload (p's RTMP body): the
-// message type and chunk stream of its kind, and the DTS wrapped to 32
-// bits. The caller sets StreamID.
-func packetMessage(p *media.Packet, payload []byte) Message {
-	m := Message{Timestamp: media.WrapTimestamp(p.DTS), Payload: payload}
-	m.TypeID, m.CSID = kindRoute(p.Kind)
-	return m
-}
-
-// kindRoute is the message type and the chunk stream a packet kind is sent
-// with.
-func kindRoute(k media.Kind) (typeID uint8, csid uint32) {
-	switch k {
-	case media.KindVideo:
-		return TypeVideo, CSIDVideo
-	case media.KindAudio:
-		return TypeAudio, CSIDAudio
-	}
-	return TypeDataAMF0, CSIDData
+	return append(append(dst, SetDataFrame...), p.Data...)
 }
