@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // BenchmarkChunkWriter measures chunking a 50 KB video message at 4096-byte
 // chunks into a buffered sink, flushed per message as the publisher does.
 func BenchmarkChunkWriter(b *testing.B) {
-	w := NewChunkWriter(io.Discard, 4096)
-	m := Message{TypeID: TypeVideo, StreamID: 1, CSID: CSIDVideo, Payload: make([]byte, 50_000)}
+	w := chunk.NewWriter(io.Discard, 4096)
+	m := chunk.Message{TypeID: chunk.TypeVideo, StreamID: 1, CSID: chunk.CSIDVideo, Payload: make([]byte, 50_000)}
 	b.SetBytes(int64(len(m.Payload)))
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -29,20 +30,20 @@ func BenchmarkChunkWriter(b *testing.B) {
 // BenchmarkChunkReader measures reassembling 50 KB video messages.
 func BenchmarkChunkReader(b *testing.B) {
 	var stream bytes.Buffer
-	w := NewChunkWriter(&stream, DefaultChunkSize)
+	w := chunk.NewWriter(&stream, chunk.DefaultChunkSize)
 	_ = w.SetChunkSize(4096)
 	const n = 64
 	for i := range n {
-		_ = w.WriteMessage(Message{TypeID: TypeVideo, StreamID: 1, CSID: CSIDVideo, Timestamp: uint32(i * 33), Payload: make([]byte, 50_000)})
+		_ = w.WriteMessage(chunk.Message{TypeID: chunk.TypeVideo, StreamID: 1, CSID: chunk.CSIDVideo, Timestamp: uint32(i * 33), Payload: make([]byte, 50_000)})
 	}
 	_ = w.Flush()
 	data := stream.Bytes()
 	b.SetBytes(int64(len(data)) / n)
 	b.ReportAllocs()
-	var r *ChunkReader
+	var r *chunk.Reader
 	for i := 0; b.Loop(); i++ {
 		if i%n == 0 {
-			r = NewChunkReader(bytes.NewReader(data), Limits{})
+			r = chunk.NewReader(bytes.NewReader(data), chunk.Limits{})
 			if _, err := r.ReadMessage(); err != nil { // SetChunkSize
 				b.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // Publisher defaults.
@@ -54,7 +55,7 @@ type PublisherOptions struct {
 	// ChunkSize is the outgoing chunk size (default 4096).
 	ChunkSize int
 	// Limits bounds what the server may send.
-	Limits Limits
+	Limits chunk.Limits
 	// Log receives debug lines; URLs in it are redacted. Nil discards.
 	Log *slog.Logger
 }
@@ -93,10 +94,10 @@ type Publisher struct {
 	opt  PublisherOptions
 	log  *slog.Logger
 	conn *countingConn
-	r    *ChunkReader // Dial's, then the reader goroutine's
+	r    *chunk.Reader // Dial's, then the reader goroutine's
 
 	mu       sync.Mutex // guards w, buf, closed and every write to conn
-	w        *ChunkWriter
+	w        *chunk.Writer
 	buf      []byte
 	closed   bool
 	streamID uint32
@@ -145,8 +146,8 @@ func Dial(ctx context.Context, t Target, opt PublisherOptions) (*Publisher, erro
 	conn := &countingConn{Conn: raw}
 	p := &Publisher{
 		t: t, opt: opt, log: log, conn: conn,
-		r:           NewChunkReader(conn, opt.Limits),
-		w:           NewChunkWriter(conn, DefaultChunkSize),
+		r:           chunk.NewReader(conn, opt.Limits),
+		w:           chunk.NewWriter(conn, chunk.DefaultChunkSize),
 		chDone:      make(chan struct{}),
 		chReadDone:  make(chan struct{}),
 		chWatchDone: make(chan struct{}),
@@ -216,7 +217,7 @@ func (p *Publisher) WritePacket(pkt *media.Packet) error {
 		return err
 	}
 	p.buf = flv.AppendPayload(p.buf[:0], pkt)
-	m := packetMessage(pkt, p.buf)
+	m := chunk.PacketMessage(pkt, p.buf)
 	m.StreamID = p.streamID
 	return p.writeLocked(p.opt.WriteTimeout, m)
 }
@@ -240,7 +241,7 @@ func (p *Publisher) usableLocked() error {
 
 // writeLocked writes and flushes msgs within timeout. A failure ends the
 // session. p.mu must be held.
-func (p *Publisher) writeLocked(timeout time.Duration, msgs ...Message) error {
+func (p *Publisher) writeLocked(timeout time.Duration, msgs ...chunk.Message) error {
 	if err := p.flushLocked(timeout, msgs...); err != nil {
 		return p.writeFailed(err, timeout)
 	}
@@ -249,7 +250,7 @@ func (p *Publisher) writeLocked(timeout time.Duration, msgs ...Message) error {
 
 // flushLocked writes and flushes msgs within timeout and returns the raw
 // I/O error. p.mu must be held.
-func (p *Publisher) flushLocked(timeout time.Duration, msgs ...Message) error {
+func (p *Publisher) flushLocked(timeout time.Duration, msgs ...chunk.Message) error {
 	if err := p.conn.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
@@ -275,7 +276,7 @@ func (p *Publisher) writeFailed(err error, timeout time.Duration) error {
 }
 
 // send writes msgs unless the publisher is closed (for the reader goroutine).
-func (p *Publisher) send(msgs ...Message) {
+func (p *Publisher) send(msgs ...chunk.Message) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.usableLocked() != nil {
@@ -354,10 +355,10 @@ func (p *Publisher) readLoop() {
 			return
 		}
 		p.handleControl(m)
-		if m.TypeID != TypeCommandAMF0 && m.TypeID != TypeCommandAMF3 {
+		if m.TypeID != chunk.TypeCommandAMF0 && m.TypeID != chunk.TypeCommandAMF3 {
 			continue
 		}
-		c, err := ParseCommand(m, p.opt.Limits)
+		c, err := chunk.ParseCommand(m, p.opt.Limits)
 		if err != nil {
 			p.log.Debug("ignoring malformed command", "err", err)
 			continue

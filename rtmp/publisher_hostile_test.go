@@ -12,6 +12,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 	"go.uber.org/goleak"
 )
 
@@ -103,8 +104,8 @@ func TestPublisherHostileAMFBombInConnect(t *testing.T) {
 			}
 			t.Logf("%v after %v", err, elapsed)
 			checkGrowth(t, live0, total0)
-			if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "sent invalid RTMP data during connect") {
-				t.Fatalf("err = %v, want an ErrLimit during connect", err)
+			if !errors.Is(err, chunk.ErrLimit) || !strings.Contains(err.Error(), "sent invalid RTMP data during connect") {
+				t.Fatalf("err = %v, want an chunk.ErrLimit during connect", err)
 			}
 			if elapsed > 3*time.Second {
 				t.Fatalf("Dial took %v: the bomb was not refused at once", elapsed)
@@ -124,8 +125,8 @@ func TestPublisherHostileAMFBombLive(t *testing.T) {
 			chSent := make(chan struct{})
 			srv := startFakeServer(t, fakeOpts{afterPublish: func(f *fakeConn) {
 				time.Sleep(400 * time.Millisecond) // past Dial's grace period
-				f.send(Message{TypeID: TypeCommandAMF0, CSID: CSIDStream, StreamID: 1, Payload: payload})
-				f.send(UserControlMessage(EventPingRequest, 77))
+				f.send(chunk.Message{TypeID: chunk.TypeCommandAMF0, CSID: chunk.CSIDStream, StreamID: 1, Payload: payload})
+				f.send(chunk.UserControlMessage(chunk.EventPingRequest, 77))
 				close(chSent)
 			}}, nil)
 			live0, total0 := heapAfterGC()
@@ -156,7 +157,7 @@ func TestPublisherHostileChunkSizeOne(t *testing.T) {
 	srv := startFakeServer(t, fakeOpts{chunkSizeFirst: 1}, nil)
 	start := time.Now()
 	_, err := Dial(context.Background(), mustTarget(t, srv.url("rtmp"), testKey), PublisherOptions{Timeout: 5 * time.Second})
-	if err == nil || !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "chunk size 1 below 128") {
+	if err == nil || !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "chunk size 1 below 128") {
 		t.Fatalf("err = %v", err)
 	}
 	if d := time.Since(start); d > 3*time.Second {
@@ -166,8 +167,8 @@ func TestPublisherHostileChunkSizeOne(t *testing.T) {
 
 	live := startFakeServer(t, fakeOpts{afterPublish: func(f *fakeConn) {
 		time.Sleep(400 * time.Millisecond)
-		f.send(SetChunkSizeMessage(1))
-		f.w.chunkSize = 1
+		f.send(chunk.SetChunkSizeMessage(1))
+		f.w = chunk.NewWriter(f.c, 1)
 		f.reply(1, "onStatus", 0, nil, status("status", "NetStream.Publish.Start", "again"))
 	}}, nil)
 	p, err := Dial(context.Background(), mustTarget(t, live.url("rtmp"), testKey), PublisherOptions{Timeout: 600 * time.Millisecond})
@@ -180,7 +181,7 @@ func TestPublisherHostileChunkSizeOne(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("chunk size 1 after publish did not end the session")
 	}
-	if err := p.Err(); !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "chunk size 1 below 128") {
+	if err := p.Err(); !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "chunk size 1 below 128") {
 		t.Fatalf("Err = %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // DefaultServerAddr is where the built-in server listens unless told
@@ -17,7 +18,7 @@ type ServerConfig struct {
 	// Addr is the TCP address to listen on (default 127.0.0.1:1935).
 	Addr string
 	// Limits bounds what one peer may send.
-	Limits Limits
+	Limits chunk.Limits
 	// HandshakeTimeout bounds the whole RTMP handshake (default 10 s).
 	HandshakeTimeout time.Duration
 	// IdleTimeout is how long a connection may go without a stream: connect,
@@ -61,7 +62,7 @@ type ServerConfig struct {
 func DefaultServerConfig() ServerConfig {
 	return ServerConfig{
 		Addr:               DefaultServerAddr,
-		Limits:             DefaultLimits(),
+		Limits:             chunk.DefaultLimits(),
 		HandshakeTimeout:   10 * time.Second,
 		IdleTimeout:        20 * time.Second,
 		MediaTimeout:       10 * time.Second,
@@ -106,7 +107,7 @@ func (c ServerConfig) withDefaults() ServerConfig {
 	if c.MaxConnsPerIP <= 0 {
 		c.MaxConnsPerIP = d.MaxConnsPerIP
 	}
-	if c.ChunkSize < MinChunkSize || c.ChunkSize > MaxChunkSize {
+	if c.ChunkSize < chunk.MinChunkSize || c.ChunkSize > chunk.MaxChunkSize {
 		c.ChunkSize = d.ChunkSize
 	}
 	if c.SendBuffer <= 0 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // maxPlayerBatch bounds how many packets a player writes per flush.
@@ -71,7 +72,7 @@ func (p *player) run(ctx context.Context) error {
 		pkt, err := p.q.Pop(ctx)
 		if errors.Is(err, media.ErrQueueClosed) {
 			// The publisher left: tell the player, so it ends cleanly.
-			_ = p.c.sendAndClose(nil, UserControlMessage(EventStreamEOF, p.streamID),
+			_ = p.c.sendAndClose(nil, chunk.UserControlMessage(chunk.EventStreamEOF, p.streamID),
 				onStatus(p.streamID, "status", codePlayUnpublish, p.ls.key+" is now unpublished."),
 				onStatus(p.streamID, "status", codePlayStop, "Stopped playing "+p.ls.key+"."))
 			return errors.New("the stream ended")
@@ -94,7 +95,7 @@ func (p *player) run(ctx context.Context) error {
 // writeBatch writes first and whatever else is queued (up to a bound),
 // then flushes once. Packets whose shared chunk encoding fits this player
 // (message stream id and chunk size) go out as those very bytes, with one
-// writev for the batch; others are encoded through the ChunkWriter.
+// writev for the batch; others are encoded through the chunk.Writer.
 func (p *player) writeBatch(first wirePacket) error {
 	c := p.c
 	c.wmu.Lock()
@@ -106,7 +107,7 @@ func (p *player) writeBatch(first wirePacket) error {
 	pkt, bytes := first, 0
 	for i := 0; ; i++ {
 		if w := pkt.wire; w != nil && w.streamID == p.streamID && w.chunkSize == c.w.ChunkSize() {
-			if c.w.buffered() > 0 { // control messages queued before this one
+			if c.w.Buffered() > 0 { // control messages queued before this one
 				if err := p.writeShared(); err != nil {
 					return err
 				}
@@ -117,14 +118,14 @@ func (p *player) writeBatch(first wirePacket) error {
 			b := w.bytes(&pkt.Packet)
 			p.bufs = append(p.bufs, b)
 			bytes += len(b)
-			_, csid := kindRoute(pkt.Kind)
-			c.w.forget(csid)
+			_, csid := chunk.KindRoute(pkt.Kind)
+			c.w.Forget(csid)
 		} else {
 			if err := p.writeShared(); err != nil {
 				return err
 			}
-			p.buf = flv.AppendPayload(p.buf[:0], &pkt.Packet) // the ChunkWriter copies it
-			m := packetMessage(&pkt.Packet, p.buf)
+			p.buf = flv.AppendPayload(p.buf[:0], &pkt.Packet) // the chunk.Writer copies it
+			m := chunk.PacketMessage(&pkt.Packet, p.buf)
 			m.StreamID = p.streamID
 			if err := c.w.WriteMessage(m); err != nil {
 				return err

@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 import (
 	"bytes"
@@ -7,21 +7,22 @@ import (
 	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/wiretest"
 )
 
 // fuzzLimits keeps fuzz iterations small and fast.
 var fuzzLimits = Limits{MaxMessageSize: 1 << 16, MaxPendingBytes: 1 << 17, MaxChunkStreams: 8, AMF: amf0.Limits{MaxElements: 256, MaxString: 4096}}
 
 func FuzzChunkReader(f *testing.F) {
-	var b wire
-	b.fmt0(2, 0, 4, TypeSetChunkSize, 0).u32(4096)
-	b.fmt0(3, 0, 5, TypeCommandAMF0, 0).raw([]byte{2, 0, 2, 'o', 'k'})
+	var b wiretest.Wire
+	b.Fmt0(2, 0, 4, TypeSetChunkSize, 0).U32(4096)
+	b.Fmt0(3, 0, 5, TypeCommandAMF0, 0).Raw([]byte{2, 0, 2, 'o', 'k'})
 	f.Add(b.Bytes())
-	var ext wire
-	ext.fmt0(4, 0x1234567, 200, TypeVideo, 1).fill(128, 1).basic(3, 4).u32(0x1234567).fill(72, 2).basic(3, 4).u32(9).fill(128, 3)
+	var ext wiretest.Wire
+	ext.Fmt0(4, 0x1234567, 200, TypeVideo, 1).Fill(128, 1).Basic(3, 4).U32(0x1234567).Fill(72, 2).Basic(3, 4).U32(9).Fill(128, 3)
 	f.Add(ext.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := NewChunkReader(bytes.NewReader(data), fuzzLimits)
+		r := NewReader(bytes.NewReader(data), fuzzLimits)
 		var msgs []Message
 		for {
 			m, err := r.ReadMessage()
@@ -40,14 +41,14 @@ func FuzzChunkReader(f *testing.F) {
 		}
 		// Whatever was read, our writer re-sends identically.
 		var buf bytes.Buffer
-		w := NewChunkWriter(&buf, 128)
+		w := NewWriter(&buf, 128)
 		for _, m := range msgs {
 			if err := w.WriteMessage(m); err != nil {
 				t.Fatal(err)
 			}
 		}
 		_ = w.Flush()
-		r2 := NewChunkReader(&buf, fuzzLimits)
+		r2 := NewReader(&buf, fuzzLimits)
 		for i, m := range msgs {
 			m2, err := r2.ReadMessage()
 			if err != nil || m2.TypeID != m.TypeID || m2.StreamID != m.StreamID || m2.Timestamp != m.Timestamp || m2.CSID != m.CSID || !bytes.Equal(m2.Payload, m.Payload) {

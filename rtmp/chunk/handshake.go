@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 import (
 	"bufio"
@@ -12,8 +12,8 @@ import (
 	"github.com/yutopp/go-rtmp/handshake"
 )
 
-// rtmpVersion is the only C0/S0 version byte this package speaks.
-const rtmpVersion = 3
+// Version is the only C0/S0 version byte this package speaks.
+const Version = 3
 
 // ClientHandshake performs the client side of the simple RTMP handshake
 // (C0+C1, S0+S1+S2, C2) on conn, all within timeout. S0 must announce
@@ -53,8 +53,8 @@ func runHandshake(conn net.Conn, timeout time.Duration, peer string, run func(io
 			return verr
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			return fmt.Errorf("RTMP handshake timed out after %v: the %s did not answer", timeout, peer)
-		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), isConnReset(err):
-			return fmt.Errorf("RTMP handshake failed: the %s closed the connection%w", peer, errMark(io.ErrUnexpectedEOF))
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), IsConnReset(err):
+			return fmt.Errorf("RTMP handshake failed: the %s closed the connection%w", peer, Mark(io.ErrUnexpectedEOF))
 		}
 		return fmt.Errorf("RTMP handshake: %w", err)
 	}
@@ -83,7 +83,7 @@ func (h *handshakeIO) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p[:1])
 	if n == 1 {
 		h.checked = true
-		if p[0] != rtmpVersion {
+		if p[0] != Version {
 			return 0, &versionError{peer: h.peer, b: p[0]}
 		}
 	}

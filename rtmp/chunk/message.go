@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 // RTMP message type ids.
 const (

@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 import (
 	"bytes"
@@ -15,12 +15,12 @@ func TestAppendChunksReadsBack(t *testing.T) {
 	for _, ts := range []uint32{0, 40, 0xFFFFFE, 0xFFFFFF, 0x12345678} {
 		for _, csid := range []uint32{CSIDVideo, 100, 400} {
 			m := Message{TypeID: TypeVideo, StreamID: 1, Timestamp: ts, CSID: csid, Payload: payload}
-			wire = AppendChunks(wire, m, 4096)
+			wire = Append(wire, m, 4096)
 			want = append(want, m)
 		}
 	}
 	// The reader starts at chunk size 128: tell it 4096 first.
-	r := NewChunkReader(bytes.NewReader(append(AppendChunks(nil, SetChunkSizeMessage(4096), 128), wire...)), Limits{})
+	r := NewReader(bytes.NewReader(append(Append(nil, SetChunkSizeMessage(4096), 128), wire...)), Limits{})
 	if _, err := r.ReadMessage(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 import (
 	"fmt"
@@ -16,8 +16,8 @@ const (
 	MinChunkSize = 128
 	// MaxChunkSize is the largest chunk size accepted or sent (16 MiB).
 	MaxChunkSize = 16 << 20
-	// maxWireMessageSize is what the 24-bit length field can express.
-	maxWireMessageSize = 1<<24 - 1
+	// MaxWireMessageSize is what the 24-bit length field can express.
+	MaxWireMessageSize = 1<<24 - 1
 )
 
 // Limits bounds everything a peer controls on one RTMP connection. The zero
@@ -64,8 +64,8 @@ func (l Limits) WithDefaults() Limits {
 	pick(&l.MaxChunkStreams, d.MaxChunkStreams)
 	pick(&l.MaxMessageStreams, d.MaxMessageStreams)
 	l.AMF = l.AMF.WithDefaults()
-	if l.MaxMessageSize > maxWireMessageSize {
-		l.MaxMessageSize = maxWireMessageSize
+	if l.MaxMessageSize > MaxWireMessageSize {
+		l.MaxMessageSize = MaxWireMessageSize
 	}
 	return l
 }

@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 import (
 	"bufio"
@@ -10,13 +10,13 @@ import (
 
 const writeBufferSize = 64 << 10
 
-// ChunkWriter splits messages into chunks. The first chunk of a message gets
+// Writer splits messages into chunks. The first chunk of a message gets
 // a type-0 header, or a compressed type-1/2 header when the chunk stream's
 // previous message allows it; continuation chunks get type-3 headers, which
 // repeat the extended timestamp when the message uses one. Output is buffered:
 // nothing reaches the connection before Flush (or before the buffer fills).
-// A ChunkWriter is not safe for concurrent use; BytesWritten is.
-type ChunkWriter struct {
+// A Writer is not safe for concurrent use; BytesWritten is.
+type Writer struct {
 	dst       countingWriter
 	bw        *bufio.Writer
 	chunkSize int
@@ -44,11 +44,11 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// NewChunkWriter returns a writer to w that splits messages into chunks of
+// NewWriter returns a writer to w that splits messages into chunks of
 // chunkSize bytes. It does not announce the size: pass DefaultChunkSize (128)
 // and call SetChunkSize to change it, or announce it yourself.
-func NewChunkWriter(w io.Writer, chunkSize int) *ChunkWriter {
-	cw := &ChunkWriter{chunkSize: chunkSize, streams: map[uint32]*outStream{}}
+func NewWriter(w io.Writer, chunkSize int) *Writer {
+	cw := &Writer{chunkSize: chunkSize, streams: map[uint32]*outStream{}}
 	if cw.chunkSize <= 0 {
 		cw.chunkSize = DefaultChunkSize
 	}
@@ -58,14 +58,14 @@ func NewChunkWriter(w io.Writer, chunkSize int) *ChunkWriter {
 }
 
 // ChunkSize returns the chunk size used for outgoing messages.
-func (w *ChunkWriter) ChunkSize() int { return w.chunkSize }
+func (w *Writer) ChunkSize() int { return w.chunkSize }
 
 // BytesWritten returns the bytes handed to the underlying writer so far.
-func (w *ChunkWriter) BytesWritten() uint64 { return w.dst.n.Load() }
+func (w *Writer) BytesWritten() uint64 { return w.dst.n.Load() }
 
 // SetChunkSize queues a SetChunkSize message announcing n and uses n for
 // every later message. n must be within MinChunkSize..MaxChunkSize.
-func (w *ChunkWriter) SetChunkSize(n int) error {
+func (w *Writer) SetChunkSize(n int) error {
 	if err := checkChunkSize(int64(n)); err != nil {
 		return err
 	}
@@ -77,15 +77,15 @@ func (w *ChunkWriter) SetChunkSize(n int) error {
 }
 
 // Flush writes any buffered data to the underlying writer.
-func (w *ChunkWriter) Flush() error { return w.bw.Flush() }
+func (w *Writer) Flush() error { return w.bw.Flush() }
 
 // WriteMessage queues m as chunks on chunk stream m.CSID (2..65599). The
 // payload is copied; m may be reused once WriteMessage returns.
-func (w *ChunkWriter) WriteMessage(m Message) error {
-	if m.CSID < 2 || m.CSID > maxCSID {
-		return fmt.Errorf("rtmp: chunk stream id %d outside 2..%d", m.CSID, maxCSID)
+func (w *Writer) WriteMessage(m Message) error {
+	if m.CSID < 2 || m.CSID > MaxCSID {
+		return fmt.Errorf("rtmp: chunk stream id %d outside 2..%d", m.CSID, MaxCSID)
 	}
-	if len(m.Payload) > maxWireMessageSize {
+	if len(m.Payload) > MaxWireMessageSize {
 		return fmt.Errorf("%w: message of %d bytes is too large for RTMP", ErrLimit, len(m.Payload))
 	}
 	length := uint32(len(m.Payload))

@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 import (
 	"bufio"
@@ -11,17 +11,18 @@ import (
 
 const (
 	extendedTimestamp = 0xFFFFFF // timestamp field value announcing 4 more bytes
-	maxCSID           = 65599    // largest id the 3-byte basic header can carry
-	readBufferSize    = 64 << 10
+	// MaxCSID is the largest chunk stream id the 3-byte basic header can carry.
+	MaxCSID        = 65599
+	readBufferSize = 64 << 10
 )
 
-// ChunkReader reassembles RTMP messages from the chunk stream of one
+// Reader reassembles RTMP messages from the chunk stream of one
 // connection. It enforces Limits on everything the peer controls, applies
 // SetChunkSize and Abort itself, and never panics on malformed input: every
 // violation is an error wrapping ErrProtocol or ErrLimit. Reads are buffered.
-// A ChunkReader is used by one goroutine; BytesRead and ChunkSize may be
+// A Reader is used by one goroutine; BytesRead and ChunkSize may be
 // called from any goroutine.
-type ChunkReader struct {
+type Reader struct {
 	src       countingReader
 	br        *bufio.Reader
 	lim       Limits
@@ -56,10 +57,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// NewChunkReader returns a reader of r with the default chunk size of 128.
+// NewReader returns a reader of r with the default chunk size of 128.
 // Zero fields of lim take their defaults.
-func NewChunkReader(r io.Reader, lim Limits) *ChunkReader {
-	cr := &ChunkReader{lim: lim.WithDefaults(), streams: map[uint32]*inStream{}}
+func NewReader(r io.Reader, lim Limits) *Reader {
+	cr := &Reader{lim: lim.WithDefaults(), streams: map[uint32]*inStream{}}
 	cr.src.r = r
 	cr.br = bufio.NewReaderSize(&cr.src, readBufferSize)
 	cr.chunkSize.Store(DefaultChunkSize)
@@ -67,16 +68,16 @@ func NewChunkReader(r io.Reader, lim Limits) *ChunkReader {
 }
 
 // BytesRead returns the bytes read from the underlying reader so far.
-func (r *ChunkReader) BytesRead() uint64 { return r.src.n.Load() }
+func (r *Reader) BytesRead() uint64 { return r.src.n.Load() }
 
 // Buffered returns how many bytes are read ahead and not yet parsed.
-func (r *ChunkReader) Buffered() int { return r.br.Buffered() }
+func (r *Reader) Buffered() int { return r.br.Buffered() }
 
 // ChunkSize returns the peer's current chunk size.
-func (r *ChunkReader) ChunkSize() int { return int(r.chunkSize.Load()) }
+func (r *Reader) ChunkSize() int { return int(r.chunkSize.Load()) }
 
 // waitData blocks until at least one byte can be read without consuming it.
-func (r *ChunkReader) waitData() error {
+func (r *Reader) WaitData() error {
 	_, err := r.br.Peek(1)
 	return err
 }
@@ -85,7 +86,7 @@ func (r *ChunkReader) waitData() error {
 // applied before they are returned; callers need not act on them. Messages
 // of length zero are returned with an empty payload. At a clean end of stream
 // it returns io.EOF; inside a chunk, io.ErrUnexpectedEOF.
-func (r *ChunkReader) ReadMessage() (Message, error) {
+func (r *Reader) ReadMessage() (Message, error) {
 	for {
 		m, ok, err := r.readChunk()
 		if err != nil {
@@ -103,7 +104,7 @@ func (r *ChunkReader) ReadMessage() (Message, error) {
 
 // applyControl handles the protocol control messages that change how the
 // chunk stream itself is parsed.
-func (r *ChunkReader) applyControl(m Message) error {
+func (r *Reader) applyControl(m Message) error {
 	switch m.TypeID {
 	case TypeSetChunkSize:
 		v, err := ParseUint32Payload(m)
@@ -131,7 +132,7 @@ func (r *ChunkReader) applyControl(m Message) error {
 }
 
 // readChunk reads one chunk; ok reports that it completed a message.
-func (r *ChunkReader) readChunk() (m Message, ok bool, err error) {
+func (r *Reader) readChunk() (m Message, ok bool, err error) {
 	b0, err := r.br.ReadByte()
 	if err != nil {
 		if errors.Is(err, io.EOF) && r.pending == 0 {
@@ -193,7 +194,7 @@ func growLen(b []byte, n, limit int) []byte {
 }
 
 // readCSID decodes the 1-, 2- or 3-byte basic header.
-func (r *ChunkReader) readCSID(low byte) (uint32, error) {
+func (r *Reader) readCSID(low byte) (uint32, error) {
 	switch low {
 	case 0:
 		b, err := r.br.ReadByte()
@@ -211,7 +212,7 @@ func (r *ChunkReader) readCSID(low byte) (uint32, error) {
 }
 
 // stream returns the state of csid, creating it for a type-0 header.
-func (r *ChunkReader) stream(csid uint32, format byte) (*inStream, error) {
+func (r *Reader) stream(csid uint32, format byte) (*inStream, error) {
 	if s := r.streams[csid]; s != nil {
 		return s, nil
 	}
@@ -228,7 +229,7 @@ func (r *ChunkReader) stream(csid uint32, format byte) (*inStream, error) {
 
 // readHeader reads the message header of a chunk of the given type and
 // updates the stream state. For a new message it sets s.remaining.
-func (r *ChunkReader) readHeader(s *inStream, csid uint32, format byte) error {
+func (r *Reader) readHeader(s *inStream, csid uint32, format byte) error {
 	sizes := [4]int{11, 7, 3, 0}
 	h := r.hdr[:sizes[format]]
 	if _, err := io.ReadFull(r.br, h); err != nil {
@@ -288,7 +289,7 @@ func (r *ChunkReader) readHeader(s *inStream, csid uint32, format byte) error {
 }
 
 // startMessage checks the new message's length and arms reassembly.
-func (r *ChunkReader) startMessage(s *inStream, csid uint32) error {
+func (r *Reader) startMessage(s *inStream, csid uint32) error {
 	if int64(s.length) > int64(r.lim.MaxMessageSize) {
 		return fmt.Errorf("%w: message of %d bytes on chunk stream %d exceeds %d", ErrLimit, s.length, csid, r.lim.MaxMessageSize)
 	}

@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 import (
 	"testing"
@@ -27,4 +27,13 @@ func TestCommandParse(t *testing.T) {
 			t.Errorf("ParseCommand(%x) accepted", bad)
 		}
 	}
+}
+
+func mustAMF(t testing.TB, vals ...any) []byte {
+	t.Helper()
+	b, err := amf0.Encode(vals...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1,8 +1,7 @@
-package rtmp
+package chunk
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -10,41 +9,12 @@ import (
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/wiretest"
 )
-
-// wire builds raw chunk streams by hand.
-type wire struct{ bytes.Buffer }
-
-func (w *wire) basic(format byte, csid uint32) *wire {
-	w.Write(appendBasicHeader(nil, format, csid))
-	return w
-}
-
-func (w *wire) u24(v uint32) *wire { w.Write([]byte{byte(v >> 16), byte(v >> 8), byte(v)}); return w }
-func (w *wire) u32(v uint32) *wire { w.Write(binary.BigEndian.AppendUint32(nil, v)); return w }
-func (w *wire) le32(v uint32) *wire {
-	w.Write(binary.LittleEndian.AppendUint32(nil, v))
-	return w
-}
-func (w *wire) u8(v byte) *wire    { w.WriteByte(v); return w }
-func (w *wire) raw(b []byte) *wire { w.Write(b); return w }
-func (w *wire) fill(n int, c byte) *wire {
-	w.Write(bytes.Repeat([]byte{c}, n))
-	return w
-}
-
-// fmt0 writes a type-0 header.
-func (w *wire) fmt0(csid, ts, length uint32, typeID uint8, sid uint32) *wire {
-	w.basic(0, csid)
-	if ts >= extendedTimestamp {
-		return w.u24(extendedTimestamp).u24(length).u8(typeID).le32(sid).u32(ts)
-	}
-	return w.u24(ts).u24(length).u8(typeID).le32(sid)
-}
 
 func readAll(t *testing.T, b []byte, lim Limits) ([]Message, error) {
 	t.Helper()
-	r := NewChunkReader(bytes.NewReader(b), lim)
+	r := NewReader(bytes.NewReader(b), lim)
 	var out []Message
 	for {
 		m, err := r.ReadMessage()
@@ -83,7 +53,7 @@ func TestChunkRoundTrip(t *testing.T) {
 	for _, chunkSize := range []int{128, 129, 4096, 1 << 16} {
 		t.Run(fmt.Sprint(chunkSize), func(t *testing.T) {
 			var buf bytes.Buffer
-			w := NewChunkWriter(&buf, DefaultChunkSize)
+			w := NewWriter(&buf, DefaultChunkSize)
 			if chunkSize != DefaultChunkSize {
 				if err := w.SetChunkSize(chunkSize); err != nil {
 					t.Fatal(err)
@@ -126,12 +96,12 @@ func TestChunkRoundTrip(t *testing.T) {
 
 func TestChunkExtendedTimestampInType3(t *testing.T) {
 	const ts = 0x01234567
-	var want wire
-	want.fmt0(4, ts, 200, TypeVideo, 1).fill(128, 'a').basic(3, 4).u32(ts).fill(72, 'b')
+	var want wiretest.Wire
+	want.Fmt0(4, ts, 200, TypeVideo, 1).Fill(128, 'a').Basic(3, 4).U32(ts).Fill(72, 'b')
 
 	// Our writer produces exactly this layout.
 	var buf bytes.Buffer
-	w := NewChunkWriter(&buf, 128)
+	w := NewWriter(&buf, 128)
 	p := append(bytes.Repeat([]byte{'a'}, 128), bytes.Repeat([]byte{'b'}, 72)...)
 	if err := w.WriteMessage(Message{TypeID: TypeVideo, StreamID: 1, Timestamp: ts, CSID: 4, Payload: p}); err != nil {
 		t.Fatal(err)
@@ -150,15 +120,15 @@ func TestChunkExtendedTimestampInType3(t *testing.T) {
 }
 
 func TestChunkHeaderCompressionAndDeltas(t *testing.T) {
-	var b wire
-	b.fmt0(5, 100, 3, TypeAudio, 1).raw([]byte("abc"))
-	b.basic(1, 5).u24(33).u24(2).u8(TypeAudio).raw([]byte("de")) // ts 133
-	b.basic(3, 5).raw([]byte("fg"))                              // new message, ts 166
-	b.basic(2, 5).u24(10).raw([]byte("hi"))                      // ts 176
-	b.basic(3, 5).raw([]byte("jk"))                              // ts 186
+	var b wiretest.Wire
+	b.Fmt0(5, 100, 3, TypeAudio, 1).Raw([]byte("abc"))
+	b.Basic(1, 5).U24(33).U24(2).U8(TypeAudio).Raw([]byte("de")) // ts 133
+	b.Basic(3, 5).Raw([]byte("fg"))                              // new message, ts 166
+	b.Basic(2, 5).U24(10).Raw([]byte("hi"))                      // ts 176
+	b.Basic(3, 5).Raw([]byte("jk"))                              // ts 186
 	// Extended delta in a type-2 header, reused by a type-3 new message.
-	b.basic(2, 5).u24(extendedTimestamp).u32(0x01000000).raw([]byte("lm"))
-	b.basic(3, 5).u32(0x01000000).raw([]byte("no"))
+	b.Basic(2, 5).U24(extendedTimestamp).U32(0x01000000).Raw([]byte("lm"))
+	b.Basic(3, 5).U32(0x01000000).Raw([]byte("no"))
 	got, err := readAll(t, b.Bytes(), Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +145,7 @@ func TestChunkHeaderCompressionAndDeltas(t *testing.T) {
 
 	// The writer compresses: same stream, forward time → type 1, then type 2.
 	var buf bytes.Buffer
-	w := NewChunkWriter(&buf, 128)
+	w := NewWriter(&buf, 128)
 	for i, ts := range []uint32{1000, 1033, 1066} {
 		_ = w.WriteMessage(Message{TypeID: TypeVideo, StreamID: 1, Timestamp: ts, CSID: 6, Payload: make([]byte, 10+min(i, 1))})
 	}
@@ -193,7 +163,7 @@ func TestChunkHeaderCompressionAndDeltas(t *testing.T) {
 
 func TestChunkTimestampWrap(t *testing.T) {
 	var buf bytes.Buffer
-	w := NewChunkWriter(&buf, 128)
+	w := NewWriter(&buf, 128)
 	stamps := []uint32{0xFFFFFF00, 0xFFFFFFF0, 0x00000010, 0x00000100}
 	for _, ts := range stamps {
 		_ = w.WriteMessage(Message{TypeID: TypeAudio, StreamID: 1, Timestamp: ts, CSID: 4, Payload: []byte{1}})
@@ -222,12 +192,12 @@ func TestChunkTimestampWrap(t *testing.T) {
 }
 
 func TestChunkZeroLengthAndAbort(t *testing.T) {
-	var b wire
-	b.fmt0(3, 0, 0, TypeCommandAMF0, 0) // empty message
-	b.basic(3, 3)                       // another empty one, type-3
-	b.fmt0(4, 7, 300, TypeVideo, 1).fill(128, 'x')
-	b.fmt0(2, 0, 4, TypeAbort, 0).u32(4) // drop the partial message on 4
-	b.fmt0(4, 9, 5, TypeVideo, 1).raw([]byte("hello"))
+	var b wiretest.Wire
+	b.Fmt0(3, 0, 0, TypeCommandAMF0, 0) // empty message
+	b.Basic(3, 3)                       // another empty one, type-3
+	b.Fmt0(4, 7, 300, TypeVideo, 1).Fill(128, 'x')
+	b.Fmt0(2, 0, 4, TypeAbort, 0).U32(4) // drop the partial message on 4
+	b.Fmt0(4, 9, 5, TypeVideo, 1).Raw([]byte("hello"))
 	got, err := readAll(t, b.Bytes(), Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -238,10 +208,10 @@ func TestChunkZeroLengthAndAbort(t *testing.T) {
 }
 
 func TestChunkSetChunkSizeFromPeer(t *testing.T) {
-	var b wire
-	b.fmt0(2, 0, 4, TypeSetChunkSize, 0).u32(4096)
-	b.fmt0(6, 0, 4000, TypeVideo, 1).fill(4000, 'v')
-	r := NewChunkReader(bytes.NewReader(b.Bytes()), Limits{})
+	var b wiretest.Wire
+	b.Fmt0(2, 0, 4, TypeSetChunkSize, 0).U32(4096)
+	b.Fmt0(6, 0, 4000, TypeVideo, 1).Fill(4000, 'v')
+	r := NewReader(bytes.NewReader(b.Bytes()), Limits{})
 	for range 2 {
 		if _, err := r.ReadMessage(); err != nil {
 			t.Fatal(err)
@@ -255,51 +225,51 @@ func TestChunkSetChunkSizeFromPeer(t *testing.T) {
 func TestChunkReaderMalformed(t *testing.T) {
 	tiny := Limits{MaxMessageSize: 1000, MaxChunkStreams: 3, MaxPendingBytes: 300}
 	setChunk := func(v uint32) []byte {
-		var b wire
-		return b.fmt0(2, 0, 4, TypeSetChunkSize, 0).u32(v).Bytes()
+		var b wiretest.Wire
+		return b.Fmt0(2, 0, 4, TypeSetChunkSize, 0).U32(v).Bytes()
 	}
 	cases := []struct {
 		name string
-		in   func(*wire)
+		in   func(*wiretest.Wire)
 		lim  Limits
 		want error
 		text string
 	}{
-		{"type-1 on fresh csid", func(b *wire) { b.basic(1, 5).u24(0).u24(1).u8(8).u8(0) }, Limits{}, ErrProtocol, "starts with a type-1 header"},
-		{"type-2 on fresh csid", func(b *wire) { b.basic(2, 5).u24(0).u8(0) }, Limits{}, ErrProtocol, "type-2"},
-		{"type-3 on fresh csid", func(b *wire) { b.basic(3, 5).u8(0) }, Limits{}, ErrProtocol, "type-3"},
-		{"type-3 on fresh 3-byte csid", func(b *wire) { b.basic(3, 40000) }, Limits{}, ErrProtocol, "40000"},
-		{"length change mid-message", func(b *wire) {
-			b.fmt0(4, 0, 300, TypeVideo, 1).fill(128, 'a').basic(1, 4).u24(0).u24(200).u8(TypeVideo).fill(128, 'b')
+		{"type-1 on fresh csid", func(b *wiretest.Wire) { b.Basic(1, 5).U24(0).U24(1).U8(8).U8(0) }, Limits{}, ErrProtocol, "starts with a type-1 header"},
+		{"type-2 on fresh csid", func(b *wiretest.Wire) { b.Basic(2, 5).U24(0).U8(0) }, Limits{}, ErrProtocol, "type-2"},
+		{"type-3 on fresh csid", func(b *wiretest.Wire) { b.Basic(3, 5).U8(0) }, Limits{}, ErrProtocol, "type-3"},
+		{"type-3 on fresh 3-byte csid", func(b *wiretest.Wire) { b.Basic(3, 40000) }, Limits{}, ErrProtocol, "40000"},
+		{"length change mid-message", func(b *wiretest.Wire) {
+			b.Fmt0(4, 0, 300, TypeVideo, 1).Fill(128, 'a').Basic(1, 4).U24(0).U24(200).U8(TypeVideo).Fill(128, 'b')
 		}, Limits{}, ErrProtocol, "changed mid-message"},
-		{"too many chunk streams", func(b *wire) {
+		{"too many chunk streams", func(b *wiretest.Wire) {
 			for c := uint32(3); c < 7; c++ {
-				b.fmt0(c, 0, 1, TypeAudio, 1).u8(0)
+				b.Fmt0(c, 0, 1, TypeAudio, 1).U8(0)
 			}
 		}, tiny, ErrLimit, "more than 3 chunk streams"},
-		{"message too large", func(b *wire) { b.fmt0(4, 0, 1001, TypeVideo, 1) }, tiny, ErrLimit, "exceeds 1000"},
-		{"default max message", func(b *wire) { b.fmt0(4, 0, 0xFFFFFF, TypeVideo, 1) }, Limits{}, ErrLimit, "exceeds 8388608"},
-		{"pending bytes", func(b *wire) {
-			b.fmt0(4, 0, 900, TypeVideo, 1).fill(128, 'a').fmt0(5, 0, 900, TypeVideo, 1).fill(128, 'a').fmt0(6, 0, 900, TypeVideo, 1).fill(128, 'a')
+		{"message too large", func(b *wiretest.Wire) { b.Fmt0(4, 0, 1001, TypeVideo, 1) }, tiny, ErrLimit, "exceeds 1000"},
+		{"default max message", func(b *wiretest.Wire) { b.Fmt0(4, 0, 0xFFFFFF, TypeVideo, 1) }, Limits{}, ErrLimit, "exceeds 8388608"},
+		{"pending bytes", func(b *wiretest.Wire) {
+			b.Fmt0(4, 0, 900, TypeVideo, 1).Fill(128, 'a').Fmt0(5, 0, 900, TypeVideo, 1).Fill(128, 'a').Fmt0(6, 0, 900, TypeVideo, 1).Fill(128, 'a')
 		}, tiny, ErrLimit, "partial messages"},
-		{"chunk size 0", func(b *wire) { b.raw(setChunk(0)) }, Limits{}, ErrProtocol, "chunk size 0 below 128"},
-		{"chunk size 1", func(b *wire) { b.raw(setChunk(1)) }, Limits{}, ErrProtocol, "chunk size 1 below 128"},
-		{"chunk size 127", func(b *wire) { b.raw(setChunk(127)) }, Limits{}, ErrProtocol, "chunk size 127 below 128"},
-		{"chunk size high bit", func(b *wire) { b.raw(setChunk(0x80001000)) }, Limits{}, ErrProtocol, "high bit"},
-		{"chunk size too big", func(b *wire) { b.raw(setChunk(MaxChunkSize + 1)) }, Limits{}, ErrLimit, "above"},
-		{"chunk size short body", func(b *wire) { b.fmt0(2, 0, 2, TypeSetChunkSize, 0).u8(0).u8(1) }, Limits{}, ErrProtocol, "has 2 bytes"},
-		{"abort short body", func(b *wire) { b.fmt0(2, 0, 1, TypeAbort, 0).u8(4) }, Limits{}, ErrProtocol, "has 1 bytes"},
-		{"truncated header", func(b *wire) { b.basic(0, 4).u24(0) }, Limits{}, io.ErrUnexpectedEOF, ""},
-		{"truncated 3-byte csid", func(b *wire) { b.u8(1).u8(1) }, Limits{}, io.ErrUnexpectedEOF, ""},
-		{"truncated payload", func(b *wire) { b.fmt0(4, 0, 100, TypeVideo, 1).fill(50, 'a') }, Limits{}, io.ErrUnexpectedEOF, ""},
-		{"truncated between chunks", func(b *wire) { b.fmt0(4, 0, 300, TypeVideo, 1).fill(128, 'a') }, Limits{}, io.ErrUnexpectedEOF, ""},
-		{"truncated ext timestamp in type 3", func(b *wire) {
-			b.fmt0(4, 0x1000000, 300, TypeVideo, 1).fill(128, 'a').basic(3, 4).u8(1)
+		{"chunk size 0", func(b *wiretest.Wire) { b.Raw(setChunk(0)) }, Limits{}, ErrProtocol, "chunk size 0 below 128"},
+		{"chunk size 1", func(b *wiretest.Wire) { b.Raw(setChunk(1)) }, Limits{}, ErrProtocol, "chunk size 1 below 128"},
+		{"chunk size 127", func(b *wiretest.Wire) { b.Raw(setChunk(127)) }, Limits{}, ErrProtocol, "chunk size 127 below 128"},
+		{"chunk size high bit", func(b *wiretest.Wire) { b.Raw(setChunk(0x80001000)) }, Limits{}, ErrProtocol, "high bit"},
+		{"chunk size too big", func(b *wiretest.Wire) { b.Raw(setChunk(MaxChunkSize + 1)) }, Limits{}, ErrLimit, "above"},
+		{"chunk size short body", func(b *wiretest.Wire) { b.Fmt0(2, 0, 2, TypeSetChunkSize, 0).U8(0).U8(1) }, Limits{}, ErrProtocol, "has 2 bytes"},
+		{"abort short body", func(b *wiretest.Wire) { b.Fmt0(2, 0, 1, TypeAbort, 0).U8(4) }, Limits{}, ErrProtocol, "has 1 bytes"},
+		{"truncated header", func(b *wiretest.Wire) { b.Basic(0, 4).U24(0) }, Limits{}, io.ErrUnexpectedEOF, ""},
+		{"truncated 3-byte csid", func(b *wiretest.Wire) { b.U8(1).U8(1) }, Limits{}, io.ErrUnexpectedEOF, ""},
+		{"truncated payload", func(b *wiretest.Wire) { b.Fmt0(4, 0, 100, TypeVideo, 1).Fill(50, 'a') }, Limits{}, io.ErrUnexpectedEOF, ""},
+		{"truncated between chunks", func(b *wiretest.Wire) { b.Fmt0(4, 0, 300, TypeVideo, 1).Fill(128, 'a') }, Limits{}, io.ErrUnexpectedEOF, ""},
+		{"truncated ext timestamp in type 3", func(b *wiretest.Wire) {
+			b.Fmt0(4, 0x1000000, 300, TypeVideo, 1).Fill(128, 'a').Basic(3, 4).U8(1)
 		}, Limits{}, io.ErrUnexpectedEOF, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var b wire
+			var b wiretest.Wire
 			c.in(&b)
 			_, err := readAll(t, b.Bytes(), c.lim)
 			if !errors.Is(err, c.want) {
@@ -322,13 +292,13 @@ func (c *countingSource) Read(p []byte) (int, error) { c.calls++; return c.r.Rea
 
 func TestChunkReaderIsBuffered(t *testing.T) {
 	var buf bytes.Buffer
-	w := NewChunkWriter(&buf, 128)
+	w := NewWriter(&buf, 128)
 	for i := range 1000 {
 		_ = w.WriteMessage(Message{TypeID: TypeAudio, StreamID: 1, Timestamp: uint32(i * 21), CSID: 4, Payload: make([]byte, 300)})
 	}
 	_ = w.Flush()
 	src := &countingSource{r: &buf}
-	r := NewChunkReader(src, Limits{})
+	r := NewReader(src, Limits{})
 	for range 1000 {
 		if _, err := r.ReadMessage(); err != nil {
 			t.Fatal(err)
@@ -340,7 +310,7 @@ func TestChunkReaderIsBuffered(t *testing.T) {
 }
 
 func TestChunkWriterRejects(t *testing.T) {
-	w := NewChunkWriter(io.Discard, 128)
+	w := NewWriter(io.Discard, 128)
 	if err := w.WriteMessage(Message{CSID: 1}); err == nil {
 		t.Fatal("csid 1 accepted")
 	}
@@ -358,9 +328,9 @@ func TestChunkWriterRejects(t *testing.T) {
 // Announcing 8 MiB messages on every chunk stream costs the peer a few
 // bytes each; it must not cost us 8 MiB each.
 func TestChunkReaderLengthBomb(t *testing.T) {
-	var b wire
+	var b wiretest.Wire
 	for c := uint32(3); c < 3+32; c++ {
-		b.fmt0(c, 0, 8<<20, TypeVideo, 1).fill(128, 'x')
+		b.Fmt0(c, 0, 8<<20, TypeVideo, 1).Fill(128, 'x')
 	}
 	var err error
 	alloc := testpeer.AllocDuring(func() { _, err = readAll(t, b.Bytes(), Limits{}) })

@@ -1,4 +1,4 @@
-package rtmp
+package chunk
 
 import (
 	"github.com/seed7c1a73c4/onair/flv"
@@ -26,21 +26,21 @@ func PacketFromMessage(m Message) (media.Packet, error) {
 // allocated payload, the chunk stream this package uses for its kind and the
 // DTS wrapped to 32 bits. The caller sets StreamID.
 func MessageFromPacket(p *media.Packet) Message {
-	return packetMessage(p, flv.AppendPayload(nil, p))
+	return PacketMessage(p, flv.AppendPayload(nil, p))
 }
 
 // packetMessage returns the message of p with payload (p's RTMP body): the
 // message type and chunk stream of its kind, and the DTS wrapped to 32
 // bits. The caller sets StreamID.
-func packetMessage(p *media.Packet, payload []byte) Message {
+func PacketMessage(p *media.Packet, payload []byte) Message {
 	m := Message{Timestamp: media.WrapTimestamp(p.DTS), Payload: payload}
-	m.TypeID, m.CSID = kindRoute(p.Kind)
+	m.TypeID, m.CSID = KindRoute(p.Kind)
 	return m
 }
 
 // kindRoute is the message type and the chunk stream a packet kind is sent
 // with.
-func kindRoute(k media.Kind) (typeID uint8, csid uint32) {
+func KindRoute(k media.Kind) (typeID uint8, csid uint32) {
 	switch k {
 	case media.KindVideo:
 		return TypeVideo, CSIDVideo
