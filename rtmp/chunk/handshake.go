@@ -2,6 +2,8 @@ package chunk
 
 import (
 	"bufio"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -29,9 +31,43 @@ func ClientHandshake(conn net.Conn, timeout time.Duration) error {
 // within timeout. C0 must announce version 3: anything else (an HTTP
 // request, TLS on a plain port) fails at once with a clear error.
 func ServerHandshake(conn net.Conn, timeout time.Duration) error {
-	return runHandshake(conn, timeout, "client", func(r io.Reader, w io.Writer) error {
-		return handshake.HandshakeWithClient(r, w, &handshake.Config{SkipHandshakeVerification: true})
-	})
+	return runHandshake(conn, timeout, "client", serverHandshake)
+}
+
+// serverHandshake is the simple handshake's server side: S0, S1 (our time,
+// four zero bytes, random), then S2 as a byte-exact echo of C1, as the
+// specification's "random echo" and every deployed server (nginx-rtmp, SRS)
+// give it. librtmp (OBS, rtmpdump, GStreamer's rtmpsink) compares all 1536
+// bytes of S2 with its C1 and logs "client signature does not match" when
+// the second field differs, which go-rtmp's HandshakeWithClient fills with
+// the server's clock. The client's C2 is read and not checked.
+func serverHandshake(r io.Reader, w io.Writer) error {
+	d, e := handshake.NewDecoder(r), handshake.NewEncoder(w)
+	var c0 handshake.S0C0
+	if err := d.DecodeS0C0(&c0); err != nil {
+		return err
+	}
+	s0 := handshake.S0C0(Version)
+	if err := e.EncodeS0C0(&s0); err != nil {
+		return err
+	}
+	s1 := handshake.S1C1{Time: uint32(time.Now().UnixMilli())}
+	if _, err := rand.Read(s1.Random[:]); err != nil {
+		return err
+	}
+	if err := e.EncodeS1C1(&s1); err != nil {
+		return err
+	}
+	var c1 handshake.S1C1
+	if err := d.DecodeS1C1(&c1); err != nil {
+		return err
+	}
+	s2 := handshake.S2C2{Time: c1.Time, Time2: binary.BigEndian.Uint32(c1.Version[:]), Random: c1.Random}
+	if err := e.EncodeS2C2(&s2); err != nil {
+		return err
+	}
+	var c2 handshake.S2C2
+	return d.DecodeS2C2(&c2)
 }
 
 func runHandshake(conn net.Conn, timeout time.Duration, peer string, run func(io.Reader, io.Writer) error) error {
