@@ -16,7 +16,7 @@ type HubOptions struct {
 // bounded Queue and is skipped forward on overflow. The hub remembers the
 // sequence headers (and, optionally, the current GOP) so late joiners and
 // reconnecting destinations start with decodable media.
-type Hub[T Unit] struct {
+type Hub[T Unit[T]] struct {
 	opt HubOptions
 
 	mu       sync.Mutex
@@ -38,7 +38,7 @@ type PacketQueue = Queue[Packet]
 func NewPacketHub(opt HubOptions) *PacketHub { return NewHub[Packet](opt) }
 
 // NewHub returns an empty hub.
-func NewHub[T Unit](opt HubOptions) *Hub[T] {
+func NewHub[T Unit[T]](opt HubOptions) *Hub[T] {
 	if opt.MaxGOPPackets <= 0 {
 		opt.MaxGOPPackets = 4096
 	}
@@ -105,7 +105,12 @@ func (h *Hub[T]) Subscribe(lim QueueLimits) *Queue[T] {
 	hasVideo := h.vHeader != nil
 	q := NewQueue[T](lim, len(h.gop) == 0)
 	for _, u := range []*T{h.data, h.vHeader, h.aHeader} {
-		if u != nil {
+		if u == nil {
+			continue
+		}
+		if len(h.gop) > 0 { // a late joiner: its timeline starts at the GOP's first packet
+			q.Push((*u).Retimed(h.gop[0].Media().DTS), hasVideo)
+		} else {
 			q.Push(*u, hasVideo)
 		}
 	}

@@ -114,6 +114,14 @@ func TestHubLateJoinerStartsAtCachedKeyframe(t *testing.T) {
 	if kinds != "dvavav" || !got[3].Key || got[3].DTS != 2000 {
 		t.Fatalf("late joiner got %q starting at %+v", kinds, got[3])
 	}
+	// Its metadata and sequence headers come at the time of its first media
+	// packet, not at the time they were published (0): players such as
+	// gortmplib take the first timestamp as the timeline's start.
+	for _, p := range got[:3] {
+		if p.DTS != 2000 || p.PTS != 2000 {
+			t.Errorf("late joiner's %s header at DTS %d, PTS %d; want 2000", p.Kind, p.DTS, p.PTS)
+		}
+	}
 	h.Write(vid(2066, false))
 	if p, _ := q.Pop(context.Background()); p.DTS != 2066 {
 		t.Fatalf("live packet after cache: %+v", p)

@@ -49,10 +49,20 @@ func (p *Packet) CompositionTime() int32 { return int32(p.PTS - p.DTS) }
 // Unit is what a Hub and a Queue carry: a Packet, or a consumer's own type
 // that embeds one next to data of its own (the RTMP server keeps its chunk
 // encoding there), so the hub needs to know nothing of its consumers.
-type Unit interface {
+type Unit[T any] interface {
 	// Media returns the packet the unit carries.
 	Media() Packet
+	// Retimed returns a copy of the unit whose packet has decode time dts
+	// (and its presentation time moved by as much): a hub gives a late
+	// joiner the stream's headers at the time of its first media.
+	Retimed(dts int64) T
 }
 
 // Media returns p itself: a Packet is a Unit.
 func (p Packet) Media() Packet { return p }
+
+// Retimed returns p with decode time dts, PTS-DTS kept.
+func (p Packet) Retimed(dts int64) Packet {
+	p.PTS, p.DTS = dts+(p.PTS-p.DTS), dts
+	return p
+}

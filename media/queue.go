@@ -33,7 +33,7 @@ func (l QueueLimits) withDefaults() QueueLimits {
 // queue overflows it drops everything queued and skips media until the next
 // video keyframe, counting every dropped packet. Sequence headers are never
 // dropped. One goroutine pushes (the hub), one pops (the reader's writer).
-type Queue[T Unit] struct {
+type Queue[T Unit[T]] struct {
 	lim QueueLimits
 
 	mu      sync.Mutex
@@ -51,7 +51,7 @@ type Queue[T Unit] struct {
 
 // NewQueue returns an empty queue. If startAtKeyframe is set, media is
 // skipped until the first video keyframe (audio-only streams never wait).
-func NewQueue[T Unit](lim QueueLimits, startAtKeyframe bool) *Queue[T] {
+func NewQueue[T Unit[T]](lim QueueLimits, startAtKeyframe bool) *Queue[T] {
 	lim = lim.withDefaults()
 	return &Queue[T]{
 		lim:      lim,
@@ -224,10 +224,10 @@ type Reader interface {
 }
 
 // PacketsOf returns q as a Reader of its units' packets.
-func PacketsOf[T Unit](q *Queue[T]) Reader { return unitReader[T]{q} }
+func PacketsOf[T Unit[T]](q *Queue[T]) Reader { return unitReader[T]{q} }
 
 // unitReader reads the packets of a queue of other units.
-type unitReader[T Unit] struct{ q *Queue[T] }
+type unitReader[T Unit[T]] struct{ q *Queue[T] }
 
 func (r unitReader[T]) Pop(ctx context.Context) (Packet, error) {
 	u, err := r.q.Pop(ctx)

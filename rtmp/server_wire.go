@@ -14,6 +14,13 @@ type wirePacket struct {
 	wire *wireCache
 }
 
+// Retimed returns p at decode time dts, without the shared encoding (whose
+// chunk headers carry the old time): a late joiner's headers are encoded
+// for that player alone.
+func (p wirePacket) Retimed(dts int64) wirePacket {
+	return wirePacket{Packet: p.Packet.Retimed(dts)}
+}
+
 // wireCache holds a packet's chunk encoding for one message stream id and
 // chunk size, made once by whichever player needs it first.
 type wireCache struct {
