@@ -181,7 +181,7 @@ func (s *Studio) GenerateServerKey() {
 	s.addServerKeyLocked()
 	s.applyServerKeysLocked()
 	s.mu.Unlock()
-	s.do(s.save)
+	s.saveLater()
 }
 
 // RevokeServerKey removes a publish key; publishers using it are refused
