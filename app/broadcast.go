@@ -105,18 +105,14 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 		return nil, err
 	}
 	b.started, b.reached = time.Now(), gate.anyLive()
-	meta, hub := b.prog.Metadata(), b.prog.Hub()
-	for _, r := range b.runners {
-		r.hub, r.meta = hub, meta // read by the runner only after decide
-	}
-	gate.decide(false)
+	gate.decide(b.prog.Hub(), b.prog.Metadata()) // the runners take them from the gate
 	go b.supervise()
 	return b, nil
 }
 
 // abort undoes a start that failed.
 func (b *Broadcast) abort(gate *startGate) {
-	gate.decide(true)
+	gate.decide(nil, media.Metadata{})
 	stopRunners(b.runners)
 	b.prog.Close()
 }

@@ -32,7 +32,7 @@ type destRunner struct {
 	target            rtmp.Target
 	opts              rtmp.PublisherOptions
 	log               *slog.Logger
-	hub               *media.PacketHub
+	hub               *media.PacketHub // the runner goroutine's (set before it starts, or by it from the gate)
 	meta              media.Metadata
 	lim               media.QueueLimits
 
@@ -69,9 +69,10 @@ func startDestRunner(d Destination, hub *media.PacketHub, meta media.Metadata, l
 
 // startGatedRunner is startDestRunner whose first connection attempt is
 // reported to gate (slot idx) and then waits for gate's decision: a failure
-// before it is logged and retried, a success before it reads the hub. Until
-// the decision the owner may still set hub and meta (the program may start
-// only once a destination is live).
+// before it is logged and retried, a success before it reads the hub. The
+// decision brings the hub and metadata (the program may start only once a
+// destination is live); the runner's goroutine sets its own fields from
+// it, so nothing writes them after that goroutine started.
 func startGatedRunner(d Destination, hub *media.PacketHub, meta media.Metadata, lim media.QueueLimits, opts rtmp.PublisherOptions,
 	log *slog.Logger, gate *startGate, idx int) (*destRunner, error) {
 	t, err := rtmp.ParseTarget(d.Server, d.Key)
@@ -97,11 +98,13 @@ func (r *destRunner) run(ctx context.Context) {
 		if ctx.Err() != nil || errors.Is(err, errProgramStopped) {
 			break
 		}
-		if attempt == 0 && r.gate != nil && !r.gate.proceed(ctx) {
-			r.mu.Lock()
-			r.lastErr = err // the broadcast did not start; its error says why
-			r.mu.Unlock()
-			break
+		if attempt == 0 && r.gate != nil {
+			if r.hub, r.meta = r.gate.proceed(ctx); r.hub == nil {
+				r.mu.Lock()
+				r.lastErr = err // the broadcast did not start; its error says why
+				r.mu.Unlock()
+				break
+			}
 		}
 		if time.Since(up) > stableAfter {
 			backoff = backoffFirst
@@ -155,9 +158,11 @@ func (r *destRunner) session(ctx context.Context, first bool) error {
 	pub, err := rtmp.Dial(ctx, r.target, r.opts)
 	if first && r.gate != nil {
 		r.gate.report(r.gateIdx, err)
-		if err == nil && !r.gate.proceed(ctx) {
-			pub.Close()
-			return errors.New("the broadcast did not start")
+		if err == nil {
+			if r.hub, r.meta = r.gate.proceed(ctx); r.hub == nil { // this goroutine's own fields from here on
+				pub.Close()
+				return errors.New("the broadcast did not start")
+			}
 		}
 	}
 	if err != nil {
