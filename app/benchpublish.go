@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -29,7 +31,7 @@ type BenchPublishStats struct {
 
 // BenchPublish encodes a short clip of the test pattern and tone once, then
 // publishes it in a loop, paced in real time, with the wall-clock send time
-// stamped into every video frame (rtmp.AppendStamp). The load generator
+// stamped into every video frame (h264.AppendStamp). The load generator
 // (`onair bench play`) reads the stamps to measure latency through any
 // server. Encoding up front keeps the encoder's CPU out of server
 // measurements.
@@ -38,7 +40,7 @@ func BenchPublish(ctx context.Context, cfg BenchPublishConfig, log *slog.Logger)
 	if cfg.Clip <= 0 {
 		cfg.Clip = 2 * cfg.Output.KeyInt
 	}
-	headers, media, err := encodeClip(cfg.Output, cfg.Clip, log)
+	headers, frames, err := encodeClip(cfg.Output, cfg.Clip, log)
 	if err != nil {
 		return st, err
 	}
@@ -52,7 +54,7 @@ func BenchPublish(ctx context.Context, cfg BenchPublishConfig, log *slog.Logger)
 	}
 	defer pub.Close()
 	o := cfg.Output
-	if err := pub.WriteMetadata(rtmp.Metadata{Width: o.Width, Height: o.Height, FrameRate: float64(o.FPS),
+	if err := pub.WriteMetadata(media.Metadata{Width: o.Width, Height: o.Height, FrameRate: float64(o.FPS),
 		VideoBitrate: o.VideoBitrate, AudioBitrate: o.AudioBitrate, AudioSampleRate: 48000, AudioChannels: 2,
 		HasVideo: true, HasAudio: true, Encoder: "OnAir Studio bench"}); err != nil {
 		return st, err
@@ -62,13 +64,13 @@ func BenchPublish(ctx context.Context, cfg BenchPublishConfig, log *slog.Logger)
 			return st, err
 		}
 	}
-	padToBitrate(media, o.VideoBitrate, o.FPS)
+	padToBitrate(frames, o.VideoBitrate, o.FPS)
 	clipMS := cfg.Clip.Milliseconds()
 	start := time.Now()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for loop := int64(0); ; loop++ {
-		for _, p := range media {
+		for _, p := range frames {
 			p.DTS += loop * clipMS
 			p.PTS += loop * clipMS
 			if cfg.Duration > 0 && time.Duration(p.DTS)*time.Millisecond >= cfg.Duration {
@@ -88,8 +90,8 @@ func BenchPublish(ctx context.Context, cfg BenchPublishConfig, log *slog.Logger)
 			if ctx.Err() != nil {
 				return st, nil
 			}
-			if p.Kind == rtmp.KindVideo {
-				p.Data = rtmp.AppendStamp(p.Data, time.Now())
+			if p.Kind == media.KindVideo {
+				p.Data = h264.AppendStamp(p.Data, time.Now())
 				st.VideoFrames++
 			} else {
 				st.AudioFrames++
@@ -104,7 +106,7 @@ func BenchPublish(ctx context.Context, cfg BenchPublishConfig, log *slog.Logger)
 
 // encodeClip runs the program (test pattern and tone) for clip and returns
 // its sequence headers and its media, starting at a keyframe at time 0.
-func encodeClip(o OutputConfig, clip time.Duration, log *slog.Logger) (headers, media []rtmp.Packet, err error) {
+func encodeClip(o OutputConfig, clip time.Duration, log *slog.Logger) (headers, frames []media.Packet, err error) {
 	prog, err := OpenProgram(ProgramConfig{Video: "test", Audio: "test", Output: o, Duration: clip}, capture.NewClock(), log)
 	if err != nil {
 		return nil, nil, err
@@ -113,7 +115,7 @@ func encodeClip(o OutputConfig, clip time.Duration, log *slog.Logger) (headers, 
 		prog.Close()
 		return nil, nil, err
 	}
-	q := prog.Hub().Subscribe(rtmp.QueueLimits{MaxPackets: 1 << 16, MaxBytes: 1 << 30})
+	q := prog.Hub().Subscribe(media.QueueLimits{MaxPackets: 1 << 16, MaxBytes: 1 << 30})
 	chClosed := make(chan struct{})
 	go func() { // Close flushes the encoders into the hub, then closes it.
 		defer close(chClosed)
@@ -125,41 +127,41 @@ func encodeClip(o OutputConfig, clip time.Duration, log *slog.Logger) (headers, 
 	defer cancel()
 	for {
 		p, err := q.Pop(ctx)
-		if errors.Is(err, rtmp.ErrQueueClosed) {
+		if errors.Is(err, media.ErrQueueClosed) {
 			break
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("encoding the benchmark clip: %w", err)
 		}
 		switch {
-		case p.Kind == rtmp.KindData:
+		case p.Kind == media.KindData:
 		case p.Header:
 			headers = append(headers, p)
 		default:
-			media = append(media, p)
+			frames = append(frames, p)
 		}
 	}
 	if err := prog.Err(); err != nil {
 		return nil, nil, err
 	}
-	if len(media) == 0 || media[0].Kind != rtmp.KindVideo || !media[0].Key {
+	if len(frames) == 0 || frames[0].Kind != media.KindVideo || !frames[0].Key {
 		return nil, nil, errors.New("the benchmark clip does not start with a keyframe")
 	}
-	return headers, media, nil
+	return headers, frames, nil
 }
 
 // padToBitrate appends a filler NAL unit (type 12) to every video frame
 // smaller than the average frame size of bitrate, so that the benchmark
 // stream carries the bytes of a real 4.5 Mb/s camera feed even though the
 // test pattern compresses far better.
-func padToBitrate(media []rtmp.Packet, bitrate, fps int) {
+func padToBitrate(frames []media.Packet, bitrate, fps int) {
 	target := bitrate / 8 / fps
-	for i := range media {
-		p := &media[i]
-		if p.Kind != rtmp.KindVideo || len(p.Data)+6 >= target {
+	for i := range frames {
+		p := &frames[i]
+		if p.Kind != media.KindVideo || len(p.Data)+6 >= target {
 			continue
 		}
 		d := append(make([]byte, 0, target), p.Data...)
-		p.Data = rtmp.AppendFillerNAL(d, target-len(p.Data)-4)
+		p.Data = h264.AppendFillerNAL(d, target-len(p.Data)-4)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // BroadcastConfig is everything a headless broadcast needs.
@@ -80,7 +80,7 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 	gate := newStartGate(len(dests))
 	lim := programQueue(cfg.Program.Output)
 	for i, d := range dests {
-		r, err := startGatedRunner(d, nil, rtmp.Metadata{}, lim, opts, log, gate, i)
+		r, err := startGatedRunner(d, nil, media.Metadata{}, lim, opts, log, gate, i)
 		if err != nil { // cannot happen: every URL parsed above
 			b.abort(gate)
 			return nil, err
@@ -105,18 +105,14 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 		return nil, err
 	}
 	b.started, b.reached = time.Now(), gate.anyLive()
-	meta, hub := b.prog.Metadata(), b.prog.Hub()
-	for _, r := range b.runners {
-		r.hub, r.meta = hub, meta // read by the runner only after decide
-	}
-	gate.decide(false)
+	gate.decide(b.prog.Hub(), b.prog.Metadata()) // the runners take them from the gate
 	go b.supervise()
 	return b, nil
 }
 
 // abort undoes a start that failed.
 func (b *Broadcast) abort(gate *startGate) {
-	gate.decide(true)
+	gate.decide(nil, media.Metadata{})
 	stopRunners(b.runners)
 	b.prog.Close()
 }
@@ -179,7 +175,7 @@ func (b *Broadcast) ReachedAtStart() bool { return b.reached }
 
 // ProgramHub returns the fan-out point of the encoded program, for more
 // readers (a recorder, say). It is closed when the broadcast ends.
-func (b *Broadcast) ProgramHub() *rtmp.Hub { return b.prog.Hub() }
+func (b *Broadcast) ProgramHub() *media.PacketHub { return b.prog.Hub() }
 
 // ReconnectNow makes every destination that is not live try again at once
 // instead of waiting out its backoff.

@@ -13,7 +13,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -195,7 +195,7 @@ func TestBroadcastRejectedDoesNotStopOthers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("StartBroadcast: %v; want it to start with the good destination", err)
 	}
-	q := b.ProgramHub().Subscribe(rtmp.QueueLimits{})
+	q := b.ProgramHub().Subscribe(media.QueueLimits{})
 	defer b.ProgramHub().Unsubscribe(q)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/media"
+
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -54,7 +56,9 @@ type startGate struct {
 
 	chSettled chan struct{}
 	chDecided chan struct{}
-	abort     bool
+	// Set once by decide, before chDecided closes; read after it.
+	hub  *media.PacketHub // nil: abort
+	meta media.Metadata
 }
 
 func newStartGate(n int) *startGate {
@@ -102,18 +106,20 @@ func (g *startGate) anyLive() bool {
 	return g.live
 }
 
-// decide releases the runners waiting in proceed; call it once.
-func (g *startGate) decide(abort bool) {
-	g.abort = abort
+// decide releases the runners waiting in proceed, handing them the
+// program's hub and metadata (a nil hub: abort); call it once.
+func (g *startGate) decide(hub *media.PacketHub, meta media.Metadata) {
+	g.hub, g.meta = hub, meta
 	close(g.chDecided)
 }
 
-// proceed waits for the owner's decision and reports whether to go on.
-func (g *startGate) proceed(ctx context.Context) bool {
+// proceed waits for the owner's decision and returns the hub to read and
+// its metadata, or nil when the start was aborted.
+func (g *startGate) proceed(ctx context.Context) (*media.PacketHub, media.Metadata) {
 	select {
 	case <-g.chDecided:
-		return !g.abort
+		return g.hub, g.meta
 	case <-ctx.Done():
-		return false
+		return nil, media.Metadata{}
 	}
 }

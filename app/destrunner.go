@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -31,9 +32,9 @@ type destRunner struct {
 	target            rtmp.Target
 	opts              rtmp.PublisherOptions
 	log               *slog.Logger
-	hub               *rtmp.Hub
-	meta              rtmp.Metadata
-	lim               rtmp.QueueLimits
+	hub               *media.PacketHub // the runner goroutine's (set before it starts, or by it from the gate)
+	meta              media.Metadata
+	lim               media.QueueLimits
 
 	gate    *startGate // nil, or holds the first failure until the owner decided
 	gateIdx int
@@ -49,7 +50,7 @@ type destRunner struct {
 	reconnects int
 	reached    bool // live at least once
 	pub        *rtmp.Publisher
-	queue      *rtmp.Queue
+	queue      *media.PacketQueue
 	sent       uint64 // bytes of publishers that are gone
 	dropped    uint64 // drops of queues that are gone
 	base       int64  // DTS subtracted from every packet; set by the first keyframe
@@ -62,16 +63,17 @@ type destRunner struct {
 var errProgramStopped = errors.New("the program stopped")
 
 // startDestRunner starts the runner's goroutine; stop ends it.
-func startDestRunner(d Destination, hub *rtmp.Hub, meta rtmp.Metadata, lim rtmp.QueueLimits, opts rtmp.PublisherOptions, log *slog.Logger) (*destRunner, error) {
+func startDestRunner(d Destination, hub *media.PacketHub, meta media.Metadata, lim media.QueueLimits, opts rtmp.PublisherOptions, log *slog.Logger) (*destRunner, error) {
 	return startGatedRunner(d, hub, meta, lim, opts, log, nil, 0)
 }
 
 // startGatedRunner is startDestRunner whose first connection attempt is
 // reported to gate (slot idx) and then waits for gate's decision: a failure
-// before it is logged and retried, a success before it reads the hub. Until
-// the decision the owner may still set hub and meta (the program may start
-// only once a destination is live).
-func startGatedRunner(d Destination, hub *rtmp.Hub, meta rtmp.Metadata, lim rtmp.QueueLimits, opts rtmp.PublisherOptions,
+// before it is logged and retried, a success before it reads the hub. The
+// decision brings the hub and metadata (the program may start only once a
+// destination is live); the runner's goroutine sets its own fields from
+// it, so nothing writes them after that goroutine started.
+func startGatedRunner(d Destination, hub *media.PacketHub, meta media.Metadata, lim media.QueueLimits, opts rtmp.PublisherOptions,
 	log *slog.Logger, gate *startGate, idx int) (*destRunner, error) {
 	t, err := rtmp.ParseTarget(d.Server, d.Key)
 	if err != nil {
@@ -96,11 +98,13 @@ func (r *destRunner) run(ctx context.Context) {
 		if ctx.Err() != nil || errors.Is(err, errProgramStopped) {
 			break
 		}
-		if attempt == 0 && r.gate != nil && !r.gate.proceed(ctx) {
-			r.mu.Lock()
-			r.lastErr = err // the broadcast did not start; its error says why
-			r.mu.Unlock()
-			break
+		if attempt == 0 && r.gate != nil {
+			if r.hub, r.meta = r.gate.proceed(ctx); r.hub == nil {
+				r.mu.Lock()
+				r.lastErr = err // the broadcast did not start; its error says why
+				r.mu.Unlock()
+				break
+			}
 		}
 		if time.Since(up) > stableAfter {
 			backoff = backoffFirst
@@ -154,9 +158,11 @@ func (r *destRunner) session(ctx context.Context, first bool) error {
 	pub, err := rtmp.Dial(ctx, r.target, r.opts)
 	if first && r.gate != nil {
 		r.gate.report(r.gateIdx, err)
-		if err == nil && !r.gate.proceed(ctx) {
-			pub.Close()
-			return errors.New("the broadcast did not start")
+		if err == nil {
+			if r.hub, r.meta = r.gate.proceed(ctx); r.hub == nil { // this goroutine's own fields from here on
+				pub.Close()
+				return errors.New("the broadcast did not start")
+			}
 		}
 	}
 	if err != nil {
@@ -175,13 +181,13 @@ func (r *destRunner) session(ctx context.Context, first bool) error {
 	r.dropped += q.Stats().Dropped
 	r.pub, r.queue = nil, nil
 	r.mu.Unlock()
-	if err == nil || errors.Is(err, rtmp.ErrQueueClosed) {
+	if err == nil || errors.Is(err, media.ErrQueueClosed) {
 		err = errProgramStopped
 	}
 	return err
 }
 
-func (r *destRunner) pump(ctx context.Context, pub *rtmp.Publisher, q *rtmp.Queue) error {
+func (r *destRunner) pump(ctx context.Context, pub *rtmp.Publisher, q *media.PacketQueue) error {
 	if err := pub.WriteMetadata(r.meta); err != nil {
 		return err
 	}
@@ -190,7 +196,7 @@ func (r *destRunner) pump(ctx context.Context, pub *rtmp.Publisher, q *rtmp.Queu
 		if err != nil {
 			return err
 		}
-		if p.Kind == rtmp.KindData {
+		if p.Kind == media.KindData {
 			continue // the program's metadata is sent above
 		}
 		r.rebase(&p)
@@ -205,7 +211,7 @@ func (r *destRunner) pump(ctx context.Context, pub *rtmp.Publisher, q *rtmp.Queu
 
 // rebase shifts timestamps so the first keyframe this destination ever
 // sends is at 0, and never lets them go backwards across reconnects.
-func (r *destRunner) rebase(p *rtmp.Packet) {
+func (r *destRunner) rebase(p *media.Packet) {
 	if p.Header {
 		p.DTS, p.PTS = max(r.lastDTS, 0), max(r.lastDTS, 0)
 		return

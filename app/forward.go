@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -19,12 +20,12 @@ type ForwardOptions struct {
 	// Timeout bounds each step of connecting to a destination (default 10 s).
 	Timeout time.Duration
 	// Queue bounds each destination's queue (default 8192 packets, 16 MiB).
-	Queue rtmp.QueueLimits
+	Queue media.QueueLimits
 	// SourceQueue bounds the queue the forward reads the source through
 	// (default 8192 packets, 40 MiB: room for the server's whole GOP cache
 	// when the forward joins a live stream). The forward only moves packets
 	// on, so it is nearly empty otherwise.
-	SourceQueue rtmp.QueueLimits
+	SourceQueue media.QueueLimits
 }
 
 // Forward restreams one incoming stream of the local server, as it
@@ -40,7 +41,7 @@ type Forward struct {
 	dests  []Destination
 	opts   ForwardOptions
 	log    *slog.Logger
-	hub    *rtmp.Hub
+	hub    *media.PacketHub
 
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -48,8 +49,8 @@ type Forward struct {
 
 	// Owned by the source goroutine.
 	clock   forwardClock
-	meta    *rtmp.Metadata
-	vHeader *rtmp.Packet
+	meta    *media.Metadata
+	vHeader *media.Packet
 	aHeader bool
 
 	packets, bytes atomic.Uint64
@@ -58,9 +59,9 @@ type Forward struct {
 	runners  []*destRunner
 	live     bool
 	sessions int
-	queue    *rtmp.Queue // the current watch queue
-	dropped  uint64      // by watch queues that are gone
-	endErr   error       // why the source loop ended early
+	queue    media.Reader // the current watch queue
+	dropped  uint64       // by watch queues that are gone
+	endErr   error        // why the source loop ended early
 }
 
 // StartForward starts forwarding the local stream source ("live/cam", or
@@ -87,16 +88,16 @@ func StartForward(srv *LocalServer, source string, dests []Destination, opts For
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if opts.Queue == (rtmp.QueueLimits{}) {
-		opts.Queue = rtmp.QueueLimits{MaxPackets: 8192, MaxBytes: 16 << 20}
+	if opts.Queue == (media.QueueLimits{}) {
+		opts.Queue = media.QueueLimits{MaxPackets: 8192, MaxBytes: 16 << 20}
 	}
-	if opts.SourceQueue == (rtmp.QueueLimits{}) {
-		opts.SourceQueue = rtmp.QueueLimits{MaxPackets: 8192, MaxBytes: 40 << 20}
+	if opts.SourceQueue == (media.QueueLimits{}) {
+		opts.SourceQueue = media.QueueLimits{MaxPackets: 8192, MaxBytes: 40 << 20}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &Forward{
 		source: src, srv: srv.RTMP, dests: append([]Destination(nil), dests...), opts: opts,
-		log: log.With("forward", src), hub: rtmp.NewHub(rtmp.HubOptions{GOPCache: true}),
+		log: log.With("forward", src), hub: media.NewPacketHub(media.HubOptions{GOPCache: true}),
 		cancel: cancel, done: make(chan struct{}),
 	}
 	go f.run(ctx)
@@ -147,7 +148,7 @@ func (f *Forward) startRunners() {
 	if len(f.runners) > 0 {
 		return
 	}
-	meta := rtmp.Metadata{HasVideo: f.vHeader != nil, HasAudio: f.aHeader}
+	meta := media.Metadata{HasVideo: f.vHeader != nil, HasAudio: f.aHeader}
 	if f.meta != nil {
 		meta = *f.meta
 	}

@@ -1,6 +1,6 @@
 package app
 
-import "github.com/seed7c1a73c4/onair/rtmp"
+import "github.com/seed7c1a73c4/onair/media"
 
 // forwardGap is how far after the last packet of a source's previous
 // session its next session starts: about one frame, so that players go on
@@ -25,8 +25,8 @@ type forwardClock struct {
 func (c *forwardClock) newSession() { c.mapped = false }
 
 // place shifts p's timestamps onto the forward's timeline.
-func (c *forwardClock) place(p *rtmp.Packet) {
-	if p.Header || p.Kind == rtmp.KindData {
+func (c *forwardClock) place(p *media.Packet) {
+	if p.Header || p.Kind == media.KindData {
 		p.DTS, p.PTS = c.last, c.last
 		return
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // forwardRewatchPause spaces out watches of a source whose sessions carry
@@ -33,7 +35,7 @@ func (f *Forward) run(ctx context.Context) {
 		f.queue = q
 		f.mu.Unlock()
 		started := time.Now()
-		media := f.session(ctx, q)
+		moved := f.session(ctx, q)
 		stop()
 		f.mu.Lock()
 		f.dropped += q.Stats().Dropped
@@ -42,11 +44,11 @@ func (f *Forward) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if media > 0 {
-			f.log.Info("source left; waiting for it to be published again", "packets", media)
+		if moved > 0 {
+			f.log.Info("source left; waiting for it to be published again", "packets", moved)
 			f.forgetGOP()
 		}
-		if media == 0 && time.Since(started) < forwardRewatchPause {
+		if moved == 0 && time.Since(started) < forwardRewatchPause {
 			t := time.NewTimer(forwardRewatchPause)
 			select {
 			case <-ctx.Done():
@@ -61,34 +63,33 @@ func (f *Forward) run(ctx context.Context) {
 // queue into the forward's hub until the publisher leaves or ctx ends. It
 // returns how many media packets it moved. It never blocks on a
 // destination: the hub only enqueues.
-func (f *Forward) session(ctx context.Context, q *rtmp.Queue) (media int) {
+func (f *Forward) session(ctx context.Context, q media.Reader) (moved int) {
 	f.clock.newSession()
 	for {
 		p, err := q.Pop(ctx) // ends with ErrQueueClosed or ctx's error
 		if err != nil {
-			return media
+			return moved
 		}
-		// A fresh packet: the server's own chunk cache stays behind.
-		out := rtmp.Packet{Kind: p.Kind, Header: p.Header, Key: p.Key, DTS: p.DTS, PTS: p.PTS, Data: p.Data}
+		out := p
 		f.clock.place(&out)
 		switch {
-		case out.Kind == rtmp.KindData:
-			if m, err := rtmp.ParseMetadata(out.Data, rtmp.Limits{}.WithDefaults()); err == nil {
+		case out.Kind == media.KindData:
+			if m, err := flv.ParseMetadata(out.Data, amf0.Limits{}); err == nil {
 				f.meta = &m
 			}
-		case out.Header && out.Kind == rtmp.KindVideo:
+		case out.Header && out.Kind == media.KindVideo:
 			cp := out
 			f.vHeader = &cp
-		case out.Header && out.Kind == rtmp.KindAudio:
+		case out.Header && out.Kind == media.KindAudio:
 			f.aHeader = true
 		}
 		f.hub.Write(out)
 		f.packets.Add(1)
 		f.bytes.Add(uint64(len(out.Data)))
-		if out.Header || out.Kind == rtmp.KindData {
+		if out.Header || out.Kind == media.KindData {
 			continue
 		}
-		if media == 0 {
+		if moved == 0 {
 			f.mu.Lock()
 			f.live = true
 			f.sessions++
@@ -96,7 +97,7 @@ func (f *Forward) session(ctx context.Context, q *rtmp.Queue) (media int) {
 			f.log.Info("source live; forwarding")
 			f.startRunners()
 		}
-		media++
+		moved++
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -100,28 +101,28 @@ func FuzzParseForwardSpec(f *testing.F) {
 
 func TestForwardClockContinuesAcrossSessions(t *testing.T) {
 	var c forwardClock
-	pk := func(kind rtmp.Kind, header bool, dts, cts int64) rtmp.Packet {
-		p := rtmp.Packet{Kind: kind, Header: header, DTS: dts, PTS: dts + cts}
+	pk := func(kind media.Kind, header bool, dts, cts int64) media.Packet {
+		p := media.Packet{Kind: kind, Header: header, DTS: dts, PTS: dts + cts}
 		c.place(&p)
 		return p
 	}
 	// First session: the server's timeline is kept as it is.
-	pk(rtmp.KindVideo, true, 5000, 0)
-	if p := pk(rtmp.KindVideo, false, 5000, 66); p.DTS != 5000 || p.PTS != 5066 {
+	pk(media.KindVideo, true, 5000, 0)
+	if p := pk(media.KindVideo, false, 5000, 66); p.DTS != 5000 || p.PTS != 5066 {
 		t.Fatalf("first session shifted: %+v", p)
 	}
-	pk(rtmp.KindAudio, false, 5010, 0)
-	pk(rtmp.KindVideo, false, 5033, 33)
+	pk(media.KindAudio, false, 5010, 0)
+	pk(media.KindVideo, false, 5033, 33)
 	// The source is published again; its timeline restarts at 0.
 	c.newSession()
-	if h := pk(rtmp.KindVideo, true, 0, 0); h.DTS != 5033 {
+	if h := pk(media.KindVideo, true, 0, 0); h.DTS != 5033 {
 		t.Fatalf("a header of the new session is at %d, want the last time 5033", h.DTS)
 	}
-	p := pk(rtmp.KindVideo, false, 0, 66)
+	p := pk(media.KindVideo, false, 0, 66)
 	if p.DTS != 5033+forwardGap || p.PTS-p.DTS != 66 {
 		t.Fatalf("new session starts at %d (cts %d), want %d (cts 66)", p.DTS, p.PTS-p.DTS, 5033+forwardGap)
 	}
-	if q := pk(rtmp.KindAudio, false, 20, 0); q.DTS != 5033+forwardGap+20 {
+	if q := pk(media.KindAudio, false, 20, 0); q.DTS != 5033+forwardGap+20 {
 		t.Fatalf("audio of the new session at %d", q.DTS)
 	}
 }

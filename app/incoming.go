@@ -9,7 +9,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // Tile sizes and pace for incoming-stream previews.
@@ -44,7 +44,7 @@ func (s *Studio) WatchIncoming(name string) (*FrameMailbox, func()) {
 	if srv == nil {
 		return box, func() {}
 	}
-	q, leave, err := srv.RTMP.Watch(name, rtmp.QueueLimits{MaxPackets: 1024, MaxBytes: 8 << 20, MaxDelay: time.Second})
+	q, leave, err := srv.RTMP.Watch(name, media.QueueLimits{MaxPackets: 1024, MaxBytes: 8 << 20, MaxDelay: time.Second})
 	if err != nil {
 		return box, func() {}
 	}
@@ -71,7 +71,7 @@ func (w *incomingWatcher) stop() {
 	<-w.done
 }
 
-func (w *incomingWatcher) run(ctx context.Context, q *rtmp.Queue) {
+func (w *incomingWatcher) run(ctx context.Context, q media.Reader) {
 	defer close(w.done)
 	vdec := encode.NewVideoDecoder(TileWidth, TileHeight, w.log)
 	defer vdec.Close()
@@ -86,7 +86,7 @@ func (w *incomingWatcher) run(ctx context.Context, q *rtmp.Queue) {
 			return
 		}
 		switch p.Kind {
-		case rtmp.KindVideo:
+		case media.KindVideo:
 			got, err := vdec.Decode(p)
 			if err != nil {
 				if errs++; errs == 1 || errs%100 == 0 {
@@ -99,7 +99,7 @@ func (w *incomingWatcher) run(ctx context.Context, q *rtmp.Queue) {
 					w.box.Put(pic)
 				}
 			}
-		case rtmp.KindAudio:
+		case media.KindAudio:
 			if lv, ok := adec.decode(p); ok {
 				w.mu.Lock()
 				w.lvl.Peak = append(w.lvl.Peak[:0], lv.Peak...)

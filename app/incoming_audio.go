@@ -5,7 +5,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // tileAudio decodes a tile's AAC and meters it.
@@ -18,7 +18,7 @@ type tileAudio struct {
 func newTileAudio(log *slog.Logger) *tileAudio { return &tileAudio{dec: encode.NewAudioDecoder(log)} }
 
 // decode meters p; ok reports that levels were measured.
-func (t *tileAudio) decode(p rtmp.Packet) (capture.Levels, bool) {
+func (t *tileAudio) decode(p media.Packet) (capture.Levels, bool) {
 	t.got = false
 	if err := t.dec.Decode(p, func(f capture.AudioFrame) {
 		capture.MeasureLevels(f, &t.lvl)

@@ -4,7 +4,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // maxInterleaveWaitMs is how much stream time one kind may run ahead while
@@ -18,26 +18,26 @@ const maxInterleaveWaitMs = 2000
 // (B-frames make the encoder start below zero). Sync is preserved because
 // both kinds get the same shift.
 type interleaver struct {
-	out      *rtmp.Hub
+	out      *media.PacketHub
 	log      *slog.Logger
 	hasAudio bool
 
 	mu           sync.Mutex
-	v, a         []rtmp.Packet
+	v, a         []media.Packet
 	vDone, aDone bool
 	started      bool
 	offset       int64
 	lastDTS      int64
 }
 
-func newInterleaver(out *rtmp.Hub, hasAudio bool, log *slog.Logger) *interleaver {
+func newInterleaver(out *media.PacketHub, hasAudio bool, log *slog.Logger) *interleaver {
 	return &interleaver{out: out, hasAudio: hasAudio, log: log, aDone: !hasAudio}
 }
 
-func (m *interleaver) push(p rtmp.Packet) {
+func (m *interleaver) push(p media.Packet) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if p.Kind == rtmp.KindVideo {
+	if p.Kind == media.KindVideo {
 		m.v = append(m.v, p)
 	} else {
 		m.a = append(m.a, p)
@@ -63,13 +63,13 @@ func (m *interleaver) end(flag *bool) {
 	m.mu.Unlock()
 }
 
-func stale(q []rtmp.Packet) bool {
+func stale(q []media.Packet) bool {
 	return len(q) > 1 && q[len(q)-1].DTS-q[0].DTS > maxInterleaveWaitMs
 }
 
 func (m *interleaver) flushLocked() {
 	for {
-		var q *[]rtmp.Packet
+		var q *[]media.Packet
 		switch {
 		case len(m.v) > 0 && len(m.a) > 0:
 			q = &m.v
@@ -84,13 +84,13 @@ func (m *interleaver) flushLocked() {
 			return
 		}
 		p := (*q)[0]
-		(*q)[0] = rtmp.Packet{}
+		(*q)[0] = media.Packet{}
 		*q = (*q)[1:]
 		m.emitLocked(p)
 	}
 }
 
-func (m *interleaver) emitLocked(p rtmp.Packet) {
+func (m *interleaver) emitLocked(p media.Packet) {
 	if !m.started {
 		m.started = true
 		if p.DTS < 0 {

@@ -4,14 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
-func hubOut(t *testing.T) (*rtmp.Hub, func() []rtmp.Packet) {
-	h := rtmp.NewHub(rtmp.HubOptions{})
-	q := h.Subscribe(rtmp.QueueLimits{})
-	return h, func() []rtmp.Packet {
-		var out []rtmp.Packet
+func hubOut(t *testing.T) (*media.PacketHub, func() []media.Packet) {
+	h := media.NewPacketHub(media.HubOptions{})
+	q := h.Subscribe(media.QueueLimits{})
+	return h, func() []media.Packet {
+		var out []media.Packet
 		for q.Stats().Len > 0 {
 			p, err := q.Pop(context.Background())
 			if err != nil {
@@ -29,24 +29,24 @@ func TestInterleaverOrdersByDTSAndShiftsNegativeStart(t *testing.T) {
 	h, drain := hubOut(t)
 	m := newInterleaver(h, true, quietLog())
 	for i := int64(0); i < 20; i++ {
-		m.push(rtmp.Packet{Kind: rtmp.KindAudio, DTS: i * 21, PTS: i * 21})
+		m.push(media.Packet{Kind: media.KindAudio, DTS: i * 21, PTS: i * 21})
 	}
 	if got := drain(); len(got) != 0 {
 		t.Fatalf("audio went out before any video: %d packets", len(got))
 	}
-	m.push(rtmp.Packet{Kind: rtmp.KindVideo, Key: true, DTS: -67, PTS: 0})
-	m.push(rtmp.Packet{Kind: rtmp.KindVideo, DTS: -33, PTS: 100})
-	m.push(rtmp.Packet{Kind: rtmp.KindVideo, DTS: 0, PTS: 33})
+	m.push(media.Packet{Kind: media.KindVideo, Key: true, DTS: -67, PTS: 0})
+	m.push(media.Packet{Kind: media.KindVideo, DTS: -33, PTS: 100})
+	m.push(media.Packet{Kind: media.KindVideo, DTS: 0, PTS: 33})
 	m.endVideo()
 	m.finish()
 	got := drain()
 	if len(got) != 23 {
 		t.Fatalf("got %d packets, want 23", len(got))
 	}
-	if got[0].Kind != rtmp.KindVideo || got[0].DTS != 0 || got[0].PTS != 67 {
+	if got[0].Kind != media.KindVideo || got[0].DTS != 0 || got[0].PTS != 67 {
 		t.Fatalf("first packet %+v, want the keyframe shifted to DTS 0, PTS 67", got[0])
 	}
-	if got[1].Kind != rtmp.KindVideo || got[1].DTS != 34 {
+	if got[1].Kind != media.KindVideo || got[1].DTS != 34 {
 		t.Fatalf("second packet %+v", got[1])
 	}
 	for i := 1; i < len(got); i++ {
@@ -54,7 +54,7 @@ func TestInterleaverOrdersByDTSAndShiftsNegativeStart(t *testing.T) {
 			t.Fatalf("DTS goes back at %d: %d after %d", i, got[i].DTS, got[i-1].DTS)
 		}
 	}
-	if a := got[len(got)-1]; a.Kind != rtmp.KindAudio || a.DTS != 19*21+67 {
+	if a := got[len(got)-1]; a.Kind != media.KindAudio || a.DTS != 19*21+67 {
 		t.Fatalf("last audio %+v, want DTS %d (same shift as video)", a, 19*21+67)
 	}
 }
@@ -65,7 +65,7 @@ func TestInterleaverDoesNotHoldAudioForEver(t *testing.T) {
 	h, drain := hubOut(t)
 	m := newInterleaver(h, true, quietLog())
 	for i := int64(0); i <= 120; i++ {
-		m.push(rtmp.Packet{Kind: rtmp.KindAudio, DTS: i * 21, PTS: i * 21})
+		m.push(media.Packet{Kind: media.KindAudio, DTS: i * 21, PTS: i * 21})
 	}
 	if got := drain(); len(got) == 0 {
 		t.Fatal("2.5 s of audio held back waiting for video")

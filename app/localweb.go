@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/livesrc"
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 	"github.com/seed7c1a73c4/onair/web"
 )
@@ -31,7 +32,7 @@ func httpAddr(asked, rtmpHost string, rtmpPort int) string {
 // in-process player with a queue of 3 s of media at most.
 func webConfig(srv *rtmp.Server, auth rtmp.AuthConfig, log *slog.Logger) web.Config {
 	return web.Config{
-		Source: livesrc.FromRTMP(srv, rtmp.QueueLimits{MaxPackets: 2048, MaxBytes: 16 << 20, MaxDelay: 3 * time.Second}),
+		Source: livesrc.FromRTMP(srv, media.QueueLimits{MaxPackets: 2048, MaxBytes: 16 << 20, MaxDelay: 3 * time.Second}),
 		API:    srv.HTTPHandler(),
 		Access: webAccess(auth),
 		Log:    log.With("component", "web"),

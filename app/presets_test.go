@@ -56,30 +56,56 @@ func TestServicesAreConsistent(t *testing.T) {
 	}
 }
 
-func TestServicePresetValues(t *testing.T) {
-	tests := []struct {
-		id      string
-		server  string
-		rtmps   bool
-		maxRate int
-		maxKey  time.Duration
-	}{
-		{"youtube", "rtmp://a.rtmp.youtube.com/live2", false, 12_000_000, 4 * time.Second},
-		{"youtube-rtmps", "rtmps://a.rtmps.youtube.com:443/live2", true, 12_000_000, 4 * time.Second},
-		{"twitch", "rtmps://live.twitch.tv:443/app", false, 6_000_000, 2 * time.Second},
-		{"facebook", "rtmps://live-api-s.facebook.com:443/rtmp/", true, 9_000_000, 4 * time.Second},
-		{"kick", "", true, 0, 0},
-		{"custom", "", false, 0, 0},
+// Every preset's limits are what pre-flight holds the output to: quiet at
+// the limit, one sentence naming the service just above it; a preset that
+// requires RTMPS warns about an rtmp:// server. (It replaces a test that
+// compared the table with a copy of itself.)
+func TestPresetLimitsAreEnforcedByPreflight(t *testing.T) {
+	limited := 0
+	for _, s := range Services() {
+		if _, ok := ServiceByID(s.ID); !ok {
+			t.Errorf("ServiceByID(%q) does not find a listed preset", s.ID)
+		}
+		d := Destination{ID: "1", Name: "D", Service: s.ID, Server: s.Server, Key: testKey, Enabled: true}
+		if d.Server == "" {
+			d.Server = "rtmps://ingest.example:443/app"
+		}
+		at := DefaultOutput()
+		at.KeyInt = min(at.KeyInt, platformKeyInt)
+		if s.MaxKeyInt > 0 {
+			at.KeyInt = min(at.KeyInt, s.MaxKeyInt)
+		}
+		if s.MaxVideoBitrate > 0 {
+			at.VideoBitrate = s.MaxVideoBitrate
+		}
+		if ws := Preflight(at, []Destination{d}, 0); len(ws) != 0 {
+			t.Errorf("%s at its limits: %+v; want no warning", s.ID, ws)
+		}
+		if s.MaxVideoBitrate > 0 {
+			limited++
+			over := at
+			over.VideoBitrate = s.MaxVideoBitrate + 1000
+			if ws := Preflight(over, []Destination{d}, 0); len(ws) != 1 || !strings.Contains(ws[0].Message, s.Name) || !strings.Contains(ws[0].Message, "at most") {
+				t.Errorf("%s above its bitrate limit: %+v; want one warning naming %s", s.ID, ws, s.Name)
+			}
+		}
+		if s.MaxKeyInt > 0 {
+			over := at
+			over.KeyInt = s.MaxKeyInt + time.Second
+			if ws := Preflight(over, []Destination{d}, 0); len(ws) != 1 || !strings.Contains(ws[0].Message, "keyframe interval") {
+				t.Errorf("%s above its keyframe interval: %+v; want one warning", s.ID, ws)
+			}
+		}
+		if s.RequiresRTMPS {
+			plain := d
+			plain.Server = "rtmp://ingest.example/app"
+			if ws := Preflight(at, []Destination{plain}, 0); len(ws) != 1 || !strings.Contains(ws[0].Message, "RTMPS") {
+				t.Errorf("%s over rtmp://: %+v; want one warning asking for RTMPS", s.ID, ws)
+			}
+		}
 	}
-	for _, tt := range tests {
-		s, ok := ServiceByID(tt.id)
-		if !ok {
-			t.Errorf("ServiceByID(%q) not found", tt.id)
-			continue
-		}
-		if s.Server != tt.server || s.RequiresRTMPS != tt.rtmps || s.MaxVideoBitrate != tt.maxRate || s.MaxKeyInt != tt.maxKey {
-			t.Errorf("%s = %+v", tt.id, s)
-		}
+	if limited < 3 {
+		t.Errorf("%d presets with a bitrate limit; the platform presets (YouTube, Twitch, Facebook) have one", limited)
 	}
 	if _, ok := ServiceByID("myspace"); ok {
 		t.Error("ServiceByID found an unknown ID")

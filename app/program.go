@@ -11,7 +11,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // ProgramConfig says what the program captures and how it is encoded.
@@ -35,7 +35,7 @@ type Program struct {
 	cfg   ProgramConfig
 	log   *slog.Logger
 	clock *capture.Clock
-	hub   *rtmp.Hub
+	hub   *media.PacketHub
 
 	video  *switchable[capture.VideoFrame]
 	audio  *switchable[capture.AudioFrame] // nil: no audio track
@@ -169,7 +169,7 @@ func (p *Program) Start() (err error) {
 			return fmt.Errorf("starting the audio encoder: %w", err)
 		}
 	}
-	p.hub = rtmp.NewHub(rtmp.HubOptions{GOPCache: true})
+	p.hub = media.NewPacketHub(media.HubOptions{GOPCache: true})
 	p.hub.Write(p.venc.SequenceHeader())
 	if p.aenc != nil {
 		p.hub.Write(p.aenc.SequenceHeader())
@@ -215,7 +215,7 @@ func (p *Program) fail(err error) {
 }
 
 // Hub returns the fan-out point that every output reads from.
-func (p *Program) Hub() *rtmp.Hub { return p.hub }
+func (p *Program) Hub() *media.PacketHub { return p.hub }
 
 // Done is closed when the program has stopped (Duration reached, error or Close).
 func (p *Program) Done() <-chan struct{} { return p.done }
@@ -231,9 +231,9 @@ func (p *Program) Err() error {
 }
 
 // Metadata describes the program for onMetaData.
-func (p *Program) Metadata() rtmp.Metadata {
+func (p *Program) Metadata() media.Metadata {
 	o := p.cfg.Output
-	m := rtmp.Metadata{
+	m := media.Metadata{
 		Width: o.Width, Height: o.Height, FrameRate: float64(o.FPS), VideoBitrate: o.VideoBitrate,
 		HasVideo: true, Encoder: "OnAir Studio",
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // captureVideo reads the source on its own goroutine so that encoder jitter
@@ -51,7 +51,7 @@ func (p *Program) videoLoop(ctx context.Context, frames <-chan capture.VideoFram
 	if p.cfg.Duration > 0 {
 		limit = int64(p.cfg.Duration * fps / time.Second)
 	}
-	emit := func(pk rtmp.Packet) {
+	emit := func(pk media.Packet) {
 		p.stats.videoBytes.Add(uint64(len(pk.Data)))
 		mux.push(pk)
 	}
@@ -107,7 +107,7 @@ func (p *Program) audioLoop(ctx context.Context, mux *interleaver) error {
 	case <-ctx.Done():
 		return nil
 	}
-	emit := func(pk rtmp.Packet) {
+	emit := func(pk media.Packet) {
 		p.stats.audioBytes.Add(uint64(len(pk.Data)))
 		mux.push(pk)
 	}

@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/encode"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // RecordingQueueLimits bound a recording's queue: about 30 s of a 6 Mb/s
 // program. A disk that stalls longer makes the recording skip to the next
 // keyframe (counted in Dropped); the stream never waits for it.
-var RecordingQueueLimits = rtmp.QueueLimits{MaxPackets: 4096, MaxBytes: 24 << 20}
+var RecordingQueueLimits = media.QueueLimits{MaxPackets: 4096, MaxBytes: 24 << 20}
 
 // RecordingOptions configures StartRecordingWith.
 type RecordingOptions struct {
@@ -45,13 +45,13 @@ type RecordingStats struct {
 }
 
 // Recording writes one stream to a file: a goroutine reads a bounded
-// rtmp.Queue (from Hub.Subscribe or Server.Watch) and hands each packet to
+// media.Reader (from Hub.Subscribe or Server.Watch) and hands each packet to
 // an encode.Recorder. The producer only ever enqueues, so a slow or full
 // disk never delays the stream. When a write fails the recording stops by
 // itself, logs one sentence ("recording stopped: the disk is full (…)")
 // and leaves the queue; Err then says why.
 type Recording struct {
-	q    *rtmp.Queue
+	q    media.Reader
 	stop func()
 	rec  *encode.Recorder
 	log  *slog.Logger
@@ -64,16 +64,17 @@ type Recording struct {
 
 // StartRecording records the packets of q to path (see
 // StartRecordingWith).
-func StartRecording(q *rtmp.Queue, stop func(), path string, log *slog.Logger) (*Recording, error) {
+func StartRecording(q media.Reader, stop func(), path string, log *slog.Logger) (*Recording, error) {
 	return StartRecordingWith(q, stop, RecordingOptions{Path: path}, log)
 }
 
 // StartRecordingWith creates the file and starts the recording goroutine.
-// stop leaves the stream (Hub.Unsubscribe, or the stop Server.Watch
-// returns); it is called once, when the recording ends for any reason. If
+// stop leaves the stream and closes q (Hub.Unsubscribe, or the stop
+// Server.Watch returns); it is called once, when the recording ends for
+// any reason. If
 // the file cannot be created, stop is called and the error says why. A nil
 // log discards.
-func StartRecordingWith(q *rtmp.Queue, stop func(), opt RecordingOptions, log *slog.Logger) (*Recording, error) {
+func StartRecordingWith(q media.Reader, stop func(), opt RecordingOptions, log *slog.Logger) (*Recording, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -94,7 +95,6 @@ func StartRecordingWith(q *rtmp.Queue, stop func(), opt RecordingOptions, log *s
 	}
 	if err != nil {
 		stop()
-		q.Close()
 		if errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("%s exists already: record to another name", path)
 		}
@@ -141,10 +141,7 @@ func (r *Recording) pump() error {
 
 // leave unsubscribes from the stream, once.
 func (r *Recording) leave() {
-	r.stopOnce.Do(func() {
-		r.stop()
-		r.q.Close()
-	})
+	r.stopOnce.Do(r.stop)
 }
 
 // StopError is why a recording stopped by itself. Its message is the one

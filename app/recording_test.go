@@ -20,14 +20,14 @@ import (
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // encodedProgram encodes secs seconds of 320x240 30 fps H.264 (a keyframe
 // a second) and AAC with the real encoders: headers first, then media in
 // DTS order from the first keyframe (the AAC priming frame stamped before
 // it is left out: a new reader's queue would skip it).
-func encodedProgram(t *testing.T, secs int) []rtmp.Packet {
+func encodedProgram(t *testing.T, secs int) []media.Packet {
 	t.Helper()
 	ve, err := encode.NewVideoEncoder(encode.VideoConfig{Width: 320, Height: 240, FPS: 30, Bitrate: 800_000,
 		KeyInt: time.Second, Encoder: encode.EncoderX264}, nil)
@@ -40,8 +40,8 @@ func encodedProgram(t *testing.T, secs int) []rtmp.Packet {
 		t.Fatal(err)
 	}
 	defer ae.Close()
-	var media []rtmp.Packet
-	emit := func(p rtmp.Packet) { media = append(media, p) }
+	var frames []media.Packet
+	emit := func(p media.Packet) { frames = append(frames, p) }
 	img := image.NewYCbCr(image.Rect(0, 0, 320, 240), image.YCbCrSubsampleRatio420)
 	for i := range secs * 30 {
 		for y := range 240 {
@@ -69,9 +69,9 @@ func encodedProgram(t *testing.T, secs int) []rtmp.Packet {
 	if err := ae.Flush(emit); err != nil {
 		t.Fatal(err)
 	}
-	slices.SortStableFunc(media, func(a, b rtmp.Packet) int { return int(a.DTS - b.DTS) })
-	media = media[slices.IndexFunc(media, func(p rtmp.Packet) bool { return p.Kind == rtmp.KindVideo && p.Key }):]
-	return append([]rtmp.Packet{ve.SequenceHeader(), ae.SequenceHeader()}, media...)
+	slices.SortStableFunc(frames, func(a, b media.Packet) int { return int(a.DTS - b.DTS) })
+	frames = frames[slices.IndexFunc(frames, func(p media.Packet) bool { return p.Kind == media.KindVideo && p.Key }):]
+	return append([]media.Packet{ve.SequenceHeader(), ae.SequenceHeader()}, frames...)
 }
 
 // syncLog is a slog destination tests read back.
@@ -104,7 +104,7 @@ func waitDone(t *testing.T, r *Recording, d time.Duration) {
 func TestRecordingFromHub(t *testing.T) {
 	pkts := encodedProgram(t, 4)
 	before := goleak.IgnoreCurrent()
-	hub := rtmp.NewHub(rtmp.HubOptions{GOPCache: true})
+	hub := media.NewPacketHub(media.HubOptions{GOPCache: true})
 	for _, p := range pkts[:2] {
 		hub.Write(p)
 	}
@@ -172,11 +172,11 @@ func TestRecordingDiskFull(t *testing.T) {
 	before := goleak.IgnoreCurrent()
 	logs := &syncLog{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	hub := rtmp.NewHub(rtmp.HubOptions{GOPCache: true})
+	hub := media.NewPacketHub(media.HubOptions{GOPCache: true})
 	for _, p := range pkts[:2] {
 		hub.Write(p)
 	}
-	player := hub.Subscribe(rtmp.QueueLimits{MaxPackets: 4096, MaxBytes: 64 << 20})
+	player := hub.Subscribe(media.QueueLimits{MaxPackets: 4096, MaxBytes: 64 << 20})
 	path := filepath.Join(dir, "program.mp4")
 	q := hub.Subscribe(RecordingQueueLimits)
 	r, err := StartRecording(q, func() { hub.Unsubscribe(q) }, path, log)
@@ -228,7 +228,7 @@ func TestRecordingDiskFull(t *testing.T) {
 }
 
 func TestRecordingCannotCreate(t *testing.T) {
-	hub := rtmp.NewHub(rtmp.HubOptions{})
+	hub := media.NewPacketHub(media.HubOptions{})
 	q := hub.Subscribe(RecordingQueueLimits)
 	calls := 0
 	_, err := StartRecording(q, func() { calls++; hub.Unsubscribe(q) }, filepath.Join(t.TempDir(), "no", "such", "dir.mp4"), nil)
@@ -251,7 +251,7 @@ func TestRecordingFreeName(t *testing.T) {
 	if err := os.WriteFile(path, []byte("keep"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	hub := rtmp.NewHub(rtmp.HubOptions{})
+	hub := media.NewPacketHub(media.HubOptions{})
 	start := func(free bool) (*Recording, error) {
 		q := hub.Subscribe(RecordingQueueLimits)
 		return StartRecordingWith(q, func() { hub.Unsubscribe(q) }, RecordingOptions{Path: path, FreeName: free}, nil)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // StudioConfig is what a Studio is built from.
@@ -42,7 +42,7 @@ type Studio struct {
 	log     *slog.Logger
 	clock   *capture.Clock
 	preview *FrameMailbox
-	chOps   chan func()
+	ops     *opQueue
 	chQuit  chan struct{}
 	done    chan struct{}
 	cpu     cpuMeter
@@ -95,7 +95,7 @@ func NewStudio(cfg StudioConfig) (*Studio, error) {
 	s := &Studio{
 		cfg: cfg, log: cfg.Log, clock: capture.NewClock(),
 		preview:   NewFrameMailbox(cfg.PreviewWidth, cfg.PreviewHeight),
-		chOps:     make(chan func(), 64),
+		ops:       newOpQueue(),
 		chQuit:    make(chan struct{}),
 		done:      make(chan struct{}),
 		serverKey: map[string]string{},
@@ -155,16 +155,13 @@ func (s *Studio) work() {
 	defer t.Stop()
 	for {
 		select {
-		case op := <-s.chOps:
-			op()
+		case <-s.ops.notify:
+			s.runQueued()
 		case <-t.C:
 			s.watchProgram()
 		case <-s.chQuit:
-			for range cap(s.chOps) { // bounded: do never blocks, so few can arrive now
-				select {
-				case op := <-s.chOps:
-					op()
-				default:
+			for range 8 { // a command may queue another; bounded all the same
+				if !s.runQueued() {
 					return
 				}
 			}
@@ -173,14 +170,26 @@ func (s *Studio) work() {
 	}
 }
 
-// do queues op for the worker; it never blocks the caller.
-func (s *Studio) do(op func()) {
-	select {
-	case s.chOps <- op:
-	default:
-		s.setErr(errors.New("the studio is busy; try again in a moment"))
+// runQueued runs what is queued, then the save if one was asked for; it
+// reports whether there was anything.
+func (s *Studio) runQueued() bool {
+	ops, save := s.ops.take()
+	for _, op := range ops {
+		op()
 	}
+	if save {
+		s.save()
+	}
+	return len(ops) > 0 || save
 }
+
+// do queues op for the worker; it never blocks the caller and never drops
+// op.
+func (s *Studio) do(op func()) { s.ops.push(op) }
+
+// saveLater asks the worker to save the settings once the commands queued
+// before have run; requests made meanwhile are one save.
+func (s *Studio) saveLater() { s.ops.requestSave() }
 
 func (s *Studio) setErr(err error) {
 	s.mu.Lock()
@@ -246,9 +255,9 @@ func (s *Studio) save() {
 }
 
 // programQueue bounds a destination's queue: about 5 s of media.
-func programQueue(o OutputConfig) rtmp.QueueLimits {
+func programQueue(o OutputConfig) media.QueueLimits {
 	bytesPerSec := (o.VideoBitrate + o.AudioBitrate) / 8
-	return rtmp.QueueLimits{MaxPackets: 8192, MaxBytes: max(4<<20, 5*bytesPerSec)}
+	return media.QueueLimits{MaxPackets: 8192, MaxBytes: max(4<<20, 5*bytesPerSec)}
 }
 
 // UseKeyStore moves the keys to another store (after the user agreed to a

@@ -168,7 +168,7 @@ func (s *Studio) SaveDestination(d Destination) error {
 		}
 	}
 	s.mu.Unlock()
-	s.do(s.save)
+	s.saveLater()
 	return nil
 }
 
@@ -183,7 +183,7 @@ func (s *Studio) RemoveDestination(id string) {
 	}
 	s.settings.Destinations = ds
 	s.mu.Unlock()
-	s.do(s.save)
+	s.saveLater()
 }
 
 // SetDestinationEnabled turns a destination on or off for the next Go Live.
@@ -195,7 +195,7 @@ func (s *Studio) SetDestinationEnabled(id string, on bool) {
 		}
 	}
 	s.mu.Unlock()
-	s.do(s.save)
+	s.saveLater()
 }
 
 // Services lists the platform presets.

@@ -149,7 +149,7 @@ func (s *Studio) SetMuted(m bool) {
 	if prog != nil {
 		prog.SetMuted(m)
 	}
-	s.do(s.save)
+	s.saveLater()
 }
 
 // SetGain sets the program audio gain in dB (−30 to +20).
@@ -162,7 +162,7 @@ func (s *Studio) SetGain(db float64) {
 	if prog != nil {
 		prog.SetGain(db)
 	}
-	s.do(s.save)
+	s.saveLater()
 }
 
 // ApplyOutput validates o and, when it differs, restarts the encoder with

@@ -152,11 +152,14 @@ func (s *Studio) stopServer() {
 // destinations use.
 func (s *Studio) publishProgramLocally() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.progDest != nil {
-		s.progDest.stop()
-		s.progDest = nil
+	old := s.progDest
+	s.progDest = nil
+	s.mu.Unlock()
+	if old != nil { // stopping waits for its goroutine: never under s.mu
+		old.stop()
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.server == nil || s.prog == nil {
 		return
 	}
@@ -181,7 +184,7 @@ func (s *Studio) GenerateServerKey() {
 	s.addServerKeyLocked()
 	s.applyServerKeysLocked()
 	s.mu.Unlock()
-	s.do(s.save)
+	s.saveLater()
 }
 
 // RevokeServerKey removes a publish key; publishers using it are refused
@@ -211,10 +214,10 @@ func (s *Studio) addServerKeyLocked() {
 	s.cfg.Secrets.Add(k)
 	s.serverKey[id] = k
 	s.settings.Server.KeyIDs = append(s.settings.Server.KeyIDs, id)
-	store := s.cfg.Keys
-	go func() { // the keyring can be slow: never under the lock
-		_ = store.Set(id, k)
-	}()
+	// The keyring can be slow: never under the lock. On the worker, in
+	// order with RevokeServerKey's delete, so that a key revoked at once
+	// cannot come back.
+	s.do(func() { _ = s.cfg.Keys.Set(id, k) })
 }
 
 // serverKeysLocked returns the keys in the saved order.

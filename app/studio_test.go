@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -114,10 +115,10 @@ func TestStudioPreviewAndLocalProgram(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Kind == rtmp.KindVideo && p.Header {
+		if p.Kind == media.KindVideo && p.Header {
 			sawHeader = true
 		}
-		if p.Kind == rtmp.KindVideo && !p.Header {
+		if p.Kind == media.KindVideo && !p.Header {
 			if !sawHeader || !p.Key {
 				t.Fatalf("first video frame: header seen %v, keyframe %v; want both", sawHeader, p.Key)
 			}

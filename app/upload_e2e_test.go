@@ -108,7 +108,9 @@ func TestUploadBudgetNamesASlowLink(t *testing.T) {
 	fast := startSink(t, "127.0.0.1:0")
 	slow := startSink(t, "127.0.0.1:0")
 	out := studioOutput()                                  // 800 kb/s video + 160 kb/s audio = 120 kB/s
-	link := startThrottle(t, slow.Addr().String(), 40_000) // 320 kb/s
+	// 320 kb/s: a third of the stream; the backlog grows as long as the
+	// encoder makes more than a third of its bitrate, loaded or not.
+	link := startThrottle(t, slow.Addr().String(), 40_000)
 	s := newTestStudio(t, t.TempDir(), func(st *Settings) {
 		st.Output = out
 		st.Destinations = []Destination{
@@ -122,9 +124,11 @@ func TestUploadBudgetNamesASlowLink(t *testing.T) {
 		snap := s.Snapshot()
 		return len(snap.Destinations) == 2 && snap.Destinations[0].State == StateLive && snap.Destinations[1].State == StateLive
 	})
+	// The warning is the event waited for: about 8 s on an idle machine
+	// (2 s of backlog, then 5 s of it); the bound is for a stuck studio.
 	var warned StudioSnapshot
 	var maxQueued int
-	deadline := time.Now().Add(40 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		snap := s.Snapshot()
 		for _, d := range snap.Destinations {
@@ -139,7 +143,7 @@ func TestUploadBudgetNamesASlowLink(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	if len(warned.Warnings) == 0 {
-		t.Fatalf("no warning in 40 s for a destination on a 320 kb/s link carrying a 960 kb/s stream (its backlog peaked at %d bytes)", maxQueued)
+		t.Fatalf("no warning in 90 s for a destination on a 320 kb/s link carrying a 960 kb/s stream (its backlog peaked at %d bytes)", maxQueued)
 	}
 	t.Logf("warned %.1f s after Go Live: %v; needed %.0f kb/s, sending %.0f kb/s", time.Since(t0).Seconds(), warned.Warnings,
 		warned.UploadNeeded/1000, warned.UploadMeasured/1000)
@@ -149,11 +153,26 @@ func TestUploadBudgetNamesASlowLink(t *testing.T) {
 	if warned.UploadMeasured >= warned.UploadNeeded {
 		t.Errorf("sending %.0f b/s of the %.0f needed; want less while one link is too slow", warned.UploadMeasured, warned.UploadNeeded)
 	}
-	// The fast destination was not held back: it has about all the frames
-	// sent so far (30 fps since it went live).
-	v, _ := sinkFrames(fast, "live/upload-fast-key")
-	if want := uint64(time.Since(t0).Seconds()*30) * 8 / 10; v < want {
-		t.Errorf("the fast destination got %d video frames in %.1f s; want at least %d", v, time.Since(t0).Seconds(), want)
+	// The fast destination was not held back by the slow one: its backlog
+	// is a small part of the slow one's (compared at one moment, so the
+	// check does not depend on how fast this machine encodes), and its
+	// sink keeps receiving frames.
+	var fastQ, slowQ int
+	for _, d := range warned.Destinations {
+		switch d.ID {
+		case "fast":
+			fastQ = d.QueuedBytes
+		case "slow":
+			slowQ = d.QueuedBytes
+		}
 	}
+	if fastQ*4 > slowQ {
+		t.Errorf("when the warning came, the fast destination had %d bytes waiting and the slow one %d; want the fast one unaffected", fastQ, slowQ)
+	}
+	v0, _ := sinkFrames(fast, "live/upload-fast-key")
+	waitFor(t, 30*time.Second, "more frames at the fast destination", func() bool {
+		v, _ := sinkFrames(fast, "live/upload-fast-key")
+		return v > v0+10
+	})
 	s.Stop()
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/asticode/go-astiav"
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // AudioEncoder turns PCM into AAC-LC packets with FFmpeg's native aac
@@ -104,8 +104,8 @@ func (e *AudioEncoder) open() error {
 
 // SequenceHeader returns the AudioSpecificConfig as an audio header packet
 // at time 0. Each call returns a fresh copy of the bytes.
-func (e *AudioEncoder) SequenceHeader() rtmp.Packet {
-	return rtmp.Packet{Kind: rtmp.KindAudio, Header: true, Key: true, Data: append([]byte(nil), e.asc...)}
+func (e *AudioEncoder) SequenceHeader() media.Packet {
+	return media.Packet{Kind: media.KindAudio, Header: true, Key: true, Data: append([]byte(nil), e.asc...)}
 }
 
 // Encode resamples f (S16 or F32 interleaved, any rate and channel count;
@@ -122,7 +122,7 @@ func (e *AudioEncoder) SequenceHeader() rtmp.Packet {
 // counted time, a jump ahead re-anchors (a gap in the timestamps) and a jump
 // back drops the overlapping samples (timestamps never go back); either is
 // logged at Warn, at most every 10 s.
-func (e *AudioEncoder) Encode(f capture.AudioFrame, emit func(rtmp.Packet)) error {
+func (e *AudioEncoder) Encode(f capture.AudioFrame, emit func(media.Packet)) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -158,7 +158,7 @@ func (e *AudioEncoder) Encode(f capture.AudioFrame, emit func(rtmp.Packet)) erro
 
 // encodeQueued sends every whole frame waiting in the FIFO to the encoder;
 // with last it also sends the final short frame.
-func (e *AudioEncoder) encodeQueued(emit func(rtmp.Packet), last bool) error {
+func (e *AudioEncoder) encodeQueued(emit func(media.Packet), last bool) error {
 	for {
 		n := e.rs.buffered()
 		if n == 0 || (n < e.frameSize && !last) {
@@ -184,7 +184,7 @@ func (e *AudioEncoder) encodeQueued(emit func(rtmp.Packet), last bool) error {
 // Flush encodes what the resampler and FIFO still hold (the last frame may
 // be short), then drains the encoder. It ends the stream: Encode returns
 // ErrFlushed after it. Flushing twice is a no-op.
-func (e *AudioEncoder) Flush(emit func(rtmp.Packet)) error {
+func (e *AudioEncoder) Flush(emit func(media.Packet)) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -206,7 +206,7 @@ func (e *AudioEncoder) Flush(emit func(rtmp.Packet)) error {
 	return e.drain(emit)
 }
 
-func (e *AudioEncoder) drain(emit func(rtmp.Packet)) error {
+func (e *AudioEncoder) drain(emit func(media.Packet)) error {
 	for {
 		ret := receivePacket(e.cc, e.pkt)
 		if ret == int(astiav.ErrEagain) || ret == int(astiav.ErrEof) {
@@ -216,7 +216,7 @@ func (e *AudioEncoder) drain(emit func(rtmp.Packet)) error {
 			return fmt.Errorf("encode: receiving a packet from the AAC encoder: %w", libavError(ret))
 		}
 		ms := samplesToMillis(e.pkt.Pts(), e.cfg.SampleRate)
-		p := rtmp.Packet{Kind: rtmp.KindAudio, Key: true, DTS: ms, PTS: ms, Data: append([]byte(nil), packetView(e.pkt)...)}
+		p := media.Packet{Kind: media.KindAudio, Key: true, DTS: ms, PTS: ms, Data: append([]byte(nil), packetView(e.pkt)...)}
 		e.pkt.Unref()
 		if len(p.Data) > 0 {
 			emit(p)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/asticode/go-astiav"
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // tone returns a buffer of a 440 Hz sine starting at sample index start.
@@ -57,10 +57,10 @@ func feed(t *testing.T, e *AudioEncoder, c *collector, format capture.SampleForm
 
 // checkAACSteps requires strictly increasing timestamps stepping 21 or 22
 // ms (one 1024-sample frame at 48 kHz), except where allowed lists a gap.
-func checkAACSteps(t *testing.T, pkts []rtmp.Packet) (gaps []int64) {
+func checkAACSteps(t *testing.T, pkts []media.Packet) (gaps []int64) {
 	t.Helper()
 	for i, p := range pkts {
-		if p.Kind != rtmp.KindAudio || p.Header || !p.Key || p.DTS != p.PTS {
+		if p.Kind != media.KindAudio || p.Header || !p.Key || p.DTS != p.PTS {
 			t.Fatalf("packet %d: %+v", i, p)
 		}
 		if i == 0 {
@@ -94,7 +94,7 @@ func TestAudioS16Mono44100(t *testing.T) {
 		t.Fatalf("first PTS %d, want -21 (one priming frame before the anchor)", c.pkts[0].PTS)
 	}
 	asc := e.SequenceHeader()
-	if asc.Kind != rtmp.KindAudio || !asc.Header || len(asc.Data) < 2 {
+	if asc.Kind != media.KindAudio || !asc.Header || len(asc.Data) < 2 {
 		t.Fatalf("header %+v", asc)
 	}
 	obj, freq, ch := asc.Data[0]>>3, (asc.Data[0]&7)<<1|asc.Data[1]>>7, (asc.Data[1]>>3)&0xf
@@ -181,7 +181,7 @@ func TestAudioRejects(t *testing.T) {
 		}
 	}
 	e, _ := newTestAudio(t)
-	nop := func(rtmp.Packet) {}
+	nop := func(media.Packet) {}
 	bad := []capture.AudioFrame{
 		{Format: 9, Rate: 48000, Channels: 2, Samples: 1, Data: make([]byte, 16)},
 		{Format: capture.S16, Rate: 0, Channels: 2, Samples: 1, Data: make([]byte, 4)},
@@ -222,7 +222,7 @@ func TestAudioSteadyStateAllocations(t *testing.T) {
 	e, _ := newTestAudio(t)
 	f := tone(capture.S16, 48000, 2, 0, 1024, 0)
 	out := 0
-	emit := func(rtmp.Packet) { out++ }
+	emit := func(media.Packet) { out++ }
 	step := func() {
 		if err := e.Encode(f, emit); err != nil {
 			t.Fatal(err)

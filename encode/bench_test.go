@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // Benchmark shape. The machine's cores are shared with other work, so the
@@ -51,7 +51,7 @@ func benchEncode(b *testing.B, w, h, bitrate int, source func(*testing.B, int, i
 	}
 	defer e.Close()
 	outBytes := 0
-	emit := func(p rtmp.Packet) { outBytes += len(p.Data) }
+	emit := func(p media.Packet) { outBytes += len(p.Data) }
 	next := 0
 	encode := func(count int) {
 		for range count {

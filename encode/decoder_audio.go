@@ -35,7 +35,8 @@ import (
 
 	"github.com/asticode/go-astiav"
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/codec/aac"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // ErrCorruptPacket wraps a packet a decoder cannot use (bad NAL lengths, a
@@ -43,7 +44,7 @@ import (
 // stays usable: video resumes at the next keyframe, audio at the next frame.
 var ErrCorruptPacket = errors.New("encode: corrupt packet")
 
-// AudioDecoder decodes an incoming AAC stream (rtmp.Packet: an
+// AudioDecoder decodes an incoming AAC stream (media.Packet: an
 // AudioSpecificConfig header, then raw AAC frames) to PCM for a tile's
 // audio meter, with FFmpeg's aac decoder.
 //
@@ -81,13 +82,13 @@ func NewAudioDecoder(log *slog.Logger) *AudioDecoder {
 //
 // Corrupt input returns an error wrapping ErrCorruptPacket; the decoder
 // stays usable. After Close, Decode returns ErrClosed.
-func (d *AudioDecoder) Decode(p rtmp.Packet, emit func(capture.AudioFrame)) error {
+func (d *AudioDecoder) Decode(p media.Packet, emit func(capture.AudioFrame)) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {
 	case d.closed:
 		return ErrClosed
-	case p.Kind != rtmp.KindAudio:
+	case p.Kind != media.KindAudio:
 		return fmt.Errorf("%w: a %s packet given to the audio decoder", ErrUnsupportedInput, p.Kind)
 	case p.Header:
 		return d.reopen(p.Data)
@@ -178,7 +179,7 @@ func (d *AudioDecoder) reopen(asc []byte) error {
 	if d.cc != nil && bytes.Equal(asc, d.asc) {
 		return nil
 	}
-	cfg, err := rtmp.ParseAACConfig(asc)
+	cfg, err := aac.ParseConfig(asc)
 	if err != nil {
 		return &sentinelError{sentinel: ErrCorruptPacket, cause: err, msg: "encode: AAC sequence header"}
 	}

@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // Shape of the decoding benchmark: a 10 s 720p30 clip, the first
@@ -111,7 +112,7 @@ func BenchmarkDecodePreview720p(b *testing.B) {
 }
 
 // benchClip encodes benchClipFrames frames of the moving scene at w×h.
-func benchClip(b *testing.B, w, h int) (rtmp.Packet, []rtmp.Packet) {
+func benchClip(b *testing.B, w, h int) (media.Packet, []media.Packet) {
 	e, err := NewVideoEncoder(VideoConfig{Width: w, Height: h, FPS: 30, Bitrate: 3_000_000, KeyInt: 2 * time.Second,
 		Preset: "veryfast", BFrames: 2, Encoder: EncoderX264}, nil)
 	if err != nil {
@@ -153,17 +154,17 @@ func runFFmpegDecode(b *testing.B, clip string, frames int) (wall, cpu time.Dura
 
 // flvFile is a video-only FLV file of the header and packets, timestamps
 // shifted so that the first DTS is 0.
-func flvFile(header rtmp.Packet, pkts []rtmp.Packet) []byte {
+func flvFile(header media.Packet, pkts []media.Packet) []byte {
 	shift := int64(0)
 	for _, p := range pkts {
 		shift = max(shift, -p.DTS)
 	}
 	out := []byte{'F', 'L', 'V', 1, 1, 0, 0, 0, 9, 0, 0, 0, 0}
-	for _, p := range append([]rtmp.Packet{header}, pkts...) {
+	for _, p := range append([]media.Packet{header}, pkts...) {
 		if !p.Header {
 			p.DTS, p.PTS = p.DTS+shift, p.PTS+shift
 		}
-		body := rtmp.AppendPacketPayload(nil, &p)
+		body := flv.AppendPayload(nil, &p)
 		ts := uint32(p.DTS)
 		out = append(out, 9, byte(len(body)>>16), byte(len(body)>>8), byte(len(body)),
 			byte(ts>>16), byte(ts>>8), byte(ts), byte(ts>>24), 0, 0, 0)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 var (
@@ -23,7 +23,7 @@ var (
 // solidStream encodes n frames of each colour in turn at w×h and 30 fps
 // (libx264, 2 B-frames) and returns the sequence header and the packets in
 // decode order.
-func solidStream(t *testing.T, w, h int, keyInt time.Duration, n int, colours ...color.RGBA) (rtmp.Packet, []rtmp.Packet) {
+func solidStream(t *testing.T, w, h int, keyInt time.Duration, n int, colours ...color.RGBA) (media.Packet, []media.Packet) {
 	t.Helper()
 	e := newTestVideo(t, VideoConfig{Width: w, Height: h, FPS: 30, Bitrate: 2_000_000, KeyInt: keyInt,
 		BFrames: 2, Encoder: EncoderX264})
@@ -45,7 +45,7 @@ func solidStream(t *testing.T, w, h int, keyInt time.Duration, n int, colours ..
 }
 
 // decodeOK decodes pkts, failing on any error, and counts new pictures.
-func decodeOK(t *testing.T, d *VideoDecoder, pkts ...rtmp.Packet) int {
+func decodeOK(t *testing.T, d *VideoDecoder, pkts ...media.Packet) int {
 	t.Helper()
 	n := 0
 	for i, p := range pkts {
@@ -166,7 +166,7 @@ func TestVideoDecoderCorruptInput(t *testing.T) {
 	defer d.Close()
 	dst := image.NewRGBA(image.Rect(0, 0, 320, 180))
 	decodeOK(t, d, header)
-	if _, err := d.Decode(rtmp.Packet{Kind: rtmp.KindVideo, Header: true, Data: noise(40)}); !errors.Is(err, ErrCorruptPacket) {
+	if _, err := d.Decode(media.Packet{Kind: media.KindVideo, Header: true, Data: noise(40)}); !errors.Is(err, ErrCorruptPacket) {
 		t.Fatalf("a garbage sequence header: %v, want ErrCorruptPacket", err)
 	}
 	i := 0
@@ -174,7 +174,7 @@ func TestVideoDecoderCorruptInput(t *testing.T) {
 		// Decode a few frames of the GOP, then the garbage.
 		decodeOK(t, d, pkts[i:i+5]...)
 		i += 5
-		_, err := d.Decode(rtmp.Packet{Kind: rtmp.KindVideo, DTS: pkts[i].DTS, PTS: pkts[i].PTS, Data: g.data})
+		_, err := d.Decode(media.Packet{Kind: media.KindVideo, DTS: pkts[i].DTS, PTS: pkts[i].PTS, Data: g.data})
 		if g.strict && !errors.Is(err, ErrCorruptPacket) {
 			t.Fatalf("%s: %v, want ErrCorruptPacket", g.name, err)
 		}
@@ -197,7 +197,7 @@ func TestVideoDecoderCorruptInput(t *testing.T) {
 		i += 5
 		checkColour(t, d, dst, blue, 8)
 	}
-	if _, err := d.Decode(rtmp.Packet{Kind: rtmp.KindAudio, Data: []byte{1}}); !errors.Is(err, ErrUnsupportedInput) {
+	if _, err := d.Decode(media.Packet{Kind: media.KindAudio, Data: []byte{1}}); !errors.Is(err, ErrUnsupportedInput) {
 		t.Errorf("an audio packet: %v, want ErrUnsupportedInput", err)
 	}
 }
@@ -250,7 +250,7 @@ func TestVideoDecoderClose(t *testing.T) {
 	d := NewVideoDecoder(320, 180, nil)
 	decodeOK(t, d, header)
 	decodeOK(t, d, pkts...)
-	_, _ = d.Decode(rtmp.Packet{Kind: rtmp.KindVideo, Data: []byte{0, 0, 0, 9}}) // leave it after an error
+	_, _ = d.Decode(media.Packet{Kind: media.KindVideo, Data: []byte{0, 0, 0, 9}}) // leave it after an error
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func TestVideoDecoderClose(t *testing.T) {
 
 // aacStream encodes secs seconds of the 440 Hz test tone (amplitude 0.5,
 // stereo 48 kHz) and returns the sequence header and the packets.
-func aacStream(t *testing.T, secs int) (rtmp.Packet, []rtmp.Packet) {
+func aacStream(t *testing.T, secs int) (media.Packet, []media.Packet) {
 	t.Helper()
 	e, _ := newTestAudio(t)
 	var c collector
@@ -338,7 +338,7 @@ func TestAudioDecoderCorruptInput(t *testing.T) {
 	d := NewAudioDecoder(nil)
 	frames := 0
 	emit := func(capture.AudioFrame) { frames++ }
-	if err := d.Decode(rtmp.Packet{Kind: rtmp.KindAudio, Header: true, Data: []byte{0xff}}, emit); !errors.Is(err, ErrCorruptPacket) {
+	if err := d.Decode(media.Packet{Kind: media.KindAudio, Header: true, Data: []byte{0xff}}, emit); !errors.Is(err, ErrCorruptPacket) {
 		t.Fatalf("a garbage header: %v, want ErrCorruptPacket", err)
 	}
 	if err := d.Decode(header, emit); err != nil {
@@ -350,15 +350,15 @@ func TestAudioDecoderCorruptInput(t *testing.T) {
 		for k := range b {
 			b[k] = byte(rng.Uint32())
 		}
-		err := d.Decode(rtmp.Packet{Kind: rtmp.KindAudio, Data: b}, emit)
+		err := d.Decode(media.Packet{Kind: media.KindAudio, Data: b}, emit)
 		if err != nil && !errors.Is(err, ErrCorruptPacket) {
 			t.Fatalf("garbage %d: %v, want nil or ErrCorruptPacket", i, err)
 		}
 	}
-	if err := d.Decode(rtmp.Packet{Kind: rtmp.KindAudio}, emit); !errors.Is(err, ErrCorruptPacket) {
+	if err := d.Decode(media.Packet{Kind: media.KindAudio}, emit); !errors.Is(err, ErrCorruptPacket) {
 		t.Errorf("an empty frame: %v, want ErrCorruptPacket", err)
 	}
-	if err := d.Decode(rtmp.Packet{Kind: rtmp.KindVideo, Data: []byte{1}}, emit); !errors.Is(err, ErrUnsupportedInput) {
+	if err := d.Decode(media.Packet{Kind: media.KindVideo, Data: []byte{1}}, emit); !errors.Is(err, ErrUnsupportedInput) {
 		t.Errorf("a video packet: %v, want ErrUnsupportedInput", err)
 	}
 	frames = 0

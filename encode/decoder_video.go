@@ -26,7 +26,8 @@ import (
 	"unsafe"
 
 	"github.com/asticode/go-astiav"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // ErrNoPicture is returned by VideoDecoder.Picture before a picture has
@@ -36,7 +37,7 @@ var ErrNoPicture = errors.New("encode: no picture decoded yet")
 // decoderThreads keeps a preview tile cheap: two frame threads at most.
 const decoderThreads = 2
 
-// VideoDecoder decodes an incoming H.264 stream (rtmp.Packet: AVC sequence
+// VideoDecoder decodes an incoming H.264 stream (media.Packet: AVC sequence
 // headers and AVCC access units) for a preview tile, and scales its most
 // recent picture to a fixed RGBA size only when asked, so a tile refreshed
 // at 15 fps from a 60 fps stream pays for decoding, not for scaling, of
@@ -87,13 +88,13 @@ func NewVideoDecoder(w, h int, log *slog.Logger) *VideoDecoder {
 //
 // Corrupt input returns an error wrapping ErrCorruptPacket; the decoder
 // stays usable. After Close, Decode returns ErrClosed.
-func (d *VideoDecoder) Decode(p rtmp.Packet) (bool, error) {
+func (d *VideoDecoder) Decode(p media.Packet) (bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {
 	case d.closed:
 		return false, ErrClosed
-	case p.Kind != rtmp.KindVideo:
+	case p.Kind != media.KindVideo:
 		return false, fmt.Errorf("%w: a %s packet given to the video decoder", ErrUnsupportedInput, p.Kind)
 	case p.Header:
 		return d.reopen(p.Data)
@@ -148,7 +149,7 @@ func (d *VideoDecoder) reopen(rec []byte) (bool, error) {
 	if d.cc != nil && bytes.Equal(rec, d.header) {
 		return false, nil
 	}
-	cfg, err := rtmp.ParseAVCConfig(rec)
+	cfg, err := h264.ParseConfig(rec)
 	if err == nil && cfg.NALULengthSize != 4 {
 		err = fmt.Errorf("NAL unit length size %d (only 4 is supported)", cfg.NALULengthSize)
 	}
@@ -210,7 +211,7 @@ func checkAVCC(b []byte) (idr bool, err error) {
 		if n == 0 || n > uint64(len(b)-4) {
 			return false, fmt.Errorf("NAL unit length %d with %d bytes left", n, len(b)-4)
 		}
-		idr = idr || b[4]&0x1f == nalIDR
+		idr = idr || b[4]&0x1f == h264.NALIDR
 		b = b[4+n:]
 	}
 	return idr, nil

@@ -4,7 +4,7 @@
 // re-framing (swresample and an audio FIFO), the H.264 encoder (libx264, or
 // a hardware encoder where the machine has one) and the AAC encoder.
 //
-// Encoders turn capture frames into rtmp.Packet values: FLV-shaped access
+// Encoders turn capture frames into media.Packet values: FLV-shaped access
 // units with millisecond DTS/PTS and fresh, immutable Data. Every codec
 // context has one owner goroutine: Encode and Flush must be called from one
 // goroutine at a time, while Close (safe twice) and ForceKeyFrame may be

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/asticode/go-astiav"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 func TestMain(m *testing.M) {
@@ -67,9 +67,9 @@ func newTestLogger() (*slog.Logger, *logBuffer) {
 }
 
 // collector gathers emitted packets.
-type collector struct{ pkts []rtmp.Packet }
+type collector struct{ pkts []media.Packet }
 
-func (c *collector) emit(p rtmp.Packet) { c.pkts = append(c.pkts, p) }
+func (c *collector) emit(p media.Packet) { c.pkts = append(c.pkts, p) }
 
 // avcRecord is a parsed AVCDecoderConfigurationRecord.
 type avcRecord struct {
@@ -138,12 +138,12 @@ type decoded struct {
 
 // decodeH264 decodes AVCC packets with FFmpeg's H.264 decoder configured
 // from the sequence header, failing the test on any decoder error.
-func decodeH264(t testing.TB, header []byte, pkts []rtmp.Packet) decoded {
+func decodeH264(t testing.TB, header []byte, pkts []media.Packet) decoded {
 	t.Helper()
 	return decodeWith(t, astiav.CodecIDH264, header, pkts)
 }
 
-func decodeWith(t testing.TB, id astiav.CodecID, header []byte, pkts []rtmp.Packet) decoded {
+func decodeWith(t testing.TB, id astiav.CodecID, header []byte, pkts []media.Packet) decoded {
 	t.Helper()
 	codec := astiav.FindDecoder(id)
 	if codec == nil {

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // Recording formats accepted in RecorderConfig.Format.
@@ -57,7 +57,7 @@ type RecorderConfig struct {
 	Faststart bool
 }
 
-// Recorder muxes rtmp.Packet values (H.264 AVCC with its
+// Recorder muxes media.Packet values (H.264 AVCC with its
 // AVCDecoderConfigurationRecord, AAC with its AudioSpecificConfig) into a
 // file without re-encoding.
 //
@@ -150,7 +150,7 @@ func (r *Recorder) Dropped() uint64 { return r.dropped.Load() }
 // Write adds p to the recording. Sequence headers are remembered (a
 // repeated one is ignored; a different one once the file has started is
 // ErrRecordingFormatChanged); metadata is ignored. Write never re-encodes.
-func (r *Recorder) Write(p rtmp.Packet) error {
+func (r *Recorder) Write(p media.Packet) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
@@ -158,9 +158,9 @@ func (r *Recorder) Write(p rtmp.Packet) error {
 		return ErrClosed
 	case r.err != nil:
 		return r.err
-	case p.Kind == rtmp.KindData:
+	case p.Kind == media.KindData:
 		return nil
-	case p.Kind != rtmp.KindVideo && p.Kind != rtmp.KindAudio:
+	case p.Kind != media.KindVideo && p.Kind != media.KindAudio:
 		return fmt.Errorf("%w: a %s packet given to the recorder", ErrUnsupportedInput, p.Kind)
 	case p.Header:
 		return r.header(p)
@@ -194,9 +194,9 @@ func (r *Recorder) Write(p rtmp.Packet) error {
 }
 
 // header remembers a sequence header, or checks it against the file's.
-func (r *Recorder) header(p rtmp.Packet) error {
+func (r *Recorder) header(p media.Packet) error {
 	cur := &r.vHeader
-	if p.Kind == rtmp.KindAudio {
+	if p.Kind == media.KindAudio {
 		cur = &r.aHeader
 	}
 	if r.mux == nil {
@@ -212,11 +212,11 @@ func (r *Recorder) header(p rtmp.Packet) error {
 
 // ready reports whether the file can start with the media packet p: its
 // track has a header, and with video it is a keyframe.
-func (r *Recorder) ready(p rtmp.Packet) bool {
+func (r *Recorder) ready(p media.Packet) bool {
 	if r.vHeader != nil {
-		return p.Kind == rtmp.KindVideo && p.Key
+		return p.Kind == media.KindVideo && p.Key
 	}
-	return p.Kind == rtmp.KindAudio && r.aHeader != nil
+	return p.Kind == media.KindAudio && r.aHeader != nil
 }
 
 // writeError says which file failed, keeping the cause (a Go error from

@@ -5,10 +5,12 @@ import (
 	"log/slog"
 
 	"github.com/asticode/go-astiav"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/codec/aac"
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
-// msTimeBase is the time base of rtmp.Packet timestamps.
+// msTimeBase is the time base of media.Packet timestamps.
 var msTimeBase = astiav.NewRational(1, 1000)
 
 // muxer is one open libavformat output: the tracks, and for each the one
@@ -24,15 +26,15 @@ type muxer struct {
 type muxTrack struct {
 	st      *astiav.Stream
 	tb      astiav.Rational
-	held    rtmp.Packet
+	held    media.Packet
 	holding bool
 	lastDTS int64 // ms, in file time
 	started bool
 	frameMS int64 // a frame's duration, for the last packet
 }
 
-func trackIndex(k rtmp.Kind) int {
-	if k == rtmp.KindAudio {
+func trackIndex(k media.Kind) int {
+	if k == media.KindAudio {
 		return 1
 	}
 	return 0
@@ -105,7 +107,7 @@ func muxerOptions(format string) map[string]string {
 }
 
 func (m *muxer) addVideo(rec []byte) error {
-	cfg, err := rtmp.ParseAVCConfig(rec)
+	cfg, err := h264.ParseConfig(rec)
 	if err != nil {
 		return fmt.Errorf("%w: the AVC sequence header: %w", ErrUnsupportedInput, err)
 	}
@@ -135,7 +137,7 @@ func (m *muxer) addVideo(rec []byte) error {
 }
 
 func (m *muxer) addAudio(asc []byte) error {
-	cfg, err := rtmp.ParseAACConfig(asc)
+	cfg, err := aac.ParseConfig(asc)
 	if err != nil {
 		return fmt.Errorf("%w: the AAC sequence header: %w", ErrUnsupportedInput, err)
 	}
@@ -185,17 +187,17 @@ func channelLayout(n int) astiav.ChannelLayout {
 }
 
 // has reports whether the file has a track of kind k.
-func (m *muxer) has(k rtmp.Kind) bool { return m.track[trackIndex(k)] != nil }
+func (m *muxer) has(k media.Kind) bool { return m.track[trackIndex(k)] != nil }
 
 // write takes one media packet. ok is false when it was left out (no such
 // track, or audio from before the file's start); ms is the file time the
 // media reaches so far.
-func (m *muxer) write(p rtmp.Packet) (ms int64, ok bool, err error) {
+func (m *muxer) write(p media.Packet) (ms int64, ok bool, err error) {
 	t := m.track[trackIndex(p.Kind)]
 	if t == nil {
 		return 0, false, nil
 	}
-	if p.Kind == rtmp.KindVideo {
+	if p.Kind == media.KindVideo {
 		if _, err := checkAVCC(p.Data); err != nil {
 			return 0, false, nil // never hand libav a badly framed access unit
 		}
@@ -220,7 +222,7 @@ func (m *muxer) write(p rtmp.Packet) (ms int64, ok bool, err error) {
 }
 
 // send hands one packet with its duration (ms) to the interleaving muxer.
-func (m *muxer) send(t *muxTrack, p rtmp.Packet, dur int64) error {
+func (m *muxer) send(t *muxTrack, p media.Packet, dur int64) error {
 	if err := m.pkt.AllocPayload(len(p.Data)); err != nil {
 		return fmt.Errorf("encode: allocating a packet of %d bytes: %w", len(p.Data), err)
 	}
@@ -229,7 +231,7 @@ func (m *muxer) send(t *muxTrack, p rtmp.Packet, dur int64) error {
 	m.pkt.SetDts(p.DTS)
 	m.pkt.SetPts(p.PTS)
 	m.pkt.SetDuration(dur)
-	if p.Key || p.Kind == rtmp.KindAudio {
+	if p.Key || p.Kind == media.KindAudio {
 		m.pkt.SetFlags(astiav.NewPacketFlags(astiav.PacketFlagKey))
 	} else {
 		m.pkt.SetFlags(0)

@@ -15,14 +15,14 @@ import (
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // programPackets encodes secs seconds of 320x240 30 fps video (keyframe
 // every second, 2 B-frames) and 48 kHz stereo AAC with the real encoders,
 // and returns the sequence headers followed by the media in DTS order, as
 // the program hub hands them out.
-func programPackets(t *testing.T, secs int) []rtmp.Packet {
+func programPackets(t *testing.T, secs int) []media.Packet {
 	t.Helper()
 	ve, err := NewVideoEncoder(VideoConfig{Width: 320, Height: 240, FPS: 30, Bitrate: 600_000, KeyInt: time.Second,
 		BFrames: 2, Encoder: EncoderX264}, nil)
@@ -35,30 +35,30 @@ func programPackets(t *testing.T, secs int) []rtmp.Packet {
 		t.Fatal(err)
 	}
 	defer ae.Close()
-	var media collector
+	var out collector
 	frames := movingFrames(320, 240, 30)
 	for i := range secs * 30 {
-		if err := ve.Encode(frames[i%len(frames)], time.Duration(i)*time.Second/30, media.emit); err != nil {
+		if err := ve.Encode(frames[i%len(frames)], time.Duration(i)*time.Second/30, out.emit); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := ve.Flush(media.emit); err != nil {
+	if err := ve.Flush(out.emit); err != nil {
 		t.Fatal(err)
 	}
 	for at := time.Duration(0); at < time.Duration(secs)*time.Second; at += 10 * time.Millisecond {
 		start := int(at / (10 * time.Millisecond) * 480)
-		if err := ae.Encode(tone(capture.F32, 48000, 2, start, 480, at), media.emit); err != nil {
+		if err := ae.Encode(tone(capture.F32, 48000, 2, start, 480, at), out.emit); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := ae.Flush(media.emit); err != nil {
+	if err := ae.Flush(out.emit); err != nil {
 		t.Fatal(err)
 	}
-	slices.SortStableFunc(media.pkts, func(a, b rtmp.Packet) int { return int(a.DTS - b.DTS) })
-	return append([]rtmp.Packet{ve.SequenceHeader(), ae.SequenceHeader()}, media.pkts...)
+	slices.SortStableFunc(out.pkts, func(a, b media.Packet) int { return int(a.DTS - b.DTS) })
+	return append([]media.Packet{ve.SequenceHeader(), ae.SequenceHeader()}, out.pkts...)
 }
 
-func recordAll(t *testing.T, r *Recorder, pkts []rtmp.Packet) {
+func recordAll(t *testing.T, r *Recorder, pkts []media.Packet) {
 	t.Helper()
 	for i, p := range pkts {
 		if err := r.Write(p); err != nil {
@@ -316,9 +316,9 @@ func TestRecorderInputRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	first := slices.IndexFunc(pkts[2:], func(p rtmp.Packet) bool { return p.Kind == rtmp.KindVideo && p.Key }) + 2
+	first := slices.IndexFunc(pkts[2:], func(p media.Packet) bool { return p.Kind == media.KindVideo && p.Key }) + 2
 	recordAll(t, r, pkts[:2])
-	if err := r.Write(rtmp.Packet{Kind: rtmp.KindVideo, DTS: -100, PTS: -100, Data: []byte{0, 0, 0, 1, 0x41}}); err != nil {
+	if err := r.Write(media.Packet{Kind: media.KindVideo, DTS: -100, PTS: -100, Data: []byte{0, 0, 0, 1, 0x41}}); err != nil {
 		t.Fatal(err)
 	}
 	recordAll(t, r, pkts[first:])
@@ -331,7 +331,7 @@ func TestRecorderInputRules(t *testing.T) {
 	if err := r.Write(other); !errors.Is(err, ErrRecordingFormatChanged) {
 		t.Errorf("a different video header mid-file: %v; want ErrRecordingFormatChanged", err)
 	}
-	if err := r.Write(rtmp.Packet{Kind: rtmp.KindData, Data: []byte{2}}); !errors.Is(err, ErrRecordingFormatChanged) {
+	if err := r.Write(media.Packet{Kind: media.KindData, Data: []byte{2}}); !errors.Is(err, ErrRecordingFormatChanged) {
 		t.Errorf("after the format changed Write = %v; want the same error", err)
 	}
 }

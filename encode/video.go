@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/asticode/go-astiav"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // VideoEncoder turns images into H.264 packets (AVCC, millisecond DTS/PTS).
@@ -31,8 +32,8 @@ type VideoEncoder struct {
 	frame   *astiav.Frame // software picture swscale writes, reused
 	pkt     *astiav.Packet
 	sws     *swscaler
-	nals    []nalRange    // scratch for Annex B parsing
-	nextKey time.Duration // presentation time of the next scheduled IDR
+	nals    []h264.NALRange // scratch for Annex B parsing
+	nextKey time.Duration   // presentation time of the next scheduled IDR
 	started bool
 	lastMS  int64
 	clamp   warnLimiter
@@ -74,7 +75,7 @@ func NewVideoEncoder(cfg VideoConfig, log *slog.Logger) (*VideoEncoder, error) {
 }
 
 func (e *VideoEncoder) init() (err error) {
-	if e.header, err = avcDecoderConfigurationRecord(e.open.cc.ExtraData()); err != nil {
+	if e.header, err = h264.ConfigFromExtradata(e.open.cc.ExtraData()); err != nil {
 		return fmt.Errorf("encode: %s sequence header: %w", e.name, err)
 	}
 	e.frame = astiav.AllocFrame()
@@ -97,8 +98,8 @@ func (e *VideoEncoder) Name() string { return e.name }
 // SequenceHeader returns the AVCDecoderConfigurationRecord (SPS/PPS from
 // the encoder's global header) as a video header packet at time 0. Each call
 // returns a fresh copy of the bytes.
-func (e *VideoEncoder) SequenceHeader() rtmp.Packet {
-	return rtmp.Packet{Kind: rtmp.KindVideo, Header: true, Key: true, Data: append([]byte(nil), e.header...)}
+func (e *VideoEncoder) SequenceHeader() media.Packet {
+	return media.Packet{Kind: media.KindVideo, Header: true, Key: true, Data: append([]byte(nil), e.header...)}
 }
 
 // ForceKeyFrame makes the next Encode produce an IDR, in addition to the
@@ -120,7 +121,7 @@ func (e *VideoEncoder) ForceKeyFrame() { e.forceKey.Store(true) }
 // the first frame whose pts reaches each multiple of KeyInt, so keyframes are
 // exactly KeyInt apart however many frames were dropped upstream. Packet.Key
 // is true exactly for IDR access units; Packet.Data is a fresh copy.
-func (e *VideoEncoder) Encode(img image.Image, pts time.Duration, emit func(rtmp.Packet)) error {
+func (e *VideoEncoder) Encode(img image.Image, pts time.Duration, emit func(media.Packet)) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -169,7 +170,7 @@ func (e *VideoEncoder) Encode(img image.Image, pts time.Duration, emit func(rtmp
 // Flush drains the frames the encoder still holds (lookahead, B-frames,
 // threads) through emit. It ends the stream: Encode returns ErrFlushed after
 // it. Flushing twice is a no-op.
-func (e *VideoEncoder) Flush(emit func(rtmp.Packet)) error {
+func (e *VideoEncoder) Flush(emit func(media.Packet)) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -186,7 +187,7 @@ func (e *VideoEncoder) Flush(emit func(rtmp.Packet)) error {
 }
 
 // drain hands every packet the encoder has ready to emit.
-func (e *VideoEncoder) drain(emit func(rtmp.Packet)) error {
+func (e *VideoEncoder) drain(emit func(media.Packet)) error {
 	for {
 		ret := receivePacket(e.open.cc, e.pkt)
 		if ret == int(astiav.ErrEagain) || ret == int(astiav.ErrEof) {
@@ -195,8 +196,8 @@ func (e *VideoEncoder) drain(emit func(rtmp.Packet)) error {
 		if ret < 0 {
 			return fmt.Errorf("encode: receiving a packet from %s: %w", e.name, libavError(ret))
 		}
-		data, idr := annexBToAVCC(packetView(e.pkt), &e.nals)
-		p := rtmp.Packet{Kind: rtmp.KindVideo, Key: idr, DTS: e.pkt.Dts(), PTS: e.pkt.Pts(), Data: data}
+		data, idr := h264.AnnexBToAVCC(packetView(e.pkt), &e.nals)
+		p := media.Packet{Kind: media.KindVideo, Key: idr, DTS: e.pkt.Dts(), PTS: e.pkt.Pts(), Data: data}
 		e.pkt.Unref()
 		if len(data) > 0 {
 			emit(p)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 func TestVideoConfigRejected(t *testing.T) {
@@ -111,10 +111,10 @@ func TestVideoCloseTwiceAndConcurrently(t *testing.T) {
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Encode(movingYCbCr(32, 32, 0), 0, func(rtmp.Packet) {}); !errors.Is(err, ErrClosed) {
+	if err := e.Encode(movingYCbCr(32, 32, 0), 0, func(media.Packet) {}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Encode after Close: %v", err)
 	}
-	if err := e.Flush(func(rtmp.Packet) {}); !errors.Is(err, ErrClosed) {
+	if err := e.Flush(func(media.Packet) {}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Flush after Close: %v", err)
 	}
 
@@ -125,7 +125,7 @@ func TestVideoCloseTwiceAndConcurrently(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for i := 0; ; i++ {
-			if err := e2.Encode(img, time.Duration(i)*time.Second/30, func(rtmp.Packet) {}); err != nil {
+			if err := e2.Encode(img, time.Duration(i)*time.Second/30, func(media.Packet) {}); err != nil {
 				if !errors.Is(err, ErrClosed) {
 					t.Errorf("Encode: %v", err)
 				}
@@ -147,7 +147,7 @@ func TestVideoSteadyStateAllocations(t *testing.T) {
 	frames := movingFrames(320, 180, 10)
 	i := 0
 	out := 0
-	emit := func(p rtmp.Packet) { out++ }
+	emit := func(p media.Packet) { out++ }
 	step := func() {
 		if err := e.Encode(frames[i%10], time.Duration(i)*time.Second/30, emit); err != nil {
 			t.Fatal(err)

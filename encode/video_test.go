@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/asticode/go-astiav"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // testVideoConfig is a small, fast libx264 configuration.
@@ -30,7 +31,7 @@ func newTestVideo(t *testing.T, cfg VideoConfig) *VideoEncoder {
 
 // encodeFrames encodes the frames at the given frame indexes (pts =
 // i/FPS), flushes, and returns every packet.
-func encodeFrames(t *testing.T, e *VideoEncoder, fps int, idx []int, frames []*image.YCbCr) []rtmp.Packet {
+func encodeFrames(t *testing.T, e *VideoEncoder, fps int, idx []int, frames []*image.YCbCr) []media.Packet {
 	t.Helper()
 	var c collector
 	for _, i := range idx {
@@ -53,7 +54,7 @@ func seq(n int) []int {
 	return s
 }
 
-func keyPTS(pkts []rtmp.Packet) []int64 {
+func keyPTS(pkts []media.Packet) []int64 {
 	var out []int64
 	for _, p := range pkts {
 		if p.Key {
@@ -65,14 +66,14 @@ func keyPTS(pkts []rtmp.Packet) []int64 {
 }
 
 // checkKeyFlags requires Key exactly on access units with an IDR slice.
-func checkKeyFlags(t *testing.T, pkts []rtmp.Packet) {
+func checkKeyFlags(t *testing.T, pkts []media.Packet) {
 	t.Helper()
 	for i, p := range pkts {
 		types := avccNALTypes(t, p.Data)
-		if idr := slices.Contains(types, nalIDR); idr != p.Key {
+		if idr := slices.Contains(types, h264.NALIDR); idr != p.Key {
 			t.Fatalf("packet %d (pts %d): Key=%v but NAL types %v", i, p.PTS, p.Key, types)
 		}
-		if slices.Contains(types, nalAUD) {
+		if slices.Contains(types, h264.NALAUD) {
 			t.Fatalf("packet %d still has an access unit delimiter", i)
 		}
 	}
@@ -155,7 +156,7 @@ func TestVideoBFramesTimestamps(t *testing.T) {
 func TestVideoSequenceHeaderIsHighProfile(t *testing.T) {
 	e := newTestVideo(t, testVideoConfig())
 	h := e.SequenceHeader()
-	if h.Kind != rtmp.KindVideo || !h.Header || !h.Key {
+	if h.Kind != media.KindVideo || !h.Header || !h.Key {
 		t.Fatalf("header packet %+v", h)
 	}
 	r, err := parseAVCRecord(h.Data)

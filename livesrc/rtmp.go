@@ -6,16 +6,18 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
 // FromRTMP is the local RTMP server as a Source. Each reader is an
 // in-process player of the server's hub with its own queue bounded by lim.
-func FromRTMP(s *rtmp.Server, lim rtmp.QueueLimits) Source { return rtmpSource{s: s, lim: lim} }
+func FromRTMP(s *rtmp.Server, lim media.QueueLimits) Source { return rtmpSource{s: s, lim: lim} }
 
 type rtmpSource struct {
 	s   *rtmp.Server
-	lim rtmp.QueueLimits
+	lim media.QueueLimits
 }
 
 func (r rtmpSource) Live(name string) bool {
@@ -39,14 +41,14 @@ func (r rtmpSource) Subscribe(name string) (Reader, error) {
 }
 
 type rtmpReader struct {
-	q    *rtmp.Queue
+	q    media.Reader
 	stop func()
 	once sync.Once
 }
 
 func (r *rtmpReader) Read(ctx context.Context) (Packet, error) {
 	p, err := r.q.Pop(ctx)
-	if errors.Is(err, rtmp.ErrQueueClosed) {
+	if errors.Is(err, media.ErrQueueClosed) {
 		return Packet{}, ErrEnded
 	}
 	if err != nil {
@@ -54,9 +56,9 @@ func (r *rtmpReader) Read(ctx context.Context) (Packet, error) {
 	}
 	var k Kind
 	switch p.Kind {
-	case rtmp.KindVideo:
+	case media.KindVideo:
 		k = Video
-	case rtmp.KindAudio:
+	case media.KindAudio:
 		k = Audio
 	default:
 		k = Data
@@ -64,7 +66,7 @@ func (r *rtmpReader) Read(ctx context.Context) (Packet, error) {
 	out := Packet{Kind: k, Header: p.Header, Key: p.Key, DTS: p.DTS, PTS: p.PTS, Data: p.Data}
 	if k == Video && p.Header {
 		// The server checked it on ingest; a failure leaves SPS empty.
-		if cfg, err := rtmp.ParseAVCConfig(p.Data); err == nil {
+		if cfg, err := h264.ParseConfig(p.Data); err == nil {
 			out.SPS, out.PPS = cfg.SPS, cfg.PPS
 		}
 	}

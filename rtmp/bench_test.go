@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"io"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // BenchmarkChunkWriter measures chunking a 50 KB video message at 4096-byte
 // chunks into a buffered sink, flushed per message as the publisher does.
 func BenchmarkChunkWriter(b *testing.B) {
-	w := NewChunkWriter(io.Discard, 4096)
-	m := Message{TypeID: TypeVideo, StreamID: 1, CSID: CSIDVideo, Payload: make([]byte, 50_000)}
+	w := chunk.NewWriter(io.Discard, 4096)
+	m := chunk.Message{TypeID: chunk.TypeVideo, StreamID: 1, CSID: chunk.CSIDVideo, Payload: make([]byte, 50_000)}
 	b.SetBytes(int64(len(m.Payload)))
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -27,20 +30,20 @@ func BenchmarkChunkWriter(b *testing.B) {
 // BenchmarkChunkReader measures reassembling 50 KB video messages.
 func BenchmarkChunkReader(b *testing.B) {
 	var stream bytes.Buffer
-	w := NewChunkWriter(&stream, DefaultChunkSize)
+	w := chunk.NewWriter(&stream, chunk.DefaultChunkSize)
 	_ = w.SetChunkSize(4096)
 	const n = 64
 	for i := range n {
-		_ = w.WriteMessage(Message{TypeID: TypeVideo, StreamID: 1, CSID: CSIDVideo, Timestamp: uint32(i * 33), Payload: make([]byte, 50_000)})
+		_ = w.WriteMessage(chunk.Message{TypeID: chunk.TypeVideo, StreamID: 1, CSID: chunk.CSIDVideo, Timestamp: uint32(i * 33), Payload: make([]byte, 50_000)})
 	}
 	_ = w.Flush()
 	data := stream.Bytes()
 	b.SetBytes(int64(len(data)) / n)
 	b.ReportAllocs()
-	var r *ChunkReader
+	var r *chunk.Reader
 	for i := 0; b.Loop(); i++ {
 		if i%n == 0 {
-			r = NewChunkReader(bytes.NewReader(data), Limits{})
+			r = chunk.NewReader(bytes.NewReader(data), chunk.Limits{})
 			if _, err := r.ReadMessage(); err != nil { // SetChunkSize
 				b.Fatal(err)
 			}
@@ -53,13 +56,13 @@ func BenchmarkChunkReader(b *testing.B) {
 
 // BenchmarkDecodeAMF0Connect measures decoding a typical connect command.
 func BenchmarkDecodeAMF0Connect(b *testing.B) {
-	body := mustAMF(b, "connect", 1, Object{{"app", "live"}, {"type", "nonprivate"}, {"flashVer", flashVer},
-		{"swfUrl", "rtmp://h/live"}, {"tcUrl", "rtmp://h/live"}, {"fpad", false}, {"capabilities", 15},
-		{"audioCodecs", 4071}, {"videoCodecs", 252}, {"videoFunction", 1}})
+	body := mustAMF(b, "connect", 1, amf0.Object{{Key: "app", Value: "live"}, {Key: "type", Value: "nonprivate"}, {Key: "flashVer", Value: flashVer},
+		{Key: "swfUrl", Value: "rtmp://h/live"}, {Key: "tcUrl", Value: "rtmp://h/live"}, {Key: "fpad", Value: false}, {Key: "capabilities", Value: 15},
+		{Key: "audioCodecs", Value: 4071}, {Key: "videoCodecs", Value: 252}, {Key: "videoFunction", Value: 1}})
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := DecodeAMF0(body, Limits{}); err != nil {
+		if _, err := amf0.Decode(body, amf0.Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}

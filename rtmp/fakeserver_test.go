@@ -11,6 +11,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // fakeOpts scripts the fake RTMP server. The zero value accepts a publish.
@@ -19,12 +22,12 @@ type fakeOpts struct {
 	silent          bool   // accept and never answer (blackhole)
 	peerChunkSize   uint32 // SetChunkSize sent before the connect result
 	ackWindow       uint32 // WindowAckSize sent before the connect result
-	connectError    *StatusInfo
+	connectError    *chunk.StatusInfo
 	closeOnConnect  bool
 	createError     bool
 	closeOnPublish  bool // what nginx does for "deny publish"
 	silentOnPublish bool
-	publishStatus   *StatusInfo // instead of NetStream.Publish.Start
+	publishStatus   *chunk.StatusInfo // instead of NetStream.Publish.Start
 	afterPublish    func(f *fakeConn)
 
 	chunkSizeFirst  uint32        // SetChunkSize sent right after the handshake, used for every message
@@ -49,9 +52,9 @@ type fakeServer struct {
 
 	mu       sync.Mutex
 	events   []string
-	msgs     []Message // media and data messages, in order
-	connect  Command
-	publish  Command
+	msgs     []chunk.Message // media and data messages, in order
+	connect  chunk.Command
+	publish  chunk.Command
 	chunk    int    // client chunk size at the end
 	acksSent int    // Acknowledgements sent to the client
 	window   uint32 // the client's WindowAckSize
@@ -61,8 +64,8 @@ type fakeServer struct {
 type fakeConn struct {
 	s         *fakeServer
 	c         net.Conn
-	r         *ChunkReader
-	w         *ChunkWriter
+	r         *chunk.Reader
+	w         *chunk.Writer
 	ackWin    uint32
 	lastAck   uint64
 	published time.Time
@@ -163,19 +166,19 @@ func (s *fakeServer) serve(c net.Conn) {
 		time.Sleep(50 * time.Millisecond)
 		return
 	}
-	if err := ServerHandshake(c, 5*time.Second); err != nil {
+	if err := chunk.ServerHandshake(c, 5*time.Second); err != nil {
 		s.event("handshake error: %v", err)
 		return
 	}
-	f := &fakeConn{s: s, c: c, r: NewChunkReader(c, Limits{}), w: NewChunkWriter(c, DefaultChunkSize)}
+	f := &fakeConn{s: s, c: c, r: chunk.NewReader(c, chunk.Limits{}), w: chunk.NewWriter(c, chunk.DefaultChunkSize)}
 	defer func() {
 		s.mu.Lock()
 		s.chunk = f.r.ChunkSize()
 		s.mu.Unlock()
 	}()
 	if n := s.opts.chunkSizeFirst; n > 0 {
-		f.send(SetChunkSizeMessage(n))
-		f.w.chunkSize = int(n)
+		f.send(chunk.SetChunkSizeMessage(n))
+		f.w = chunk.NewWriter(f.c, int(n)) // announced above, unchecked: hostile sizes too
 	}
 	for {
 		if o := s.opts; o.stallAfter > 0 && !f.published.IsZero() && time.Since(f.published) > o.stallAfter {
@@ -211,14 +214,14 @@ func (f *fakeConn) acknowledge() {
 	}
 	if n := f.r.BytesRead(); n-f.lastAck >= uint64(f.ackWin) {
 		f.lastAck = n
-		f.send(AckMessage(uint32(n)))
+		f.send(chunk.AckMessage(uint32(n)))
 		f.s.mu.Lock()
 		f.s.acksSent++
 		f.s.mu.Unlock()
 	}
 }
 
-func (f *fakeConn) send(msgs ...Message) {
+func (f *fakeConn) send(msgs ...chunk.Message) {
 	for _, m := range msgs {
 		_ = f.w.WriteMessage(m)
 	}
@@ -226,42 +229,42 @@ func (f *fakeConn) send(msgs ...Message) {
 }
 
 func (f *fakeConn) reply(streamID uint32, name string, txn float64, obj any, args ...any) {
-	m, err := CommandMessage(CSIDCommand, streamID, name, txn, obj, args...)
+	m, err := chunk.CommandMessage(chunk.CSIDCommand, streamID, name, txn, obj, args...)
 	if err != nil {
 		f.s.t.Error(err)
 	}
 	f.send(m)
 }
 
-func status(level, code, desc string) Object {
-	return Object{{"level", level}, {"code", code}, {"description", desc}}
+func status(level, code, desc string) amf0.Object {
+	return amf0.Object{{Key: "level", Value: level}, {Key: "code", Value: code}, {Key: "description", Value: desc}}
 }
 
 // handle records m and answers it; false ends the connection.
-func (f *fakeConn) handle(m Message) bool {
+func (f *fakeConn) handle(m chunk.Message) bool {
 	s, o := f.s, f.s.opts
 	switch m.TypeID {
-	case TypeSetChunkSize:
-		v, _ := ParseUint32Payload(m)
+	case chunk.TypeSetChunkSize:
+		v, _ := chunk.ParseUint32Payload(m)
 		s.event("setchunksize:%d", v)
-	case TypeAck:
+	case chunk.TypeAck:
 		s.event("ack")
-	case TypeWindowAckSize:
-		f.ackWin, _ = ParseUint32Payload(m)
+	case chunk.TypeWindowAckSize:
+		f.ackWin, _ = chunk.ParseUint32Payload(m)
 		s.mu.Lock()
 		s.window = f.ackWin
 		s.mu.Unlock()
-	case TypeUserControl:
-		ev, v, _ := ParseUserControl(m)
-		if ev == EventPingResponse {
+	case chunk.TypeUserControl:
+		ev, v, _ := chunk.ParseUserControl(m)
+		if ev == chunk.EventPingResponse {
 			s.event("pong:%d", v)
 		}
-	case TypeAudio, TypeVideo, TypeDataAMF0:
+	case chunk.TypeAudio, chunk.TypeVideo, chunk.TypeDataAMF0:
 		s.mu.Lock()
 		s.msgs = append(s.msgs, m)
 		s.mu.Unlock()
-	case TypeCommandAMF0:
-		c, err := ParseCommand(m, Limits{})
+	case chunk.TypeCommandAMF0:
+		c, err := chunk.ParseCommand(m, chunk.Limits{})
 		if err != nil {
 			s.event("bad command: %v", err)
 			return false
@@ -272,7 +275,7 @@ func (f *fakeConn) handle(m Message) bool {
 	return true
 }
 
-func (f *fakeConn) command(c Command, o fakeOpts) bool {
+func (f *fakeConn) command(c chunk.Command, o fakeOpts) bool {
 	s := f.s
 	if o.replyDelay > 0 && (c.Name == "connect" || c.Name == "createStream" || c.Name == "publish") {
 		time.Sleep(o.replyDelay)
@@ -288,7 +291,7 @@ func (f *fakeConn) command(c Command, o fakeOpts) bool {
 		case o.silentOnConnect:
 			return true
 		case o.connectReply != nil:
-			f.send(Message{TypeID: TypeCommandAMF0, CSID: CSIDCommand, Payload: o.connectReply})
+			f.send(chunk.Message{TypeID: chunk.TypeCommandAMF0, CSID: chunk.CSIDCommand, Payload: o.connectReply})
 			return true
 		}
 		if o.connectError != nil {
@@ -296,16 +299,16 @@ func (f *fakeConn) command(c Command, o fakeOpts) bool {
 			f.reply(0, "_error", c.TransactionID, nil, status(st.Level, st.Code, st.Description))
 			return true
 		}
-		msgs := []Message{WindowAckSizeMessage(2500000), SetPeerBandwidthMessage(2500000, BandwidthDynamic)}
+		msgs := []chunk.Message{chunk.WindowAckSizeMessage(2500000), chunk.SetPeerBandwidthMessage(2500000, chunk.BandwidthDynamic)}
 		if o.ackWindow > 0 {
-			msgs[0] = WindowAckSizeMessage(o.ackWindow)
+			msgs[0] = chunk.WindowAckSizeMessage(o.ackWindow)
 		}
 		f.send(msgs...)
 		if o.peerChunkSize > 0 {
-			f.send(SetChunkSizeMessage(o.peerChunkSize))
-			f.w.chunkSize = int(o.peerChunkSize)
+			f.send(chunk.SetChunkSizeMessage(o.peerChunkSize))
+			f.w = chunk.NewWriter(f.c, int(o.peerChunkSize))
 		}
-		f.reply(0, "_result", c.TransactionID, Object{{"fmsVer", "FMS/3,0,1,123"}, {"capabilities", 31}},
+		f.reply(0, "_result", c.TransactionID, amf0.Object{{Key: "fmsVer", Value: "FMS/3,0,1,123"}, {Key: "capabilities", Value: 31}},
 			status("status", "NetConnection.Connect.Success", "Connection succeeded."))
 		f.reply(0, "onBWDone", 0, nil, 8192)
 	case "releaseStream", "FCPublish":
@@ -333,7 +336,7 @@ func (f *fakeConn) command(c Command, o fakeOpts) bool {
 			f.reply(1, "onStatus", 0, nil, status(st.Level, st.Code, st.Description))
 			return true
 		}
-		f.send(UserControlMessage(EventStreamBegin, 1))
+		f.send(chunk.UserControlMessage(chunk.EventStreamBegin, 1))
 		f.reply(1, "onStatus", 0, nil, status("status", "NetStream.Publish.Start", "Start publishing"))
 		f.published = time.Now()
 		if o.afterPublish != nil {

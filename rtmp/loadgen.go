@@ -5,6 +5,11 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // LoadConfig configures RunLoad, the load generator that `onair bench
@@ -101,14 +106,14 @@ func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 		}
 		r.Bytes += uint64(len(pkt.Data))
 		switch {
-		case pkt.Kind == KindData:
+		case pkt.Kind == media.KindData:
 			if fps == 0 {
-				if md, err := ParseMetadata(pkt.Data, DefaultLimits()); err == nil {
+				if md, err := flv.ParseMetadata(pkt.Data, amf0.Limits{}); err == nil {
 					fps = md.FrameRate
 				}
 			}
 		case pkt.Header:
-		case pkt.Kind == KindAudio:
+		case pkt.Kind == media.KindAudio:
 			if !end.IsZero() {
 				r.AudioFrames++
 			}
@@ -126,7 +131,7 @@ func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 			}
 			// Frames sent before this player joined (the GOP cache) say
 			// nothing about latency.
-			if t, ok := StampOf(pkt.Data); ok && t.After(start) {
+			if t, ok := h264.StampOf(pkt.Data); ok && t.After(start) {
 				r.latencies = append(r.latencies, now.Sub(t))
 			}
 		}

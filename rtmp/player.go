@@ -10,6 +10,11 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // PlayerOptions configures DialPlay. Zero fields take their defaults.
@@ -17,7 +22,7 @@ type PlayerOptions struct {
 	// CAFile, Timeout and Limits are as for PublisherOptions.
 	CAFile  string
 	Timeout time.Duration
-	Limits  Limits
+	Limits  chunk.Limits
 	// WrapConn, when set, wraps the connection after dialing (tests use it
 	// to read slowly).
 	WrapConn func(net.Conn) net.Conn
@@ -31,12 +36,12 @@ type PlayerOptions struct {
 type Player struct {
 	t        Target
 	conn     net.Conn
-	r        *ChunkReader
-	w        *ChunkWriter
-	limits   Limits
+	r        *chunk.Reader
+	w        *chunk.Writer
+	limits   chunk.Limits
 	timeout  time.Duration
 	streamID uint32
-	ts       [3]TimestampUnwrapper
+	ts       [3]media.TimestampUnwrapper
 	ackWin   uint32
 	lastAck  uint64
 }
@@ -56,7 +61,7 @@ func DialPlay(ctx context.Context, rawURL string, opt PlayerOptions) (*Player, e
 	if opt.WrapConn != nil {
 		conn = opt.WrapConn(conn)
 	}
-	p := &Player{t: t, conn: conn, r: NewChunkReader(conn, po.Limits), w: NewChunkWriter(conn, DefaultChunkSize),
+	p := &Player{t: t, conn: conn, r: chunk.NewReader(conn, po.Limits), w: chunk.NewWriter(conn, chunk.DefaultChunkSize),
 		limits: po.Limits, timeout: po.Timeout}
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	err = p.start()
@@ -71,7 +76,7 @@ func DialPlay(ctx context.Context, rawURL string, opt PlayerOptions) (*Player, e
 	return p, nil
 }
 
-func (p *Player) send(msgs ...Message) error {
+func (p *Player) send(msgs ...chunk.Message) error {
 	if err := p.conn.SetWriteDeadline(time.Now().Add(p.timeout)); err != nil {
 		return err
 	}
@@ -85,16 +90,16 @@ func (p *Player) send(msgs ...Message) error {
 
 // start runs handshake, connect, createStream and play.
 func (p *Player) start() error {
-	if err := ClientHandshake(p.conn, p.timeout); err != nil {
+	if err := chunk.ClientHandshake(p.conn, p.timeout); err != nil {
 		return err
 	}
 	_ = p.conn.SetReadDeadline(time.Now().Add(p.timeout))
-	connect, _ := CommandMessage(CSIDCommand, 0, "connect", 1, Object{
-		{"app", p.t.App}, {"flashVer", "LNX 9,0,124,2"}, {"tcUrl", p.t.TCURL}, {"fpad", false},
-		{"capabilities", 15.0}, {"audioCodecs", 4071.0}, {"videoCodecs", 252.0}, {"videoFunction", 1.0},
+	connect, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "connect", 1, amf0.Object{
+		{Key: "app", Value: p.t.App}, {Key: "flashVer", Value: "LNX 9,0,124,2"}, {Key: "tcUrl", Value: p.t.TCURL}, {Key: "fpad", Value: false},
+		{Key: "capabilities", Value: 15.0}, {Key: "audioCodecs", Value: 4071.0}, {Key: "videoCodecs", Value: 252.0}, {Key: "videoFunction", Value: 1.0},
 	})
-	create, _ := CommandMessage(CSIDCommand, 0, "createStream", 2, nil)
-	if err := p.send(WindowAckSizeMessage(serverAckWindow), connect, create); err != nil {
+	create, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "createStream", 2, nil)
+	if err := p.send(chunk.WindowAckSizeMessage(serverAckWindow), connect, create); err != nil {
 		return err
 	}
 	for p.streamID == 0 {
@@ -104,7 +109,7 @@ func (p *Player) start() error {
 		}
 		switch {
 		case c.Name == "_error":
-			return fmt.Errorf("%w: the server refused %s: %s", ErrPublishRejected, txnName(c.TransactionID), StatusOf(c).Description)
+			return fmt.Errorf("%w: the server refused %s: %s", ErrPublishRejected, txnName(c.TransactionID), chunk.StatusOf(c).Description)
 		case c.Name == "_result" && c.TransactionID == 2:
 			id, _ := c.Arg(0).(float64)
 			if id < 1 {
@@ -113,8 +118,8 @@ func (p *Player) start() error {
 			p.streamID = uint32(id)
 		}
 	}
-	play, _ := CommandMessage(CSIDStream, p.streamID, "play", 0, nil, p.t.PublishName(), -2.0)
-	if err := p.send(play, UserControlMessage(EventSetBufferLength, p.streamID)); err != nil {
+	play, _ := chunk.CommandMessage(chunk.CSIDStream, p.streamID, "play", 0, nil, p.t.PublishName(), -2.0)
+	if err := p.send(play, chunk.UserControlMessage(chunk.EventSetBufferLength, p.streamID)); err != nil {
 		return err
 	}
 	for {
@@ -122,7 +127,7 @@ func (p *Player) start() error {
 		if err != nil {
 			return err
 		}
-		st := StatusOf(c)
+		st := chunk.StatusOf(c)
 		switch {
 		case c.Name == "onStatus" && strings.EqualFold(st.Level, "error"):
 			return fmt.Errorf("%w: %s: %s", ErrPublishRejected, st.Code, st.Description)
@@ -140,19 +145,19 @@ func txnName(txn float64) string {
 }
 
 // nextCommand reads until the next command, answering control messages.
-func (p *Player) nextCommand() (Command, error) {
+func (p *Player) nextCommand() (chunk.Command, error) {
 	for {
 		m, err := p.readMessage()
 		if err != nil {
-			return Command{}, err
+			return chunk.Command{}, err
 		}
-		if m.TypeID == TypeCommandAMF0 || m.TypeID == TypeCommandAMF3 {
-			return ParseCommand(m, p.limits)
+		if m.TypeID == chunk.TypeCommandAMF0 || m.TypeID == chunk.TypeCommandAMF3 {
+			return chunk.ParseCommand(m, p.limits)
 		}
 	}
 }
 
-func (p *Player) readMessage() (Message, error) {
+func (p *Player) readMessage() (chunk.Message, error) {
 	m, err := p.r.ReadMessage()
 	if err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -161,18 +166,18 @@ func (p *Player) readMessage() (Message, error) {
 		return m, err
 	}
 	switch m.TypeID {
-	case TypeWindowAckSize:
-		if v, err := ParseUint32Payload(m); err == nil && v > 0 {
+	case chunk.TypeWindowAckSize:
+		if v, err := chunk.ParseUint32Payload(m); err == nil && v > 0 {
 			p.ackWin = max(v, minPeerAckWindow)
 		}
-	case TypeUserControl:
-		if ev, v, err := ParseUserControl(m); err == nil && ev == EventPingRequest {
-			_ = p.send(UserControlMessage(EventPingResponse, v))
+	case chunk.TypeUserControl:
+		if ev, v, err := chunk.ParseUserControl(m); err == nil && ev == chunk.EventPingRequest {
+			_ = p.send(chunk.UserControlMessage(chunk.EventPingResponse, v))
 		}
 	}
 	if n := p.r.BytesRead(); p.ackWin > 0 && n-p.lastAck >= uint64(p.ackWin) {
 		p.lastAck = n
-		_ = p.send(AckMessage(uint32(n)))
+		_ = p.send(chunk.AckMessage(uint32(n)))
 	}
 	return m, nil
 }
@@ -180,36 +185,36 @@ func (p *Player) readMessage() (Message, error) {
 // ReadPacket returns the next packet of the stream, with timestamps
 // unwrapped past 32 bits. It returns io.EOF when the server says the
 // stream ended, or when it closes the connection.
-func (p *Player) ReadPacket() (Packet, error) {
+func (p *Player) ReadPacket() (media.Packet, error) {
 	for {
 		m, err := p.readMessage()
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				return Packet{}, io.EOF
+				return media.Packet{}, io.EOF
 			}
-			return Packet{}, err
+			return media.Packet{}, err
 		}
 		switch m.TypeID {
-		case TypeCommandAMF0, TypeCommandAMF3:
-			c, err := ParseCommand(m, p.limits)
+		case chunk.TypeCommandAMF0, chunk.TypeCommandAMF3:
+			c, err := chunk.ParseCommand(m, p.limits)
 			if err != nil {
-				return Packet{}, err
+				return media.Packet{}, err
 			}
-			st := StatusOf(c)
+			st := chunk.StatusOf(c)
 			if st.Code == codePlayUnpublish || st.Code == codePlayStop || strings.EqualFold(st.Level, "error") {
-				return Packet{}, io.EOF
+				return media.Packet{}, io.EOF
 			}
 			continue
-		case TypeAudio, TypeVideo, TypeDataAMF0:
+		case chunk.TypeAudio, chunk.TypeVideo, chunk.TypeDataAMF0:
 		default:
 			continue
 		}
-		pkt, err := PacketFromMessage(m)
+		pkt, err := chunk.PacketFromMessage(m)
 		if err != nil {
-			if errors.Is(err, ErrNotMedia) {
+			if errors.Is(err, flv.ErrNotMedia) {
 				continue
 			}
-			return Packet{}, err
+			return media.Packet{}, err
 		}
 		cts := pkt.PTS - pkt.DTS
 		pkt.DTS = p.ts[pkt.Kind-1].Unwrap(m.Timestamp)

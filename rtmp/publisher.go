@@ -9,6 +9,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // Publisher defaults.
@@ -51,7 +55,7 @@ type PublisherOptions struct {
 	// ChunkSize is the outgoing chunk size (default 4096).
 	ChunkSize int
 	// Limits bounds what the server may send.
-	Limits Limits
+	Limits chunk.Limits
 	// Log receives debug lines; URLs in it are redacted. Nil discards.
 	Log *slog.Logger
 }
@@ -90,10 +94,10 @@ type Publisher struct {
 	opt  PublisherOptions
 	log  *slog.Logger
 	conn *countingConn
-	r    *ChunkReader // Dial's, then the reader goroutine's
+	r    *chunk.Reader // Dial's, then the reader goroutine's
 
 	mu       sync.Mutex // guards w, buf, closed and every write to conn
-	w        *ChunkWriter
+	w        *chunk.Writer
 	buf      []byte
 	closed   bool
 	streamID uint32
@@ -142,8 +146,8 @@ func Dial(ctx context.Context, t Target, opt PublisherOptions) (*Publisher, erro
 	conn := &countingConn{Conn: raw}
 	p := &Publisher{
 		t: t, opt: opt, log: log, conn: conn,
-		r:           NewChunkReader(conn, opt.Limits),
-		w:           NewChunkWriter(conn, DefaultChunkSize),
+		r:           chunk.NewReader(conn, opt.Limits),
+		w:           chunk.NewWriter(conn, chunk.DefaultChunkSize),
 		chDone:      make(chan struct{}),
 		chReadDone:  make(chan struct{}),
 		chWatchDone: make(chan struct{}),
@@ -206,21 +210,21 @@ func (p *Publisher) fail(err error) (first bool) {
 
 // WritePacket sends one packet and flushes it, within WriteTimeout. The DTS
 // is wrapped to RTMP's 32 bits (negative values are sent as 0).
-func (p *Publisher) WritePacket(pkt *Packet) error {
+func (p *Publisher) WritePacket(pkt *media.Packet) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.usableLocked(); err != nil {
 		return err
 	}
-	p.buf = AppendPacketPayload(p.buf[:0], pkt)
-	m := packetMessage(pkt, p.buf)
+	p.buf = flv.AppendPayload(p.buf[:0], pkt)
+	m := chunk.PacketMessage(pkt, p.buf)
 	m.StreamID = p.streamID
 	return p.writeLocked(p.opt.WriteTimeout, m)
 }
 
-// WriteMetadata sends @setDataFrame onMetaData describing the stream.
-func (p *Publisher) WriteMetadata(md Metadata) error {
-	return p.WritePacket(&Packet{Kind: KindData, Key: true, Data: EncodeMetadata(md)})
+// WriteMetadata sends @flv.SetDataFrame onMetaData describing the stream.
+func (p *Publisher) WriteMetadata(md media.Metadata) error {
+	return p.WritePacket(&media.Packet{Kind: media.KindData, Key: true, Data: flv.EncodeMetadata(md)})
 }
 
 func (p *Publisher) usableLocked() error {
@@ -237,7 +241,7 @@ func (p *Publisher) usableLocked() error {
 
 // writeLocked writes and flushes msgs within timeout. A failure ends the
 // session. p.mu must be held.
-func (p *Publisher) writeLocked(timeout time.Duration, msgs ...Message) error {
+func (p *Publisher) writeLocked(timeout time.Duration, msgs ...chunk.Message) error {
 	if err := p.flushLocked(timeout, msgs...); err != nil {
 		return p.writeFailed(err, timeout)
 	}
@@ -246,7 +250,7 @@ func (p *Publisher) writeLocked(timeout time.Duration, msgs ...Message) error {
 
 // flushLocked writes and flushes msgs within timeout and returns the raw
 // I/O error. p.mu must be held.
-func (p *Publisher) flushLocked(timeout time.Duration, msgs ...Message) error {
+func (p *Publisher) flushLocked(timeout time.Duration, msgs ...chunk.Message) error {
 	if err := p.conn.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
@@ -272,7 +276,7 @@ func (p *Publisher) writeFailed(err error, timeout time.Duration) error {
 }
 
 // send writes msgs unless the publisher is closed (for the reader goroutine).
-func (p *Publisher) send(msgs ...Message) {
+func (p *Publisher) send(msgs ...chunk.Message) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.usableLocked() != nil {
@@ -351,10 +355,10 @@ func (p *Publisher) readLoop() {
 			return
 		}
 		p.handleControl(m)
-		if m.TypeID != TypeCommandAMF0 && m.TypeID != TypeCommandAMF3 {
+		if m.TypeID != chunk.TypeCommandAMF0 && m.TypeID != chunk.TypeCommandAMF3 {
 			continue
 		}
-		c, err := ParseCommand(m, p.opt.Limits)
+		c, err := chunk.ParseCommand(m, p.opt.Limits)
 		if err != nil {
 			p.log.Debug("ignoring malformed command", "err", err)
 			continue

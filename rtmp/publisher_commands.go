@@ -7,6 +7,9 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // Transaction ids of the publish sequence.
@@ -30,18 +33,18 @@ const flashVer = "FMLE/3.0 (compatible; OnAir Studio)"
 // FCPublish, createStream → publish, waiting for each answer.
 func (p *Publisher) startSession() error {
 	addr, to := p.t.Addr(), p.opt.Timeout
-	if err := ClientHandshake(p.conn, to); err != nil {
+	if err := chunk.ClientHandshake(p.conn, to); err != nil {
 		return fmt.Errorf("connecting to %s: %w", addr, err)
 	}
 	p.log.Debug("handshake done")
 	appName, _, _ := strings.Cut(p.t.App, "?")
 
-	connect, err := CommandMessage(CSIDCommand, 0, "connect", txnConnect, Object{
-		{"app", p.t.App},
-		{"type", "nonprivate"},
-		{"flashVer", flashVer},
-		{"swfUrl", p.t.TCURL},
-		{"tcUrl", p.t.TCURL},
+	connect, err := chunk.CommandMessage(chunk.CSIDCommand, 0, "connect", txnConnect, amf0.Object{
+		{Key: "app", Value: p.t.App},
+		{Key: "type", Value: "nonprivate"},
+		{Key: "flashVer", Value: flashVer},
+		{Key: "swfUrl", Value: p.t.TCURL},
+		{Key: "tcUrl", Value: p.t.TCURL},
 	})
 	if err != nil {
 		return err
@@ -53,13 +56,13 @@ func (p *Publisher) startSession() error {
 	} else {
 		// Announcing our window asks the server to acknowledge what it
 		// reads, which arms the watchdog (watchAcks).
-		err = p.writeLocked(to, WindowAckSizeMessage(publisherAckWindow), connect)
+		err = p.writeLocked(to, chunk.WindowAckSizeMessage(publisherAckWindow), connect)
 	}
 	p.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	err = p.await("connect", func(c Command) (bool, error) {
+	err = p.await("connect", func(c chunk.Command) (bool, error) {
 		if c.TransactionID != txnConnect {
 			return false, nil
 		}
@@ -67,7 +70,7 @@ func (p *Publisher) startSession() error {
 		case "_result":
 			return true, nil
 		case "_error":
-			return false, p.rejected("the server rejected the connection to app %q (%s)", appName, p.statusText(StatusOf(c)))
+			return false, p.rejected("the server rejected the connection to app %q (%s)", appName, p.statusText(chunk.StatusOf(c)))
 		}
 		return false, nil
 	})
@@ -77,13 +80,13 @@ func (p *Publisher) startSession() error {
 	p.log.Debug("connected", "app", appName)
 
 	name := p.t.PublishName()
-	release, _ := CommandMessage(CSIDCommand, 0, "releaseStream", txnReleaseStream, nil, name)
-	fcPublish, _ := CommandMessage(CSIDCommand, 0, "FCPublish", txnFCPublish, nil, name)
-	create, _ := CommandMessage(CSIDCommand, 0, "createStream", txnCreateStream, nil)
+	release, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "releaseStream", txnReleaseStream, nil, name)
+	fcPublish, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "FCPublish", txnFCPublish, nil, name)
+	create, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "createStream", txnCreateStream, nil)
 	if err := p.sendStep(release, fcPublish, create); err != nil {
 		return err
 	}
-	err = p.await("createStream", func(c Command) (bool, error) {
+	err = p.await("createStream", func(c chunk.Command) (bool, error) {
 		if c.TransactionID != txnCreateStream {
 			return false, nil // answers to releaseStream and FCPublish do not matter
 		}
@@ -96,7 +99,7 @@ func (p *Publisher) startSession() error {
 			p.streamID = uint32(id)
 			return true, nil
 		case "_error":
-			return false, p.rejected("the server refused to create a stream (%s)", p.statusText(StatusOf(c)))
+			return false, p.rejected("the server refused to create a stream (%s)", p.statusText(chunk.StatusOf(c)))
 		}
 		return false, nil
 	})
@@ -104,12 +107,12 @@ func (p *Publisher) startSession() error {
 		return p.stepError(err, "createStream", "before publishing started (publishing refused?)")
 	}
 
-	publish, _ := CommandMessage(CSIDStream, p.streamID, "publish", txnPublish, nil, name, "live")
+	publish, _ := chunk.CommandMessage(chunk.CSIDStream, p.streamID, "publish", txnPublish, nil, name, "live")
 	if err := p.sendStep(publish); err != nil {
 		return err
 	}
-	err = p.await("publish", func(c Command) (bool, error) {
-		switch st := StatusOf(c); {
+	err = p.await("publish", func(c chunk.Command) (bool, error) {
+		switch st := chunk.StatusOf(c); {
 		case c.Name == "_error" && c.TransactionID == txnPublish,
 			c.Name == "onStatus" && strings.EqualFold(st.Level, "error"):
 			return false, p.rejected("the server refused the publish (%s)", p.statusText(st))
@@ -133,7 +136,7 @@ func (p *Publisher) confirmPublish() error {
 		if err := p.conn.SetReadDeadline(end); err != nil {
 			return err
 		}
-		err := p.r.waitData()
+		err := p.r.WaitData()
 		if isTimeout(err) {
 			return nil
 		}
@@ -141,7 +144,7 @@ func (p *Publisher) confirmPublish() error {
 			// A message has started: give it the full step timeout.
 			err = p.conn.SetReadDeadline(time.Now().Add(p.opt.Timeout))
 		}
-		var m Message
+		var m chunk.Message
 		if err == nil {
 			m, err = p.r.ReadMessage()
 		}
@@ -149,11 +152,11 @@ func (p *Publisher) confirmPublish() error {
 			return p.stepError(err, "publish", "before publishing started (publishing refused?)")
 		}
 		p.handleControl(m)
-		if m.TypeID != TypeCommandAMF0 && m.TypeID != TypeCommandAMF3 {
+		if m.TypeID != chunk.TypeCommandAMF0 && m.TypeID != chunk.TypeCommandAMF3 {
 			continue
 		}
-		if c, err := ParseCommand(m, p.opt.Limits); err == nil {
-			if st := StatusOf(c); c.Name == "onStatus" && strings.EqualFold(st.Level, "error") {
+		if c, err := chunk.ParseCommand(m, p.opt.Limits); err == nil {
+			if st := chunk.StatusOf(c); c.Name == "onStatus" && strings.EqualFold(st.Level, "error") {
 				return p.rejected("the server refused the publish (%s)", p.statusText(st))
 			}
 			if err := p.liveCommand(c); err != nil {
@@ -165,7 +168,7 @@ func (p *Publisher) confirmPublish() error {
 }
 
 // sendStep writes command messages during Dial.
-func (p *Publisher) sendStep(msgs ...Message) error {
+func (p *Publisher) sendStep(msgs ...chunk.Message) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.writeLocked(p.opt.Timeout, msgs...)
@@ -173,7 +176,7 @@ func (p *Publisher) sendStep(msgs ...Message) error {
 
 // await reads server messages until match accepts a command, handling
 // control messages on the way, all within opt.Timeout.
-func (p *Publisher) await(step string, match func(Command) (bool, error)) error {
+func (p *Publisher) await(step string, match func(chunk.Command) (bool, error)) error {
 	if err := p.conn.SetReadDeadline(time.Now().Add(p.opt.Timeout)); err != nil {
 		return err
 	}
@@ -183,11 +186,11 @@ func (p *Publisher) await(step string, match func(Command) (bool, error)) error 
 			return err
 		}
 		p.handleControl(m)
-		if m.TypeID != TypeCommandAMF0 && m.TypeID != TypeCommandAMF3 {
+		if m.TypeID != chunk.TypeCommandAMF0 && m.TypeID != chunk.TypeCommandAMF3 {
 			continue
 		}
-		c, err := ParseCommand(m, p.opt.Limits)
-		if errors.Is(err, ErrLimit) {
+		c, err := chunk.ParseCommand(m, p.opt.Limits)
+		if errors.Is(err, chunk.ErrLimit) {
 			// An AMF bomb (huge counts, deep nesting) is hostile, not a
 			// quirk: fail the step now rather than at its timeout.
 			return err
@@ -209,11 +212,11 @@ func (p *Publisher) stepError(err error, step, closedWhen string) error {
 	if errors.Is(err, ErrPublishRejected) {
 		return err
 	}
-	if errors.Is(err, ErrLimit) || errors.Is(err, ErrProtocol) || errors.Is(err, ErrMalformed) {
+	if errors.Is(err, chunk.ErrLimit) || errors.Is(err, chunk.ErrProtocol) || errors.Is(err, chunk.ErrMalformed) {
 		return fmt.Errorf("the server %s sent invalid RTMP data during %s: %w", p.t.Addr(), step, err)
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isConnReset(err) {
-		return fmt.Errorf("the server closed the connection %s%w", closedWhen, errMark(ErrPublishRejected))
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || chunk.IsConnReset(err) {
+		return fmt.Errorf("the server closed the connection %s%w", closedWhen, chunk.Mark(ErrPublishRejected))
 	}
 	if isTimeout(err) {
 		return fmt.Errorf("the server %s did not answer %s within %v", p.t.Addr(), step, p.opt.Timeout)
@@ -223,12 +226,12 @@ func (p *Publisher) stepError(err error, step, closedWhen string) error {
 
 // rejected builds an ErrPublishRejected error.
 func (p *Publisher) rejected(format string, args ...any) error {
-	return fmt.Errorf(format+"%w", append(args, errMark(ErrPublishRejected))...)
+	return fmt.Errorf(format+"%w", append(args, chunk.Mark(ErrPublishRejected))...)
 }
 
 // statusText renders a status for an error message: the code, plus the
 // server's description scrubbed of the key and shortened.
-func (p *Publisher) statusText(s StatusInfo) string {
+func (p *Publisher) statusText(s chunk.StatusInfo) string {
 	text := s.Code
 	if text == "" {
 		text = "no status code"
@@ -244,34 +247,34 @@ func (p *Publisher) statusText(s StatusInfo) string {
 
 // handleControl reacts to protocol and user control messages and sends
 // acknowledgements. It runs on whichever goroutine reads.
-func (p *Publisher) handleControl(m Message) {
+func (p *Publisher) handleControl(m chunk.Message) {
 	switch m.TypeID {
-	case TypeWindowAckSize:
-		if v, err := ParseUint32Payload(m); err == nil {
+	case chunk.TypeWindowAckSize:
+		if v, err := chunk.ParseUint32Payload(m); err == nil {
 			p.ackWindow = v
 		}
-	case TypeAck:
-		if v, err := ParseUint32Payload(m); err == nil {
+	case chunk.TypeAck:
+		if v, err := chunk.ParseUint32Payload(m); err == nil {
 			p.acks.onAck(v, p.conn.sent.Load(), time.Now())
 		}
-	case TypeSetChunkSize, TypeSetPeerBandwidth:
-		v, _ := ParseUint32Payload(m)
+	case chunk.TypeSetChunkSize, chunk.TypeSetPeerBandwidth:
+		v, _ := chunk.ParseUint32Payload(m)
 		p.log.Debug("server control", "type", m.TypeID, "value", v)
-	case TypeUserControl:
-		ev, v, err := ParseUserControl(m)
-		if err == nil && ev == EventPingRequest {
-			p.send(UserControlMessage(EventPingResponse, v))
+	case chunk.TypeUserControl:
+		ev, v, err := chunk.ParseUserControl(m)
+		if err == nil && ev == chunk.EventPingRequest {
+			p.send(chunk.UserControlMessage(chunk.EventPingResponse, v))
 		}
 	}
 	if n := p.r.BytesRead(); p.ackWindow > 0 && n-p.lastAck >= uint64(p.ackWindow) {
 		p.lastAck = n
-		p.send(AckMessage(uint32(n)))
+		p.send(chunk.AckMessage(uint32(n)))
 	}
 }
 
 // liveCommand handles a command received after publish started.
-func (p *Publisher) liveCommand(c Command) error {
-	st := StatusOf(c)
+func (p *Publisher) liveCommand(c chunk.Command) error {
+	st := chunk.StatusOf(c)
 	switch {
 	case c.Name == "onStatus" && strings.EqualFold(st.Level, "error"):
 		return p.rejected("the server stopped the stream (%s)", p.statusText(st))
@@ -284,8 +287,8 @@ func (p *Publisher) liveCommand(c Command) error {
 
 // sendGoodbyeLocked queues FCUnpublish and deleteStream and flushes them.
 func (p *Publisher) sendGoodbyeLocked() error {
-	unpub, _ := CommandMessage(CSIDCommand, 0, "FCUnpublish", txnFCUnpublish, nil, p.t.PublishName())
-	del, _ := CommandMessage(CSIDCommand, 0, "deleteStream", txnDeleteStream, nil, p.streamID)
+	unpub, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "FCUnpublish", txnFCUnpublish, nil, p.t.PublishName())
+	del, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "deleteStream", txnDeleteStream, nil, p.streamID)
 	timeout := min(p.opt.WriteTimeout, 2*time.Second)
 	if err := p.flushLocked(timeout, unpub, del); err != nil {
 		return describeIOError(err, p.t, timeout, "sending to")

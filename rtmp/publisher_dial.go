@@ -10,6 +10,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // dialConn opens the TCP connection and, for rtmps, the TLS session, each
@@ -64,15 +66,15 @@ func describeDialError(err error, t Target, timeout time.Duration) error {
 	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("connection refused by %s (nothing listens on that port)%w", addr, errMark(err))
+		return fmt.Errorf("connection refused by %s (nothing listens on that port)%w", addr, chunk.Mark(err))
 	case isTimeout(err):
-		return fmt.Errorf("connecting to %s timed out after %v%w", addr, timeout, errMark(err))
+		return fmt.Errorf("connecting to %s timed out after %v%w", addr, timeout, chunk.Mark(err))
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return fmt.Errorf("cannot resolve host %s: no such host%w", t.Host, errMark(err))
+		return fmt.Errorf("cannot resolve host %s: no such host%w", t.Host, chunk.Mark(err))
 	case errors.As(err, &dnsErr):
-		return fmt.Errorf("cannot resolve host %s (%s)%w", t.Host, dnsErr.Err, errMark(err))
+		return fmt.Errorf("cannot resolve host %s (%s)%w", t.Host, dnsErr.Err, chunk.Mark(err))
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		return fmt.Errorf("cannot reach %s: network unreachable%w", addr, errMark(err))
+		return fmt.Errorf("cannot reach %s: network unreachable%w", addr, chunk.Mark(err))
 	}
 	return fmt.Errorf("connecting to %s: %w", addr, err)
 }
@@ -83,11 +85,11 @@ func describeIOError(err error, t Target, timeout time.Duration, verb string) er
 	addr := t.Addr()
 	switch {
 	case isTimeout(err) && timeout <= 0: // the kernel gave up (TCP_USER_TIMEOUT, keepalive)
-		return fmt.Errorf("%s %s timed out: the server stopped answering%w", verb, addr, errMark(err))
+		return fmt.Errorf("%s %s timed out: the server stopped answering%w", verb, addr, chunk.Mark(err))
 	case isTimeout(err):
-		return fmt.Errorf("%s %s timed out after %v (the server or the network is too slow)%w", verb, addr, timeout, errMark(err))
-	case isConnReset(err) || errors.Is(err, syscall.EPIPE):
-		return fmt.Errorf("the server %s closed the connection%w", addr, errMark(err))
+		return fmt.Errorf("%s %s timed out after %v (the server or the network is too slow)%w", verb, addr, timeout, chunk.Mark(err))
+	case chunk.IsConnReset(err) || errors.Is(err, syscall.EPIPE):
+		return fmt.Errorf("the server %s closed the connection%w", addr, chunk.Mark(err))
 	case errors.Is(err, net.ErrClosed):
 		return fmt.Errorf("%s %s: %w", verb, addr, ErrPublisherClosed)
 	}
@@ -98,8 +100,4 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
 		(errors.As(err, &ne) && ne.Timeout())
-}
-
-func isConnReset(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED)
 }

@@ -10,13 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 	"go.uber.org/goleak"
 )
 
 // amfHeader returns the AMF0 start of a command: name and transaction id.
 func amfHeader(t *testing.T, name string, txn float64) []byte {
 	t.Helper()
-	b, err := EncodeAMF0(name, txn)
+	b, err := amf0.Encode(name, txn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +104,8 @@ func TestPublisherHostileAMFBombInConnect(t *testing.T) {
 			}
 			t.Logf("%v after %v", err, elapsed)
 			checkGrowth(t, live0, total0)
-			if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "sent invalid RTMP data during connect") {
-				t.Fatalf("err = %v, want an ErrLimit during connect", err)
+			if !errors.Is(err, chunk.ErrLimit) || !strings.Contains(err.Error(), "sent invalid RTMP data during connect") {
+				t.Fatalf("err = %v, want an chunk.ErrLimit during connect", err)
 			}
 			if elapsed > 3*time.Second {
 				t.Fatalf("Dial took %v: the bomb was not refused at once", elapsed)
@@ -122,8 +125,8 @@ func TestPublisherHostileAMFBombLive(t *testing.T) {
 			chSent := make(chan struct{})
 			srv := startFakeServer(t, fakeOpts{afterPublish: func(f *fakeConn) {
 				time.Sleep(400 * time.Millisecond) // past Dial's grace period
-				f.send(Message{TypeID: TypeCommandAMF0, CSID: CSIDStream, StreamID: 1, Payload: payload})
-				f.send(UserControlMessage(EventPingRequest, 77))
+				f.send(chunk.Message{TypeID: chunk.TypeCommandAMF0, CSID: chunk.CSIDStream, StreamID: 1, Payload: payload})
+				f.send(chunk.UserControlMessage(chunk.EventPingRequest, 77))
 				close(chSent)
 			}}, nil)
 			live0, total0 := heapAfterGC()
@@ -138,7 +141,7 @@ func TestPublisherHostileAMFBombLive(t *testing.T) {
 				t.Fatal("the bomb was not sent")
 			}
 			srv.waitEvent("pong:77") // the reader went past the bomb
-			if err := p.WritePacket(&Packet{Kind: KindAudio, Data: []byte{0xAF, 1, 2}}); err != nil || p.Err() != nil {
+			if err := p.WritePacket(&media.Packet{Kind: media.KindAudio, Data: []byte{0xAF, 1, 2}}); err != nil || p.Err() != nil {
 				t.Fatalf("after the bomb: write %v, Err %v", err, p.Err())
 			}
 			checkGrowth(t, live0, total0)
@@ -154,7 +157,7 @@ func TestPublisherHostileChunkSizeOne(t *testing.T) {
 	srv := startFakeServer(t, fakeOpts{chunkSizeFirst: 1}, nil)
 	start := time.Now()
 	_, err := Dial(context.Background(), mustTarget(t, srv.url("rtmp"), testKey), PublisherOptions{Timeout: 5 * time.Second})
-	if err == nil || !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "chunk size 1 below 128") {
+	if err == nil || !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "chunk size 1 below 128") {
 		t.Fatalf("err = %v", err)
 	}
 	if d := time.Since(start); d > 3*time.Second {
@@ -164,8 +167,8 @@ func TestPublisherHostileChunkSizeOne(t *testing.T) {
 
 	live := startFakeServer(t, fakeOpts{afterPublish: func(f *fakeConn) {
 		time.Sleep(400 * time.Millisecond)
-		f.send(SetChunkSizeMessage(1))
-		f.w.chunkSize = 1
+		f.send(chunk.SetChunkSizeMessage(1))
+		f.w = chunk.NewWriter(f.c, 1)
 		f.reply(1, "onStatus", 0, nil, status("status", "NetStream.Publish.Start", "again"))
 	}}, nil)
 	p, err := Dial(context.Background(), mustTarget(t, live.url("rtmp"), testKey), PublisherOptions{Timeout: 600 * time.Millisecond})
@@ -178,7 +181,7 @@ func TestPublisherHostileChunkSizeOne(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("chunk size 1 after publish did not end the session")
 	}
-	if err := p.Err(); !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "chunk size 1 below 128") {
+	if err := p.Err(); !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "chunk size 1 below 128") {
 		t.Fatalf("Err = %v", err)
 	}
 }
@@ -304,7 +307,7 @@ func TestPublisherHostileResetMidStream(t *testing.T) {
 						t.Fatal("WritePacket still blocked 3s after the reset")
 					}
 				}
-				if err := p.WritePacket(&Packet{Kind: KindAudio, Data: []byte{1}}); err == nil {
+				if err := p.WritePacket(&media.Packet{Kind: media.KindAudio, Data: []byte{1}}); err == nil {
 					t.Fatal("WritePacket after the reset succeeded")
 				}
 				if err := p.Close(); err != nil {
@@ -374,7 +377,7 @@ func TestPublisherBlackholeBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer p.Close()
-		big := &Packet{Kind: KindVideo, Data: make([]byte, 256<<10)}
+		big := &media.Packet{Kind: media.KindVideo, Data: make([]byte, 256<<10)}
 		for i := 0; i < 100_000 && err == nil && time.Since(start) < stallAfter+2*blackholeBudget; i++ {
 			big.DTS = int64(i)
 			err = p.WritePacket(big)

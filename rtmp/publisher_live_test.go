@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 func TestPublisherLiveFailures(t *testing.T) {
@@ -56,7 +58,7 @@ func TestPublisherLiveFailures(t *testing.T) {
 			if err := p.Err(); err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("Err = %v, want %q", err, c.want)
 			}
-			if err := p.WritePacket(&Packet{Kind: KindAudio, Data: []byte{1}}); err == nil {
+			if err := p.WritePacket(&media.Packet{Kind: media.KindAudio, Data: []byte{1}}); err == nil {
 				t.Fatal("write after failure succeeded")
 			}
 			assertNoSecrets(t, tg, p.Err().Error()+logs.String())
@@ -101,7 +103,7 @@ func TestPublisherCloseCutsStalledWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	big := &Packet{Kind: KindVideo, Key: true, Data: make([]byte, 1<<20)}
+	big := &media.Packet{Kind: media.KindVideo, Key: true, Data: make([]byte, 1<<20)}
 	chWriteErr := make(chan error, 1)
 	go func() {
 		for {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 const nginxRTMPModule = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
@@ -56,7 +57,7 @@ func dialWhenUp(t *testing.T, tg Target, opt PublisherOptions) (*Publisher, erro
 // publishSample sends metadata, headers and the media of sample.flv.
 func publishSample(t *testing.T, p *Publisher) {
 	t.Helper()
-	md := Metadata{Width: 320, Height: 240, FrameRate: 30, VideoBitrate: 400_000, AudioBitrate: 128_000,
+	md := media.Metadata{Width: 320, Height: 240, FrameRate: 30, VideoBitrate: 400_000, AudioBitrate: 128_000,
 		AudioSampleRate: 48000, AudioChannels: 2, HasVideo: true, HasAudio: true, Encoder: "OnAir Studio test"}
 	if err := p.WriteMetadata(md); err != nil {
 		t.Fatal(err)

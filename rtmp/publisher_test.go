@@ -10,6 +10,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 const testKey = "SECRETKEY123"
@@ -48,20 +53,20 @@ func mustTarget(t *testing.T, url, key string) Target {
 
 // orderedForPublish puts metadata and sequence headers first, as the studio
 // sends them: metadata, AAC header, AVC header, then media.
-func orderedForPublish(pkts []Packet) []Packet {
-	var heads, media []Packet
+func orderedForPublish(pkts []media.Packet) []media.Packet {
+	var heads, frames []media.Packet
 	for _, p := range pkts {
 		switch {
-		case p.Kind == KindData:
-		case p.Header && p.Kind == KindAudio:
-			heads = append([]Packet{p}, heads...)
+		case p.Kind == media.KindData:
+		case p.Header && p.Kind == media.KindAudio:
+			heads = append([]media.Packet{p}, heads...)
 		case p.Header:
 			heads = append(heads, p)
 		default:
-			media = append(media, p)
+			frames = append(frames, p)
 		}
 	}
-	return append(heads, media...)
+	return append(heads, frames...)
 }
 
 func TestPublisherAgainstFakeServer(t *testing.T) {
@@ -69,8 +74,8 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 	srv := startFakeServer(t, fakeOpts{
 		ackWindow: 200,
 		afterPublish: func(f *fakeConn) {
-			f.send(UserControlMessage(EventPingRequest, 4242))
-			pad, _ := CommandMessage(CSIDCommand, 0, "onPadding", 0, nil, strings.Repeat("p", 300))
+			f.send(chunk.UserControlMessage(chunk.EventPingRequest, 4242))
+			pad, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "onPadding", 0, nil, strings.Repeat("p", 300))
 			f.send(pad)
 		},
 	}, nil)
@@ -80,7 +85,7 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	md := Metadata{Width: 320, Height: 240, FrameRate: 30, VideoBitrate: 400_000, AudioBitrate: 128_000,
+	md := media.Metadata{Width: 320, Height: 240, FrameRate: 30, VideoBitrate: 400_000, AudioBitrate: 128_000,
 		AudioSampleRate: 48000, AudioChannels: 2, HasVideo: true, HasAudio: true, Encoder: "test"}
 	if err := p.WriteMetadata(md); err != nil {
 		t.Fatal(err)
@@ -139,7 +144,7 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 	if len(srv.msgs) != len(pkts)+1 {
 		t.Fatalf("server got %d media messages, sent %d", len(srv.msgs), len(pkts)+1)
 	}
-	got, err := ParseMetadata(bytes.TrimPrefix(srv.msgs[0].Payload, setDataFrame), Limits{})
+	got, err := flv.ParseMetadata(bytes.TrimPrefix(srv.msgs[0].Payload, flv.SetDataFrame), amf0.Limits{})
 	if err != nil || got != md {
 		t.Fatalf("metadata %+v %v", got, err)
 	}
@@ -147,7 +152,7 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 		if m.StreamID != 1 {
 			t.Fatalf("message %d on stream %d", i, m.StreamID)
 		}
-		q, err := PacketFromMessage(m)
+		q, err := chunk.PacketFromMessage(m)
 		if err != nil || q.Kind != pkts[i].Kind || q.DTS != pkts[i].DTS || q.PTS != pkts[i].PTS || q.Key != pkts[i].Key || !bytes.Equal(q.Data, pkts[i].Data) {
 			t.Fatalf("packet %d differs: %v", i, err)
 		}
@@ -226,20 +231,20 @@ func TestPublisherErrorsNeverLeakKey(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"http on the port", fakeOpts{rawReply: []byte("HTTP/1.1 400 Bad Request\r\n\r\n")}, testKey, "speaks HTTP, not RTMP", ErrProtocol},
-		{"tls on the port", fakeOpts{rawReply: []byte{0x15, 3, 1, 0, 2, 2, 80}}, testKey, "speaks TLS (use rtmps:// for a TLS port)", ErrProtocol},
+		{"http on the port", fakeOpts{rawReply: []byte("HTTP/1.1 400 Bad Request\r\n\r\n")}, testKey, "speaks HTTP, not RTMP", chunk.ErrProtocol},
+		{"tls on the port", fakeOpts{rawReply: []byte{0x15, 3, 1, 0, 2, 2, 80}}, testKey, "speaks TLS (use rtmps:// for a TLS port)", chunk.ErrProtocol},
 		{"closed during handshake", fakeOpts{rawReply: []byte{3}}, testKey, "closed the connection", nil},
-		{"connect rejected", fakeOpts{connectError: &StatusInfo{"error", "NetConnection.Connect.Rejected", echo}}, testKey,
+		{"connect rejected", fakeOpts{connectError: &chunk.StatusInfo{Level: "error", Code: "NetConnection.Connect.Rejected", Description: echo}}, testKey,
 			`the server rejected the connection to app "live" (NetConnection.Connect.Rejected: stream •••• is not allowed)`, ErrPublishRejected},
 		{"closed on connect", fakeOpts{closeOnConnect: true}, testKey, "closed the connection during connect (wrong app name?)", ErrPublishRejected},
 		{"createStream refused", fakeOpts{createError: true}, testKey, "refused to create a stream (NetConnection.Call.Failed: no streams)", ErrPublishRejected},
 		{"closed on publish", fakeOpts{closeOnPublish: true}, testKey, "the server closed the connection before publishing started (publishing refused?)", ErrPublishRejected},
-		{"bad name", fakeOpts{publishStatus: &StatusInfo{"error", "NetStream.Publish.BadName", echo}}, testKey,
+		{"bad name", fakeOpts{publishStatus: &chunk.StatusInfo{Level: "error", Code: "NetStream.Publish.BadName", Description: echo}}, testKey,
 			"the server refused the publish (NetStream.Publish.BadName: stream •••• is not allowed)", ErrPublishRejected},
-		{"bad name with query", fakeOpts{publishStatus: &StatusInfo{"error", "NetStream.Publish.BadName", "bad " + testKey + "?sig=QUERYSECRET"}},
+		{"bad name with query", fakeOpts{publishStatus: &chunk.StatusInfo{Level: "error", Code: "NetStream.Publish.BadName", Description: "bad " + testKey + "?sig=QUERYSECRET"}},
 			testKey + "?sig=QUERYSECRET", "the server refused the publish (NetStream.Publish.BadName: bad ••••)", ErrPublishRejected},
 		{"publish unanswered", fakeOpts{silentOnPublish: true}, testKey, "did not answer publish within 300ms", nil},
-		{"chunk size 5", fakeOpts{peerChunkSize: 5}, testKey, "chunk size 5 below 128", ErrProtocol},
+		{"chunk size 5", fakeOpts{peerChunkSize: 5}, testKey, "chunk size 5 below 128", chunk.ErrProtocol},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 func TestAckWatchRules(t *testing.T) {
@@ -59,12 +60,12 @@ func TestAckWatchRules(t *testing.T) {
 func streamPaced(t *testing.T, p *Publisher, d time.Duration, speed int) (int, error) {
 	t.Helper()
 	pkts := orderedForPublish(readSampleFLV(t))
-	var heads, media []Packet
+	var heads, frames []media.Packet
 	for _, q := range pkts {
 		if q.Header {
 			heads = append(heads, q)
 		} else {
-			media = append(media, q)
+			frames = append(frames, q)
 		}
 	}
 	for i := range heads {
@@ -72,12 +73,12 @@ func streamPaced(t *testing.T, p *Publisher, d time.Duration, speed int) (int, e
 			return 0, err
 		}
 	}
-	loopMS := media[len(media)-1].DTS + 33
+	loopMS := frames[len(frames)-1].DTS + 33
 	start := time.Now()
 	sent := 0
 	for loop := int64(0); loop < 10_000 && time.Since(start) < d; loop++ {
-		for i := range media {
-			q := media[i]
+		for i := range frames {
+			q := frames[i]
 			q.DTS += loop * loopMS
 			q.PTS += loop * loopMS
 			if wait := time.Duration(q.DTS)*time.Millisecond/time.Duration(speed) - time.Since(start); wait > 0 {

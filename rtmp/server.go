@@ -41,6 +41,7 @@ type Server struct {
 	closed  bool
 
 	counters serverCounters
+	refusals refusalLog
 }
 
 type serverCounters struct {
@@ -140,10 +141,13 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) admit(c net.Conn) {
 	ip := remoteIP(c)
 	s.mu.Lock()
-	if s.closed || len(s.conns) >= s.cfg.MaxConns || s.perIP[ip] >= s.cfg.MaxConnsPerIP {
+	if problem := s.admitProblem(ip); problem != "" {
 		s.mu.Unlock()
 		s.counters.refused.Add(1)
 		c.Close()
+		if !errors.Is(s.ctx.Err(), context.Canceled) {
+			s.refusals.note(s.log, time.Now(), problem, ip)
+		}
 		return
 	}
 	if tc, ok := c.(*net.TCPConn); ok {

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // TestServerBruteForce is acceptance 7: 1000 attempts with wrong keys, each
-// followed at once by media, are all refused before anything is buffered;
+// followed at once by frames, are all refused before anything is buffered;
 // the attacking IP is then refused even with the right key while another
 // address publishes; no key (right or tried) appears in the log.
 func TestServerBruteForce(t *testing.T) {
@@ -19,11 +21,11 @@ func TestServerBruteForce(t *testing.T) {
 	log, logs := debugLogger()
 	srv, addr := startServer(t, ServerConfig{Log: log, Auth: AuthConfig{PublishKeys: []string{key}}})
 	hdr := readSampleFLV(t)
-	var media []Message
+	var frames []chunk.Message
 	for _, p := range orderedForPublish(hdr)[:4] {
-		m := MessageFromPacket(&p)
+		m := chunk.MessageFromPacket(&p)
 		m.StreamID = 1
-		media = append(media, m)
+		frames = append(frames, m)
 	}
 	tried := make([]string, 0, 1000)
 	for i := range 1000 {
@@ -39,10 +41,10 @@ func TestServerBruteForce(t *testing.T) {
 		if i%3 == 2 {
 			name = "cam" // no key at all
 		}
-		_ = rc.send(append([]Message{cmd(t, CSIDStream, sid, "publish", 0, nil, name, "live")}, media...)...)
+		_ = rc.send(append([]chunk.Message{cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, name, "live")}, frames...)...)
 		c, err := rc.nextCommand(2 * time.Second)
-		if err != nil || c.Name != "onStatus" || StatusOf(c).Code != codePublishDenied {
-			t.Fatalf("attempt %d: %s %+v %v, want onStatus %s", i, c.Name, StatusOf(c), err, codePublishDenied)
+		if err != nil || c.Name != "onStatus" || chunk.StatusOf(c).Code != codePublishDenied {
+			t.Fatalf("attempt %d: %s %+v %v, want onStatus %s", i, c.Name, chunk.StatusOf(c), err, codePublishDenied)
 		}
 		rc.requireClosed(2 * time.Second)
 		rc.c.Close()
@@ -67,14 +69,14 @@ func TestServerBruteForce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc := &rawConn{t: t, c: c.(*net.TCPConn), r: NewChunkReader(c, Limits{}), w: NewChunkWriter(c, DefaultChunkSize)}
+	rc := &rawConn{t: t, c: c.(*net.TCPConn), r: chunk.NewReader(c, chunk.Limits{}), w: chunk.NewWriter(c, chunk.DefaultChunkSize)}
 	defer c.Close()
-	if err := ClientHandshake(c, 2*time.Second); err != nil {
+	if err := chunk.ClientHandshake(c, 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	rc.connect("live")
 	sid := rc.createStream(2)
-	rc.mustSend(cmd(t, CSIDStream, sid, "publish", 0, nil, "cam_"+key, "live"))
+	rc.mustSend(cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, "cam_"+key, "live"))
 	rc.expect("onStatus", codePublishStart)
 	out := logs.String()
 	if strings.Contains(out, key) {

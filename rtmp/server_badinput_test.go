@@ -26,6 +26,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/wiretest"
 )
 
 // hostileConfig is the server configuration of these tests: timeouts short
@@ -179,9 +186,9 @@ func (h *healthyStream) failure() error {
 
 // publish sends the headers once, then the sample's media in a loop with
 // increasing timestamps, paced by its DTS (30 fps), until stop.
-func (h *healthyStream) publish(pkts []Packet) {
+func (h *healthyStream) publish(pkts []media.Packet) {
 	defer h.pubDone.Done()
-	var media []Packet
+	var frames []media.Packet
 	for i := range pkts {
 		if pkts[i].Header {
 			if err := h.pub.WritePacket(&pkts[i]); err != nil {
@@ -190,15 +197,15 @@ func (h *healthyStream) publish(pkts []Packet) {
 			}
 			continue
 		}
-		media = append(media, pkts[i])
+		frames = append(frames, pkts[i])
 	}
-	first := media[0].DTS
-	span := media[len(media)-1].DTS - first + 33
+	first := frames[0].DTS
+	span := frames[len(frames)-1].DTS - first + 33
 	start := time.Now()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for loop := range int64(1000) { // 1000 loops of 2 s: far longer than any test
-		for _, p := range media {
+		for _, p := range frames {
 			off := loop * span
 			p.DTS += off
 			p.PTS += off
@@ -233,7 +240,7 @@ func (h *healthyStream) play() {
 			h.fail("healthy player", err)
 			return
 		}
-		if pkt.Kind == KindVideo && !pkt.Header {
+		if pkt.Kind == media.KindVideo && !pkt.Header {
 			h.video.Add(1)
 		}
 	}
@@ -276,8 +283,8 @@ func (h *healthyStream) requireFlowing(t *testing.T, after string) {
 type rawConn struct {
 	t *testing.T
 	c *net.TCPConn
-	r *ChunkReader
-	w *ChunkWriter
+	r *chunk.Reader
+	w *chunk.Writer
 }
 
 // dialTCP opens a plain TCP connection to the server, closed at the end of
@@ -289,14 +296,14 @@ func dialTCP(t *testing.T, addr string) *rawConn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return &rawConn{t: t, c: c.(*net.TCPConn), r: NewChunkReader(c, Limits{}), w: NewChunkWriter(c, DefaultChunkSize)}
+	return &rawConn{t: t, c: c.(*net.TCPConn), r: chunk.NewReader(c, chunk.Limits{}), w: chunk.NewWriter(c, chunk.DefaultChunkSize)}
 }
 
 // dialRTMP opens a connection and completes the RTMP handshake.
 func dialRTMP(t *testing.T, addr string) *rawConn {
 	t.Helper()
 	rc := dialTCP(t, addr)
-	if err := ClientHandshake(rc.c, 2*time.Second); err != nil {
+	if err := chunk.ClientHandshake(rc.c, 2*time.Second); err != nil {
 		t.Fatalf("handshake: %v", err)
 	}
 	return rc
@@ -311,7 +318,7 @@ func (rc *rawConn) write(b []byte) error {
 }
 
 // send writes messages through the connection's chunk writer and flushes.
-func (rc *rawConn) send(msgs ...Message) error {
+func (rc *rawConn) send(msgs ...chunk.Message) error {
 	_ = rc.c.SetWriteDeadline(time.Now().Add(2 * time.Second))
 	for _, m := range msgs {
 		if err := rc.w.WriteMessage(m); err != nil {
@@ -321,7 +328,7 @@ func (rc *rawConn) send(msgs ...Message) error {
 	return rc.w.Flush()
 }
 
-func (rc *rawConn) mustSend(msgs ...Message) {
+func (rc *rawConn) mustSend(msgs ...chunk.Message) {
 	rc.t.Helper()
 	if err := rc.send(msgs...); err != nil {
 		rc.t.Fatalf("sending: %v", err)
@@ -329,9 +336,9 @@ func (rc *rawConn) mustSend(msgs ...Message) {
 }
 
 // cmd builds a command message.
-func cmd(t testing.TB, csid, streamID uint32, name string, txn float64, obj any, args ...any) Message {
+func cmd(t testing.TB, csid, streamID uint32, name string, txn float64, obj any, args ...any) chunk.Message {
 	t.Helper()
-	m, err := CommandMessage(csid, streamID, name, txn, obj, args...)
+	m, err := chunk.CommandMessage(csid, streamID, name, txn, obj, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,41 +346,41 @@ func cmd(t testing.TB, csid, streamID uint32, name string, txn float64, obj any,
 }
 
 // connectObject is the command object of a normal connect to app.
-func connectObject(app string) Object {
-	return Object{{"app", app}, {"type", "nonprivate"}, {"flashVer", "FMLE/3.0"}, {"tcUrl", "rtmp://127.0.0.1/" + app}}
+func connectObject(app string) amf0.Object {
+	return amf0.Object{{Key: "app", Value: app}, {Key: "type", Value: "nonprivate"}, {Key: "flashVer", Value: "FMLE/3.0"}, {Key: "tcUrl", Value: "rtmp://127.0.0.1/" + app}}
 }
 
 // nextMessage returns the next message from the server within timeout.
-func (rc *rawConn) nextMessage(timeout time.Duration) (Message, error) {
+func (rc *rawConn) nextMessage(timeout time.Duration) (chunk.Message, error) {
 	_ = rc.c.SetReadDeadline(time.Now().Add(timeout))
 	return rc.r.ReadMessage()
 }
 
 // nextCommand returns the next command from the server, skipping other
 // messages, within timeout.
-func (rc *rawConn) nextCommand(timeout time.Duration) (Command, error) {
+func (rc *rawConn) nextCommand(timeout time.Duration) (chunk.Command, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		m, err := rc.nextMessage(time.Until(deadline))
 		if err != nil {
-			return Command{}, err
+			return chunk.Command{}, err
 		}
-		if m.TypeID == TypeCommandAMF0 || m.TypeID == TypeCommandAMF3 {
-			return ParseCommand(m, Limits{})
+		if m.TypeID == chunk.TypeCommandAMF0 || m.TypeID == chunk.TypeCommandAMF3 {
+			return chunk.ParseCommand(m, chunk.Limits{})
 		}
 	}
 }
 
 // expect reads the next command and fails unless it is name (and, for
 // onStatus, carries code when code is not empty).
-func (rc *rawConn) expect(name, code string) Command {
+func (rc *rawConn) expect(name, code string) chunk.Command {
 	rc.t.Helper()
 	c, err := rc.nextCommand(2 * time.Second)
 	if err != nil {
 		rc.t.Fatalf("waiting for %s %s: %v", name, code, err)
 	}
-	if c.Name != name || (code != "" && StatusOf(c).Code != code) {
-		rc.t.Fatalf("got %s %+v, want %s %s", c.Name, StatusOf(c), name, code)
+	if c.Name != name || (code != "" && chunk.StatusOf(c).Code != code) {
+		rc.t.Fatalf("got %s %+v, want %s %s", c.Name, chunk.StatusOf(c), name, code)
 	}
 	return c
 }
@@ -381,14 +388,14 @@ func (rc *rawConn) expect(name, code string) Command {
 // connect sends a normal connect to app and requires its _result.
 func (rc *rawConn) connect(app string) {
 	rc.t.Helper()
-	rc.mustSend(cmd(rc.t, CSIDCommand, 0, "connect", 1, connectObject(app)))
+	rc.mustSend(cmd(rc.t, chunk.CSIDCommand, 0, "connect", 1, connectObject(app)))
 	rc.expect("_result", codeConnectSuccess)
 }
 
 // createStream requires a new message stream and returns its id.
 func (rc *rawConn) createStream(txn float64) uint32 {
 	rc.t.Helper()
-	rc.mustSend(cmd(rc.t, CSIDCommand, 0, "createStream", txn, nil))
+	rc.mustSend(cmd(rc.t, chunk.CSIDCommand, 0, "createStream", txn, nil))
 	c := rc.expect("_result", "")
 	id, _ := c.Arg(0).(float64)
 	if id < 1 || c.TransactionID != txn {
@@ -404,7 +411,7 @@ func publishRaw(t *testing.T, addr, name string) (*rawConn, uint32) {
 	rc := dialRTMP(t, addr)
 	rc.connect("live")
 	sid := rc.createStream(2)
-	rc.mustSend(cmd(t, CSIDStream, sid, "publish", 0, nil, name, "live"))
+	rc.mustSend(cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, name, "live"))
 	rc.expect("onStatus", codePublishStart)
 	return rc, sid
 }
@@ -437,8 +444,8 @@ func amfKey(b []byte, k string) []byte {
 }
 
 // commandWith returns a command message with a hand-made AMF0 body.
-func commandWith(body []byte) Message {
-	return Message{TypeID: TypeCommandAMF0, CSID: CSIDCommand, Payload: body}
+func commandWith(body []byte) chunk.Message {
+	return chunk.Message{TypeID: chunk.TypeCommandAMF0, CSID: chunk.CSIDCommand, Payload: body}
 }
 
 // TestServerHostileHandshake checks that connections that never finish the
@@ -466,7 +473,7 @@ func TestServerHostileHandshake(t *testing.T) {
 		go func() {
 			defer close(done)
 			for range 10 {
-				if rc.write([]byte{rtmpVersion}) != nil {
+				if rc.write([]byte{chunk.Version}) != nil {
 					return
 				}
 				select {
@@ -515,7 +522,7 @@ func TestServerHostileHandshake(t *testing.T) {
 		t.Run(fmt.Sprintf("truncated C2 hangup=%v", hangUp), func(t *testing.T) {
 			rc := dialTCP(t, e.addr)
 			c0c1 := make([]byte, 1+1536)
-			c0c1[0] = rtmpVersion
+			c0c1[0] = chunk.Version
 			_, _ = rand.Read(c0c1[9:])
 			if err := rc.write(c0c1); err != nil {
 				t.Fatal(err)
@@ -554,7 +561,7 @@ func TestServerHostileHandshake(t *testing.T) {
 				defer c.Close()
 				_ = c.SetDeadline(time.Now().Add(2 * time.Second))
 				b := make([]byte, 1+i%700)
-				b[0] = rtmpVersion
+				b[0] = chunk.Version
 				_, _ = c.Write(b)
 			}()
 		}
@@ -575,25 +582,25 @@ func TestServerHostileChunks(t *testing.T) {
 	checkGoroutines(t)
 	cfg := hostileConfig()
 	// The largest messages the wire allows, and a small pending budget.
-	cfg.Limits = Limits{MaxMessageSize: maxWireMessageSize, MaxPendingBytes: 1 << 20}
+	cfg.Limits = chunk.Limits{MaxMessageSize: chunk.MaxWireMessageSize, MaxPendingBytes: 1 << 20}
 	e := newHostileEnv(t, cfg)
 	lim := e.srv.cfg.Limits
 	// A connect of more than one 128-byte chunk.
-	connectMsg := cmd(t, CSIDCommand, 0, "connect", 1, append(connectObject("live"), Property{"swfUrl", strings.Repeat("s", 200)}))
+	connectMsg := cmd(t, chunk.CSIDCommand, 0, "connect", 1, append(connectObject("live"), amf0.Property{Key: "swfUrl", Value: strings.Repeat("s", 200)}))
 
 	// A chunk stream must start with a type-0 header.
 	for _, c := range []struct {
 		name string
-		in   func(*wire)
+		in   func(*wiretest.Wire)
 	}{
-		{"fmt1 on a new csid", func(b *wire) { b.basic(1, 5).u24(0).u24(4).u8(TypeWindowAckSize).u32(4096) }},
-		{"fmt2 on a new csid", func(b *wire) { b.basic(2, 5).u24(0).u32(4096) }},
-		{"fmt3 on a new csid", func(b *wire) { b.basic(3, 5).u32(4096) }},
-		{"fmt3 on a new 3-byte csid", func(b *wire) { b.basic(3, 40000).u32(4096) }},
+		{"fmt1 on a new csid", func(b *wiretest.Wire) { b.Basic(1, 5).U24(0).U24(4).U8(chunk.TypeWindowAckSize).U32(4096) }},
+		{"fmt2 on a new csid", func(b *wiretest.Wire) { b.Basic(2, 5).U24(0).U32(4096) }},
+		{"fmt3 on a new csid", func(b *wiretest.Wire) { b.Basic(3, 5).U32(4096) }},
+		{"fmt3 on a new 3-byte csid", func(b *wiretest.Wire) { b.Basic(3, 40000).U32(4096) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
-			var b wire
+			var b wiretest.Wire
 			c.in(&b)
 			_ = rc.write(b.Bytes())
 			rc.requireClosed(closedSoon)
@@ -604,8 +611,8 @@ func TestServerHostileChunks(t *testing.T) {
 	// A zero-length command cannot be parsed: the connection is closed.
 	t.Run("zero-length command", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
-		var b wire
-		b.fmt0(3, 0, 0, TypeCommandAMF0, 0)
+		var b wiretest.Wire
+		b.Fmt0(3, 0, 0, chunk.TypeCommandAMF0, 0)
 		_ = rc.write(b.Bytes())
 		rc.requireClosed(closedSoon)
 		e.h.requireFlowing(t, "a zero-length command")
@@ -615,12 +622,12 @@ func TestServerHostileChunks(t *testing.T) {
 	// as one-byte type-3 chunks, are skipped and the connection works.
 	t.Run("zero-length ignored messages", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
-		var b wire
-		b.fmt0(7, 0, 0, TypeSharedObjAMF0, 0)
+		var b wiretest.Wire
+		b.Fmt0(7, 0, 0, chunk.TypeSharedObjAMF0, 0)
 		for range 1000 {
-			b.basic(3, 7)
+			b.Basic(3, 7)
 		}
-		b.fmt0(9, 0, 0, 0x30, 0)
+		b.Fmt0(9, 0, 0, 0x30, 0)
 		if err := rc.write(b.Bytes()); err != nil {
 			t.Fatal(err)
 		}
@@ -633,21 +640,21 @@ func TestServerHostileChunks(t *testing.T) {
 	// the connection.
 	for _, c := range []struct {
 		name string
-		hdr  func(*wire, int)
+		hdr  func(*wiretest.Wire, int)
 	}{
-		{"length changes mid-message", func(b *wire, n int) { b.basic(1, 3).u24(0).u24(uint32(n + 100)).u8(TypeCommandAMF0) }},
-		{"type changes mid-message", func(b *wire, n int) { b.basic(1, 3).u24(0).u24(uint32(n)).u8(TypeDataAMF0) }},
+		{"length changes mid-message", func(b *wiretest.Wire, n int) { b.Basic(1, 3).U24(0).U24(uint32(n + 100)).U8(chunk.TypeCommandAMF0) }},
+		{"type changes mid-message", func(b *wiretest.Wire, n int) { b.Basic(1, 3).U24(0).U24(uint32(n)).U8(chunk.TypeDataAMF0) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			p := connectMsg.Payload
-			if len(p) <= DefaultChunkSize {
+			if len(p) <= chunk.DefaultChunkSize {
 				t.Fatalf("connect of %d bytes fits one chunk", len(p))
 			}
-			var b wire
-			b.fmt0(3, 0, uint32(len(p)), TypeCommandAMF0, 0).raw(p[:DefaultChunkSize])
+			var b wiretest.Wire
+			b.Fmt0(3, 0, uint32(len(p)), chunk.TypeCommandAMF0, 0).Raw(p[:chunk.DefaultChunkSize])
 			c.hdr(&b, len(p))
-			b.raw(p[DefaultChunkSize:])
+			b.Raw(p[chunk.DefaultChunkSize:])
 			_ = rc.write(b.Bytes())
 			rc.requireClosed(closedSoon)
 			e.h.requireFlowing(t, c.name)
@@ -659,9 +666,9 @@ func TestServerHostileChunks(t *testing.T) {
 	// MaxPendingBytes per connection, and closes them at IdleTimeout.
 	t.Run("0xFFFFFF announced on every csid", func(t *testing.T) {
 		const conns = 8
-		var b wire
+		var b wiretest.Wire
 		for csid := uint32(3); csid < 3+uint32(lim.MaxChunkStreams); csid++ {
-			b.fmt0(csid, 0, maxWireMessageSize, TypeVideo, 1).fill(DefaultChunkSize, 0x17)
+			b.Fmt0(csid, 0, chunk.MaxWireMessageSize, chunk.TypeVideo, 1).Fill(chunk.DefaultChunkSize, 0x17)
 		}
 		var before, after runtime.MemStats
 		runtime.GC()
@@ -697,10 +704,10 @@ func TestServerHostileChunks(t *testing.T) {
 	// close the connection.
 	t.Run("pending bytes over the limit", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
-		var b wire
-		b.fmt0(2, 0, 4, TypeSetChunkSize, 0).u32(64 << 10)
+		var b wiretest.Wire
+		b.Fmt0(2, 0, 4, chunk.TypeSetChunkSize, 0).U32(64 << 10)
 		for csid := uint32(3); csid < 3+20; csid++ { // 20 × 64 KiB > 1 MiB
-			b.fmt0(csid, 0, maxWireMessageSize, TypeVideo, 1).fill(64<<10, 0x17)
+			b.Fmt0(csid, 0, chunk.MaxWireMessageSize, chunk.TypeVideo, 1).Fill(64<<10, 0x17)
 		}
 		done := make(chan struct{})
 		go func() { defer close(done); _ = rc.write(b.Bytes()) }()
@@ -717,17 +724,17 @@ func TestServerHostileChunks(t *testing.T) {
 		m.CSID = 100
 		rc.mustSend(m)
 		rc.expect("_result", codeConnectSuccess)
-		for i, csid := range []uint32{64, 319, 320, 1000, maxCSID} {
+		for i, csid := range []uint32{64, 319, 320, 1000, chunk.MaxCSID} {
 			m := cmd(t, csid, 0, "createStream", float64(2+i), nil)
 			rc.mustSend(m)
 			rc.expect("_result", "")
-			rc.mustSend(cmd(t, CSIDCommand, 0, "deleteStream", 0, nil, float64(i+1)))
+			rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "deleteStream", 0, nil, float64(i+1)))
 		}
 		// csid 100 again, in the 3-byte form, as a type-1 header: it must
 		// continue chunk stream 100.
 		p := cmd(t, 100, 0, "createStream", 9, nil).Payload
-		var b wire
-		b.u8(1<<6 | 1).u8(100 - 64).u8(0).u24(0).u24(uint32(len(p))).u8(TypeCommandAMF0).raw(p)
+		var b wiretest.Wire
+		b.U8(1<<6 | 1).U8(100 - 64).U8(0).U24(0).U24(uint32(len(p))).U8(chunk.TypeCommandAMF0).Raw(p)
 		if err := rc.write(b.Bytes()); err != nil {
 			t.Fatal(err)
 		}
@@ -741,9 +748,9 @@ func TestServerHostileChunks(t *testing.T) {
 	// connection.
 	t.Run("many csids", func(t *testing.T) {
 		ok := dialRTMP(t, e.addr)
-		var b wire
+		var b wiretest.Wire
 		for csid := uint32(3); csid < 3+uint32(lim.MaxChunkStreams); csid++ {
-			b.fmt0(csid, 0, 4, TypeWindowAckSize, 0).u32(serverAckWindow)
+			b.Fmt0(csid, 0, 4, chunk.TypeWindowAckSize, 0).U32(serverAckWindow)
 		}
 		if err := ok.write(b.Bytes()); err != nil {
 			t.Fatal(err)
@@ -753,7 +760,7 @@ func TestServerHostileChunks(t *testing.T) {
 		bad := dialRTMP(t, e.addr)
 		b.Reset()
 		for csid := uint32(3); csid < 3+uint32(lim.MaxChunkStreams)+10; csid++ {
-			b.fmt0(csid, 0, 4, TypeWindowAckSize, 0).u32(serverAckWindow)
+			b.Fmt0(csid, 0, 4, chunk.TypeWindowAckSize, 0).U32(serverAckWindow)
 		}
 		_ = bad.write(b.Bytes())
 		bad.requireClosed(closedSoon)
@@ -769,10 +776,10 @@ func TestServerHostileChunks(t *testing.T) {
 		rc.mustSend(m)
 		rc.expect("_result", codeConnectSuccess)
 		p := cmd(t, 9, 0, "createStream", 2, nil).Payload
-		var b wire
-		b.fmt0(9, extendedTimestamp, uint32(len(p)), TypeCommandAMF0, 0).raw(p) // exactly 0xFFFFFF is extended
-		b.basic(3, 9).u32(extendedTimestamp).raw(p)                             // a new message as type 3
-		b.fmt0(10, 0x7FFFFFFF, uint32(len(p)), TypeCommandAMF0, 0).raw(p)
+		var b wiretest.Wire
+		b.Fmt0(9, wiretest.ExtendedTimestamp, uint32(len(p)), chunk.TypeCommandAMF0, 0).Raw(p) // exactly 0xFFFFFF is extended
+		b.Basic(3, 9).U32(wiretest.ExtendedTimestamp).Raw(p)                                   // a new message as type 3
+		b.Fmt0(10, 0x7FFFFFFF, uint32(len(p)), chunk.TypeCommandAMF0, 0).Raw(p)
 		if err := rc.write(b.Bytes()); err != nil {
 			t.Fatal(err)
 		}
@@ -793,16 +800,16 @@ func TestServerHostileChunks(t *testing.T) {
 	t.Run("abort", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
 		p := connectMsg.Payload
-		var b wire
-		b.fmt0(3, 0, uint32(len(p)+50), TypeCommandAMF0, 0).raw(p[:DefaultChunkSize])
-		b.fmt0(2, 0, 4, TypeAbort, 0).u32(3)
-		b.fmt0(2, 0, 4, TypeAbort, 0).u32(50)
-		b.fmt0(2, 0, 4, TypeAbort, 0).u32(math.MaxUint32)
+		var b wiretest.Wire
+		b.Fmt0(3, 0, uint32(len(p)+50), chunk.TypeCommandAMF0, 0).Raw(p[:chunk.DefaultChunkSize])
+		b.Fmt0(2, 0, 4, chunk.TypeAbort, 0).U32(3)
+		b.Fmt0(2, 0, 4, chunk.TypeAbort, 0).U32(50)
+		b.Fmt0(2, 0, 4, chunk.TypeAbort, 0).U32(math.MaxUint32)
 		var full bytes.Buffer
-		w := NewChunkWriter(&full, DefaultChunkSize)
+		w := chunk.NewWriter(&full, chunk.DefaultChunkSize)
 		_ = w.WriteMessage(connectMsg)
 		_ = w.Flush()
-		b.raw(full.Bytes())
+		b.Raw(full.Bytes())
 		if err := rc.write(b.Bytes()); err != nil {
 			t.Fatal(err)
 		}
@@ -811,7 +818,7 @@ func TestServerHostileChunks(t *testing.T) {
 
 		short := dialRTMP(t, e.addr)
 		b.Reset()
-		b.fmt0(2, 0, 2, TypeAbort, 0).raw([]byte{0, 3})
+		b.Fmt0(2, 0, 2, chunk.TypeAbort, 0).Raw([]byte{0, 3})
 		_ = short.write(b.Bytes())
 		short.requireClosed(closedSoon)
 		e.h.requireFlowing(t, "abort")
@@ -821,16 +828,16 @@ func TestServerHostileChunks(t *testing.T) {
 	// payload: the server closes at once.
 	for _, c := range []struct {
 		name string
-		in   func(*wire)
+		in   func(*wiretest.Wire)
 	}{
-		{"EOF in a basic header", func(b *wire) { b.u8(1).u8(5) }},
-		{"EOF in a message header", func(b *wire) { b.basic(0, 3).u24(0).u8(0) }},
-		{"EOF in an extended timestamp", func(b *wire) { b.basic(0, 3).u24(extendedTimestamp).u24(10).u8(20).le32(0).u8(0) }},
-		{"EOF in a payload", func(b *wire) { b.fmt0(3, 0, 200, TypeCommandAMF0, 0).fill(100, 2) }},
+		{"EOF in a basic header", func(b *wiretest.Wire) { b.U8(1).U8(5) }},
+		{"EOF in a message header", func(b *wiretest.Wire) { b.Basic(0, 3).U24(0).U8(0) }},
+		{"EOF in an extended timestamp", func(b *wiretest.Wire) { b.Basic(0, 3).U24(wiretest.ExtendedTimestamp).U24(10).U8(20).LE32(0).U8(0) }},
+		{"EOF in a payload", func(b *wiretest.Wire) { b.Fmt0(3, 0, 200, chunk.TypeCommandAMF0, 0).Fill(100, 2) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
-			var b wire
+			var b wiretest.Wire
 			c.in(&b)
 			_ = rc.write(b.Bytes())
 			_ = rc.c.CloseWrite()
@@ -842,8 +849,8 @@ func TestServerHostileChunks(t *testing.T) {
 
 // controlMsg returns a protocol control message of type typ with payload p
 // on chunk stream 2.
-func controlMsg(typ uint8, p []byte) Message {
-	return Message{TypeID: typ, CSID: CSIDControl, Payload: p}
+func controlMsg(typ uint8, p []byte) chunk.Message {
+	return chunk.Message{TypeID: typ, CSID: chunk.CSIDControl, Payload: p}
 }
 
 // TestServerHostileControl checks protocol and user control messages:
@@ -858,19 +865,19 @@ func TestServerHostileControl(t *testing.T) {
 	// bit, and control messages shorter than their fields.
 	for _, c := range []struct {
 		name string
-		m    Message
+		m    chunk.Message
 	}{
-		{"SetChunkSize 0", controlMsg(TypeSetChunkSize, be32(0))},
-		{"SetChunkSize 1", controlMsg(TypeSetChunkSize, be32(1))},
-		{"SetChunkSize 127", controlMsg(TypeSetChunkSize, be32(127))},
-		{"SetChunkSize 2^31-1", controlMsg(TypeSetChunkSize, be32(math.MaxInt32))},
-		{"SetChunkSize high bit", controlMsg(TypeSetChunkSize, be32(0x80000000|4096))},
-		{"SetChunkSize short", controlMsg(TypeSetChunkSize, []byte{0, 0x10})},
-		{"SetChunkSize empty", controlMsg(TypeSetChunkSize, nil)},
-		{"WinAckSize short", controlMsg(TypeWindowAckSize, []byte{0, 0, 1})},
-		{"SetPeerBandwidth short", controlMsg(TypeSetPeerBandwidth, be32(serverAckWindow))},
-		{"UserControl short", controlMsg(TypeUserControl, []byte{0})},
-		{"UserControl empty", controlMsg(TypeUserControl, nil)},
+		{"SetChunkSize 0", controlMsg(chunk.TypeSetChunkSize, binary.BigEndian.AppendUint32(nil, 0))},
+		{"SetChunkSize 1", controlMsg(chunk.TypeSetChunkSize, binary.BigEndian.AppendUint32(nil, 1))},
+		{"SetChunkSize 127", controlMsg(chunk.TypeSetChunkSize, binary.BigEndian.AppendUint32(nil, 127))},
+		{"SetChunkSize 2^31-1", controlMsg(chunk.TypeSetChunkSize, binary.BigEndian.AppendUint32(nil, math.MaxInt32))},
+		{"SetChunkSize high bit", controlMsg(chunk.TypeSetChunkSize, binary.BigEndian.AppendUint32(nil, 0x80000000|4096))},
+		{"SetChunkSize short", controlMsg(chunk.TypeSetChunkSize, []byte{0, 0x10})},
+		{"SetChunkSize empty", controlMsg(chunk.TypeSetChunkSize, nil)},
+		{"WinAckSize short", controlMsg(chunk.TypeWindowAckSize, []byte{0, 0, 1})},
+		{"SetPeerBandwidth short", controlMsg(chunk.TypeSetPeerBandwidth, binary.BigEndian.AppendUint32(nil, serverAckWindow))},
+		{"UserControl short", controlMsg(chunk.TypeUserControl, []byte{0})},
+		{"UserControl empty", controlMsg(chunk.TypeUserControl, nil)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
@@ -884,22 +891,22 @@ func TestServerHostileControl(t *testing.T) {
 	// unknown user control events; the connection keeps working.
 	for _, c := range []struct {
 		name string
-		m    Message
+		m    chunk.Message
 	}{
-		{"SetChunkSize 128", controlMsg(TypeSetChunkSize, be32(128))},
-		{"SetChunkSize 16 MiB", controlMsg(TypeSetChunkSize, be32(MaxChunkSize))},
-		{"WinAckSize 0", controlMsg(TypeWindowAckSize, be32(0))},
-		{"WinAckSize 0xFFFFFFFF", controlMsg(TypeWindowAckSize, be32(math.MaxUint32))},
-		{"UserControl unknown event", controlMsg(TypeUserControl, []byte{0x77, 0x77, 1, 2, 3, 4})},
-		{"UserControl unknown short event", controlMsg(TypeUserControl, []byte{0x12, 0x34})},
-		{"UserControl ping without value", controlMsg(TypeUserControl, []byte{0, byte(EventPingRequest)})},
-		{"UserControl long", controlMsg(TypeUserControl, append([]byte{0, byte(EventSetBufferLength)}, make([]byte, 1000)...))},
+		{"SetChunkSize 128", controlMsg(chunk.TypeSetChunkSize, binary.BigEndian.AppendUint32(nil, 128))},
+		{"SetChunkSize 16 MiB", controlMsg(chunk.TypeSetChunkSize, binary.BigEndian.AppendUint32(nil, chunk.MaxChunkSize))},
+		{"WinAckSize 0", controlMsg(chunk.TypeWindowAckSize, binary.BigEndian.AppendUint32(nil, 0))},
+		{"WinAckSize 0xFFFFFFFF", controlMsg(chunk.TypeWindowAckSize, binary.BigEndian.AppendUint32(nil, math.MaxUint32))},
+		{"UserControl unknown event", controlMsg(chunk.TypeUserControl, []byte{0x77, 0x77, 1, 2, 3, 4})},
+		{"UserControl unknown short event", controlMsg(chunk.TypeUserControl, []byte{0x12, 0x34})},
+		{"UserControl ping without value", controlMsg(chunk.TypeUserControl, []byte{0, byte(chunk.EventPingRequest)})},
+		{"UserControl long", controlMsg(chunk.TypeUserControl, append([]byte{0, byte(chunk.EventSetBufferLength)}, make([]byte, 1000)...))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			rc.mustSend(c.m)
-			if c.m.TypeID == TypeSetChunkSize {
-				rc.w.chunkSize = int(binary.BigEndian.Uint32(c.m.Payload))
+			if c.m.TypeID == chunk.TypeSetChunkSize {
+				rc.w = chunk.NewWriter(rc.c, int(binary.BigEndian.Uint32(c.m.Payload)))
 			}
 			rc.connect("live")
 			rc.createStream(2)
@@ -913,12 +920,12 @@ func TestServerHostileControl(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
 		rc.connect("live")
 		var buf bytes.Buffer
-		w := NewChunkWriter(&buf, DefaultChunkSize)
-		_ = w.WriteMessage(controlMsg(TypeWindowAckSize, be32(1)))
+		w := chunk.NewWriter(&buf, chunk.DefaultChunkSize)
+		_ = w.WriteMessage(controlMsg(chunk.TypeWindowAckSize, binary.BigEndian.AppendUint32(nil, 1)))
 		for range 2000 {
-			_ = w.WriteMessage(Message{TypeID: 0x30, CSID: 7, Payload: make([]byte, 120)})
+			_ = w.WriteMessage(chunk.Message{TypeID: 0x30, CSID: 7, Payload: make([]byte, 120)})
 		}
-		_ = w.WriteMessage(cmd(t, CSIDCommand, 0, "createStream", 2, nil))
+		_ = w.WriteMessage(cmd(t, chunk.CSIDCommand, 0, "createStream", 2, nil))
 		_ = w.Flush()
 		done := make(chan error, 1)
 		go func() { done <- rc.write(buf.Bytes()) }()
@@ -928,10 +935,10 @@ func TestServerHostileControl(t *testing.T) {
 			if err != nil {
 				t.Fatalf("after %d acks: %v", acks, err)
 			}
-			if m.TypeID == TypeAck {
+			if m.TypeID == chunk.TypeAck {
 				acks++
 			}
-			if m.TypeID == TypeCommandAMF0 {
+			if m.TypeID == chunk.TypeCommandAMF0 {
 				break
 			}
 		}
@@ -950,11 +957,11 @@ func TestServerHostileControl(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
 		rc.connect("live")
 		var buf bytes.Buffer
-		w := NewChunkWriter(&buf, DefaultChunkSize)
+		w := chunk.NewWriter(&buf, chunk.DefaultChunkSize)
 		for i := range 10000 {
-			_ = w.WriteMessage(UserControlMessage(EventPingRequest, uint32(i)))
+			_ = w.WriteMessage(chunk.UserControlMessage(chunk.EventPingRequest, uint32(i)))
 		}
-		_ = w.WriteMessage(cmd(t, CSIDCommand, 0, "createStream", 2, nil))
+		_ = w.WriteMessage(cmd(t, chunk.CSIDCommand, 0, "createStream", 2, nil))
 		_ = w.Flush()
 		done := make(chan error, 1)
 		start := time.Now()
@@ -965,10 +972,10 @@ func TestServerHostileControl(t *testing.T) {
 			if err != nil {
 				t.Fatalf("after %d pongs: %v", pongs, err)
 			}
-			if ev, _, err := ParseUserControl(m); m.TypeID == TypeUserControl && err == nil && ev == EventPingResponse {
+			if ev, _, err := chunk.ParseUserControl(m); m.TypeID == chunk.TypeUserControl && err == nil && ev == chunk.EventPingResponse {
 				pongs++
 			}
-			if m.TypeID == TypeCommandAMF0 {
+			if m.TypeID == chunk.TypeCommandAMF0 {
 				break
 			}
 		}
@@ -995,27 +1002,27 @@ func TestServerHostileAMF(t *testing.T) {
 	// Refused at once, the connection closed.
 	deep := append([]byte{}, head...)
 	for range 100000 {
-		deep = append(deep, amf0Object, 0, 1, 'a')
+		deep = append(deep, amf0.MarkerObject, 0, 1, 'a')
 	}
 	deepArrays := append([]byte{}, head...)
 	for range 100000 {
-		deepArrays = append(deepArrays, amf0StrictArray, 0, 0, 0, 1)
+		deepArrays = append(deepArrays, amf0.MarkerStrictArray, 0, 0, 0, 1)
 	}
-	huge := append(amfKey(append(append([]byte{}, head...), amf0Object), "app"), mustAMF(t, "live")...)
-	huge = append(amfKey(huge, "x"), amf0StrictArray, 0x7F, 0xFF, 0xFF, 0xFF)
-	huge = append(huge, 0, 0, amf0ObjectEnd)
+	huge := append(amfKey(append(append([]byte{}, head...), amf0.MarkerObject), "app"), mustAMF(t, "live")...)
+	huge = append(amfKey(huge, "x"), amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF)
+	huge = append(huge, 0, 0, amf0.MarkerObjectEnd)
 	for _, c := range []struct {
 		name string
-		m    Message
+		m    chunk.Message
 	}{
 		{"strict array of 0x7FFFFFFF", commandWith(huge)},
 		{"objects nested 100000 deep", commandWith(deep)},
 		{"arrays nested 100000 deep", commandWith(deepArrays)},
-		{"AMF3 value in a type-17 command", Message{TypeID: TypeCommandAMF3, CSID: CSIDCommand,
-			Payload: append(append([]byte{0}, head...), amf0AVMPlus, 0x0A, 0x0B, 0x01, 0x01)}},
-		{"empty type-17 command", Message{TypeID: TypeCommandAMF3, CSID: CSIDCommand, Payload: []byte{}}},
+		{"AMF3 value in a type-17 command", chunk.Message{TypeID: chunk.TypeCommandAMF3, CSID: chunk.CSIDCommand,
+			Payload: append(append([]byte{0}, head...), amf0.MarkerAVMPlus, 0x0A, 0x0B, 0x01, 0x01)}},
+		{"empty type-17 command", chunk.Message{TypeID: chunk.TypeCommandAMF3, CSID: chunk.CSIDCommand, Payload: []byte{}}},
 		{"command name not a string", commandWith(mustAMF(t, 1.0, 1.0, connectObject("live")))},
-		{"truncated object", commandWith(append(append([]byte{}, head...), amf0Object, 0, 3, 'a', 'p', 'p', amf0String, 0, 9))},
+		{"truncated object", commandWith(append(append([]byte{}, head...), amf0.MarkerObject, 0, 3, 'a', 'p', 'p', amf0.MarkerString, 0, 9))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
@@ -1029,15 +1036,15 @@ func TestServerHostileAMF(t *testing.T) {
 	// app names that are not allowed.
 	for _, c := range []struct {
 		name string
-		m    Message
+		m    chunk.Message
 	}{
 		{"connect without an object", commandWith(head)},
 		{"connect with a null object", commandWith(mustAMF(t, "connect", 1.0, nil))},
 		{"connect with a string object", commandWith(mustAMF(t, "connect", 1.0, "live"))},
-		{"app of 64 KiB", cmd(t, CSIDCommand, 0, "connect", 1, connectObject(strings.Repeat("a", 65535)))},
-		{"app of invalid UTF-8", cmd(t, CSIDCommand, 0, "connect", 1, connectObject("li\xff\xfeve"))},
-		{"app with NUL", cmd(t, CSIDCommand, 0, "connect", 1, connectObject("li\x00ve"))},
-		{"app with a NUL query", cmd(t, CSIDCommand, 0, "connect", 1, connectObject("live\x00?key=x"))},
+		{"app of 64 KiB", cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject(strings.Repeat("a", 65535)))},
+		{"app of invalid UTF-8", cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject("li\xff\xfeve"))},
+		{"app with NUL", cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject("li\x00ve"))},
+		{"app with a NUL query", cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject("live\x00?key=x"))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
@@ -1053,10 +1060,10 @@ func TestServerHostileAMF(t *testing.T) {
 	t.Run("64 KiB strings", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
 		obj := append(connectObject("live"),
-			Property{"flashVer2", strings.Repeat("v", 65535)},
-			Property{strings.Repeat("k", 65535), "x"},
-			Property{"long", strings.Repeat("l", 100000)})
-		rc.mustSend(cmd(t, CSIDCommand, 0, "connect", 1, obj, strings.Repeat("s", 65535)))
+			amf0.Property{Key: "flashVer2", Value: strings.Repeat("v", 65535)},
+			amf0.Property{Key: strings.Repeat("k", 65535), Value: "x"},
+			amf0.Property{Key: "long", Value: strings.Repeat("l", 100000)})
+		rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "connect", 1, obj, strings.Repeat("s", 65535)))
 		rc.expect("_result", codeConnectSuccess)
 		rc.createStream(2)
 		e.h.requireFlowing(t, "64 KiB strings")
@@ -1065,8 +1072,8 @@ func TestServerHostileAMF(t *testing.T) {
 	// A type-17 command with its AMF0 body after the format byte works.
 	t.Run("AMF3 envelope", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
-		m := cmd(t, CSIDCommand, 0, "connect", 1, connectObject("live"))
-		m.TypeID, m.Payload = TypeCommandAMF3, append([]byte{0}, m.Payload...)
+		m := cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject("live"))
+		m.TypeID, m.Payload = chunk.TypeCommandAMF3, append([]byte{0}, m.Payload...)
 		rc.mustSend(m)
 		rc.expect("_result", codeConnectSuccess)
 		rc.createStream(2)
@@ -1077,11 +1084,11 @@ func TestServerHostileAMF(t *testing.T) {
 	for _, txn := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
 		t.Run(fmt.Sprintf("transaction %v", txn), func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
-			rc.mustSend(cmd(t, CSIDCommand, 0, "connect", txn, connectObject("live")))
+			rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "connect", txn, connectObject("live")))
 			if c := rc.expect("_result", codeConnectSuccess); c.TransactionID != 0 {
 				t.Errorf("connect with transaction %v answered with transaction %v", txn, c.TransactionID)
 			}
-			rc.mustSend(cmd(t, CSIDCommand, 0, "createStream", txn, nil)) // answered with nothing
+			rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "createStream", txn, nil)) // answered with nothing
 			rc.createStream(2)
 			e.h.requireFlowing(t, "a NaN transaction id")
 		})
@@ -1100,7 +1107,7 @@ func TestServerHostileCommands(t *testing.T) {
 	t.Run("connect twice", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
 		rc.connect("live")
-		_ = rc.send(cmd(t, CSIDCommand, 0, "connect", 2, connectObject("live")))
+		_ = rc.send(cmd(t, chunk.CSIDCommand, 0, "connect", 2, connectObject("live")))
 		rc.requireClosed(closedSoon)
 		e.h.requireFlowing(t, "connect twice")
 	})
@@ -1108,7 +1115,7 @@ func TestServerHostileCommands(t *testing.T) {
 	// Any command before connect closes the connection.
 	t.Run("createStream before connect", func(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
-		_ = rc.send(cmd(t, CSIDCommand, 0, "createStream", 2, nil))
+		_ = rc.send(cmd(t, chunk.CSIDCommand, 0, "createStream", 2, nil))
 		rc.requireClosed(closedSoon)
 		e.h.requireFlowing(t, "createStream before connect")
 	})
@@ -1119,8 +1126,8 @@ func TestServerHostileCommands(t *testing.T) {
 		t.Run(c.name+" before createStream", func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			rc.connect("live")
-			rc.mustSend(cmd(t, CSIDStream, 1, c.name, 0, nil, "early"))
-			if st := StatusOf(rc.expect("onStatus", c.code)); st.Level != "error" {
+			rc.mustSend(cmd(t, chunk.CSIDStream, 1, c.name, 0, nil, "early"))
+			if st := chunk.StatusOf(rc.expect("onStatus", c.code)); st.Level != "error" {
 				t.Errorf("%s before createStream: %+v", c.name, st)
 			}
 			rc.requireClosed(closedSoon)
@@ -1134,7 +1141,7 @@ func TestServerHostileCommands(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
 		rc.connect("live")
 		var buf bytes.Buffer
-		w := NewChunkWriter(&buf, DefaultChunkSize)
+		w := chunk.NewWriter(&buf, chunk.DefaultChunkSize)
 		for i := range 10000 {
 			_ = w.WriteMessage(cmd(t, 9, 0, "createStream", float64(i+2), nil))
 		}
@@ -1176,26 +1183,26 @@ func TestServerHostileCommands(t *testing.T) {
 		rc, sid := publishRaw(t, e.addr, "again")
 		pkts := orderedForPublish(readSampleFLV(t))
 		for i := range 3 {
-			m := MessageFromPacket(&pkts[i])
+			m := chunk.MessageFromPacket(&pkts[i])
 			m.StreamID = sid
 			rc.mustSend(m)
 		}
 		for _, id := range []any{math.NaN(), -1.0, 0.0, 1e300, float64(math.MaxUint32) + 2, "1", nil} {
-			rc.mustSend(cmd(t, CSIDCommand, 0, "deleteStream", 0, nil, id))
+			rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "deleteStream", 0, nil, id))
 		}
 		if s, ok := e.streamStats("live/again"); !ok || !s.Live {
 			t.Fatalf("live/again after nonsense deleteStream: %+v", s)
 		}
-		rc.mustSend(cmd(t, CSIDCommand, 0, "deleteStream", 0, nil, float64(sid)))
+		rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "deleteStream", 0, nil, float64(sid)))
 		rc.expect("onStatus", codeUnpublishSuccess)
 		sid2 := rc.createStream(3)
 		if sid2 == sid {
 			t.Fatalf("createStream after deleteStream reused stream id %d", sid)
 		}
-		rc.mustSend(cmd(t, CSIDStream, sid2, "publish", 0, nil, "again", "live"))
+		rc.mustSend(cmd(t, chunk.CSIDStream, sid2, "publish", 0, nil, "again", "live"))
 		rc.expect("onStatus", codePublishStart)
 		// The name is live again.
-		m := MessageFromPacket(&pkts[2])
+		m := chunk.MessageFromPacket(&pkts[2])
 		m.StreamID = sid2
 		rc.mustSend(m)
 		if s, ok := e.streamStats("live/again"); !ok || !s.Live {
@@ -1222,7 +1229,7 @@ func TestServerHostileCommands(t *testing.T) {
 					chVideo <- err
 					return
 				}
-				if p.Kind == KindVideo && !p.Header {
+				if p.Kind == media.KindVideo && !p.Header {
 					chVideo <- nil
 					return
 				}
@@ -1291,8 +1298,8 @@ func TestServerHostileNames(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			rc.connect("live")
 			sid := rc.createStream(2)
-			rc.mustSend(cmd(t, CSIDStream, sid, "publish", 0, nil, c.name, "live"))
-			if st := StatusOf(rc.expect("onStatus", codePublishBadName)); st.Level != "error" {
+			rc.mustSend(cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, c.name, "live"))
+			if st := chunk.StatusOf(rc.expect("onStatus", codePublishBadName)); st.Level != "error" {
 				t.Errorf("publish %q: %+v", truncate(c.name), st)
 			}
 			rc.requireClosed(closedSoon)
@@ -1338,7 +1345,7 @@ func sps16k(t *testing.T) []byte {
 	// MBs only, direct 8x8, no cropping, no VUI, stop bit.
 	bits := "1 1 1 1 010 0 " + "00000000001" + "0000000000" + " " + "00000000001" + "0000000000" + " 1 1 0 0 1"
 	sps := append([]byte{0x67, 66, 0, 40}, bitString(bits)...)
-	info, err := ParseSPS(sps)
+	info, err := h264.ParseSPS(sps)
 	if err != nil || info.Width != 16384 || info.Height != 16384 {
 		t.Fatalf("built SPS parses as %+v, %v", info, err)
 	}
@@ -1354,33 +1361,37 @@ func TestServerHostileMedia(t *testing.T) {
 	checkGoroutines(t)
 	e := newHostileEnv(t, hostileConfig())
 	pkts := orderedForPublish(readSampleFLV(t))
-	var avcHeader, keyframe Packet
+	var avcHeader, keyframe media.Packet
 	for _, p := range pkts {
 		switch {
-		case p.Kind == KindVideo && p.Header:
+		case p.Kind == media.KindVideo && p.Header:
 			avcHeader = p
-		case p.Kind == KindVideo && p.Key && keyframe.Data == nil:
+		case p.Kind == media.KindVideo && p.Key && keyframe.Data == nil:
 			keyframe = p
 		}
 	}
-	avcRecord, err := ParseAVCConfig(avcHeader.Data)
+	avcRecord, err := h264.ParseConfig(avcHeader.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	video := func(b ...byte) Message { return Message{TypeID: TypeVideo, CSID: CSIDVideo, Payload: b} }
-	audio := func(b ...byte) Message { return Message{TypeID: TypeAudio, CSID: CSIDAudio, Payload: b} }
-	avcTag := func(header bool, data []byte) Message {
-		pt := AVCNALU
+	video := func(b ...byte) chunk.Message {
+		return chunk.Message{TypeID: chunk.TypeVideo, CSID: chunk.CSIDVideo, Payload: b}
+	}
+	audio := func(b ...byte) chunk.Message {
+		return chunk.Message{TypeID: chunk.TypeAudio, CSID: chunk.CSIDAudio, Payload: b}
+	}
+	avcTag := func(header bool, data []byte) chunk.Message {
+		pt := flv.AVCNALU
 		if header {
-			pt = AVCSequenceHeader
+			pt = flv.AVCSequenceHeader
 		}
-		return video(AppendVideoTag(nil, true, pt, 0, data)...)
+		return video(flv.AppendVideoTag(nil, true, pt, 0, data)...)
 	}
 	corrupt := []byte{1, 0x42, 0, 0x1E, 0xFF, 0xE0 | 31}
 	for range 31 {
 		corrupt = append(corrupt, 0x00, 0x40, 0x67, 0x42) // claims 64 bytes, has 2
 	}
-	big, err := BuildAVCConfig([][]byte{sps16k(t)}, avcRecord.PPS)
+	big, err := h264.BuildConfig([][]byte{sps16k(t)}, avcRecord.PPS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1390,27 +1401,27 @@ func TestServerHostileMedia(t *testing.T) {
 	// valid with 4-byte lengths but not with the announced 1-byte ones.
 	oneByte := bytes.Clone(avcHeader.Data)
 	oneByte[4] = 0xFC
-	if cfg, err := ParseAVCConfig(oneByte); err != nil || cfg.NALULengthSize != 1 {
+	if cfg, err := h264.ParseConfig(oneByte); err != nil || cfg.NALULengthSize != 1 {
 		t.Fatalf("1-byte NAL length header: %+v, %v", cfg, err)
 	}
 	fourByteFrame := append([]byte{0, 0, 1, 0}, bytes.Repeat([]byte{0xFF}, 256)...)
 
 	for _, c := range []struct {
 		name     string
-		bad      []Message
+		bad      []chunk.Message
 		rejected uint64   // at least
 		legal    [][]byte // bodies of bad that may be delivered
 	}{
-		{"empty and 1-byte tags", []Message{video(), audio(), video(0x17), audio(0xAF), video(0x00)}, 3, nil},
-		{"corrupt AVC config", []Message{avcTag(true, corrupt), avcTag(true, corrupt[:7])}, 2, nil},
-		{"NALU longer than its message", []Message{avcTag(false, overrun), avcTag(false, []byte{0, 0, 0})}, 2, nil},
-		{"NALU lengths of the announced size", []Message{avcTag(true, oneByte), avcTag(false, fourByteFrame)}, 1, [][]byte{oneByte, fourByteFrame}},
-		{"SPS of 16384x16384", []Message{avcTag(true, big)}, 1, nil},
-		{"bad AAC config", []Message{
-			audio(aacAudioByte, AACSequenceHeader, 0x00, 0x00), // object type 0
-			audio(aacAudioByte, AACSequenceHeader, 0x16, 0x90), // LC, sampling index 13 (reserved)
-			audio(aacAudioByte, AACSequenceHeader, 0x12),       // 1 byte
-			audio(aacAudioByte, AACSequenceHeader, 0x11, 0xC0), // LC 48 kHz, channel configuration 8 (reserved)
+		{"empty and 1-byte tags", []chunk.Message{video(), audio(), video(0x17), audio(0xAF), video(0x00)}, 3, nil},
+		{"corrupt AVC config", []chunk.Message{avcTag(true, corrupt), avcTag(true, corrupt[:7])}, 2, nil},
+		{"NALU longer than its message", []chunk.Message{avcTag(false, overrun), avcTag(false, []byte{0, 0, 0})}, 2, nil},
+		{"NALU lengths of the announced size", []chunk.Message{avcTag(true, oneByte), avcTag(false, fourByteFrame)}, 1, [][]byte{oneByte, fourByteFrame}},
+		{"SPS of 16384x16384", []chunk.Message{avcTag(true, big)}, 1, nil},
+		{"bad AAC config", []chunk.Message{
+			audio(0xAF, flv.AACSequenceHeader, 0x00, 0x00), // object type 0
+			audio(0xAF, flv.AACSequenceHeader, 0x16, 0x90), // LC, sampling index 13 (reserved)
+			audio(0xAF, flv.AACSequenceHeader, 0x12),       // 1 byte
+			audio(0xAF, flv.AACSequenceHeader, 0x11, 0xC0), // LC 48 kHz, channel configuration 8 (reserved)
 		}, 4, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -1424,8 +1435,8 @@ func TestServerHostileMedia(t *testing.T) {
 				m.StreamID = sid
 				rc.mustSend(m)
 			}
-			for _, p := range []Packet{avcHeader, keyframe} {
-				m := MessageFromPacket(&p)
+			for _, p := range []media.Packet{avcHeader, keyframe} {
+				m := chunk.MessageFromPacket(&p)
 				m.StreamID = sid
 				rc.mustSend(m)
 			}
@@ -1444,15 +1455,15 @@ func TestServerHostileMedia(t *testing.T) {
 					t.Errorf("the player received a packet that is not one of the valid ones: %v header=%v %d bytes %x",
 						p.Kind, p.Header, len(p.Data), p.Data[:min(len(p.Data), 16)])
 				}
-				if p.Kind == KindVideo && p.Header {
-					cfg, err := ParseAVCConfig(p.Data)
+				if p.Kind == media.KindVideo && p.Header {
+					cfg, err := h264.ParseConfig(p.Data)
 					if err != nil {
 						t.Errorf("the player received a corrupt AVC header: %v", err)
 					} else {
 						lengthSize = cfg.NALULengthSize
 					}
 				}
-				if p.Kind == KindVideo && !p.Header {
+				if p.Kind == media.KindVideo && !p.Header {
 					if !validNALs(p.Data, lengthSize) {
 						t.Errorf("the player received a frame whose NAL units do not fit it with the %d-byte lengths its header announced: %x…",
 							lengthSize, p.Data[:min(len(p.Data), 8)])
@@ -1479,21 +1490,21 @@ func TestServerHostileMedia(t *testing.T) {
 	// closed at MediaTimeout (1 s), as for a silent one.
 	for _, c := range []struct {
 		name string
-		keep Message
+		keep chunk.Message
 	}{
-		{"pings instead of media", UserControlMessage(EventPingRequest, 1)},
+		{"pings instead of media", chunk.UserControlMessage(chunk.EventPingRequest, 1)},
 		{"refused frames instead of media", avcTag(false, overrun)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc, sid := publishRaw(t, e.addr, "bad")
-			for _, p := range []Packet{avcHeader, keyframe} {
-				m := MessageFromPacket(&p)
+			for _, p := range []media.Packet{avcHeader, keyframe} {
+				m := chunk.MessageFromPacket(&p)
 				m.StreamID = sid
 				rc.mustSend(m)
 			}
 			keep := c.keep
 			keep.StreamID = sid
-			if keep.TypeID == TypeUserControl {
+			if keep.TypeID == chunk.TypeUserControl {
 				keep.StreamID = 0
 			}
 			stop, done := make(chan struct{}), make(chan struct{})
@@ -1532,22 +1543,22 @@ func TestServerHostileMedia(t *testing.T) {
 
 	// A data message of 16 MiB is over the 8 MiB message limit: the
 	// connection is closed, and its player never sees it.
-	t.Run("16 MiB @setDataFrame", func(t *testing.T) {
+	t.Run("16 MiB @flv.SetDataFrame", func(t *testing.T) {
 		rc, sid := publishRaw(t, e.addr, "bad")
 		pl, err := DialPlay(context.Background(), fmt.Sprintf("rtmp://%s/live/bad", e.addr), PlayerOptions{Timeout: 3 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer pl.Close()
-		body := append(append([]byte{}, setDataFrame...), mustAMF(t, "onMetaData", ECMAArray{{"width", 320.0}})...)
-		body = append(body, make([]byte, maxWireMessageSize-len(body))...)
+		body := append(append([]byte{}, flv.SetDataFrame...), mustAMF(t, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}})...)
+		body = append(body, make([]byte, chunk.MaxWireMessageSize-len(body))...)
 		if err := rc.w.SetChunkSize(64 << 10); err != nil {
 			t.Fatal(err)
 		}
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			_ = rc.send(Message{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: sid, Payload: body})
+			_ = rc.send(chunk.Message{TypeID: chunk.TypeDataAMF0, CSID: chunk.CSIDData, StreamID: sid, Payload: body})
 		}()
 		rc.requireClosed(closedSoon)
 		<-done
@@ -1566,4 +1577,16 @@ func TestServerHostileMedia(t *testing.T) {
 		pl.Close()
 		e.waitStreamGone(t, "live/bad")
 	})
+}
+
+// bitString packs a string of 0s and 1s (spaces ignored) into bytes.
+func bitString(s string) []byte {
+	s = strings.ReplaceAll(s, " ", "")
+	out := make([]byte, (len(s)+7)/8)
+	for i, c := range s {
+		if c == '1' {
+			out[i/8] |= 0x80 >> (i % 8)
+		}
+	}
+	return out
 }

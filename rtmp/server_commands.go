@@ -6,6 +6,9 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // Status codes the server sends.
@@ -27,13 +30,13 @@ const (
 // errAuth ends a connection whose key was refused.
 var errAuth = errors.New("refused: missing or wrong key")
 
-func statusObject(level, code, desc string) Object {
-	return Object{{"level", level}, {"code", code}, {"description", desc}}
+func statusObject(level, code, desc string) amf0.Object {
+	return amf0.Object{{Key: "level", Value: level}, {Key: "code", Value: code}, {Key: "description", Value: desc}}
 }
 
 // onStatus returns an onStatus command for message stream id.
-func onStatus(id uint32, level, code, desc string) Message {
-	m, _ := CommandMessage(CSIDStream, id, "onStatus", 0, nil, statusObject(level, code, desc))
+func onStatus(id uint32, level, code, desc string) chunk.Message {
+	m, _ := chunk.CommandMessage(chunk.CSIDStream, id, "onStatus", 0, nil, statusObject(level, code, desc))
 	return m
 }
 
@@ -42,7 +45,7 @@ func (c *serverConn) result(txn float64, object any, args ...any) error {
 	if txn == 0 {
 		return nil
 	}
-	m, err := CommandMessage(CSIDCommand, 0, "_result", txn, object, args...)
+	m, err := chunk.CommandMessage(chunk.CSIDCommand, 0, "_result", txn, object, args...)
 	if err != nil {
 		return err
 	}
@@ -50,7 +53,7 @@ func (c *serverConn) result(txn float64, object any, args ...any) error {
 }
 
 func (c *serverConn) errorResult(txn float64, code, desc string) error {
-	m, err := CommandMessage(CSIDCommand, 0, "_error", txn, nil, statusObject("error", code, desc))
+	m, err := chunk.CommandMessage(chunk.CSIDCommand, 0, "_error", txn, nil, statusObject("error", code, desc))
 	if err != nil {
 		return err
 	}
@@ -58,23 +61,23 @@ func (c *serverConn) errorResult(txn float64, code, desc string) error {
 }
 
 // command handles one command of the NetConnection or a NetStream.
-func (c *serverConn) command(streamID uint32, cmd Command) error {
+func (c *serverConn) command(streamID uint32, cmd chunk.Command) error {
 	if math.IsNaN(cmd.TransactionID) || math.IsInf(cmd.TransactionID, 0) {
 		cmd.TransactionID = 0
 	}
 	if !c.connected {
 		if cmd.Name != "connect" {
-			return fmt.Errorf("%w: %q before connect", ErrProtocol, truncate(cmd.Name))
+			return fmt.Errorf("%w: %q before connect", chunk.ErrProtocol, truncate(cmd.Name))
 		}
 		return c.connect(cmd)
 	}
 	switch cmd.Name {
 	case "connect":
-		return fmt.Errorf("%w: connect sent twice", ErrProtocol)
+		return fmt.Errorf("%w: connect sent twice", chunk.ErrProtocol)
 	case "releaseStream", "FCUnpublish", "getStreamLength", "_checkbw", "receiveAudio", "receiveVideo":
 		return c.result(cmd.TransactionID, nil)
 	case "FCPublish":
-		m, _ := CommandMessage(CSIDCommand, 0, "onFCPublish", 0, nil, statusObject("status", codePublishStart, "FCPublish"))
+		m, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "onFCPublish", 0, nil, statusObject("status", codePublishStart, "FCPublish"))
 		return c.write(m)
 	case "createStream":
 		return c.createStream(cmd)
@@ -98,10 +101,10 @@ func (c *serverConn) command(streamID uint32, cmd Command) error {
 	return nil // pause, seek, unknown calls: nothing to do for live streams
 }
 
-func (c *serverConn) connect(cmd Command) error {
+func (c *serverConn) connect(cmd chunk.Command) error {
 	obj, ok := cmd.Object.(map[string]any)
 	if !ok {
-		return c.sendAndClose(fmt.Errorf("%w: connect without a command object", ErrProtocol),
+		return c.sendAndClose(fmt.Errorf("%w: connect without a command object", chunk.ErrProtocol),
 			c.connectError(cmd.TransactionID, "connect needs a command object"))
 	}
 	app, _ := obj["app"].(string)
@@ -116,8 +119,8 @@ func (c *serverConn) connect(cmd Command) error {
 	}
 	c.app, c.appKey, c.connected = app, key, true
 	cs := c.srv.cfg.ChunkSize
-	if err := c.write(WindowAckSizeMessage(serverAckWindow), SetPeerBandwidthMessage(serverAckWindow, BandwidthDynamic),
-		SetChunkSizeMessage(uint32(cs))); err != nil {
+	if err := c.write(chunk.WindowAckSizeMessage(serverAckWindow), chunk.SetPeerBandwidthMessage(serverAckWindow, chunk.BandwidthDynamic),
+		chunk.SetChunkSizeMessage(uint32(cs))); err != nil {
 		return err
 	}
 	c.wmu.Lock()
@@ -126,9 +129,9 @@ func (c *serverConn) connect(cmd Command) error {
 	if err != nil {
 		return err
 	}
-	m, err := CommandMessage(CSIDCommand, 0, "_result", cmd.TransactionID,
-		Object{{"fmsVer", "FMS/3,5,7,7009"}, {"capabilities", 31.0}, {"mode", 1.0}},
-		Object{{"level", "status"}, {"code", codeConnectSuccess}, {"description", "Connection succeeded."}, {"objectEncoding", 0.0}})
+	m, err := chunk.CommandMessage(chunk.CSIDCommand, 0, "_result", cmd.TransactionID,
+		amf0.Object{{Key: "fmsVer", Value: "FMS/3,5,7,7009"}, {Key: "capabilities", Value: 31.0}, {Key: "mode", Value: 1.0}},
+		amf0.Object{{Key: "level", Value: "status"}, {Key: "code", Value: codeConnectSuccess}, {Key: "description", Value: "Connection succeeded."}, {Key: "objectEncoding", Value: 0.0}})
 	if err != nil {
 		return err
 	}
@@ -136,12 +139,12 @@ func (c *serverConn) connect(cmd Command) error {
 	return c.write(m)
 }
 
-func (c *serverConn) connectError(txn float64, desc string) Message {
-	m, _ := CommandMessage(CSIDCommand, 0, "_error", txn, nil, statusObject("error", codeConnectRejected, desc))
+func (c *serverConn) connectError(txn float64, desc string) chunk.Message {
+	m, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "_error", txn, nil, statusObject("error", codeConnectRejected, desc))
 	return m
 }
 
-func (c *serverConn) createStream(cmd Command) error {
+func (c *serverConn) createStream(cmd chunk.Command) error {
 	if len(c.streams) >= c.srv.cfg.Limits.MaxMessageStreams {
 		return c.errorResult(cmd.TransactionID, "NetConnection.Call.Failed", "too many streams on one connection")
 	}
@@ -161,16 +164,16 @@ func (c *serverConn) idleStream(id uint32, verb, code string) (*connStream, erro
 	st := c.streams[id]
 	switch {
 	case st == nil:
-		return nil, c.sendAndClose(fmt.Errorf("%w: %s on stream %d, which was not created", ErrProtocol, verb, id),
+		return nil, c.sendAndClose(fmt.Errorf("%w: %s on stream %d, which was not created", chunk.ErrProtocol, verb, id),
 			onStatus(id, "error", code, verb+" before createStream"))
 	case st.pub != nil || st.player != nil:
-		return nil, c.sendAndClose(fmt.Errorf("%w: %s on a busy stream", ErrProtocol, verb),
+		return nil, c.sendAndClose(fmt.Errorf("%w: %s on a busy stream", chunk.ErrProtocol, verb),
 			onStatus(id, "error", code, "the stream is already in use"))
 	}
 	return st, nil
 }
 
-func (c *serverConn) publish(streamID uint32, cmd Command) error {
+func (c *serverConn) publish(streamID uint32, cmd chunk.Command) error {
 	st, err := c.idleStream(streamID, "publish", codePublishBadName)
 	if st == nil {
 		return err
@@ -196,11 +199,11 @@ func (c *serverConn) publish(streamID uint32, cmd Command) error {
 	}
 	st.pub = ls
 	c.log.Info("publishing", "stream", full)
-	return c.write(UserControlMessage(EventStreamBegin, streamID),
+	return c.write(chunk.UserControlMessage(chunk.EventStreamBegin, streamID),
 		onStatus(streamID, "status", codePublishStart, full+" is now published."))
 }
 
-func (c *serverConn) play(streamID uint32, cmd Command) error {
+func (c *serverConn) play(streamID uint32, cmd chunk.Command) error {
 	st, err := c.idleStream(streamID, "play", codePlayFailed)
 	if st == nil {
 		return err
@@ -224,7 +227,7 @@ func (c *serverConn) play(streamID uint32, cmd Command) error {
 	if err != nil {
 		return err
 	}
-	if err := c.write(UserControlMessage(EventStreamIsRecorded, streamID), UserControlMessage(EventStreamBegin, streamID),
+	if err := c.write(chunk.UserControlMessage(chunk.EventStreamIsRecorded, streamID), chunk.UserControlMessage(chunk.EventStreamBegin, streamID),
 		onStatus(streamID, "status", codePlayReset, "Playing and resetting "+full+"."),
 		onStatus(streamID, "status", codePlayStart, "Started playing "+full+"."),
 		sampleAccess(streamID)); err != nil {
@@ -241,9 +244,9 @@ func (c *serverConn) play(streamID uint32, cmd Command) error {
 }
 
 // sampleAccess is the |RtmpSampleAccess data message Flash-era players expect.
-func sampleAccess(id uint32) Message {
-	b, _ := EncodeAMF0("|RtmpSampleAccess", true, true)
-	return Message{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: id, Payload: b}
+func sampleAccess(id uint32) chunk.Message {
+	b, _ := amf0.Encode("|RtmpSampleAccess", true, true)
+	return chunk.Message{TypeID: chunk.TypeDataAMF0, CSID: chunk.CSIDData, StreamID: id, Payload: b}
 }
 
 // stopStream ends publishing or playing on st; the connection's idle

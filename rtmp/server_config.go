@@ -3,6 +3,9 @@ package rtmp
 import (
 	"log/slog"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // DefaultServerAddr is where the built-in server listens unless told
@@ -15,7 +18,7 @@ type ServerConfig struct {
 	// Addr is the TCP address to listen on (default 127.0.0.1:1935).
 	Addr string
 	// Limits bounds what one peer may send.
-	Limits Limits
+	Limits chunk.Limits
 	// HandshakeTimeout bounds the whole RTMP handshake (default 10 s).
 	HandshakeTimeout time.Duration
 	// IdleTimeout is how long a connection may go without a stream: connect,
@@ -47,7 +50,7 @@ type ServerConfig struct {
 	SendBuffer int
 	// PlayerQueue bounds each player's queue (default 2048 packets, 8 MiB,
 	// 3 s of media): past it, the player skips to the next keyframe.
-	PlayerQueue QueueLimits
+	PlayerQueue media.QueueLimits
 	// Auth says who may publish and play.
 	Auth AuthConfig
 	// Log receives the server's lines; stream keys never appear in them.
@@ -59,7 +62,7 @@ type ServerConfig struct {
 func DefaultServerConfig() ServerConfig {
 	return ServerConfig{
 		Addr:               DefaultServerAddr,
-		Limits:             DefaultLimits(),
+		Limits:             chunk.DefaultLimits(),
 		HandshakeTimeout:   10 * time.Second,
 		IdleTimeout:        20 * time.Second,
 		MediaTimeout:       10 * time.Second,
@@ -71,7 +74,7 @@ func DefaultServerConfig() ServerConfig {
 		MaxConnsPerIP:      32,
 		ChunkSize:          4096,
 		SendBuffer:         256 << 10,
-		PlayerQueue:        QueueLimits{MaxPackets: 2048, MaxBytes: 8 << 20, MaxDelay: 3 * time.Second},
+		PlayerQueue:        media.QueueLimits{MaxPackets: 2048, MaxBytes: 8 << 20, MaxDelay: 3 * time.Second},
 	}
 }
 
@@ -104,7 +107,7 @@ func (c ServerConfig) withDefaults() ServerConfig {
 	if c.MaxConnsPerIP <= 0 {
 		c.MaxConnsPerIP = d.MaxConnsPerIP
 	}
-	if c.ChunkSize < MinChunkSize || c.ChunkSize > MaxChunkSize {
+	if c.ChunkSize < chunk.MinChunkSize || c.ChunkSize > chunk.MaxChunkSize {
 		c.ChunkSize = d.ChunkSize
 	}
 	if c.SendBuffer <= 0 {

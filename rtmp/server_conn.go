@@ -12,6 +12,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // Server-side protocol constants.
@@ -34,10 +36,10 @@ type serverConn struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 
-	r *ChunkReader
+	r *chunk.Reader
 
 	wmu         sync.Mutex
-	w           *ChunkWriter
+	w           *chunk.Writer
 	deadlineSet time.Time // when the write deadline was last moved (under wmu)
 
 	closeOnce sync.Once
@@ -102,7 +104,7 @@ func (c *serverConn) serve() {
 	}()
 	err := c.run()
 	switch {
-	case err == nil, errors.Is(err, io.EOF), c.ctx.Err() != nil, isConnReset(err), errors.Is(err, net.ErrClosed):
+	case err == nil, errors.Is(err, io.EOF), c.ctx.Err() != nil, chunk.IsConnReset(err), errors.Is(err, net.ErrClosed):
 		c.log.Debug("connection closed")
 	default:
 		c.log.Info("connection closed", "reason", err.Error())
@@ -119,11 +121,11 @@ func (c *serverConn) cleanup() {
 
 func (c *serverConn) run() error {
 	cfg := &c.srv.cfg
-	if err := ServerHandshake(c.conn, cfg.HandshakeTimeout); err != nil {
+	if err := chunk.ServerHandshake(c.conn, cfg.HandshakeTimeout); err != nil {
 		return err
 	}
-	c.r = NewChunkReader(c.conn, cfg.Limits)
-	c.w = NewChunkWriter(c.conn, DefaultChunkSize)
+	c.r = chunk.NewReader(c.conn, cfg.Limits)
+	c.w = chunk.NewWriter(c.conn, chunk.DefaultChunkSize)
 	for {
 		if c.r.Buffered() == 0 {
 			if err := c.flush(); err != nil {
@@ -198,39 +200,39 @@ func (c *serverConn) timeoutError(why deadlineReason) error {
 }
 
 // handle dispatches one message.
-func (c *serverConn) handle(m Message) error {
+func (c *serverConn) handle(m chunk.Message) error {
 	switch m.TypeID {
-	case TypeSetChunkSize, TypeAbort, TypeAck:
+	case chunk.TypeSetChunkSize, chunk.TypeAbort, chunk.TypeAck:
 		return nil // the chunk reader applied them
-	case TypeWindowAckSize:
-		v, err := ParseUint32Payload(m)
+	case chunk.TypeWindowAckSize:
+		v, err := chunk.ParseUint32Payload(m)
 		if err != nil {
 			return err
 		}
 		if v > 0 && v < 1<<31 {
 			c.ackWindow = max(v, minPeerAckWindow)
 		}
-	case TypeSetPeerBandwidth:
+	case chunk.TypeSetPeerBandwidth:
 		if len(m.Payload) < 5 {
-			return fmt.Errorf("%w: SetPeerBandwidth of %d bytes", ErrProtocol, len(m.Payload))
+			return fmt.Errorf("%w: SetPeerBandwidth of %d bytes", chunk.ErrProtocol, len(m.Payload))
 		}
-	case TypeUserControl:
-		ev, v, err := ParseUserControl(m)
+	case chunk.TypeUserControl:
+		ev, v, err := chunk.ParseUserControl(m)
 		if err != nil {
 			return err
 		}
-		if ev == EventPingRequest && c.allowPong() {
-			return c.write(UserControlMessage(EventPingResponse, v))
+		if ev == chunk.EventPingRequest && c.allowPong() {
+			return c.write(chunk.UserControlMessage(chunk.EventPingResponse, v))
 		}
-	case TypeCommandAMF0, TypeCommandAMF3:
-		cmd, err := ParseCommand(m, c.srv.cfg.Limits)
+	case chunk.TypeCommandAMF0, chunk.TypeCommandAMF3:
+		cmd, err := chunk.ParseCommand(m, c.srv.cfg.Limits)
 		if err != nil {
 			return err
 		}
 		return c.command(m.StreamID, cmd)
-	case TypeAudio, TypeVideo, TypeDataAMF0, TypeDataAMF3:
+	case chunk.TypeAudio, chunk.TypeVideo, chunk.TypeDataAMF0, chunk.TypeDataAMF3:
 		return c.media(m)
-	case TypeAggregate:
+	case chunk.TypeAggregate:
 		return c.aggregate(m)
 	}
 	return nil
@@ -248,7 +250,7 @@ func (c *serverConn) allowPong() bool {
 func (c *serverConn) acknowledge() {
 	if n := c.r.BytesRead(); c.ackWindow > 0 && n-c.lastAck >= uint64(c.ackWindow) {
 		c.lastAck = n
-		_ = c.write(AckMessage(uint32(n)))
+		_ = c.write(chunk.AckMessage(uint32(n)))
 	}
 }
 
@@ -267,7 +269,7 @@ func (c *serverConn) refreshWriteDeadline() error {
 
 // write queues msgs for the peer; they go out at the next flush (the read
 // loop flushes before it waits for input).
-func (c *serverConn) write(msgs ...Message) error {
+func (c *serverConn) write(msgs ...chunk.Message) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if err := c.refreshWriteDeadline(); err != nil {
@@ -295,7 +297,7 @@ func (c *serverConn) flush() error {
 }
 
 // sendAndClose flushes msgs (a final status) and ends the connection with err.
-func (c *serverConn) sendAndClose(err error, msgs ...Message) error {
+func (c *serverConn) sendAndClose(err error, msgs ...chunk.Message) error {
 	if c.write(msgs...) == nil {
 		_ = c.flush()
 	}

@@ -8,31 +8,34 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // paddedSampleLoop returns sample.flv's media with every video frame padded
 // by a filler NAL unit of pad bytes, so that the loop runs at a realistic
 // bitrate (18 KB a frame at 30 fps is about 4.5 Mb/s).
-func paddedSampleLoop(t testing.TB, pad int) (headers, media []Packet) {
+func paddedSampleLoop(t testing.TB, pad int) (headers, frames []media.Packet) {
 	t.Helper()
-	filler := AppendFillerNAL(nil, pad)
+	filler := h264.AppendFillerNAL(nil, pad)
 	for _, p := range orderedForPublish(readSampleFLV(t)) {
 		switch {
 		case p.Header:
 			headers = append(headers, p)
-		case p.Kind == KindVideo:
+		case p.Kind == media.KindVideo:
 			p.Data = append(append([]byte(nil), p.Data...), filler...)
-			media = append(media, p)
+			frames = append(frames, p)
 		default:
-			media = append(media, p)
+			frames = append(frames, p)
 		}
 	}
-	return headers, media
+	return headers, frames
 }
 
 // pacePublish sends the loop in real time until ctx ends, with timestamps
 // that keep increasing across loops.
-func pacePublish(ctx context.Context, t testing.TB, p *Publisher, headers, media []Packet) {
+func pacePublish(ctx context.Context, t testing.TB, p *Publisher, headers, loop []media.Packet) {
 	for i := range headers {
 		if err := p.WritePacket(&headers[i]); err != nil {
 			t.Error(err)
@@ -40,8 +43,8 @@ func pacePublish(ctx context.Context, t testing.TB, p *Publisher, headers, media
 		}
 	}
 	var first, last, frames int64 = -1, 0, 0
-	for _, m := range media {
-		if m.Kind == KindVideo {
+	for _, m := range loop {
+		if m.Kind == media.KindVideo {
 			if first < 0 {
 				first = m.DTS
 			}
@@ -51,10 +54,10 @@ func pacePublish(ctx context.Context, t testing.TB, p *Publisher, headers, media
 	span := last + (last-first)/(frames-1) // one frame after the last one
 
 	start := time.Now()
-	for loop := int64(0); ; loop++ {
-		for _, pkt := range media {
-			pkt.DTS += loop * span
-			pkt.PTS += loop * span
+	for n := int64(0); ; n++ {
+		for _, pkt := range loop {
+			pkt.DTS += n * span
+			pkt.PTS += n * span
 			if d := time.Until(start.Add(time.Duration(pkt.DTS) * time.Millisecond)); d > 0 {
 				select {
 				case <-ctx.Done():
@@ -108,21 +111,21 @@ func TestServerSlowPlayer(t *testing.T) {
 		}
 	}()
 	srv, addr := startServer(t, ServerConfig{Log: log, MaxPlayerLag: 4 * time.Second, WriteTimeout: 4 * time.Second,
-		PlayerQueue: QueueLimits{MaxDelay: time.Second}})
+		PlayerQueue: media.QueueLimits{MaxDelay: time.Second}})
 	url := fmt.Sprintf("rtmp://%s/live/fan", addr)
 	pub, err := Dial(context.Background(), mustTarget(t, url, ""), PublisherOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pub.Close()
-	headers, media := paddedSampleLoop(t, 18000)
+	headers, frames := paddedSampleLoop(t, 18000)
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Second)
 	defer cancel()
 	var pubWG sync.WaitGroup
 	pubWG.Add(1)
 	go func() {
 		defer pubWG.Done()
-		pacePublish(ctx, t, pub, headers, media)
+		pacePublish(ctx, t, pub, headers, frames)
 	}()
 	defer pubWG.Wait()
 
@@ -149,7 +152,7 @@ func TestServerSlowPlayer(t *testing.T) {
 					}
 					return
 				}
-				if pkt.Kind != KindVideo || pkt.Header {
+				if pkt.Kind != media.KindVideo || pkt.Header {
 					continue
 				}
 				now := time.Now()

@@ -14,6 +14,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/amf0"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/wiretest"
 )
 
 // FuzzServerConn feeds arbitrary bytes, after a valid handshake, to a real
@@ -38,7 +44,7 @@ func FuzzServerConn(f *testing.F) {
 		MaxPlayerLag:       500 * time.Millisecond,
 		ReplaceSilentAfter: 100 * time.Millisecond,
 		// Small limits keep an iteration cheap; the logic is the same.
-		Limits: Limits{MaxMessageSize: 1 << 20, MaxPendingBytes: 2 << 20},
+		Limits: chunk.Limits{MaxMessageSize: 1 << 20, MaxPendingBytes: 2 << 20},
 		Log:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError})),
 	})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -53,7 +59,7 @@ func FuzzServerConn(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the server stopped accepting: %v", err)
 		}
-		err = ClientHandshake(c, 2*time.Second)
+		err = chunk.ClientHandshake(c, 2*time.Second)
 		c.Close()
 		if err != nil {
 			t.Fatalf("the server stopped handshaking: %v", err)
@@ -71,7 +77,7 @@ func feedServer(t *testing.T, addr string, data []byte) {
 		t.Fatalf("the server stopped accepting: %v", err)
 	}
 	defer c.Close()
-	if err := ClientHandshake(c, 2*time.Second); err != nil {
+	if err := chunk.ClientHandshake(c, 2*time.Second); err != nil {
 		t.Fatalf("handshake: %v", err)
 	}
 	_ = c.SetDeadline(time.Now().Add(time.Second))
@@ -132,17 +138,17 @@ func (l *lastBytes) String() string {
 type session struct {
 	tb  testing.TB
 	buf bytes.Buffer
-	w   *ChunkWriter
+	w   *chunk.Writer
 	ts  uint32
 }
 
 func newSession(tb testing.TB) *session {
 	s := &session{tb: tb}
-	s.w = NewChunkWriter(&s.buf, DefaultChunkSize)
+	s.w = chunk.NewWriter(&s.buf, chunk.DefaultChunkSize)
 	return s
 }
 
-func (s *session) msg(ms ...Message) *session {
+func (s *session) msg(ms ...chunk.Message) *session {
 	for _, m := range ms {
 		if err := s.w.WriteMessage(m); err != nil {
 			s.tb.Fatal(err)
@@ -163,36 +169,36 @@ func (s *session) raw(b []byte) *session {
 }
 
 func (s *session) connect(app string) *session {
-	return s.cmd(CSIDCommand, 0, "connect", 1, connectObject(app))
+	return s.cmd(chunk.CSIDCommand, 0, "connect", 1, connectObject(app))
 }
 
 // publish sends what OBS sends before media: releaseStream, FCPublish,
 // createStream (stream 1) and publish.
 func (s *session) publish(name string) *session {
-	return s.cmd(CSIDCommand, 0, "releaseStream", 2, nil, name).
-		cmd(CSIDCommand, 0, "FCPublish", 3, nil, name).
-		cmd(CSIDCommand, 0, "createStream", 4, nil).
-		cmd(CSIDStream, 1, "publish", 5, nil, name, "live")
+	return s.cmd(chunk.CSIDCommand, 0, "releaseStream", 2, nil, name).
+		cmd(chunk.CSIDCommand, 0, "FCPublish", 3, nil, name).
+		cmd(chunk.CSIDCommand, 0, "createStream", 4, nil).
+		cmd(chunk.CSIDStream, 1, "publish", 5, nil, name, "live")
 }
 
 // media sends metadata, the sample's sequence headers and a few small
 // frames on stream sid.
-func (s *session) media(sid uint32, heads []Packet) *session {
-	md := Packet{Kind: KindData, Key: true, Data: EncodeMetadata(Metadata{Width: 320, Height: 240, FrameRate: 30, HasVideo: true, HasAudio: true, AudioSampleRate: 48000, AudioChannels: 2})}
-	pkts := append([]Packet{md}, heads...)
+func (s *session) media(sid uint32, heads []media.Packet) *session {
+	md := media.Packet{Kind: media.KindData, Key: true, Data: flv.EncodeMetadata(media.Metadata{Width: 320, Height: 240, FrameRate: 30, HasVideo: true, HasAudio: true, AudioSampleRate: 48000, AudioChannels: 2})}
+	pkts := append([]media.Packet{md}, heads...)
 	for i := range 6 {
 		ts := int64(i * 33)
 		switch i % 3 {
 		case 0:
-			pkts = append(pkts, Packet{Kind: KindVideo, Key: i == 0, DTS: ts, PTS: ts + 66, Data: []byte{0, 0, 0, 5, 0x65, 0x88, 0x84, 0x00, 0x33}})
+			pkts = append(pkts, media.Packet{Kind: media.KindVideo, Key: i == 0, DTS: ts, PTS: ts + 66, Data: []byte{0, 0, 0, 5, 0x65, 0x88, 0x84, 0x00, 0x33}})
 		case 1:
-			pkts = append(pkts, Packet{Kind: KindVideo, DTS: ts, PTS: ts, Data: []byte{0, 0, 0, 4, 0x41, 0x9A, 0x02, 0x03}})
+			pkts = append(pkts, media.Packet{Kind: media.KindVideo, DTS: ts, PTS: ts, Data: []byte{0, 0, 0, 4, 0x41, 0x9A, 0x02, 0x03}})
 		default:
-			pkts = append(pkts, Packet{Kind: KindAudio, Key: true, DTS: ts, PTS: ts, Data: []byte{0x21, 0x10, 0x04, 0x60, 0x8C, 0x1C}})
+			pkts = append(pkts, media.Packet{Kind: media.KindAudio, Key: true, DTS: ts, PTS: ts, Data: []byte{0x21, 0x10, 0x04, 0x60, 0x8C, 0x1C}})
 		}
 	}
 	for i := range pkts {
-		m := MessageFromPacket(&pkts[i])
+		m := chunk.MessageFromPacket(&pkts[i])
 		m.StreamID = sid
 		s.msg(m)
 	}
@@ -227,7 +233,7 @@ type fuzzSeed struct {
 // tests.
 func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	tb.Helper()
-	var heads []Packet
+	var heads []media.Packet
 	for _, p := range orderedForPublish(readSampleFLV(tb)) {
 		if p.Header {
 			heads = append(heads, p)
@@ -240,96 +246,96 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	}
 
 	add("publish", newSession(tb).connect("live").publish("fuzz").media(1, heads).
-		cmd(CSIDCommand, 0, "FCUnpublish", 6, nil, "fuzz").cmd(CSIDCommand, 0, "deleteStream", 7, nil, 1.0).bytes())
+		cmd(chunk.CSIDCommand, 0, "FCUnpublish", 6, nil, "fuzz").cmd(chunk.CSIDCommand, 0, "deleteStream", 7, nil, 1.0).bytes())
 
 	big := newSession(tb)
 	if err := big.w.SetChunkSize(4096); err != nil {
 		tb.Fatal(err)
 	}
-	add("publish-chunk-4096", big.msg(WindowAckSizeMessage(serverAckWindow)).connect("live").publish("fuzz").media(1, heads).bytes())
+	add("publish-chunk-4096", big.msg(chunk.WindowAckSizeMessage(serverAckWindow)).connect("live").publish("fuzz").media(1, heads).bytes())
 
-	add("play", newSession(tb).connect("live").cmd(CSIDCommand, 0, "createStream", 2, nil).
-		cmd(CSIDStream, 1, "play", 0, nil, "fuzz", -2.0).msg(UserControlMessage(EventSetBufferLength, 1)).
-		cmd(CSIDStream, 1, "pause", 0, nil, true, 0.0).cmd(CSIDStream, 1, "closeStream", 0, nil).
-		cmd(CSIDCommand, 0, "deleteStream", 0, nil, 1.0).bytes())
+	add("play", newSession(tb).connect("live").cmd(chunk.CSIDCommand, 0, "createStream", 2, nil).
+		cmd(chunk.CSIDStream, 1, "play", 0, nil, "fuzz", -2.0).msg(chunk.UserControlMessage(chunk.EventSetBufferLength, 1)).
+		cmd(chunk.CSIDStream, 1, "pause", 0, nil, true, 0.0).cmd(chunk.CSIDStream, 1, "closeStream", 0, nil).
+		cmd(chunk.CSIDCommand, 0, "deleteStream", 0, nil, 1.0).bytes())
 
-	addFile("publish-and-play", newSession(tb).connect("live").publish("fuzz").cmd(CSIDCommand, 0, "createStream", 6, nil).
-		cmd(CSIDStream, 2, "play", 0, nil, "fuzz").media(1, heads).cmd(CSIDStream, 2, "closeStream", 0, nil).bytes())
+	addFile("publish-and-play", newSession(tb).connect("live").publish("fuzz").cmd(chunk.CSIDCommand, 0, "createStream", 6, nil).
+		cmd(chunk.CSIDStream, 2, "play", 0, nil, "fuzz").media(1, heads).cmd(chunk.CSIDStream, 2, "closeStream", 0, nil).bytes())
 
 	var agg []byte
-	agg = append(agg, flvTag(TypeVideo, 1000, AppendVideoTag(nil, true, AVCSequenceHeader, 0, heads[1].Data))...)
-	agg = append(agg, flvTag(TypeVideo, 1000, AppendVideoTag(nil, true, AVCNALU, 0, []byte{0, 0, 0, 2, 0x65, 0x88}))...)
-	agg = append(agg, flvTag(TypeAudio, 1010, AppendAudioTag(nil, false, []byte{0x21, 0x10}))...)
-	agg = append(agg, flvTag(TypeDataAMF0, 1010, mustAMF(tb, "onMetaData", ECMAArray{{"width", 320.0}}))...)
+	agg = append(agg, flvTag(chunk.TypeVideo, 1000, flv.AppendVideoTag(nil, true, flv.AVCSequenceHeader, 0, heads[1].Data))...)
+	agg = append(agg, flvTag(chunk.TypeVideo, 1000, flv.AppendVideoTag(nil, true, flv.AVCNALU, 0, []byte{0, 0, 0, 2, 0x65, 0x88}))...)
+	agg = append(agg, flvTag(chunk.TypeAudio, 1010, flv.AppendAudioTag(nil, false, []byte{0x21, 0x10}))...)
+	agg = append(agg, flvTag(chunk.TypeDataAMF0, 1010, mustAMF(tb, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}}))...)
 	addFile("aggregate", newSession(tb).connect("live").publish("fuzz").
-		msg(Message{TypeID: TypeAggregate, CSID: CSIDVideo, StreamID: 1, Timestamp: 40, Payload: agg}).
-		msg(Message{TypeID: TypeAggregate, CSID: CSIDVideo, StreamID: 1, Timestamp: 80, Payload: agg[:len(agg)-20]}).bytes())
+		msg(chunk.Message{TypeID: chunk.TypeAggregate, CSID: chunk.CSIDVideo, StreamID: 1, Timestamp: 40, Payload: agg}).
+		msg(chunk.Message{TypeID: chunk.TypeAggregate, CSID: chunk.CSIDVideo, StreamID: 1, Timestamp: 80, Payload: agg[:len(agg)-20]}).bytes())
 
 	corrupt := []byte{1, 0x42, 0, 0x1E, 0xFF, 0xE0 | 31, 0x00, 0x40, 0x67}
 	bad := newSession(tb).connect("live").publish("fuzz")
-	for _, m := range []Message{
-		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: []byte{}},
-		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: []byte{0x17}},
-		{TypeID: TypeAudio, CSID: CSIDAudio, StreamID: 1, Payload: []byte{0xAF}},
-		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: AppendVideoTag(nil, true, AVCSequenceHeader, 0, corrupt)},
-		{TypeID: TypeVideo, CSID: CSIDVideo, StreamID: 1, Payload: AppendVideoTag(nil, true, AVCNALU, 0, []byte{0, 0, 3, 0xE8, 0x65})},
-		{TypeID: TypeAudio, CSID: CSIDAudio, StreamID: 1, Payload: []byte{0xAF, 0, 0x16, 0x90}},
-		{TypeID: TypeDataAMF0, CSID: CSIDData, StreamID: 1, Payload: append(append([]byte{}, setDataFrame...), amf0String, 0, 10, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', amf0StrictArray, 0x7F, 0xFF, 0xFF, 0xFF)},
+	for _, m := range []chunk.Message{
+		{TypeID: chunk.TypeVideo, CSID: chunk.CSIDVideo, StreamID: 1, Payload: []byte{}},
+		{TypeID: chunk.TypeVideo, CSID: chunk.CSIDVideo, StreamID: 1, Payload: []byte{0x17}},
+		{TypeID: chunk.TypeAudio, CSID: chunk.CSIDAudio, StreamID: 1, Payload: []byte{0xAF}},
+		{TypeID: chunk.TypeVideo, CSID: chunk.CSIDVideo, StreamID: 1, Payload: flv.AppendVideoTag(nil, true, flv.AVCSequenceHeader, 0, corrupt)},
+		{TypeID: chunk.TypeVideo, CSID: chunk.CSIDVideo, StreamID: 1, Payload: flv.AppendVideoTag(nil, true, flv.AVCNALU, 0, []byte{0, 0, 3, 0xE8, 0x65})},
+		{TypeID: chunk.TypeAudio, CSID: chunk.CSIDAudio, StreamID: 1, Payload: []byte{0xAF, 0, 0x16, 0x90}},
+		{TypeID: chunk.TypeDataAMF0, CSID: chunk.CSIDData, StreamID: 1, Payload: append(append([]byte{}, flv.SetDataFrame...), amf0.MarkerString, 0, 10, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF)},
 	} {
 		bad.msg(m)
 	}
 	add("bad-media", bad.bytes())
 
 	ctl := newSession(tb)
-	ctl.msg(controlMsg(TypeWindowAckSize, be32(1)), controlMsg(TypeUserControl, []byte{0x77, 0x77, 1, 2, 3, 4}),
-		SetPeerBandwidthMessage(1, BandwidthHard), AckMessage(12345), AbortMessage(40))
+	ctl.msg(controlMsg(chunk.TypeWindowAckSize, binary.BigEndian.AppendUint32(nil, 1)), controlMsg(chunk.TypeUserControl, []byte{0x77, 0x77, 1, 2, 3, 4}),
+		chunk.SetPeerBandwidthMessage(1, chunk.BandwidthHard), chunk.AckMessage(12345), chunk.AbortMessage(40))
 	for i := range 20 {
-		ctl.msg(UserControlMessage(EventPingRequest, uint32(i)))
+		ctl.msg(chunk.UserControlMessage(chunk.EventPingRequest, uint32(i)))
 	}
-	addFile("control", ctl.connect("live").cmd(CSIDCommand, 0, "createStream", 2, nil).bytes())
+	addFile("control", ctl.connect("live").cmd(chunk.CSIDCommand, 0, "createStream", 2, nil).bytes())
 
-	var w wire
+	var w wiretest.Wire
 	p := cmd(tb, 9, 0, "createStream", 2, nil).Payload
-	long := cmd(tb, CSIDCommand, 0, "connect", 1, append(connectObject("live"), Property{"swfUrl", strings.Repeat("s", 200)})).Payload
-	w.fmt0(3, 0x12345678, uint32(len(long)), TypeCommandAMF0, 0).raw(long[:128])
+	long := cmd(tb, chunk.CSIDCommand, 0, "connect", 1, append(connectObject("live"), amf0.Property{Key: "swfUrl", Value: strings.Repeat("s", 200)})).Payload
+	w.Fmt0(3, 0x12345678, uint32(len(long)), chunk.TypeCommandAMF0, 0).Raw(long[:128])
 	for rest := long[128:]; len(rest) > 0; rest = rest[min(len(rest), 128):] {
-		w.basic(3, 3).u32(0x12345678).raw(rest[:min(len(rest), 128)])
+		w.Basic(3, 3).U32(0x12345678).Raw(rest[:min(len(rest), 128)])
 	}
-	w.fmt0(9, extendedTimestamp, uint32(len(p)), TypeCommandAMF0, 0).raw(p).basic(3, 9).u32(extendedTimestamp).raw(p)
-	w.fmt0(400, 5, 300, TypeCommandAMF0, 0).fill(128, amf0Null).fmt0(2, 0, 4, TypeAbort, 0).u32(400)
-	w.u8(1<<6 | 1).u8(80).u8(1).u24(0).u24(uint32(len(p))).u8(TypeCommandAMF0).raw(p)
+	w.Fmt0(9, wiretest.ExtendedTimestamp, uint32(len(p)), chunk.TypeCommandAMF0, 0).Raw(p).Basic(3, 9).U32(wiretest.ExtendedTimestamp).Raw(p)
+	w.Fmt0(400, 5, 300, chunk.TypeCommandAMF0, 0).Fill(128, amf0.MarkerNull).Fmt0(2, 0, 4, chunk.TypeAbort, 0).U32(400)
+	w.U8(1<<6 | 1).U8(80).U8(1).U24(0).U24(uint32(len(p))).U8(chunk.TypeCommandAMF0).Raw(p)
 	addFile("chunks", w.Bytes())
 
 	deep := mustAMF(tb, "connect", 1.0)
 	for range 1000 {
-		deep = append(deep, amf0Object, 0, 1, 'a')
+		deep = append(deep, amf0.MarkerObject, 0, 1, 'a')
 	}
 	add("amf-deep", newSession(tb).msg(commandWith(deep)).bytes())
-	huge := append(mustAMF(tb, "connect", 1.0), amf0Object, 0, 3, 'a', 'p', 'p')
-	huge = append(append(huge, mustAMF(tb, "live")...), 0, 1, 'x', amf0StrictArray, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, amf0ObjectEnd)
+	huge := append(mustAMF(tb, "connect", 1.0), amf0.MarkerObject, 0, 3, 'a', 'p', 'p')
+	huge = append(append(huge, mustAMF(tb, "live")...), 0, 1, 'x', amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, amf0.MarkerObjectEnd)
 	add("amf-strict-array", newSession(tb).msg(commandWith(huge)).bytes())
 
-	amf3 := cmd(tb, CSIDCommand, 0, "connect", 1, connectObject("live"))
-	amf3.TypeID, amf3.Payload = TypeCommandAMF3, append([]byte{0}, amf3.Payload...)
-	addFile("amf3-and-nan", newSession(tb).msg(amf3).cmd(CSIDCommand, 0, "createStream", math.NaN(), nil).
-		cmd(CSIDCommand, 0, "createStream", 3, nil).cmd(CSIDStream, 1, "publish", math.Inf(1), nil, "fuzz").bytes())
+	amf3 := cmd(tb, chunk.CSIDCommand, 0, "connect", 1, connectObject("live"))
+	amf3.TypeID, amf3.Payload = chunk.TypeCommandAMF3, append([]byte{0}, amf3.Payload...)
+	addFile("amf3-and-nan", newSession(tb).msg(amf3).cmd(chunk.CSIDCommand, 0, "createStream", math.NaN(), nil).
+		cmd(chunk.CSIDCommand, 0, "createStream", 3, nil).cmd(chunk.CSIDStream, 1, "publish", math.Inf(1), nil, "fuzz").bytes())
 
-	add("bad-name", newSession(tb).connect("live").cmd(CSIDCommand, 0, "createStream", 2, nil).
-		cmd(CSIDStream, 1, "publish", 0, nil, "../x", "live").bytes())
+	add("bad-name", newSession(tb).connect("live").cmd(chunk.CSIDCommand, 0, "createStream", 2, nil).
+		cmd(chunk.CSIDStream, 1, "publish", 0, nil, "../x", "live").bytes())
 
 	flood := newSession(tb).connect("live")
 	for i := range 50 {
-		flood.cmd(CSIDCommand, 0, "createStream", float64(i+2), nil)
+		flood.cmd(chunk.CSIDCommand, 0, "createStream", float64(i+2), nil)
 	}
 	add("createStream-flood", flood.bytes())
 
 	w.Reset()
 	for csid := uint32(3); csid < 13; csid++ {
-		w.fmt0(csid, 0, maxWireMessageSize, TypeVideo, 1).fill(128, 0x17)
+		w.Fmt0(csid, 0, chunk.MaxWireMessageSize, chunk.TypeVideo, 1).Fill(128, 0x17)
 	}
 	add("huge-lengths", w.Bytes())
 	w.Reset()
-	add("fmt3-new-csid", w.basic(3, 5).u32(4096).Bytes())
+	add("fmt3-new-csid", w.Basic(3, 5).U32(4096).Bytes())
 	return seeds
 }
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // A connection whose stream ended gets the idle timeout from that moment,
@@ -29,13 +31,13 @@ func TestServerIdleTimeoutFromLastStream(t *testing.T) {
 		rc, sid := publishRaw(t, addr, name)
 		until := time.Now().Add(cfg.IdleTimeout + 400*time.Millisecond)
 		for i := 0; time.Now().Before(until) && i < 1000; i++ {
-			m := MessageFromPacket(&pkts[i%len(pkts)])
+			m := chunk.MessageFromPacket(&pkts[i%len(pkts)])
 			m.StreamID = sid
 			rc.mustSend(m)
 			time.Sleep(50 * time.Millisecond)
 		}
-		rc.mustSend(cmd(t, CSIDCommand, 0, "FCUnpublish", 0, nil, name),
-			cmd(t, CSIDCommand, 0, "deleteStream", 0, nil, float64(sid)))
+		rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "FCUnpublish", 0, nil, name),
+			cmd(t, chunk.CSIDCommand, 0, "deleteStream", 0, nil, float64(sid)))
 		rc.expect("onStatus", codeUnpublishSuccess)
 		return rc
 	}

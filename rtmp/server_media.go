@@ -5,23 +5,29 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/codec/aac"
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // maxIngestDimension bounds the picture size a publisher may announce.
 const maxIngestDimension = 8192
 
 // media handles an audio, video or data message from a publisher.
-func (c *serverConn) media(m Message) error {
+func (c *serverConn) media(m chunk.Message) error {
 	st := c.publishingStream(m.StreamID)
 	if st == nil {
-		if m.TypeID == TypeDataAMF0 || m.TypeID == TypeDataAMF3 {
+		if m.TypeID == chunk.TypeDataAMF0 || m.TypeID == chunk.TypeDataAMF3 {
 			return nil // e.g. a player's |RtmpSampleAccess echo
 		}
-		return fmt.Errorf("%w: media on stream %d, which is not publishing", ErrProtocol, m.StreamID)
+		return fmt.Errorf("%w: media on stream %d, which is not publishing", chunk.ErrProtocol, m.StreamID)
 	}
-	p, err := PacketFromMessage(m)
+	p, err := chunk.PacketFromMessage(m)
 	if err != nil {
-		if !errors.Is(err, ErrNotMedia) {
+		if !errors.Is(err, flv.ErrNotMedia) {
 			st.pub.frames.rejected.Add(1)
 			c.log.Debug("skipping a media message", "err", err)
 		}
@@ -31,7 +37,7 @@ func (c *serverConn) media(m Message) error {
 		st.pub.frames.rejected.Add(1)
 		return nil
 	}
-	if p.Kind != KindData && !p.Header {
+	if p.Kind != media.KindData && !p.Header {
 		st.media, st.lastMedia = true, time.Now()
 	}
 	if !st.pub.write(c, p, m.Timestamp, len(m.Payload)) {
@@ -61,14 +67,14 @@ func (c *serverConn) publishingStream(id uint32) *connStream {
 // validPacket checks what players would choke on: sequence headers must
 // parse (and their picture size be sane), and an access unit's NAL lengths
 // must fit its message. It records what headers say in the stream info.
-func (c *serverConn) validPacket(ls *liveStream, p *Packet) bool {
+func (c *serverConn) validPacket(ls *liveStream, p *media.Packet) bool {
 	switch {
-	case p.Kind == KindVideo && p.Header:
-		cfg, err := ParseAVCConfig(p.Data)
+	case p.Kind == media.KindVideo && p.Header:
+		cfg, err := h264.ParseConfig(p.Data)
 		if err == nil && cfg.NALULengthSize != 4 {
 			// Frames are checked, and passed on, as 4-byte-length AVCC,
 			// which is what every encoder sends over RTMP.
-			err = fmt.Errorf("%w: NAL unit length size %d (only 4 is supported)", ErrUnsupported, cfg.NALULengthSize)
+			err = fmt.Errorf("%w: NAL unit length size %d (only 4 is supported)", chunk.ErrUnsupported, cfg.NALULengthSize)
 		}
 		if err != nil {
 			c.log.Info("refusing an AVC sequence header", "err", err)
@@ -83,8 +89,8 @@ func (c *serverConn) validPacket(ls *liveStream, p *Packet) bool {
 			si.videoCodec, si.videoProfile = "h264", h264ProfileName(info.ProfileIDC)
 			si.width, si.height, si.spsFPS = info.Width, info.Height, info.FrameRate
 		})
-	case p.Kind == KindAudio && p.Header:
-		cfg, err := ParseAACConfig(p.Data)
+	case p.Kind == media.KindAudio && p.Header:
+		cfg, err := aac.ParseConfig(p.Data)
 		if err != nil {
 			c.log.Info("refusing an AAC sequence header", "err", err)
 			return false
@@ -92,7 +98,7 @@ func (c *serverConn) validPacket(ls *liveStream, p *Packet) bool {
 		ls.setInfo(func(si *streamInfo) {
 			si.audioCodec, si.sampleRate, si.channels = "aac", cfg.SampleRate, cfg.Channels
 		})
-	case p.Kind == KindVideo:
+	case p.Kind == media.KindVideo:
 		return validAVCC(p.Data)
 	}
 	return true
@@ -138,25 +144,25 @@ func h264ProfileName(idc uint8) string {
 // aggregate unpacks an aggregate message (type 22): FLV tags, each
 // followed by its 4-byte previous-tag size. Sub-message timestamps are
 // taken relative to the first one and added to the message's timestamp.
-func (c *serverConn) aggregate(m Message) error {
+func (c *serverConn) aggregate(m chunk.Message) error {
 	b := m.Payload
 	var first uint32
 	for i := 0; len(b) > 0; i++ {
 		if len(b) < 11 {
-			return fmt.Errorf("%w: aggregate message truncated in a tag header", ErrMalformed)
+			return fmt.Errorf("%w: aggregate message truncated in a tag header", chunk.ErrMalformed)
 		}
 		typ := b[0] & 0x1F
 		size := int(b[1])<<16 | int(b[2])<<8 | int(b[3])
 		ts := uint32(b[4])<<16 | uint32(b[5])<<8 | uint32(b[6]) | uint32(b[7])<<24
 		if len(b) < 11+size {
-			return fmt.Errorf("%w: aggregate sub-message of %d bytes overruns the message", ErrMalformed, size)
+			return fmt.Errorf("%w: aggregate sub-message of %d bytes overruns the message", chunk.ErrMalformed, size)
 		}
 		if i == 0 {
 			first = ts
 		}
-		sub := Message{TypeID: typ, StreamID: m.StreamID, CSID: m.CSID, Timestamp: m.Timestamp + (ts - first), Payload: b[11 : 11+size]}
+		sub := chunk.Message{TypeID: typ, StreamID: m.StreamID, CSID: m.CSID, Timestamp: m.Timestamp + (ts - first), Payload: b[11 : 11+size]}
 		switch typ {
-		case TypeAudio, TypeVideo, TypeDataAMF0:
+		case chunk.TypeAudio, chunk.TypeVideo, chunk.TypeDataAMF0:
 			if err := c.media(sub); err != nil {
 				return err
 			}

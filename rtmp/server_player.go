@@ -5,6 +5,10 @@ import (
 	"errors"
 	"net"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // maxPlayerBatch bounds how many packets a player writes per flush.
@@ -16,7 +20,7 @@ type player struct {
 	c        *serverConn
 	streamID uint32
 	ls       *liveStream
-	q        *Queue
+	q        *media.Queue[wirePacket]
 	cancel   context.CancelFunc
 	chDone   chan struct{}
 	bufs     [][]byte // shared chunk encodings waiting for one writev
@@ -25,7 +29,7 @@ type player struct {
 
 // startPlayer starts the writer goroutine of a player; the connection
 // waits for it on close.
-func (c *serverConn) startPlayer(id uint32, ls *liveStream, q *Queue) *player {
+func (c *serverConn) startPlayer(id uint32, ls *liveStream, q *media.Queue[wirePacket]) *player {
 	ctx, cancel := context.WithCancel(c.ctx)
 	p := &player{c: c, streamID: id, ls: ls, q: q, cancel: cancel, chDone: make(chan struct{})}
 	c.players.Add(1)
@@ -66,9 +70,9 @@ func (p *player) run(ctx context.Context) error {
 	caughtUp := time.Now()
 	for {
 		pkt, err := p.q.Pop(ctx)
-		if errors.Is(err, ErrQueueClosed) {
+		if errors.Is(err, media.ErrQueueClosed) {
 			// The publisher left: tell the player, so it ends cleanly.
-			_ = p.c.sendAndClose(nil, UserControlMessage(EventStreamEOF, p.streamID),
+			_ = p.c.sendAndClose(nil, chunk.UserControlMessage(chunk.EventStreamEOF, p.streamID),
 				onStatus(p.streamID, "status", codePlayUnpublish, p.ls.key+" is now unpublished."),
 				onStatus(p.streamID, "status", codePlayStop, "Stopped playing "+p.ls.key+"."))
 			return errors.New("the stream ended")
@@ -91,8 +95,8 @@ func (p *player) run(ctx context.Context) error {
 // writeBatch writes first and whatever else is queued (up to a bound),
 // then flushes once. Packets whose shared chunk encoding fits this player
 // (message stream id and chunk size) go out as those very bytes, with one
-// writev for the batch; others are encoded through the ChunkWriter.
-func (p *player) writeBatch(first Packet) error {
+// writev for the batch; others are encoded through the chunk.Writer.
+func (p *player) writeBatch(first wirePacket) error {
 	c := p.c
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -103,7 +107,7 @@ func (p *player) writeBatch(first Packet) error {
 	pkt, bytes := first, 0
 	for i := 0; ; i++ {
 		if w := pkt.wire; w != nil && w.streamID == p.streamID && w.chunkSize == c.w.ChunkSize() {
-			if c.w.buffered() > 0 { // control messages queued before this one
+			if c.w.Buffered() > 0 { // control messages queued before this one
 				if err := p.writeShared(); err != nil {
 					return err
 				}
@@ -111,17 +115,17 @@ func (p *player) writeBatch(first Packet) error {
 					return err
 				}
 			}
-			b := w.bytes(&pkt)
+			b := w.bytes(&pkt.Packet)
 			p.bufs = append(p.bufs, b)
 			bytes += len(b)
-			_, csid := kindRoute(pkt.Kind)
-			c.w.forget(csid)
+			_, csid := chunk.KindRoute(pkt.Kind)
+			c.w.Forget(csid)
 		} else {
 			if err := p.writeShared(); err != nil {
 				return err
 			}
-			p.buf = AppendPacketPayload(p.buf[:0], &pkt) // the ChunkWriter copies it
-			m := packetMessage(&pkt, p.buf)
+			p.buf = flv.AppendPayload(p.buf[:0], &pkt.Packet) // the chunk.Writer copies it
+			m := chunk.PacketMessage(&pkt.Packet, p.buf)
 			m.StreamID = p.streamID
 			if err := c.w.WriteMessage(m); err != nil {
 				return err

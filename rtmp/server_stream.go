@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // errStreamBusy is returned to a second publisher of a live name.
@@ -17,7 +19,7 @@ var errStreamBusy = errors.New("the stream is already being published")
 type liveStream struct {
 	srv     *Server
 	key     string // "app/name"
-	hub     *Hub
+	hub     *media.Hub[wirePacket]
 	created time.Time
 
 	mu          sync.Mutex
@@ -78,7 +80,7 @@ func (g *gopTracker) fps() float64 {
 func newLiveStream(s *Server, key string) *liveStream {
 	return &liveStream{
 		srv: s, key: key, created: time.Now(),
-		hub:         NewHub(HubOptions{GOPCache: true}),
+		hub:         media.NewHub[wirePacket](media.HubOptions{GOPCache: true}),
 		chPublished: make(chan struct{}),
 	}
 }
@@ -141,7 +143,7 @@ func (s *Server) detachPublisher(ls *liveStream, c *serverConn) {
 
 // subscribe adds a player to key, creating a waiting entry when the name is
 // not published yet.
-func (s *Server) subscribe(key string) (*liveStream, *Queue, error) {
+func (s *Server) subscribe(key string) (*liveStream, *media.Queue[wirePacket], error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -156,7 +158,7 @@ func (s *Server) subscribe(key string) (*liveStream, *Queue, error) {
 }
 
 // unsubscribe removes a player and forgets a waiting entry nobody uses.
-func (s *Server) unsubscribe(ls *liveStream, q *Queue) {
+func (s *Server) unsubscribe(ls *liveStream, q *media.Queue[wirePacket]) {
 	ls.dropped.Add(q.Stats().Dropped)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -172,7 +174,7 @@ func (s *Server) unsubscribe(ls *liveStream, q *Queue) {
 // write hands one packet from publisher c to the players, after mapping
 // its timestamps onto the stream's timeline. It reports false when c no
 // longer publishes this stream.
-func (ls *liveStream) write(c *serverConn, p Packet, rawTS uint32, bytes int) bool {
+func (ls *liveStream) write(c *serverConn, p media.Packet, rawTS uint32, bytes int) bool {
 	ls.mu.Lock()
 	if ls.pub != c {
 		ls.mu.Unlock()
@@ -180,11 +182,11 @@ func (ls *liveStream) write(c *serverConn, p Packet, rawTS uint32, bytes int) bo
 	}
 	now := time.Now()
 	track := trackVideo
-	if p.Kind == KindAudio {
+	if p.Kind == media.KindAudio {
 		track = trackAudio
 	}
 	switch {
-	case p.Kind == KindData || p.Header:
+	case p.Kind == media.KindData || p.Header:
 		p.DTS = ls.tl.now(track)
 		p.PTS = p.DTS
 	default:
@@ -192,7 +194,7 @@ func (ls *liveStream) write(c *serverConn, p Packet, rawTS uint32, bytes int) bo
 		p.DTS = ls.tl.place(track, rawTS)
 		p.PTS = p.DTS + cts
 		ls.lastMedia.Store(now.UnixNano())
-		if p.Kind == KindVideo {
+		if p.Kind == media.KindVideo {
 			ls.gop.add(p.DTS, p.Key)
 			ls.frames.video.Add(1)
 		} else {
@@ -201,8 +203,7 @@ func (ls *liveStream) write(c *serverConn, p Packet, rawTS uint32, bytes int) bo
 	}
 	// Most players play on message stream 1: encode the chunks for them
 	// once, on first use.
-	p.wire = &wireCache{streamID: 1, chunkSize: ls.srv.cfg.ChunkSize}
-	ls.hub.Write(p)
+	ls.hub.Write(wirePacket{Packet: p, wire: &wireCache{streamID: 1, chunkSize: ls.srv.cfg.ChunkSize}})
 	ls.mu.Unlock()
 	ls.in.add(bytes, now)
 	return true
@@ -220,7 +221,7 @@ func (ls *liveStream) setInfo(f func(*streamInfo)) {
 // it gets the metadata, the sequence headers and the cached GOP, then live
 // packets, and it is skipped forward when it falls behind. Call stop to
 // leave; it is safe to call more than once.
-func (s *Server) Watch(key string, lim QueueLimits) (q *Queue, stop func(), err error) {
+func (s *Server) Watch(key string, lim media.QueueLimits) (r media.Reader, stop func(), err error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -231,8 +232,8 @@ func (s *Server) Watch(key string, lim QueueLimits) (q *Queue, stop func(), err 
 		ls = newLiveStream(s, key)
 		s.streams[key] = ls
 	}
-	q = ls.hub.Subscribe(lim)
+	q := ls.hub.Subscribe(lim)
 	s.mu.Unlock()
 	var once sync.Once
-	return q, func() { once.Do(func() { s.unsubscribe(ls, q) }) }, nil
+	return media.PacketsOf(q), func() { once.Do(func() { s.unsubscribe(ls, q) }) }, nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // startServer starts a server on a free loopback port and stops it at the
@@ -32,10 +34,10 @@ func startServer(t testing.TB, cfg ServerConfig) (*Server, string) {
 }
 
 // readUntilEOF reads packets until the stream ends, with a bound on time.
-func readUntilEOF(t testing.TB, p *Player, timeout time.Duration) []Packet {
+func readUntilEOF(t testing.TB, p *Player, timeout time.Duration) []media.Packet {
 	t.Helper()
 	_ = p.SetReadDeadline(time.Now().Add(timeout))
-	var got []Packet
+	var got []media.Packet
 	for {
 		pkt, err := p.ReadPacket()
 		if err == io.EOF {
@@ -81,13 +83,13 @@ func TestServerPublishPlay(t *testing.T) {
 	var meta, vh, ah, video, audio int
 	for _, p := range got {
 		switch {
-		case p.Kind == KindData:
+		case p.Kind == media.KindData:
 			meta++
-		case p.Header && p.Kind == KindVideo:
+		case p.Header && p.Kind == media.KindVideo:
 			vh++
 		case p.Header:
 			ah++
-		case p.Kind == KindVideo:
+		case p.Kind == media.KindVideo:
 			if video == 0 && !p.Key {
 				t.Errorf("first video frame is not a keyframe")
 			}

@@ -1,5 +1,7 @@
 package rtmp
 
+import "github.com/seed7c1a73c4/onair/media"
+
 // Timeline tolerances. A step forward of more than maxTimestampJump or
 // back by more than maxTimestampBack is a camera clock jump: the track is
 // re-based so that players see continuous time.
@@ -22,7 +24,7 @@ const (
 // same stream continues where the last one stopped. Not safe for
 // concurrent use.
 type timeline struct {
-	unwrap    [2]TimestampUnwrapper
+	unwrap    [2]media.TimestampUnwrapper
 	offset    [2]int64
 	last      [2]int64
 	step      [2]int64 // last normal step, used to place a re-based packet
@@ -39,7 +41,7 @@ func (t *timeline) restart() {
 	if t.seen[0] || t.seen[1] {
 		t.base = max(t.last[0], t.last[1]) + 1
 	}
-	t.unwrap = [2]TimestampUnwrapper{}
+	t.unwrap = [2]media.TimestampUnwrapper{}
 	t.seen = [2]bool{}
 	t.haveFirst = false
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // clientTLSConfig returns the TLS settings for rtmps: TLS 1.2 or later, the
@@ -39,22 +41,13 @@ func describeTLSError(err error, host, addr string) error {
 	)
 	switch {
 	case errors.As(err, &unknown):
-		return fmt.Errorf("TLS certificate of %s is not trusted (%w); pass --ca-file if you use a private CA%w", host, unknown, errMark(ErrTLSCertificate))
+		return fmt.Errorf("TLS certificate of %s is not trusted (%w); pass --ca-file if you use a private CA%w", host, unknown, chunk.Mark(ErrTLSCertificate))
 	case errors.As(err, &hostname):
-		return fmt.Errorf("TLS certificate is not valid for host name %s (%w)%w", host, hostname, errMark(ErrTLSCertificate))
+		return fmt.Errorf("TLS certificate is not valid for host name %s (%w)%w", host, hostname, chunk.Mark(ErrTLSCertificate))
 	case errors.As(err, &invalid):
-		return fmt.Errorf("TLS certificate of %s is invalid (%w)%w", host, invalid, errMark(ErrTLSCertificate))
+		return fmt.Errorf("TLS certificate of %s is invalid (%w)%w", host, invalid, chunk.Mark(ErrTLSCertificate))
 	case errors.As(err, &record):
 		return fmt.Errorf("%s did not answer with TLS (is it a plain rtmp:// server?): %w", addr, err)
 	}
 	return fmt.Errorf("TLS handshake with %s failed: %w", addr, err)
 }
-
-// errMark wraps a sentinel so that it joins an error chain without adding
-// text to the message.
-func errMark(sentinel error) error { return silent{sentinel} }
-
-type silent struct{ err error }
-
-func (s silent) Error() string { return "" }
-func (s silent) Unwrap() error { return s.err }

@@ -17,6 +17,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
 // testPKI is a throwaway CA and a server certificate it signed.
@@ -74,7 +77,7 @@ func TestPublisherTLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p.WritePacket(&Packet{Kind: KindAudio, Header: true, Key: true, Data: []byte{0x11, 0x90}}); err != nil {
+		if err := p.WritePacket(&media.Packet{Kind: media.KindAudio, Header: true, Key: true, Data: []byte{0x11, 0x90}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := p.Close(); err != nil {
@@ -147,8 +150,8 @@ func TestHandshake(t *testing.T) {
 	checkGoroutines(t)
 	a, b := tcpPair(t)
 	errc := make(chan error, 1)
-	go func() { errc <- ServerHandshake(b, time.Second) }()
-	if err := ClientHandshake(a, time.Second); err != nil {
+	go func() { errc <- chunk.ServerHandshake(b, time.Second) }()
+	if err := chunk.ClientHandshake(a, time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-errc; err != nil {
@@ -158,21 +161,21 @@ func TestHandshake(t *testing.T) {
 	// An HTTP client on the RTMP port.
 	a, b = tcpPair(t)
 	_, _ = a.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
-	if err := ServerHandshake(b, time.Second); !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "speaks HTTP") {
+	if err := chunk.ServerHandshake(b, time.Second); !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "speaks HTTP") {
 		t.Fatalf("err = %v", err)
 	}
 
 	// A version other than 3.
 	a, b = tcpPair(t)
 	_, _ = a.Write([]byte{6})
-	if err := ServerHandshake(b, time.Second); err == nil || !strings.Contains(err.Error(), "RTMP version 6, want 3") {
+	if err := chunk.ServerHandshake(b, time.Second); err == nil || !strings.Contains(err.Error(), "RTMP version 6, want 3") {
 		t.Fatalf("err = %v", err)
 	}
 
 	// A client that says nothing.
 	_, b = tcpPair(t)
 	start := time.Now()
-	if err := ServerHandshake(b, 100*time.Millisecond); err == nil || !strings.Contains(err.Error(), "timed out after 100ms") {
+	if err := chunk.ServerHandshake(b, 100*time.Millisecond); err == nil || !strings.Contains(err.Error(), "timed out after 100ms") {
 		t.Fatalf("err = %v", err)
 	}
 	if time.Since(start) > time.Second {

@@ -35,7 +35,7 @@ func itoa(n int) string {
 // TestInteropServeFanOut is acceptance 3: 50 players of a 4.5 Mb/s stream
 // on loopback each receive at least 99% of the frames over 30 s.
 func TestInteropServeFanOut(t *testing.T) {
-	srv := startServe(t, "--max-conns-per-ip", "100")
+	srv := startServe(t) // loopback players count toward --max-conns only
 	url := srv.url("fan")
 	pub := startBG(t, onairBin, "bench", "publish", "--url", url, "--duration", "45s")
 	waitLive(t, url)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
+	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -211,7 +212,7 @@ func waitLive(t testing.TB, url string) {
 				if err != nil {
 					break
 				}
-				if pkt.Kind == rtmp.KindVideo && !pkt.Header {
+				if pkt.Kind == media.KindVideo && !pkt.Header {
 					p.Close()
 					return
 				}
@@ -247,16 +248,16 @@ func TestInteropServeLateJoiner(t *testing.T) {
 				t.Fatalf("join %d: %v", i, err)
 			}
 			switch {
-			case pkt.Kind == rtmp.KindData:
+			case pkt.Kind == media.KindData:
 				sawMeta = true
 				continue
-			case pkt.Header && pkt.Kind == rtmp.KindVideo:
+			case pkt.Header && pkt.Kind == media.KindVideo:
 				sawVH = true
 				continue
 			case pkt.Header:
 				sawAH = true
 				continue
-			case pkt.Kind == rtmp.KindAudio:
+			case pkt.Kind == media.KindAudio:
 				continue
 			}
 			took := time.Since(start)

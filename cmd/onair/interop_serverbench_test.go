@@ -52,7 +52,7 @@ func BenchmarkInteropServerVsNginx(b *testing.B) {
 		ng := testpeer.StartNginx(b, testpeer.NginxOptions{})
 		ourAddr := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(b))
 		ours := startBG(b, onairBin, "serve", "--listen", ourAddr, "--log-level", "warn",
-			"--max-conns", strconv.Itoa(maxN+16), "--max-conns-per-ip", strconv.Itoa(maxN+16))
+			"--max-conns", strconv.Itoa(maxN+16))
 		servers := []serverUnderTest{
 			{"onair", "rtmp://" + ourAddr + "/live/bench", func() []int { return []int{ours.cmd.Process.Pid} }},
 			{"nginx", ng.URL("bench"), func() []int { return testpeer.ProcTree(ng.PID()) }},

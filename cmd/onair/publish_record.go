@@ -4,7 +4,7 @@ import (
 	"log/slog"
 
 	"github.com/seed7c1a73c4/onair/app"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // startProgramRecording records the program (what hub fans out to the
@@ -13,7 +13,7 @@ import (
 // reads its own bounded queue, so a slow disk never delays the encoder or
 // a destination; call Stop on the result once the broadcast has ended (the
 // file is then complete), and report Err if it stopped by itself.
-func startProgramRecording(hub *rtmp.Hub, path string, log *slog.Logger) (*app.Recording, error) {
+func startProgramRecording(hub *media.PacketHub, path string, log *slog.Logger) (*app.Recording, error) {
 	q := hub.Subscribe(app.RecordingQueueLimits)
 	return app.StartRecordingWith(q, func() { hub.Unsubscribe(q) }, app.RecordingOptions{Path: path, FreeName: true},
 		log.With("component", "recorder"))

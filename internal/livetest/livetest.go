@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/livesrc"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // ClipPackets encodes a camera-like clip with ffmpeg (H.264 High with
@@ -32,7 +34,7 @@ func FileClipPackets(t testing.TB, path string) []livesrc.Packet {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r := rtmp.NewFLVReader(f, rtmp.Limits{})
+	r := flv.NewReader(f, 0)
 	var out []livesrc.Packet
 	for {
 		tag, err := r.ReadTag()
@@ -42,15 +44,15 @@ func FileClipPackets(t testing.TB, path string) []livesrc.Packet {
 		if err != nil {
 			t.Fatalf("reading %s: %v", path, err)
 		}
-		p, err := rtmp.PacketFromMessage(tag.Message())
-		if err != nil || p.Kind == rtmp.KindData {
+		p, err := tag.Packet()
+		if err != nil || p.Kind == media.KindData {
 			continue
 		}
 		lp := livesrc.Packet{Kind: livesrc.Audio, Header: p.Header, Key: p.Key, DTS: p.DTS, PTS: p.PTS, Data: p.Data}
-		if p.Kind == rtmp.KindVideo {
+		if p.Kind == media.KindVideo {
 			lp.Kind = livesrc.Video
 			if p.Header {
-				cfg, err := rtmp.ParseAVCConfig(p.Data)
+				cfg, err := h264.ParseConfig(p.Data)
 				if err != nil {
 					t.Fatal(err)
 				}

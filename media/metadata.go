@@ -1,0 +1,15 @@
+package media
+
+// Metadata describes a stream for the @setDataFrame onMetaData message that a
+// publisher sends before media, and that the server caches for players.
+type Metadata struct {
+	Width, Height   int
+	FrameRate       float64
+	VideoBitrate    int // bits per second
+	AudioBitrate    int // bits per second
+	AudioSampleRate int
+	AudioChannels   int
+	HasVideo        bool
+	HasAudio        bool
+	Encoder         string // e.g. "OnAir Studio (libx264)"
+}

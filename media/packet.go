@@ -1,0 +1,68 @@
+package media
+
+// Kind says whether a Packet carries audio or video.
+type Kind uint8
+
+const (
+	// KindVideo is an H.264 packet (FLV video tag, codec id 7).
+	KindVideo Kind = iota + 1
+	// KindAudio is an AAC packet (FLV audio tag, sound format 10).
+	KindAudio
+	// KindData is a script-data message: Data holds the AMF0-encoded
+	// "onMetaData" name and object (what @setDataFrame carries).
+	KindData
+)
+
+// String returns "video" or "audio".
+func (k Kind) String() string {
+	switch k {
+	case KindVideo:
+		return "video"
+	case KindAudio:
+		return "audio"
+	case KindData:
+		return "data"
+	}
+	return "unknown"
+}
+
+// Packet is the media unit the studio passes around: one FLV-shaped
+// H.264 or AAC access unit, or a sequence header. It knows no protocol.
+//
+// For video, Data is either the AVCDecoderConfigurationRecord (Header) or one
+// access unit as 4-byte-length-prefixed NAL units (AVCC). For audio, Data is
+// either the AudioSpecificConfig (Header) or one raw AAC frame. Data is
+// immutable once the packet is handed on: consumers on other goroutines share
+// it without copying.
+type Packet struct {
+	Kind   Kind
+	Header bool  // sequence header rather than a coded frame
+	Key    bool  // video keyframe (IDR); always true for audio and headers
+	DTS    int64 // decode timestamp, milliseconds
+	PTS    int64 // presentation timestamp, milliseconds (PTS-DTS is the FLV composition time)
+	Data   []byte
+}
+
+// CompositionTime returns PTS-DTS, the FLV composition time offset in ms.
+func (p *Packet) CompositionTime() int32 { return int32(p.PTS - p.DTS) }
+
+// Unit is what a Hub and a Queue carry: a Packet, or a consumer's own type
+// that embeds one next to data of its own (the RTMP server keeps its chunk
+// encoding there), so the hub needs to know nothing of its consumers.
+type Unit[T any] interface {
+	// Media returns the packet the unit carries.
+	Media() Packet
+	// Retimed returns a copy of the unit whose packet has decode time dts
+	// (and its presentation time moved by as much): a hub gives a late
+	// joiner the stream's headers at the time of its first media.
+	Retimed(dts int64) T
+}
+
+// Media returns p itself: a Packet is a Unit.
+func (p Packet) Media() Packet { return p }
+
+// Retimed returns p with decode time dts, PTS-DTS kept.
+func (p Packet) Retimed(dts int64) Packet {
+	p.PTS, p.DTS = dts+(p.PTS-p.DTS), dts
+	return p
+}

@@ -1,0 +1,21 @@
+package chunk
+
+import (
+	"errors"
+	"syscall"
+)
+
+// Mark wraps a sentinel so that it joins an error chain without adding
+// text to the message.
+func Mark(sentinel error) error { return silent{sentinel} }
+
+type silent struct{ err error }
+
+func (s silent) Error() string { return "" }
+func (s silent) Unwrap() error { return s.err }
+
+// IsConnReset reports whether err is the peer resetting or aborting the
+// connection.
+func IsConnReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED)
+}

@@ -1,0 +1,41 @@
+package rtmp
+
+import (
+	"sync"
+
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+)
+
+// wirePacket is what the server's hubs carry: a packet with its chunk
+// encoding, shared by the players that can send it as it is.
+type wirePacket struct {
+	media.Packet
+	wire *wireCache
+}
+
+// Retimed returns p at decode time dts, without the shared encoding (whose
+// chunk headers carry the old time): a late joiner's headers are encoded
+// for that player alone.
+func (p wirePacket) Retimed(dts int64) wirePacket {
+	return wirePacket{Packet: p.Packet.Retimed(dts)}
+}
+
+// wireCache holds a packet's chunk encoding for one message stream id and
+// chunk size, made once by whichever player needs it first.
+type wireCache struct {
+	streamID  uint32
+	chunkSize int
+	once      sync.Once
+	b         []byte
+}
+
+// bytes returns p's encoding; p must be the packet the cache belongs to.
+func (w *wireCache) bytes(p *media.Packet) []byte {
+	w.once.Do(func() {
+		m := chunk.MessageFromPacket(p)
+		m.StreamID = w.streamID
+		w.b = chunk.Append(make([]byte, 0, len(m.Payload)+len(m.Payload)/w.chunkSize*2+20), m, w.chunkSize)
+	})
+	return w.b
+}
