@@ -37,6 +37,9 @@ type Options struct {
 	// after a recording); the default asks the desktop to open its
 	// file:// URL.
 	OpenFolder func(dir string) error
+	// About is what the About button shows (version, FFmpeg, licence,
+	// source).
+	About About
 }
 
 // withDefaults fills the zero fields.

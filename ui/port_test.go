@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
 )
@@ -133,5 +134,22 @@ func TestRecordingSavedShowsFile(t *testing.T) {
 	w.pollForTest()
 	if w.top.saved.Visible() || w.top.openFolder.Visible() {
 		t.Error("the last file still shows during the next recording")
+	}
+}
+
+// The About button says the version, that FFmpeg is linked in, the licence
+// and where the source is (issue 11: --version says it; so does the window).
+func TestAboutSaysVersionFFmpegLicenceAndSource(t *testing.T) {
+	w := newTestWindowWith(t, newFakeStudio(app.StudioSnapshot{}), Options{About: About{
+		Version: "0.1.0", Linked: "FFmpeg 7.1.5 with x264", License: "GPL-2.0-or-later", Source: "https://example.org/onair",
+	}})
+	test.Tap(w.top.about)
+	for _, want := range []string{"OnAir Studio 0.1.0", "FFmpeg 7.1.5 with x264, linked in", "GPL-2.0-or-later", "https://example.org/onair"} {
+		if !strings.Contains(w.about, want) {
+			t.Errorf("the About dialog does not say %q:\n%s", want, w.about)
+		}
+	}
+	if _, ok := w.win.Canvas().Overlays().Top().(*widget.PopUp); !ok {
+		t.Errorf("no dialog is shown after tapping About (top overlay %T)", w.win.Canvas().Overlays().Top())
 	}
 }

@@ -26,7 +26,8 @@ type topBar struct {
 	connecting *widget.Label
 	problem    *widget.Label
 	goLive     *widget.Button
-	busy       bool // live or connecting: the button stops
+	about      *widget.Button // the About dialog
+	busy       bool           // live or connecting: the button stops
 	record     *widget.Button
 	recText    *widget.Label  // "● REC 00:01:23" while recording
 	saved      *widget.Label  // "Saved NAME.mp4" after a recording
@@ -59,7 +60,8 @@ func newTopBar(w *Window) *topBar {
 	t.saved.Hide()
 	t.openFolder = widget.NewButtonWithIcon("Open folder", theme.FolderOpenIcon(), t.openFolderTapped)
 	t.openFolder.Hide()
-	left := container.NewHBox(widget.NewIcon(theme.MediaVideoIcon()), title, container.NewCenter(t.tally), t.connecting)
+	t.about = widget.NewButtonWithIcon("", theme.InfoIcon(), w.showAbout)
+	left := container.NewHBox(widget.NewIcon(theme.MediaVideoIcon()), title, t.about, container.NewCenter(t.tally), t.connecting)
 	right := container.NewHBox(t.recText, t.saved, t.openFolder, t.record, t.goLive)
 	t.obj = container.NewVBox(container.NewBorder(nil, nil, left, right, t.problem), widget.NewSeparator())
 	return t

@@ -45,6 +45,7 @@ type Window struct {
 	tabs     *container.AppTabs
 	editor   *editor        // the open destination editor, if any
 	nowhere  *nowhereDialog // the open "nowhere to send" dialog, if any
+	about    string         // the text of the last About dialog shown
 
 	// UI goroutine state.
 	prev             app.StudioSnapshot

@@ -92,7 +92,8 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	defer studio.Close()
 
-	opts := ui.Options{Automation: *automation, Log: log, Start: start}
+	opts := ui.Options{Automation: *automation, Log: log, Start: start,
+		About: ui.About{Version: version(), Linked: encode.LibraryVersion(), License: assets.License, Source: assets.SourceURL}}
 	if askConsent { // asked when the first key is saved, not at start-up
 		path := filepath.Join(keyDir, "keys.json")
 		opts.KeyFileConsent = &ui.KeyFileConsent{Path: path, Answer: func(yes bool) {

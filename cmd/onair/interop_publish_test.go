@@ -3,9 +3,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,15 +85,46 @@ func checkRecording(t *testing.T, path string, c publishCase, dur time.Duration)
 	if len(keys) < int(dur/(2*time.Second)) || !key[0] {
 		t.Errorf("keyframes at %v (first packet key=%v), want one every 2 s from the start", keys, len(key) > 0 && key[0])
 	}
-	for i := 1; i < len(keys); i++ {
-		if gap := keys[i] - keys[i-1]; math.Abs(gap-2.0) > 0.0005 {
-			t.Errorf("keyframes %d and %d are %.3f s apart, want exactly 2.000 s (all: %v)", i-1, i, gap, keys)
-			break
-		}
+	if bad := misplacedKeyframes(pts, key, 2.0); bad != "" {
+		t.Errorf("%s (keyframes at %v)", bad, keys)
 	}
 	if errs := testpeer.DecodeErrors(t, path); strings.TrimSpace(errs) != "" {
 		t.Errorf("ffmpeg -v error printed:\n%s", errs)
 	}
+}
+
+// misplacedKeyframes checks the GOP against the presentation times: the
+// keyframe of every interval is the first frame at or after its boundary
+// (first keyframe + k·interval), and no other frame is a keyframe. It says
+// what is wrong, or "". A frame the source dropped under load moves the
+// keyframe to the next frame, as it should; a clock that drifts, or a
+// keyframe forced by anything else, fails.
+func misplacedKeyframes(pts []float64, key []bool, interval float64) string {
+	type frame struct {
+		pts float64
+		key bool
+	}
+	frames := make([]frame, len(pts))
+	for i := range pts {
+		frames[i] = frame{pts[i], key[i]}
+	}
+	slices.SortStableFunc(frames, func(a, b frame) int { return cmp.Compare(a.pts, b.pts) })
+	if len(frames) == 0 || !frames[0].key {
+		return "the first frame is not a keyframe"
+	}
+	start, next := frames[0].pts, 1
+	for _, f := range frames[1:] {
+		boundary := start + float64(next)*interval - 0.0005
+		switch {
+		case f.pts >= boundary && !f.key:
+			return fmt.Sprintf("the frame at %.3f s, the first after the %.0f s boundary, is not a keyframe", f.pts, float64(next)*interval)
+		case f.pts >= boundary:
+			next++
+		case f.key:
+			return fmt.Sprintf("a keyframe at %.3f s, before the %.0f s boundary", f.pts, float64(next)*interval)
+		}
+	}
+	return ""
 }
 
 func rate(s string) float64 {
@@ -121,5 +154,41 @@ func TestInteropPublishFormats(t *testing.T) {
 			out := publishAndRecord(t, c, 10*time.Second)
 			checkRecording(t, out, c, 10*time.Second)
 		})
+	}
+}
+
+// The GOP check itself: a keyframe one frame late because the frame at the
+// boundary was dropped passes; a keyframe missing at a boundary, or one in
+// the middle of a GOP, fails.
+func TestInteropKeyframeCheck(t *testing.T) {
+	frames := func(drop float64, extraKey float64) ([]float64, []bool) {
+		var pts []float64
+		var key []bool
+		for i := 0; i < 360; i++ { // 6 s at 60 fps
+			p := float64(i) / 60
+			if math.Abs(p-drop) < 1e-9 {
+				continue
+			}
+			pts = append(pts, p)
+			key = append(key, len(key) == 0 || (len(pts) > 1 && math.Floor(p/2) > math.Floor(pts[len(pts)-2]/2)) || math.Abs(p-extraKey) < 1e-9)
+		}
+		return pts, key
+	}
+	pts0, key0 := frames(-1, -1)
+	if bad := misplacedKeyframes(pts0, key0, 2.0); bad != "" {
+		t.Errorf("a regular GOP: %s", bad)
+	}
+	pts1, key1 := frames(2.0, -1)
+	if bad := misplacedKeyframes(pts1, key1, 2.0); bad != "" {
+		t.Errorf("the boundary frame dropped, the next one key: %s", bad)
+	}
+	pts2, key2 := frames(-1, 3.0)
+	if bad := misplacedKeyframes(pts2, key2, 2.0); bad == "" {
+		t.Error("a keyframe in the middle of a GOP passed")
+	}
+	pts, key := frames(-1, -1)
+	key[120] = false // the frame at 2.000 s
+	if bad := misplacedKeyframes(pts, key, 2.0); bad == "" {
+		t.Error("a missing keyframe passed")
 	}
 }
