@@ -56,6 +56,23 @@ func (m *interleaver) finish() {
 	m.mu.Unlock()
 }
 
+// drain sends everything pending now, in DTS order, without ending either
+// kind: the program pauses its encoders (both flushed) and resumes later.
+func (m *interleaver) drain() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for len(m.v) > 0 || len(m.a) > 0 {
+		q := &m.v
+		if len(m.v) == 0 || (len(m.a) > 0 && m.a[0].DTS < m.v[0].DTS) {
+			q = &m.a
+		}
+		p := (*q)[0]
+		(*q)[0] = media.Packet{}
+		*q = (*q)[1:]
+		m.emitLocked(p)
+	}
+}
+
 func (m *interleaver) end(flag *bool) {
 	m.mu.Lock()
 	*flag = true

@@ -26,6 +26,10 @@ type ProgramConfig struct {
 	// SilentTrack keeps an audio track when Audio is "none": it carries
 	// silence, so that switching to a microphone later needs no reconnect.
 	SilentTrack bool
+	// OnDemand runs the encoders only while SetEncoding(true): capture and
+	// the preview run all the time, x264 and AAC only while someone takes
+	// the program. Without it the program encodes from Start to Close.
+	OnDemand bool
 }
 
 // Program is the studio's own output: it captures, encodes once, and writes
@@ -41,9 +45,15 @@ type Program struct {
 	audio  *switchable[capture.AudioFrame] // nil: no audio track
 	mix    audioMix
 	scaler *encode.PreviewScaler
-	venc   *encode.VideoEncoder
-	aenc   *encode.AudioEncoder
+	venc   *encode.VideoEncoder // the video loop's; nil while paused
+	aenc   *encode.AudioEncoder // the audio loop's; nil while paused
+	mux    *interleaver
 	cancel context.CancelFunc
+
+	encName    string      // the video encoder's name, for onMetaData
+	wanted     atomic.Bool // SetEncoding's wish
+	videoOn    atomic.Bool // the video loop encodes (the audio loop follows it)
+	resumeSlot int64       // the video loop's: the first frame slot a new encoder may take
 	wg     sync.WaitGroup
 	stats  programCounters
 
@@ -154,19 +164,16 @@ func (p *Program) Sources() (video, audio string) {
 }
 
 // Start creates the encoders and starts capturing. Packets flow into Hub.
+// With OnDemand the encoders are made once, to check the output settings
+// and fill the sequence headers, and closed again until SetEncoding(true).
 func (p *Program) Start() (err error) {
-	o := p.cfg.Output
-	p.venc, err = encode.NewVideoEncoder(encode.VideoConfig{
-		Width: o.Width, Height: o.Height, FPS: o.FPS, Bitrate: o.VideoBitrate, KeyInt: o.KeyInt,
-		Preset: o.Preset, ZeroLatency: o.ZeroLatency, BFrames: o.BFrames, Encoder: o.Encoder,
-	}, p.log)
-	if err != nil {
-		return fmt.Errorf("starting the video encoder: %w", err)
+	if p.venc, err = p.newVideoEncoder(); err != nil {
+		return err
 	}
+	p.encName = p.venc.Name()
 	if p.audio != nil {
-		p.aenc, err = encode.NewAudioEncoder(encode.AudioConfig{Bitrate: o.AudioBitrate, SampleRate: 48000, Channels: 2}, p.log)
-		if err != nil {
-			return fmt.Errorf("starting the audio encoder: %w", err)
+		if p.aenc, err = p.newAudioEncoder(); err != nil {
+			return err
 		}
 	}
 	p.hub = media.NewPacketHub(media.HubOptions{GOPCache: true})
@@ -174,10 +181,22 @@ func (p *Program) Start() (err error) {
 	if p.aenc != nil {
 		p.hub.Write(p.aenc.SequenceHeader())
 	}
+	if p.cfg.OnDemand {
+		p.venc.Close()
+		p.venc = nil
+		if p.aenc != nil {
+			p.aenc.Close()
+			p.aenc = nil
+		}
+	} else {
+		p.wanted.Store(true)
+		p.videoOn.Store(true)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	mux := newInterleaver(p.hub, p.aenc != nil, p.log)
-	frames := make(chan capture.VideoFrame, max(2, o.FPS/2))
+	mux := newInterleaver(p.hub, p.audio != nil, p.log)
+	p.mux = mux
+	frames := make(chan capture.VideoFrame, max(2, p.cfg.Output.FPS/2))
 	p.wg.Add(2)
 	go func() {
 		defer p.wg.Done()
@@ -187,7 +206,7 @@ func (p *Program) Start() (err error) {
 		defer p.wg.Done()
 		p.fail(p.videoLoop(ctx, frames, mux))
 	}()
-	if p.aenc != nil {
+	if p.audio != nil {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
@@ -237,10 +256,10 @@ func (p *Program) Metadata() media.Metadata {
 		Width: o.Width, Height: o.Height, FrameRate: float64(o.FPS), VideoBitrate: o.VideoBitrate,
 		HasVideo: true, Encoder: "OnAir Studio",
 	}
-	if p.venc != nil {
-		m.Encoder = "OnAir Studio (" + p.venc.Name() + ")"
+	if p.encName != "" {
+		m.Encoder = "OnAir Studio (" + p.encName + ")"
 	}
-	if p.aenc != nil {
+	if p.audio != nil {
 		m.HasAudio, m.AudioBitrate, m.AudioSampleRate, m.AudioChannels = true, o.AudioBitrate, 48000, 2
 	}
 	return m

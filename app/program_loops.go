@@ -84,6 +84,14 @@ func (p *Program) videoLoop(ctx context.Context, frames <-chan capture.VideoFram
 		lastSlot = slot
 		pts := time.Duration(slot) * time.Second / fps
 		p.showPreview(f.Image)
+		if err := p.steerVideo(slot, emit); err != nil {
+			f.Release()
+			return err
+		}
+		if p.venc == nil { // paused: nobody takes the program
+			f.Release()
+			continue
+		}
 		err := p.venc.Encode(f.Image, pts, emit)
 		f.Release()
 		if err != nil {
@@ -91,6 +99,9 @@ func (p *Program) videoLoop(ctx context.Context, frames <-chan capture.VideoFram
 		}
 		p.stats.framesEncoded.Add(1)
 		p.stats.lastPTS.Store(pts.Milliseconds())
+	}
+	if p.venc == nil {
+		return nil
 	}
 	if err := p.venc.Flush(emit); err != nil {
 		return fmt.Errorf("flushing the video encoder: %w", err)
@@ -127,10 +138,19 @@ func (p *Program) audioLoop(ctx context.Context, mux *interleaver) error {
 			break
 		}
 		f.Time = rel
-		p.mix.apply(&f)
+		p.mix.apply(&f) // the level meter moves while paused too
+		if err := p.steerAudio(emit); err != nil {
+			return err
+		}
+		if p.aenc == nil {
+			continue
+		}
 		if err := p.aenc.Encode(f, emit); err != nil {
 			return fmt.Errorf("encoding audio: %w", err)
 		}
+	}
+	if p.aenc == nil {
+		return nil
 	}
 	if err := p.aenc.Flush(emit); err != nil {
 		return fmt.Errorf("flushing the audio encoder: %w", err)

@@ -50,7 +50,8 @@ type Studio struct {
 	mu        sync.Mutex
 	settings  Settings
 	prog      *Program
-	progDest  *destRunner // the program on the local server, as live/program
+	progFeed  *programFeed // the program on the local server, as live/program
+	lastTaken time.Time    // when something last consumed the program (steerEncoding)
 	server    *LocalServer
 	serverErr string
 	// serverInUse: the server could not start because its port is taken;

@@ -55,6 +55,7 @@ func (s *Studio) GoLive() {
 			return
 		}
 		s.live = ls
+		s.prog.SetEncoding(true) // at once: the first frame is a keyframe
 		s.lastErr = ""
 		if len(errs) > 0 {
 			s.lastErr = sentence(errors.Join(errs...))

@@ -20,7 +20,7 @@ func (s *Studio) restartProgram() error {
 	s.mu.Lock()
 	st := s.settings
 	s.mu.Unlock()
-	cfg := ProgramConfig{Video: st.Video, Audio: st.Audio, Output: st.Output, Preview: s.preview, SilentTrack: true}
+	cfg := ProgramConfig{Video: st.Video, Audio: st.Audio, Output: st.Output, Preview: s.preview, SilentTrack: true, OnDemand: true}
 	prog, err := OpenProgram(cfg, s.clock, s.log)
 	var fallback error
 	if err != nil {
@@ -42,6 +42,7 @@ func (s *Studio) restartProgram() error {
 	s.mu.Unlock()
 	s.setErr(fallback)
 	s.publishProgramLocally()
+	s.steerEncoding(time.Now()) // live or recording: the new program encodes at once
 	return nil
 }
 
@@ -55,8 +56,8 @@ func (s *Studio) programFailed(err error) error {
 // stopProgram (worker or Close) ends the program and what reads it locally.
 func (s *Studio) stopProgram() {
 	s.mu.Lock()
-	prog, pd := s.prog, s.progDest
-	s.prog, s.progDest = nil, nil
+	prog, pd := s.prog, s.progFeed
+	s.prog, s.progFeed = nil, nil
 	s.mu.Unlock()
 	if pd != nil {
 		pd.stop()
@@ -79,6 +80,7 @@ func (s *Studio) watchProgram() {
 	if prog == nil {
 		return
 	}
+	s.steerEncoding(time.Now())
 	select {
 	case <-prog.Done():
 	default:

@@ -47,6 +47,7 @@ func (s *Studio) startRecording() {
 	if running || prog == nil {
 		return
 	}
+	prog.SetEncoding(true) // the recording starts on the new encoder's first keyframe
 	rec, err := s.openRecording(prog, dir)
 	s.mu.Lock()
 	defer s.mu.Unlock()

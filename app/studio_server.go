@@ -136,8 +136,8 @@ func (s *Studio) startServer() {
 func (s *Studio) stopServer() {
 	s.stopForwards()
 	s.mu.Lock()
-	srv, pd := s.server, s.progDest
-	s.server, s.progDest = nil, nil
+	srv, pd := s.server, s.progFeed
+	s.server, s.progFeed = nil, nil
 	s.mu.Unlock()
 	if pd != nil {
 		pd.stop()
@@ -147,13 +147,12 @@ func (s *Studio) stopServer() {
 	}
 }
 
-// publishProgramLocally (worker) publishes the program to the local server
-// as live/program, over loopback, with the same reconnecting runner the
-// destinations use.
+// publishProgramLocally (worker) publishes the program on the local
+// server as live/program, in-process (no loopback RTMP connection).
 func (s *Studio) publishProgramLocally() {
 	s.mu.Lock()
-	old := s.progDest
-	s.progDest = nil
+	old := s.progFeed
+	s.progFeed = nil
 	s.mu.Unlock()
 	if old != nil { // stopping waits for its goroutine: never under s.mu
 		old.stop()
@@ -163,19 +162,12 @@ func (s *Studio) publishProgramLocally() {
 	if s.server == nil || s.prog == nil {
 		return
 	}
-	url := "rtmp://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(s.server.Port())) + "/live/" + ProgramStream
-	key := ""
-	if keys := s.serverKeysLocked(); len(keys) > 0 {
-		key = "?key=" + keys[0]
-	}
-	d := Destination{ID: "local-program", Name: "Local server", Service: "custom", Server: url + key, Enabled: true}
-	opts := rtmp.PublisherOptions{Log: s.log}
-	r, err := startDestRunner(d, s.prog.Hub(), s.prog.Metadata(), programQueue(s.settings.Output), opts, s.log)
+	f, err := startProgramFeed(s.server.RTMP, s.prog, programQueue(s.settings.Output), s.log)
 	if err != nil {
 		s.serverErr = sentence(err)
 		return
 	}
-	s.progDest = r
+	s.progFeed = f
 }
 
 // GenerateServerKey adds a publish key to the local server.

@@ -16,7 +16,7 @@ func (s *Studio) Snapshot() StudioSnapshot {
 	st := s.settings
 	snap := StudioSnapshot{
 		Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted, GainDB: st.GainDB,
-		OutputFPS: s.fps.fps, CPUPercent: s.cpu.percent(), Error: s.lastErr,
+		OutputFPS: s.fps.fps, EncoderIdle: s.prog != nil && !s.prog.Encoding(), CPUPercent: s.cpu.percent(), Error: s.lastErr,
 		Server:    s.serverStatusLocked(),
 		Recording: s.recordingStatusLocked(),
 	}
@@ -47,7 +47,7 @@ func (s *Studio) Snapshot() StudioSnapshot {
 		snap.Destinations = append(snap.Destinations, ds)
 	}
 	if s.server != nil {
-		if s.progDest != nil {
+		if s.progFeed != nil {
 			snap.ProgramPlayURL = s.server.PlayURL(ProgramStream)
 		}
 		snap.Server.Streams = s.incomingStreams(s.server)

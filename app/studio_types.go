@@ -140,7 +140,11 @@ type StudioSnapshot struct {
 	// bitrate each), and UploadMeasured what they are sending (bits/s).
 	UploadNeeded, UploadMeasured float64
 
-	OutputFPS     float64
+	OutputFPS float64
+	// EncoderIdle: the encoders are paused because nothing takes the
+	// program (no destination live, no recording, no player of
+	// live/program); capture and the preview go on.
+	EncoderIdle   bool
 	FramesDropped uint64
 	CPUPercent    float64 // this process, percent of one core
 

@@ -107,7 +107,7 @@ func (p *throttle) close() {
 func TestUploadBudgetNamesASlowLink(t *testing.T) {
 	fast := startSink(t, "127.0.0.1:0")
 	slow := startSink(t, "127.0.0.1:0")
-	out := studioOutput()                                  // 800 kb/s video + 160 kb/s audio = 120 kB/s
+	out := studioOutput() // 800 kb/s video + 160 kb/s audio = 120 kB/s
 	// 320 kb/s: a third of the stream; the backlog grows as long as the
 	// encoder makes more than a third of its bitrate, loaded or not.
 	link := startThrottle(t, slow.Addr().String(), 40_000)

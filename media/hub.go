@@ -90,6 +90,16 @@ func (h *Hub[T]) remember(u T, p Packet) {
 	h.gopBytes += len(p.Data)
 }
 
+// Cut drops the cached GOP: readers that subscribe from now on wait for
+// the next keyframe. A source that pauses (the studio's encoder while
+// nobody watches) cuts, so that nobody joins on pictures from before the
+// pause.
+func (h *Hub[T]) Cut() {
+	h.mu.Lock()
+	h.resetGOP()
+	h.mu.Unlock()
+}
+
 func (h *Hub[T]) resetGOP() {
 	clear(h.gop)
 	h.gop = h.gop[:0]

@@ -192,7 +192,7 @@ func (c *serverConn) publish(streamID uint32, cmd chunk.Command) error {
 			onStatus(streamID, "error", codePublishDenied, "publishing needs a valid key"))
 	}
 	full := c.streamKey(name)
-	ls, err := c.srv.attachPublisher(full, c)
+	ls, err := c.srv.attachPublisher(full, c, c.addr)
 	if err != nil {
 		return c.sendAndClose(fmt.Errorf("publish of %s refused: %w", full, err),
 			onStatus(streamID, "error", codePublishBadName, full+" is already being published"))

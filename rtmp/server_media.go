@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/codec/aac"
@@ -33,7 +34,7 @@ func (c *serverConn) media(m chunk.Message) error {
 		}
 		return nil
 	}
-	if !c.validPacket(st.pub, &p) {
+	if !validPacket(c.log, st.pub, &p) {
 		st.pub.frames.rejected.Add(1)
 		return nil
 	}
@@ -67,7 +68,7 @@ func (c *serverConn) publishingStream(id uint32) *connStream {
 // validPacket checks what players would choke on: sequence headers must
 // parse (and their picture size be sane), and an access unit's NAL lengths
 // must fit its message. It records what headers say in the stream info.
-func (c *serverConn) validPacket(ls *liveStream, p *media.Packet) bool {
+func validPacket(log *slog.Logger, ls *liveStream, p *media.Packet) bool {
 	switch {
 	case p.Kind == media.KindVideo && p.Header:
 		cfg, err := h264.ParseConfig(p.Data)
@@ -77,12 +78,12 @@ func (c *serverConn) validPacket(ls *liveStream, p *media.Packet) bool {
 			err = fmt.Errorf("%w: NAL unit length size %d (only 4 is supported)", chunk.ErrUnsupported, cfg.NALULengthSize)
 		}
 		if err != nil {
-			c.log.Info("refusing an AVC sequence header", "err", err)
+			log.Info("refusing an AVC sequence header", "err", err)
 			return false
 		}
 		info, err := cfg.Info()
 		if err != nil || info.Width > maxIngestDimension || info.Height > maxIngestDimension {
-			c.log.Info("refusing an AVC sequence header", "err", err, "width", info.Width, "height", info.Height)
+			log.Info("refusing an AVC sequence header", "err", err, "width", info.Width, "height", info.Height)
 			return false
 		}
 		ls.setInfo(func(si *streamInfo) {
@@ -92,7 +93,7 @@ func (c *serverConn) validPacket(ls *liveStream, p *media.Packet) bool {
 	case p.Kind == media.KindAudio && p.Header:
 		cfg, err := aac.ParseConfig(p.Data)
 		if err != nil {
-			c.log.Info("refusing an AAC sequence header", "err", err)
+			log.Info("refusing an AAC sequence header", "err", err)
 			return false
 		}
 		ls.setInfo(func(si *streamInfo) {

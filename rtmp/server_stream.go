@@ -23,7 +23,7 @@ type liveStream struct {
 	created time.Time
 
 	mu          sync.Mutex
-	pub         *serverConn
+	pub         publisher // nil: not published
 	pubAddr     string
 	pubSince    time.Time
 	chPublished chan struct{} // closed once a publisher is attached
@@ -85,10 +85,23 @@ func newLiveStream(s *Server, key string) *liveStream {
 	}
 }
 
-// attachPublisher makes c the publisher of the stream key. A live name is
-// refused unless its publisher has been silent for ReplaceSilentAfter; that
-// publisher is then disconnected and c takes over the same stream.
-func (s *Server) attachPublisher(key string, c *serverConn) (*liveStream, error) {
+// publisher is who publishes a stream: an RTMP connection, or a
+// LocalPublisher inside the process.
+type publisher interface {
+	// close ends the publisher from the server's side; it takes no lock.
+	close()
+	// replaceable reports whether a new publisher of the name may take
+	// over once this one has been silent for ReplaceSilentAfter.
+	replaceable() bool
+}
+
+func (c *serverConn) replaceable() bool { return true }
+
+// attachPublisher makes c, at addr, the publisher of the stream key. A
+// live name is refused unless its publisher is replaceable and has been
+// silent for ReplaceSilentAfter; that publisher is then disconnected and c
+// takes over the same stream.
+func (s *Server) attachPublisher(key string, c publisher, addr string) (*liveStream, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -107,13 +120,13 @@ func (s *Server) attachPublisher(key string, c *serverConn) (*liveStream, error)
 		if ls.lastMedia.Load() == 0 {
 			last = ls.pubSince
 		}
-		if now.Sub(last) < s.cfg.ReplaceSilentAfter {
+		if !old.replaceable() || now.Sub(last) < s.cfg.ReplaceSilentAfter {
 			return nil, errStreamBusy
 		}
-		s.log.Info("replacing a silent publisher", "stream", key, "old", ls.pubAddr, "new", c.addr)
+		s.log.Info("replacing a silent publisher", "stream", key, "old", ls.pubAddr, "new", addr)
 		old.close() // only cancels and closes the socket: no lock is taken
 	}
-	ls.pub, ls.pubAddr, ls.pubSince = c, c.addr, now
+	ls.pub, ls.pubAddr, ls.pubSince = c, addr, now
 	ls.tl.restart()
 	ls.lastMedia.Store(0)
 	select {
@@ -126,7 +139,7 @@ func (s *Server) attachPublisher(key string, c *serverConn) (*liveStream, error)
 
 // detachPublisher ends c's publishing of ls. Players get the end of the
 // stream, and the name is free again.
-func (s *Server) detachPublisher(ls *liveStream, c *serverConn) {
+func (s *Server) detachPublisher(ls *liveStream, c publisher) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ls.mu.Lock()
@@ -174,7 +187,7 @@ func (s *Server) unsubscribe(ls *liveStream, q *media.Queue[wirePacket]) {
 // write hands one packet from publisher c to the players, after mapping
 // its timestamps onto the stream's timeline. It reports false when c no
 // longer publishes this stream.
-func (ls *liveStream) write(c *serverConn, p media.Packet, rawTS uint32, bytes int) bool {
+func (ls *liveStream) write(c publisher, p media.Packet, rawTS uint32, bytes int) bool {
 	ls.mu.Lock()
 	if ls.pub != c {
 		ls.mu.Unlock()

@@ -153,3 +153,14 @@ func TestAboutSaysVersionFFmpegLicenceAndSource(t *testing.T) {
 		t.Errorf("no dialog is shown after tapping About (top overlay %T)", w.win.Canvas().Overlays().Top())
 	}
 }
+
+// With the encoders paused (nobody takes the program) the stats bar says
+// so instead of "Output 0.0 fps".
+func TestStatsBarSaysTheEncoderIsIdle(t *testing.T) {
+	snap := app.StudioSnapshot{EncoderIdle: true}
+	w := newTestWindow(t, newFakeStudio(snap))
+	w.pollForTest()
+	if got := w.stats.fps.Text; !strings.Contains(got, "idle") {
+		t.Errorf("stats bar says %q; want that the encoder is idle", got)
+	}
+}

@@ -35,7 +35,11 @@ func newStatsBar() *statsBar {
 }
 
 func (b *statsBar) update(snap app.StudioSnapshot) {
-	setText(b.fps, fmt.Sprintf("Output %.1f fps", snap.OutputFPS))
+	if snap.EncoderIdle {
+		setText(b.fps, "Encoder idle: nobody watching")
+	} else {
+		setText(b.fps, fmt.Sprintf("Output %.1f fps", snap.OutputFPS))
+	}
 	var parts []string
 	for _, d := range snap.Destinations {
 		switch d.State {
