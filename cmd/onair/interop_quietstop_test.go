@@ -69,8 +69,8 @@ func TestInteropCleanStopIsQuiet(t *testing.T) {
 			st.Output.Preset = "ultrafast"
 		})
 		g := startGUI(t, x, profile)
-		// The window's own live/program connection outlives the local
-		// server's 20 s idle timeout.
+		// The window runs for longer than the local server's 20 s idle
+		// timeout (its program is published in-process since issue 13).
 		time.Sleep(rtmp.DefaultServerConfig().IdleTimeout + 2*time.Second)
 		_ = g.cmd.Process.Signal(syscall.SIGINT)
 		err, ok := g.waitExit(15 * time.Second)
