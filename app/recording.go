@@ -151,7 +151,10 @@ type StopError struct {
 	Cause error
 }
 
+// Error returns the sentence people see.
 func (e *StopError) Error() string { return e.Msg }
+
+// Unwrap returns the cause.
 func (e *StopError) Unwrap() error { return e.Cause }
 
 // stoppedError turns a recorder error into the one sentence people see.
