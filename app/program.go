@@ -54,8 +54,8 @@ type Program struct {
 	wanted     atomic.Bool // SetEncoding's wish
 	videoOn    atomic.Bool // the video loop encodes (the audio loop follows it)
 	resumeSlot int64       // the video loop's: the first frame slot a new encoder may take
-	wg     sync.WaitGroup
-	stats  programCounters
+	wg         sync.WaitGroup
+	stats      programCounters
 
 	chZero chan struct{} // closed once the first video frame fixed time zero
 	zero   time.Duration
