@@ -110,3 +110,27 @@ func (f *Reader) ReadTag() (Tag, error) {
 	}
 	return t, nil
 }
+
+// ReadPackets reads every media packet of an FLV stream (tags that carry
+// no media, such as other script data, are skipped) until its end.
+func ReadPackets(r io.Reader, maxTag int) ([]media.Packet, error) {
+	fr := NewReader(r, maxTag)
+	var out []media.Packet
+	for {
+		tag, err := fr.ReadTag()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		p, err := tag.Packet()
+		if errors.Is(err, ErrNotMedia) {
+			continue
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, p)
+	}
+}

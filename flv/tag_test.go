@@ -55,7 +55,7 @@ func TestMetadataRoundTrip(t *testing.T) {
 	}
 }
 
-// readSample returns the packets of testdata/sample.flv.
+// readSample returns the packets of testdata/sample.flv (ReadPackets).
 func readSample(t testing.TB) []media.Packet {
 	t.Helper()
 	f, err := os.Open("testdata/sample.flv")
@@ -63,25 +63,11 @@ func readSample(t testing.TB) []media.Packet {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r := NewReader(f, 0)
-	var out []media.Packet
-	for {
-		tag, err := r.ReadTag()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := tag.Packet()
-		if errors.Is(err, ErrNotMedia) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, p)
+	out, err := ReadPackets(f, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }
 
 func TestSampleFLV(t *testing.T) {

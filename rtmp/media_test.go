@@ -1,9 +1,6 @@
 package rtmp
 
 import (
-	"encoding/hex"
-	"errors"
-	"io"
 	"os"
 	"testing"
 
@@ -13,14 +10,8 @@ import (
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// unhex is testpeer.Unhex.
+func unhex(t testing.TB, s string) []byte { t.Helper(); return testpeer.Unhex(t, s) }
 
 func mustAMF(t testing.TB, vals ...any) []byte {
 	t.Helper()
@@ -39,23 +30,9 @@ func readSampleFLV(t testing.TB) []media.Packet {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r := flv.NewReader(f, 0)
-	var out []media.Packet
-	for {
-		tag, err := r.ReadTag()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := tag.Packet()
-		if errors.Is(err, flv.ErrNotMedia) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, p)
+	out, err := flv.ReadPackets(f, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }

@@ -1,18 +1,13 @@
 package aac
 
 import (
-	"encoding/hex"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// unhex is testpeer.Unhex.
+func unhex(t testing.TB, s string) []byte { t.Helper(); return testpeer.Unhex(t, s) }
 
 func TestAACConfig(t *testing.T) {
 	cases := []struct {

@@ -1,19 +1,14 @@
 package h264
 
 import (
-	"encoding/hex"
 	"strings"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// unhex is testpeer.Unhex.
+func unhex(t testing.TB, s string) []byte { t.Helper(); return testpeer.Unhex(t, s) }
 
 // Real SPS NAL units written by libx264.
 var spsSamples = []struct {
