@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/seed7c1a73c4/onair/media"
-
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // ForwardOptions tunes a Forward. The zero value is ready to use.
@@ -37,7 +38,7 @@ type ForwardOptions struct {
 // connected and the next session follows on the same timeline.
 type Forward struct {
 	source string
-	srv    *rtmp.Server
+	srv    *server.Server
 	dests  []Destination
 	opts   ForwardOptions
 	log    *slog.Logger

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // fwdPush pushes clip to url in real time without re-encoding and waits
@@ -101,7 +101,7 @@ func fwdLog() (*slog.Logger, *testpeer.SyncBuffer) {
 
 func fwdServer(t *testing.T, log *slog.Logger) *LocalServer {
 	t.Helper()
-	srv, err := StartLocalServer(LocalServerConfig{Listen: "127.0.0.1:0", Server: rtmp.DefaultServerConfig()}, &Secrets{}, log)
+	srv, err := StartLocalServer(LocalServerConfig{Listen: "127.0.0.1:0", Server: server.DefaultConfig()}, &Secrets{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

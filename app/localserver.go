@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 	"github.com/seed7c1a73c4/onair/web"
 )
 
@@ -34,12 +34,12 @@ type LocalServerConfig struct {
 	// OpenPlay lets every address play without a key.
 	OpenPlay bool
 	// Server carries the limits and timeouts; Addr, Auth and Log are set here.
-	Server rtmp.ServerConfig
+	Server server.Config
 }
 
 // LocalServer is the running built-in server.
 type LocalServer struct {
-	RTMP *rtmp.Server
+	RTMP *server.Server
 	// PublishKeys are the keys in force (configured and generated).
 	PublishKeys []string
 	// GeneratedKeys are the keys this start generated (to show once).
@@ -95,7 +95,7 @@ func (e *PortInUseError) FreePortNear() int {
 // starts serving. Secrets registers the keys so no log shows them.
 func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger) (*LocalServer, error) {
 	if cfg.Listen == "" {
-		cfg.Listen = rtmp.DefaultServerAddr
+		cfg.Listen = server.DefaultAddr
 	}
 	host, portStr, err := net.SplitHostPort(cfg.Listen)
 	if err != nil {
@@ -108,7 +108,7 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 	keys := append([]string(nil), cfg.PublishKeys...)
 	ls := &LocalServer{port: port, log: log}
 	if cfg.GenerateKey {
-		k := rtmp.GenerateKey()
+		k := server.GenerateKey()
 		keys = append(keys, k)
 		ls.GeneratedKeys = append(ls.GeneratedKeys, k)
 	}
@@ -129,9 +129,9 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 	sc := cfg.Server
 	sc.Addr = cfg.Listen
 	sc.Log = log
-	sc.Auth = rtmp.AuthConfig{PublishKeys: keys, PlayKeys: cfg.PlayKeys, OpenPlay: cfg.OpenPlay,
+	sc.Auth = server.AuthConfig{PublishKeys: keys, PlayKeys: cfg.PlayKeys, OpenPlay: cfg.OpenPlay,
 		MaxFailures: sc.Auth.MaxFailures, FailureWindow: sc.Auth.FailureWindow}
-	ls.RTMP = rtmp.NewServer(sc)
+	ls.RTMP = server.New(sc)
 	if err := ls.RTMP.Listen(); err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return nil, &PortInUseError{Host: host, Port: port, Err: err}
@@ -150,7 +150,7 @@ func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger)
 	return ls, nil
 }
 
-func (ls *LocalServer) startHTTP(addr string, auth rtmp.AuthConfig) error {
+func (ls *LocalServer) startHTTP(addr string, auth server.AuthConfig) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening for HTTP on %s (choose another address with --http, or --http off): %w", addr, err)

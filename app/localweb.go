@@ -8,7 +8,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/livesrc"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 	"github.com/seed7c1a73c4/onair/web"
 )
 
@@ -30,7 +30,7 @@ func httpAddr(asked, rtmpHost string, rtmpPort int) string {
 
 // webConfig wires the web side to the RTMP server: each muxer is an
 // in-process player with a queue of 3 s of media at most.
-func webConfig(srv *rtmp.Server, auth rtmp.AuthConfig, log *slog.Logger) web.Config {
+func webConfig(srv *server.Server, auth server.AuthConfig, log *slog.Logger) web.Config {
 	return web.Config{
 		Source: livesrc.FromRTMP(srv, media.QueueLimits{MaxPackets: 2048, MaxBytes: 16 << 20, MaxDelay: 3 * time.Second}),
 		API:    srv.HTTPHandler(),
@@ -39,7 +39,7 @@ func webConfig(srv *rtmp.Server, auth rtmp.AuthConfig, log *slog.Logger) web.Con
 	}
 }
 
-func webAccess(a rtmp.AuthConfig) web.Access {
+func webAccess(a server.AuthConfig) web.Access {
 	return web.Access{Keys: append(append([]string(nil), a.PlayKeys...), a.PublishKeys...), Open: a.OpenPlay}
 }
 
@@ -59,7 +59,7 @@ func (ls *LocalServer) WatchURL(key string) string {
 }
 
 // SetAuth replaces the keys of the RTMP server and of the web side.
-func (ls *LocalServer) SetAuth(a rtmp.AuthConfig) {
+func (ls *LocalServer) SetAuth(a server.AuthConfig) {
 	ls.RTMP.SetAuth(a)
 	if ls.web != nil {
 		ls.web.SetAccess(webAccess(a))

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // programFeed publishes the program on the local server as live/program,
@@ -15,7 +15,7 @@ import (
 // published while the encoder pauses (nobody watching), so that a player,
 // or the web side's first viewer, can ask for it and make it start.
 type programFeed struct {
-	pub    *rtmp.LocalPublisher
+	pub    *server.LocalPublisher
 	hub    *media.PacketHub
 	q      *media.PacketQueue
 	cancel context.CancelFunc
@@ -23,7 +23,7 @@ type programFeed struct {
 }
 
 // startProgramFeed publishes prog on srv as live/ProgramStream.
-func startProgramFeed(srv *rtmp.Server, prog *Program, lim media.QueueLimits, log *slog.Logger) (*programFeed, error) {
+func startProgramFeed(srv *server.Server, prog *Program, lim media.QueueLimits, log *slog.Logger) (*programFeed, error) {
 	pub, err := srv.PublishLocal("live/"+ProgramStream, "the studio's program")
 	if err != nil {
 		return nil, fmt.Errorf("publishing the program on the local server: %w", err)

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // ProgramStream is the name the program has on the local server.
@@ -99,7 +99,7 @@ func (s *Studio) startServer() {
 	keys := s.serverKeysLocked()
 	s.watchKey = ""
 	if st.LAN { // a play key for phones and tablets, new at each start
-		s.watchKey = rtmp.GenerateKey()
+		s.watchKey = server.GenerateKey()
 	}
 	play := s.playKeysLocked()
 	s.mu.Unlock()
@@ -111,7 +111,7 @@ func (s *Studio) startServer() {
 		}
 		listen = net.JoinHostPort(host, strconv.Itoa(cmpOr(st.Port, 1935)))
 	}
-	srv, err := StartLocalServer(LocalServerConfig{Listen: listen, PublishKeys: keys, PlayKeys: play, Server: rtmp.DefaultServerConfig()}, s.cfg.Secrets, s.log)
+	srv, err := StartLocalServer(LocalServerConfig{Listen: listen, PublishKeys: keys, PlayKeys: play, Server: server.DefaultConfig()}, s.cfg.Secrets, s.log)
 	var inUse *PortInUseError
 	free := 0
 	if errors.As(err, &inUse) {
@@ -201,7 +201,7 @@ func (s *Studio) RevealServerKey(id string) string {
 }
 
 func (s *Studio) addServerKeyLocked() {
-	k := rtmp.GenerateKey()
+	k := server.GenerateKey()
 	id := "server-key-" + NewDestinationID()
 	s.cfg.Secrets.Add(k)
 	s.serverKey[id] = k
@@ -227,7 +227,7 @@ func (s *Studio) applyServerKeysLocked() {
 	if s.server == nil {
 		return
 	}
-	s.server.SetAuth(rtmp.AuthConfig{PublishKeys: s.serverKeysLocked(), PlayKeys: s.playKeysLocked()})
+	s.server.SetAuth(server.AuthConfig{PublishKeys: s.serverKeysLocked(), PlayKeys: s.playKeysLocked()})
 }
 
 // serverStatusLocked describes the local server for a snapshot.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // newTestStudio starts a studio on a temporary profile with the local
@@ -72,11 +73,11 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 }
 
 // startSink starts one of our RTMP servers as a destination.
-func startSink(t *testing.T, addr string) *rtmp.Server {
+func startSink(t *testing.T, addr string) *server.Server {
 	t.Helper()
-	cfg := rtmp.DefaultServerConfig()
+	cfg := server.DefaultConfig()
 	cfg.Addr = addr
-	srv := rtmp.NewServer(cfg)
+	srv := server.New(cfg)
 	if err := srv.Listen(); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func startSink(t *testing.T, addr string) *rtmp.Server {
 	return srv
 }
 
-func sinkFrames(srv *rtmp.Server, name string) (video, audio uint64) {
+func sinkFrames(srv *server.Server, name string) (video, audio uint64) {
 	for _, st := range srv.Stats().Streams {
 		if st.Name == name && st.Live {
 			return st.VideoFrames, st.AudioFrames

@@ -8,15 +8,15 @@ import (
 
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // FromRTMP is the local RTMP server as a Source. Each reader is an
 // in-process player of the server's hub with its own queue bounded by lim.
-func FromRTMP(s *rtmp.Server, lim media.QueueLimits) Source { return rtmpSource{s: s, lim: lim} }
+func FromRTMP(s *server.Server, lim media.QueueLimits) Source { return rtmpSource{s: s, lim: lim} }
 
 type rtmpSource struct {
-	s   *rtmp.Server
+	s   *server.Server
 	lim media.QueueLimits
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // BenchmarkChunkWriter measures chunking a 50 KB video message at 4096-byte
@@ -56,7 +57,7 @@ func BenchmarkChunkReader(b *testing.B) {
 
 // BenchmarkDecodeAMF0Connect measures decoding a typical connect command.
 func BenchmarkDecodeAMF0Connect(b *testing.B) {
-	body := mustAMF(b, "connect", 1, amf0.Object{{Key: "app", Value: "live"}, {Key: "type", Value: "nonprivate"}, {Key: "flashVer", Value: flashVer},
+	body := rtmptest.MustAMF(b, "connect", 1, amf0.Object{{Key: "app", Value: "live"}, {Key: "type", Value: "nonprivate"}, {Key: "flashVer", Value: flashVer},
 		{Key: "swfUrl", Value: "rtmp://h/live"}, {Key: "tcUrl", Value: "rtmp://h/live"}, {Key: "fpad", Value: false}, {Key: "capabilities", Value: 15},
 		{Key: "audioCodecs", Value: 4071}, {Key: "videoCodecs", Value: 252}, {Key: "videoFunction", Value: 1}})
 	b.SetBytes(int64(len(body)))

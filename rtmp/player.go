@@ -99,7 +99,7 @@ func (p *Player) start() error {
 		{Key: "capabilities", Value: 15.0}, {Key: "audioCodecs", Value: 4071.0}, {Key: "videoCodecs", Value: 252.0}, {Key: "videoFunction", Value: 1.0},
 	})
 	create, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "createStream", 2, nil)
-	if err := p.send(chunk.WindowAckSizeMessage(serverAckWindow), connect, create); err != nil {
+	if err := p.send(chunk.WindowAckSizeMessage(chunk.AckWindow), connect, create); err != nil {
 		return err
 	}
 	for p.streamID == 0 {
@@ -131,7 +131,7 @@ func (p *Player) start() error {
 		switch {
 		case c.Name == "onStatus" && strings.EqualFold(st.Level, "error"):
 			return fmt.Errorf("%w: %s: %s", ErrPublishRejected, st.Code, st.Description)
-		case c.Name == "onStatus" && st.Code == codePlayStart:
+		case c.Name == "onStatus" && st.Code == chunk.StatusPlayStart:
 			return nil
 		}
 	}
@@ -168,7 +168,7 @@ func (p *Player) readMessage() (chunk.Message, error) {
 	switch m.TypeID {
 	case chunk.TypeWindowAckSize:
 		if v, err := chunk.ParseUint32Payload(m); err == nil && v > 0 {
-			p.ackWin = max(v, minPeerAckWindow)
+			p.ackWin = max(v, chunk.MinAckWindow)
 		}
 	case chunk.TypeUserControl:
 		if ev, v, err := chunk.ParseUserControl(m); err == nil && ev == chunk.EventPingRequest {
@@ -201,7 +201,7 @@ func (p *Player) ReadPacket() (media.Packet, error) {
 				return media.Packet{}, err
 			}
 			st := chunk.StatusOf(c)
-			if st.Code == codePlayUnpublish || st.Code == codePlayStop || strings.EqualFold(st.Level, "error") {
+			if st.Code == chunk.StatusPlayUnpublish || st.Code == chunk.StatusPlayStop || strings.EqualFold(st.Level, "error") {
 				return media.Packet{}, io.EOF
 			}
 			continue

@@ -197,6 +197,10 @@ func (p *Publisher) Err() error {
 // before TLS).
 func (p *Publisher) BytesSent() uint64 { return p.conn.sent.Load() }
 
+// LocalAddr is the address of this end of the connection (what the
+// server names as the publisher).
+func (p *Publisher) LocalAddr() net.Addr { return p.conn.LocalAddr() }
+
 // fail ends the session with err; only the first call counts, and it
 // reports whether this call was the first.
 func (p *Publisher) fail(err error) (first bool) {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
+
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
@@ -81,7 +83,7 @@ func checkGrowth(t *testing.T, live0, total0 uint64) {
 // bomb. Dial fails at once with ErrLimit, without a panic, and the heap
 // stays within +50 MiB.
 func TestPublisherHostileAMFBombInConnect(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	for name, bomb := range amfBombs(t, "_result", txnConnect) {
 		t.Run(name, func(t *testing.T) {
 			srv := startFakeServer(t, fakeOpts{connectReply: bomb.payload}, nil)
@@ -118,7 +120,7 @@ func TestPublisherHostileAMFBombInConnect(t *testing.T) {
 // TestPublisherHostileAMFBombLive: the same bombs as onStatus after the
 // publish started are ignored; the session stays live, the heap bounded.
 func TestPublisherHostileAMFBombLive(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	for name, bomb := range amfBombs(t, "onStatus", 0) {
 		payload := bomb.payload
 		t.Run(name, func(t *testing.T) {
@@ -153,7 +155,7 @@ func TestPublisherHostileAMFBombLive(t *testing.T) {
 // everything it sends is refused cleanly and at once, before or after the
 // publish started.
 func TestPublisherHostileChunkSizeOne(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{chunkSizeFirst: 1}, nil)
 	start := time.Now()
 	_, err := Dial(context.Background(), mustTarget(t, srv.url("rtmp"), testKey), PublisherOptions{Timeout: 5 * time.Second})
@@ -190,7 +192,7 @@ func TestPublisherHostileChunkSizeOne(t *testing.T) {
 // step makes Dial fail after that step's Timeout, and a server that
 // answers every step just in time fails at DialTimeout.
 func TestPublisherHostileSilentServer(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	const timeout = 600 * time.Millisecond
 	cases := []struct {
 		name string
@@ -265,7 +267,7 @@ func TestPublisherHostileResetMidStream(t *testing.T) {
 				chStop := make(chan struct{})
 				defer close(chStop)
 				if writing {
-					pkts := orderedForPublish(readSampleFLV(t))
+					pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 					go func() {
 						for i := 0; i < 1_000_000; i++ {
 							select {
@@ -328,7 +330,7 @@ const blackholeBudget = 15 * time.Second
 // completes nothing, and one that completes the publish and then never
 // reads again, with and without having acknowledged data before.
 func TestPublisherBlackholeBudget(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	t.Run("accepts TCP only", func(t *testing.T) {
 		t.Parallel()
 		srv := startFakeServer(t, fakeOpts{silent: true}, nil)

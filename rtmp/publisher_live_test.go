@@ -9,10 +9,11 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 func TestPublisherLiveFailures(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	cases := []struct {
 		name  string
 		after func(f *fakeConn)
@@ -43,7 +44,7 @@ func TestPublisherLiveFailures(t *testing.T) {
 				c.after(f)
 			}
 			srv := startFakeServer(t, fakeOpts{afterPublish: late}, nil)
-			log, logs := debugLogger()
+			log, logs := rtmptest.DebugLogger()
 			tg := mustTarget(t, srv.url("rtmp"), testKey)
 			p, err := Dial(context.Background(), tg, PublisherOptions{Log: log, Timeout: 400 * time.Millisecond})
 			if err != nil {
@@ -67,13 +68,13 @@ func TestPublisherLiveFailures(t *testing.T) {
 }
 
 func TestPublisherCloseWhileWriting(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{}, nil)
 	p, err := Dial(context.Background(), mustTarget(t, srv.url("rtmp"), testKey), PublisherOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkts := orderedForPublish(readSampleFLV(t))
+	pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -95,7 +96,7 @@ func TestPublisherCloseWhileWriting(t *testing.T) {
 }
 
 func TestPublisherCloseCutsStalledWrite(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	release := make(chan struct{})
 	srv := startFakeServer(t, fakeOpts{afterPublish: func(*fakeConn) { <-release }}, nil)
 	t.Cleanup(func() { close(release) }) // runs before the server's cleanup

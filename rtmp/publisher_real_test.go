@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
-	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 const nginxRTMPModule = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
@@ -51,22 +51,6 @@ func dialWhenUp(t *testing.T, tg Target, opt PublisherOptions) (*Publisher, erro
 			return p, err
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// publishSample sends metadata, headers and the media of sample.flv.
-func publishSample(t *testing.T, p *Publisher) {
-	t.Helper()
-	md := media.Metadata{Width: 320, Height: 240, FrameRate: 30, VideoBitrate: 400_000, AudioBitrate: 128_000,
-		AudioSampleRate: 48000, AudioChannels: 2, HasVideo: true, HasAudio: true, Encoder: "OnAir Studio test"}
-	if err := p.WriteMetadata(md); err != nil {
-		t.Fatal(err)
-	}
-	pkts := orderedForPublish(readSampleFLV(t))
-	for i := range pkts {
-		if err := p.WritePacket(&pkts[i]); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
@@ -109,7 +93,7 @@ func probeFLV(t *testing.T, path string) {
 func TestPublisherToFFmpeg(t *testing.T) {
 	requireTool(t, "ffmpeg", "apt-get install ffmpeg")
 	requireTool(t, "ffprobe", "apt-get install ffmpeg")
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	port := freePort(t)
 	out := filepath.Join(t.TempDir(), "out.flv")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -128,13 +112,13 @@ func TestPublisherToFFmpeg(t *testing.T) {
 		<-exited
 	}()
 
-	log, logs := debugLogger()
+	log, logs := rtmptest.DebugLogger()
 	tg := mustTarget(t, fmt.Sprintf("rtmp://127.0.0.1:%d/live", port), testKey)
 	p, err := dialWhenUp(t, tg, PublisherOptions{Log: log})
 	if err != nil {
 		t.Fatalf("%v\nffmpeg: %s", err, stderr.String())
 	}
-	publishSample(t, p)
+	rtmptest.PublishSample(t, p)
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -221,18 +205,18 @@ rtmp {
 
 func TestPublisherToNginxRTMP(t *testing.T) {
 	requireTool(t, "ffprobe", "apt-get install ffmpeg")
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	dir := t.TempDir()
 	port := freePort(t)
 	stop := startNginx(t, dir, port)
 
-	log, logs := debugLogger()
+	log, logs := rtmptest.DebugLogger()
 	tg := mustTarget(t, fmt.Sprintf("rtmp://127.0.0.1:%d/live/%s", port, testKey), "")
 	p, err := dialWhenUp(t, tg, PublisherOptions{Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	publishSample(t, p)
+	rtmptest.PublishSample(t, p)
 	// Stay live past nginx's 2 s ping so the ping reply path runs for real.
 	select {
 	case <-p.Done():
@@ -269,12 +253,12 @@ func TestPublisherToNginxRTMP(t *testing.T) {
 // TestPublisherRTMPSToNginx publishes over TLS to nginx's stream TLS
 // terminator in front of nginx-rtmp, and plays the stream back with ffmpeg.
 func TestPublisherRTMPSToNginx(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	ca := testpeer.MakeCA(t, "IP:127.0.0.1")
 	ngx := testpeer.StartNginx(t, testpeer.NginxOptions{TLSCert: ca.ServerCert, TLSKey: ca.ServerKey})
 	rec := testpeer.Record(t, ngx.URL(testKey), filepath.Join(t.TempDir(), "play.flv"))
 
-	log, logs := debugLogger()
+	log, logs := rtmptest.DebugLogger()
 	tg := mustTarget(t, fmt.Sprintf("rtmps://127.0.0.1:%d/live", ngx.TLSPort), testKey)
 	if _, err := Dial(context.Background(), tg, PublisherOptions{Log: log, Timeout: 3 * time.Second}); err == nil ||
 		!errors.Is(err, ErrTLSCertificate) || !strings.Contains(err.Error(), "pass --ca-file") {
@@ -284,7 +268,7 @@ func TestPublisherRTMPSToNginx(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\nnginx: %s", err, ngx.Log())
 	}
-	publishSample(t, p)
+	rtmptest.PublishSample(t, p)
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}

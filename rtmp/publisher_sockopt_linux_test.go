@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // sockopts reads the TCP options of the publisher's socket.
@@ -51,7 +53,7 @@ func sockopts(t *testing.T, p *Publisher) map[string]int {
 // (AckTimeout), that a negative AckTimeout leaves the kernel default, and
 // the bound on unsent data (TCP_NOTSENT_LOWAT).
 func TestPublisherSocketOptions(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{}, nil)
 	for _, c := range []struct {
 		ack  time.Duration

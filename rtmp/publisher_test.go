@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,32 +13,10 @@ import (
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 const testKey = "SECRETKEY123"
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func debugLogger() (*slog.Logger, *syncBuffer) {
-	buf := &syncBuffer{}
-	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
-}
 
 func mustTarget(t *testing.T, url, key string) Target {
 	t.Helper()
@@ -51,26 +27,8 @@ func mustTarget(t *testing.T, url, key string) Target {
 	return tg
 }
 
-// orderedForPublish puts metadata and sequence headers first, as the studio
-// sends them: metadata, AAC header, AVC header, then media.
-func orderedForPublish(pkts []media.Packet) []media.Packet {
-	var heads, frames []media.Packet
-	for _, p := range pkts {
-		switch {
-		case p.Kind == media.KindData:
-		case p.Header && p.Kind == media.KindAudio:
-			heads = append([]media.Packet{p}, heads...)
-		case p.Header:
-			heads = append(heads, p)
-		default:
-			frames = append(frames, p)
-		}
-	}
-	return append(heads, frames...)
-}
-
 func TestPublisherAgainstFakeServer(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{
 		ackWindow: 200,
 		afterPublish: func(f *fakeConn) {
@@ -79,7 +37,7 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 			f.send(pad)
 		},
 	}, nil)
-	log, logs := debugLogger()
+	log, logs := rtmptest.DebugLogger()
 	tg := mustTarget(t, srv.url("rtmp"), testKey)
 	p, err := Dial(context.Background(), tg, PublisherOptions{Log: log})
 	if err != nil {
@@ -90,7 +48,7 @@ func TestPublisherAgainstFakeServer(t *testing.T) {
 	if err := p.WriteMetadata(md); err != nil {
 		t.Fatal(err)
 	}
-	pkts := orderedForPublish(readSampleFLV(t))
+	pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 	var payload int
 	for i := range pkts {
 		if err := p.WritePacket(&pkts[i]); err != nil {
@@ -177,7 +135,7 @@ func TestPublisherDefaults(t *testing.T) {
 }
 
 func TestPublisherRefusedPortFailsFast(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +153,7 @@ func TestPublisherRefusedPortFailsFast(t *testing.T) {
 }
 
 func TestPublisherBlackhole(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{silent: true}, nil)
 	start := time.Now()
 	_, err := Dial(context.Background(), mustTarget(t, srv.url("rtmp"), testKey), PublisherOptions{Timeout: 300 * time.Millisecond})
@@ -208,7 +166,7 @@ func TestPublisherBlackhole(t *testing.T) {
 }
 
 func TestPublisherContextCancel(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{silent: true}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
@@ -222,7 +180,7 @@ func TestPublisherContextCancel(t *testing.T) {
 // TestPublisherErrorsNeverLeakKey provokes every failure the publisher can
 // report and checks the key appears neither in the error nor in debug logs.
 func TestPublisherErrorsNeverLeakKey(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	echo := "stream " + testKey + " is not allowed"
 	cases := []struct {
 		name string
@@ -249,7 +207,7 @@ func TestPublisherErrorsNeverLeakKey(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := startFakeServer(t, c.opts, nil)
-			log, logs := debugLogger()
+			log, logs := rtmptest.DebugLogger()
 			tg := mustTarget(t, srv.url("rtmp"), c.key)
 			p, err := Dial(context.Background(), tg, PublisherOptions{Timeout: 300 * time.Millisecond, Log: log})
 			if err == nil {

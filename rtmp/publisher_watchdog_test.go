@@ -9,6 +9,8 @@ import (
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 func TestAckWatchRules(t *testing.T) {
@@ -59,7 +61,7 @@ func TestAckWatchRules(t *testing.T) {
 // the payload bytes sent and the first write error.
 func streamPaced(t *testing.T, p *Publisher, d time.Duration, speed int) (int, error) {
 	t.Helper()
-	pkts := orderedForPublish(readSampleFLV(t))
+	pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 	var heads, frames []media.Packet
 	for _, q := range pkts {
 		if q.Header {
@@ -97,7 +99,7 @@ func streamPaced(t *testing.T, p *Publisher, d time.Duration, speed int) (int, e
 // acknowledging is found by the watchdog alone (the write deadline never
 // fires: the server reads everything).
 func TestPublisherWatchdogFires(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{honorAckWindow: true, ackFor: 2500 * time.Millisecond}, nil)
 	tg := mustTarget(t, srv.url("rtmp"), testKey)
 	const ackTimeout = time.Second
@@ -131,7 +133,7 @@ func TestPublisherWatchdogFires(t *testing.T) {
 // never judged, even with a tiny AckTimeout; the publisher did ask for
 // acknowledgements.
 func TestPublisherWatchdogQuietServers(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	srv := startFakeServer(t, fakeOpts{}, nil)
 	p, err := Dial(context.Background(), mustTarget(t, srv.url("rtmp"), testKey),
 		PublisherOptions{Timeout: 2 * time.Second, AckTimeout: 100 * time.Millisecond})
@@ -181,16 +183,20 @@ func healthyLongPublish(t *testing.T, url string, d time.Duration) {
 // window, and a long publish at ≈3.5 Mbit/s with a 1 s AckTimeout is not
 // failed.
 func TestPublisherWatchdogHealthyNginx(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	ngx := testpeer.StartNginx(t, testpeer.NginxOptions{})
 	healthyLongPublish(t, ngx.URL(testKey), 8*time.Second)
 }
 
 // TestPublisherWatchdogHealthyServer: the same against our own Server.
 func TestPublisherWatchdogHealthyServer(t *testing.T) {
-	checkGoroutines(t)
-	_, addr := startServer(t, ServerConfig{})
-	healthyLongPublish(t, fmt.Sprintf("rtmp://%s/live/cam1", addr), 8*time.Second)
+	rtmptest.CheckGoroutines(t)
+	srv := server.New(server.Config{Addr: "127.0.0.1:0"})
+	if err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	healthyLongPublish(t, fmt.Sprintf("rtmp://%s/live/cam1", srv.Addr()), 8*time.Second)
 }
 
 // In-flight bytes count only beyond one ack spacing, and only once the

@@ -20,6 +20,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // testPKI is a throwaway CA and a server certificate it signed.
@@ -67,7 +68,7 @@ func (p testPKI) serverConfig() *tls.Config {
 }
 
 func TestPublisherTLS(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	good := newTestPKI(t, nil, []net.IP{net.ParseIP("127.0.0.1")})
 	wrongHost := newTestPKI(t, []string{"other.example"}, nil)
 
@@ -97,7 +98,7 @@ func TestPublisherTLS(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := startFakeServer(t, fakeOpts{}, c.pki.serverConfig())
-			log, logs := debugLogger()
+			log, logs := rtmptest.DebugLogger()
 			tg := mustTarget(t, srv.url("rtmps"), testKey)
 			_, err := Dial(context.Background(), tg, PublisherOptions{CAFile: c.caFile, Log: log})
 			if err == nil || !strings.HasPrefix(err.Error(), c.want) || strings.Count(err.Error(), "(") != 1 {
@@ -147,7 +148,7 @@ func tcpPair(t *testing.T) (client, server net.Conn) {
 }
 
 func TestHandshake(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	a, b := tcpPair(t)
 	errc := make(chan error, 1)
 	go func() { errc <- chunk.ServerHandshake(b, time.Second) }()

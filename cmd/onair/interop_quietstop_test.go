@@ -10,7 +10,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // noisyStop are log lines a clean stop must not have: a connection's
@@ -71,7 +71,7 @@ func TestInteropCleanStopIsQuiet(t *testing.T) {
 		g := startGUI(t, x, profile)
 		// The window runs for longer than the local server's 20 s idle
 		// timeout (its program is published in-process since issue 13).
-		time.Sleep(rtmp.DefaultServerConfig().IdleTimeout + 2*time.Second)
+		time.Sleep(server.DefaultConfig().IdleTimeout + 2*time.Second)
 		_ = g.cmd.Process.Signal(syscall.SIGINT)
 		err, ok := g.waitExit(15 * time.Second)
 		if !ok {

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // The README's fenced blocks carry a marker on the line before them:
@@ -459,7 +459,7 @@ var readmeChecks = map[string]func(*testing.T, *readmeScenario){
 		}
 	},
 	"Watch the local server from VLC or ffplay": func(t *testing.T, s *readmeScenario) {
-		var stats rtmp.ServerStats
+		var stats server.Stats
 		out := s.output(t, "curl")
 		if err := json.Unmarshal([]byte(out), &stats); err != nil {
 			t.Fatalf("curl /api/streams: %v\n%s", err, out)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/encode"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // listFlag collects a repeatable string flag.
@@ -22,11 +22,11 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	secrets := &app.Secrets{}
-	cfg := app.LocalServerConfig{Server: rtmp.DefaultServerConfig()}
+	cfg := app.LocalServerConfig{Server: server.DefaultConfig()}
 	sc := &cfg.Server
 	fs := flag.NewFlagSet("onair serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Listen, "listen", rtmp.DefaultServerAddr, "RTMP listen address; 0.0.0.0:1935 opens it to the LAN (needs keys)")
+	fs.StringVar(&cfg.Listen, "listen", server.DefaultAddr, "RTMP listen address; 0.0.0.0:1935 opens it to the LAN (needs keys)")
 	fs.StringVar(&cfg.HTTP, "http", "", "address of the web side: the monitor page at /, HLS at /live/NAME/index.m3u8, DASH at /live/NAME/manifest.mpd, /api/streams and /metrics (default: the RTMP host, next port, e.g. 127.0.0.1:1936; off: none)")
 	qr := fs.Bool("qr", false, "print the monitor page's address as a QR code, for a phone")
 	var pubKeys, playKeys listFlag

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app"
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // recordPoll is how often serve --record looks for new publish sessions.
@@ -36,7 +36,7 @@ func addRecordFlags(fs *flag.FlagSet) *recordFlags {
 // its goroutine polls the server for live streams and starts an
 // app.Recording (through Server.Watch) for each new publish session.
 type serveRecorder struct {
-	srv       *rtmp.Server
+	srv       *server.Server
 	dir       string
 	faststart bool
 	log       *slog.Logger
@@ -50,7 +50,7 @@ type serveRecorder struct {
 
 // startServeRecording starts recording into f.dir; it returns nil (and
 // does nothing) without --record.
-func startServeRecording(srv *rtmp.Server, f *recordFlags, log *slog.Logger) (*serveRecorder, error) {
+func startServeRecording(srv *server.Server, f *recordFlags, log *slog.Logger) (*serveRecorder, error) {
 	if f == nil || f.dir == "" {
 		return nil, nil
 	}

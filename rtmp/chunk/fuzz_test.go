@@ -13,7 +13,7 @@ import (
 // fuzzLimits keeps fuzz iterations small and fast.
 var fuzzLimits = Limits{MaxMessageSize: 1 << 16, MaxPendingBytes: 1 << 17, MaxChunkStreams: 8, AMF: amf0.Limits{MaxElements: 256, MaxString: 4096}}
 
-func FuzzChunkReader(f *testing.F) {
+func FuzzReader(f *testing.F) {
 	var b wiretest.Wire
 	b.Fmt0(2, 0, 4, TypeSetChunkSize, 0).U32(4096)
 	b.Fmt0(3, 0, 5, TypeCommandAMF0, 0).Raw([]byte{2, 0, 2, 'o', 'k'})

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"log/slog"
@@ -8,13 +8,13 @@ import (
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 )
 
-// DefaultServerAddr is where the built-in server listens unless told
+// DefaultAddr is where the built-in server listens unless told
 // otherwise: this computer only.
-const DefaultServerAddr = "127.0.0.1:1935"
+const DefaultAddr = "127.0.0.1:1935"
 
-// ServerConfig configures a Server. Zero fields take the defaults of
-// DefaultServerConfig, which follow SRS and nginx-rtmp.
-type ServerConfig struct {
+// Config configures a Server. Zero fields take the defaults of
+// DefaultConfig, which follow SRS and nginx-rtmp.
+type Config struct {
 	// Addr is the TCP address to listen on (default 127.0.0.1:1935).
 	Addr string
 	// Limits bounds what one peer may send.
@@ -58,10 +58,10 @@ type ServerConfig struct {
 	Log *slog.Logger
 }
 
-// DefaultServerConfig returns the defaults used for zero fields.
-func DefaultServerConfig() ServerConfig {
-	return ServerConfig{
-		Addr:               DefaultServerAddr,
+// DefaultConfig returns the defaults used for zero fields.
+func DefaultConfig() Config {
+	return Config{
+		Addr:               DefaultAddr,
 		Limits:             chunk.DefaultLimits(),
 		HandshakeTimeout:   10 * time.Second,
 		IdleTimeout:        20 * time.Second,
@@ -78,8 +78,8 @@ func DefaultServerConfig() ServerConfig {
 	}
 }
 
-func (c ServerConfig) withDefaults() ServerConfig {
-	d := DefaultServerConfig()
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
 	if c.Addr == "" {
 		c.Addr = d.Addr
 	}

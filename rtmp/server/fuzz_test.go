@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 	"github.com/seed7c1a73c4/onair/rtmp/internal/wiretest"
 )
 
@@ -35,7 +36,7 @@ func FuzzServerConn(f *testing.F) {
 		}
 	}
 	logs := &lastBytes{max: 32 << 10}
-	srv, addr := startServer(f, ServerConfig{
+	srv, addr := startServer(f, Config{
 		HandshakeTimeout:   500 * time.Millisecond,
 		IdleTimeout:        500 * time.Millisecond,
 		MediaTimeout:       300 * time.Millisecond,
@@ -234,7 +235,7 @@ type fuzzSeed struct {
 func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	tb.Helper()
 	var heads []media.Packet
-	for _, p := range orderedForPublish(readSampleFLV(tb)) {
+	for _, p := range rtmptest.OrderedForPublish(rtmptest.SampleFLV(tb)) {
 		if p.Header {
 			heads = append(heads, p)
 		}
@@ -252,7 +253,7 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	if err := big.w.SetChunkSize(4096); err != nil {
 		tb.Fatal(err)
 	}
-	add("publish-chunk-4096", big.msg(chunk.WindowAckSizeMessage(serverAckWindow)).connect("live").publish("fuzz").media(1, heads).bytes())
+	add("publish-chunk-4096", big.msg(chunk.WindowAckSizeMessage(chunk.AckWindow)).connect("live").publish("fuzz").media(1, heads).bytes())
 
 	add("play", newSession(tb).connect("live").cmd(chunk.CSIDCommand, 0, "createStream", 2, nil).
 		cmd(chunk.CSIDStream, 1, "play", 0, nil, "fuzz", -2.0).msg(chunk.UserControlMessage(chunk.EventSetBufferLength, 1)).
@@ -266,7 +267,7 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	agg = append(agg, flvTag(chunk.TypeVideo, 1000, flv.AppendVideoTag(nil, true, flv.AVCSequenceHeader, 0, heads[1].Data))...)
 	agg = append(agg, flvTag(chunk.TypeVideo, 1000, flv.AppendVideoTag(nil, true, flv.AVCNALU, 0, []byte{0, 0, 0, 2, 0x65, 0x88}))...)
 	agg = append(agg, flvTag(chunk.TypeAudio, 1010, flv.AppendAudioTag(nil, false, []byte{0x21, 0x10}))...)
-	agg = append(agg, flvTag(chunk.TypeDataAMF0, 1010, mustAMF(tb, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}}))...)
+	agg = append(agg, flvTag(chunk.TypeDataAMF0, 1010, rtmptest.MustAMF(tb, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}}))...)
 	addFile("aggregate", newSession(tb).connect("live").publish("fuzz").
 		msg(chunk.Message{TypeID: chunk.TypeAggregate, CSID: chunk.CSIDVideo, StreamID: 1, Timestamp: 40, Payload: agg}).
 		msg(chunk.Message{TypeID: chunk.TypeAggregate, CSID: chunk.CSIDVideo, StreamID: 1, Timestamp: 80, Payload: agg[:len(agg)-20]}).bytes())
@@ -306,13 +307,13 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	w.U8(1<<6 | 1).U8(80).U8(1).U24(0).U24(uint32(len(p))).U8(chunk.TypeCommandAMF0).Raw(p)
 	addFile("chunks", w.Bytes())
 
-	deep := mustAMF(tb, "connect", 1.0)
+	deep := rtmptest.MustAMF(tb, "connect", 1.0)
 	for range 1000 {
 		deep = append(deep, amf0.MarkerObject, 0, 1, 'a')
 	}
 	add("amf-deep", newSession(tb).msg(commandWith(deep)).bytes())
-	huge := append(mustAMF(tb, "connect", 1.0), amf0.MarkerObject, 0, 3, 'a', 'p', 'p')
-	huge = append(append(huge, mustAMF(tb, "live")...), 0, 1, 'x', amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, amf0.MarkerObjectEnd)
+	huge := append(rtmptest.MustAMF(tb, "connect", 1.0), amf0.MarkerObject, 0, 3, 'a', 'p', 'p')
+	huge = append(append(huge, rtmptest.MustAMF(tb, "live")...), 0, 1, 'x', amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, amf0.MarkerObjectEnd)
 	add("amf-strict-array", newSession(tb).msg(commandWith(huge)).bytes())
 
 	amf3 := cmd(tb, chunk.CSIDCommand, 0, "connect", 1, connectObject("live"))

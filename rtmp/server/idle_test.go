@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"errors"
@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // A connection whose stream ended gets the idle timeout from that moment,
@@ -16,13 +18,13 @@ import (
 // stop, not "timed out waiting for the client". When such a connection
 // does stay silent, the log says why it was closed.
 func TestServerIdleTimeoutFromLastStream(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	cfg := hostileConfig()
 	cfg.IdleTimeout = 800 * time.Millisecond
-	log, logs := debugLogger()
+	log, logs := rtmptest.DebugLogger()
 	cfg.Log = log
 	_, addr := startServer(t, cfg)
-	pkts := orderedForPublish(readSampleFLV(t))
+	pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 
 	// publishFor publishes name and keeps sending media for longer than
 	// IdleTimeout (well within MediaTimeout between packets), then
@@ -38,7 +40,7 @@ func TestServerIdleTimeoutFromLastStream(t *testing.T) {
 		}
 		rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "FCUnpublish", 0, nil, name),
 			cmd(t, chunk.CSIDCommand, 0, "deleteStream", 0, nil, float64(sid)))
-		rc.expect("onStatus", codeUnpublishSuccess)
+		rc.expect("onStatus", chunk.StatusUnpublishSuccess)
 		return rc
 	}
 
@@ -68,7 +70,7 @@ func TestServerIdleTimeoutFromLastStream(t *testing.T) {
 }
 
 // waitLog waits, for up to 3 s, until logs contain s.
-func waitLog(t *testing.T, logs *syncBuffer, s string) {
+func waitLog(t *testing.T, logs *testpeer.SyncBuffer, s string) {
 	t.Helper()
 	for deadline := time.Now().Add(3 * time.Second); !strings.Contains(logs.String(), s); {
 		if time.Now().After(deadline) {

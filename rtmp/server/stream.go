@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"errors"
@@ -105,7 +105,7 @@ func (s *Server) attachPublisher(key string, c publisher, addr string) (*liveStr
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return nil, ErrServerClosed
+		return nil, ErrClosed
 	}
 	ls := s.streams[key]
 	if ls == nil {
@@ -160,7 +160,7 @@ func (s *Server) subscribe(key string) (*liveStream, *media.Queue[wirePacket], e
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return nil, nil, ErrServerClosed
+		return nil, nil, ErrClosed
 	}
 	ls := s.streams[key]
 	if ls == nil {
@@ -238,7 +238,7 @@ func (s *Server) Watch(key string, lim media.QueueLimits) (r media.Reader, stop 
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return nil, nil, ErrServerClosed
+		return nil, nil, ErrClosed
 	}
 	ls := s.streams[key]
 	if ls == nil {

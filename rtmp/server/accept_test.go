@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // failingListener returns an error from every Accept (like EMFILE) and
@@ -39,9 +41,9 @@ func (l *failingListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127
 // TestServerAcceptBackoff checks that accept errors back off (5 ms doubling
 // to 1 s) instead of spinning, and that Close still stops Serve at once.
 func TestServerAcceptBackoff(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	l := &failingListener{closed: make(chan struct{})}
-	s := NewServer(ServerConfig{})
+	s := New(Config{})
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(l) }()
 	time.Sleep(1500 * time.Millisecond)
@@ -49,8 +51,8 @@ func TestServerAcceptBackoff(t *testing.T) {
 	s.Close()
 	select {
 	case err := <-done:
-		if !errors.Is(err, ErrServerClosed) {
-			t.Errorf("Serve returned %v, want ErrServerClosed", err)
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("Serve returned %v, want ErrClosed", err)
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("Serve did not return after Close")

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"context"
@@ -61,7 +61,7 @@ func (p *player) run(ctx context.Context) error {
 	case <-p.ls.chPublished:
 		wait.Stop()
 	case <-wait.C:
-		_ = p.c.sendAndClose(nil, onStatus(p.streamID, "error", codePlayNotFound, p.ls.key+" was not published in time"))
+		_ = p.c.sendAndClose(nil, onStatus(p.streamID, "error", chunk.StatusPlayNotFound, p.ls.key+" was not published in time"))
 		return errors.New("the stream was not published in time")
 	case <-ctx.Done():
 		wait.Stop()
@@ -73,8 +73,8 @@ func (p *player) run(ctx context.Context) error {
 		if errors.Is(err, media.ErrQueueClosed) {
 			// The publisher left: tell the player, so it ends cleanly.
 			_ = p.c.sendAndClose(nil, chunk.UserControlMessage(chunk.EventStreamEOF, p.streamID),
-				onStatus(p.streamID, "status", codePlayUnpublish, p.ls.key+" is now unpublished."),
-				onStatus(p.streamID, "status", codePlayStop, "Stopped playing "+p.ls.key+"."))
+				onStatus(p.streamID, "status", chunk.StatusPlayUnpublish, p.ls.key+" is now unpublished."),
+				onStatus(p.streamID, "status", chunk.StatusPlayStop, "Stopped playing "+p.ls.key+"."))
 			return errors.New("the stream ended")
 		}
 		if err != nil {

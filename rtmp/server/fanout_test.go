@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // paddedSampleLoop returns sample.flv's media with every video frame padded
@@ -19,7 +21,7 @@ import (
 func paddedSampleLoop(t testing.TB, pad int) (headers, frames []media.Packet) {
 	t.Helper()
 	filler := h264.AppendFillerNAL(nil, pad)
-	for _, p := range orderedForPublish(readSampleFLV(t)) {
+	for _, p := range rtmptest.OrderedForPublish(rtmptest.SampleFLV(t)) {
 		switch {
 		case p.Header:
 			headers = append(headers, p)
@@ -35,7 +37,7 @@ func paddedSampleLoop(t testing.TB, pad int) (headers, frames []media.Packet) {
 
 // pacePublish sends the loop in real time until ctx ends, with timestamps
 // that keep increasing across loops.
-func pacePublish(ctx context.Context, t testing.TB, p *Publisher, headers, loop []media.Packet) {
+func pacePublish(ctx context.Context, t testing.TB, p *rtmp.Publisher, headers, loop []media.Packet) {
 	for i := range headers {
 		if err := p.WritePacket(&headers[i]); err != nil {
 			t.Error(err)
@@ -103,17 +105,17 @@ type arrival struct {
 // 100 ms; the slow one is skipped forward, then dropped; memory stays
 // bounded.
 func TestServerSlowPlayer(t *testing.T) {
-	checkGoroutines(t)
-	log, logs := debugLogger()
+	rtmptest.CheckGoroutines(t)
+	log, logs := rtmptest.DebugLogger()
 	defer func() {
 		if t.Failed() {
 			t.Log(logs.String())
 		}
 	}()
-	srv, addr := startServer(t, ServerConfig{Log: log, MaxPlayerLag: 4 * time.Second, WriteTimeout: 4 * time.Second,
+	srv, addr := startServer(t, Config{Log: log, MaxPlayerLag: 4 * time.Second, WriteTimeout: 4 * time.Second,
 		PlayerQueue: media.QueueLimits{MaxDelay: time.Second}})
 	url := fmt.Sprintf("rtmp://%s/live/fan", addr)
-	pub, err := Dial(context.Background(), mustTarget(t, url, ""), PublisherOptions{})
+	pub, err := rtmp.Dial(context.Background(), mustTarget(t, url, ""), rtmp.PublisherOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +135,7 @@ func TestServerSlowPlayer(t *testing.T) {
 	results := make([]arrival, healthy)
 	var wg sync.WaitGroup
 	for i := range healthy {
-		pl, err := DialPlay(context.Background(), url, PlayerOptions{})
+		pl, err := rtmp.DialPlay(context.Background(), url, rtmp.PlayerOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +172,7 @@ func TestServerSlowPlayer(t *testing.T) {
 			}
 		}()
 	}
-	slow, err := DialPlay(context.Background(), url, PlayerOptions{WrapConn: func(c net.Conn) net.Conn {
+	slow, err := rtmp.DialPlay(context.Background(), url, rtmp.PlayerOptions{WrapConn: func(c net.Conn) net.Conn {
 		if tc, ok := c.(*net.TCPConn); ok {
 			_ = tc.SetReadBuffer(4096)
 		}

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import "github.com/seed7c1a73c4/onair/media"
 

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"context"
@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/rtmp"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // TestServerBruteForce is acceptance 7: 1000 attempts with wrong keys, each
@@ -16,13 +18,13 @@ import (
 // the attacking IP is then refused even with the right key while another
 // address publishes; no key (right or tried) appears in the log.
 func TestServerBruteForce(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	key := GenerateKey()
-	log, logs := debugLogger()
-	srv, addr := startServer(t, ServerConfig{Log: log, Auth: AuthConfig{PublishKeys: []string{key}}})
-	hdr := readSampleFLV(t)
+	log, logs := rtmptest.DebugLogger()
+	srv, addr := startServer(t, Config{Log: log, Auth: AuthConfig{PublishKeys: []string{key}}})
+	hdr := rtmptest.SampleFLV(t)
 	var frames []chunk.Message
-	for _, p := range orderedForPublish(hdr)[:4] {
+	for _, p := range rtmptest.OrderedForPublish(hdr)[:4] {
 		m := chunk.MessageFromPacket(&p)
 		m.StreamID = 1
 		frames = append(frames, m)
@@ -43,8 +45,8 @@ func TestServerBruteForce(t *testing.T) {
 		}
 		_ = rc.send(append([]chunk.Message{cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, name, "live")}, frames...)...)
 		c, err := rc.nextCommand(2 * time.Second)
-		if err != nil || c.Name != "onStatus" || chunk.StatusOf(c).Code != codePublishDenied {
-			t.Fatalf("attempt %d: %s %+v %v, want onStatus %s", i, c.Name, chunk.StatusOf(c), err, codePublishDenied)
+		if err != nil || c.Name != "onStatus" || chunk.StatusOf(c).Code != chunk.StatusPublishDenied {
+			t.Fatalf("attempt %d: %s %+v %v, want onStatus %s", i, c.Name, chunk.StatusOf(c), err, chunk.StatusPublishDenied)
 		}
 		rc.requireClosed(2 * time.Second)
 		rc.c.Close()
@@ -59,7 +61,7 @@ func TestServerBruteForce(t *testing.T) {
 		t.Fatalf("after 1000 attempts: %d streams, %d auth failures", len(st.Streams), st.AuthFailures)
 	}
 	good := fmt.Sprintf("rtmp://%s/live/cam?key=%s", addr, key)
-	if p, err := Dial(context.Background(), mustTarget(t, good, ""), PublisherOptions{}); err == nil {
+	if p, err := rtmp.Dial(context.Background(), mustTarget(t, good, ""), rtmp.PublisherOptions{}); err == nil {
 		p.Close()
 		t.Error("the attacking address could still publish with the right key")
 	}
@@ -77,7 +79,7 @@ func TestServerBruteForce(t *testing.T) {
 	rc.connect("live")
 	sid := rc.createStream(2)
 	rc.mustSend(cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, "cam_"+key, "live"))
-	rc.expect("onStatus", codePublishStart)
+	rc.expect("onStatus", chunk.StatusPublishStart)
 	out := logs.String()
 	if strings.Contains(out, key) {
 		t.Error("the key appears in the log")

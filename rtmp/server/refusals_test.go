@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"net"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // A connection refused at a limit leaves a warning that names the limit and
@@ -14,7 +16,7 @@ import (
 func TestServerLogsConnectionsRefusedAtALimit(t *testing.T) {
 	cfg := hostileConfig()
 	cfg.MaxConns, cfg.MaxConnsPerIP = 2, 1
-	log, logs := debugLogger()
+	log, logs := rtmptest.DebugLogger()
 	cfg.Log = log
 	srv, addr := startServer(t, cfg)
 
@@ -60,7 +62,7 @@ func TestServerLogsConnectionsRefusedAtALimit(t *testing.T) {
 func TestServerPerIPLimitIsForRemoteAddresses(t *testing.T) {
 	cfg := hostileConfig()
 	cfg.MaxConnsPerIP = 3
-	srv := NewServer(cfg)
+	srv := New(cfg)
 	defer srv.Close()
 	remote, local := netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("127.0.0.1")
 	srv.mu.Lock()
@@ -77,7 +79,7 @@ func TestServerPerIPLimitIsForRemoteAddresses(t *testing.T) {
 
 // The rate limit: one line per period and limit, with the count since.
 func TestRefusalLogCountsWhatItDidNotLog(t *testing.T) {
-	log, logs := debugLogger()
+	log, logs := rtmptest.DebugLogger()
 	var r refusalLog
 	t0 := time.Unix(1000, 0)
 	ip := netip.MustParseAddr("192.0.2.7")

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 )
 
 // HTTPHandler serves the server's stats: GET /api/streams as JSON
-// (ServerStats) and GET /metrics in the Prometheus text format.
+// (Stats) and GET /metrics in the Prometheus text format.
 func (s *Server) HTTPHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/streams", func(w http.ResponseWriter, _ *http.Request) {
@@ -60,7 +60,7 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-func writeMetrics(w io.Writer, st ServerStats) {
+func writeMetrics(w io.Writer, st Stats) {
 	fmt.Fprintf(w, "# HELP onair_rtmp_connections Open RTMP connections.\n# TYPE onair_rtmp_connections gauge\nonair_rtmp_connections %d\n", st.Connections)
 	for _, c := range []struct {
 		name, help string

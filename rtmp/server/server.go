@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"context"
@@ -12,19 +12,19 @@ import (
 	"time"
 )
 
-// ErrServerClosed is returned by Serve after Close.
-var ErrServerClosed = errors.New("rtmp: server closed")
+// ErrClosed is returned by Serve after Close.
+var ErrClosed = errors.New("rtmp: server closed")
 
 // Server is the built-in RTMP server: it takes publishers (cameras, OBS,
 // ffmpeg, the studio itself) and serves their streams to players, each
 // player with its own bounded queue and writer goroutine, so that a
 // publisher never waits for a player.
 //
-// Everything a peer controls is bounded (see ServerConfig and Limits).
+// Everything a peer controls is bounded (see Config and Limits).
 // Serve owns the accept loop; Close stops it, closes every connection and
 // waits for every goroutine the server started.
 type Server struct {
-	cfg     ServerConfig
+	cfg     Config
 	log     *slog.Logger
 	auth    atomic.Pointer[AuthConfig]
 	limiter *failureLimiter
@@ -48,8 +48,8 @@ type serverCounters struct {
 	accepted, refused, authFailures, panics atomic.Uint64
 }
 
-// NewServer returns a server with cfg; nothing listens until Listen or Serve.
-func NewServer(cfg ServerConfig) *Server {
+// New returns a server with cfg; nothing listens until Listen or Serve.
+func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
@@ -83,7 +83,7 @@ func (s *Server) Listen() error {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		if err := s.Serve(ln); err != nil && !errors.Is(err, ErrServerClosed) {
+		if err := s.Serve(ln); err != nil && !errors.Is(err, ErrClosed) {
 			s.log.Error("accept loop ended", "err", err)
 		}
 	}()
@@ -101,13 +101,13 @@ func (s *Server) Addr() net.Addr {
 }
 
 // Serve accepts connections on ln until Close. Accept errors back off from
-// 5 ms to 1 s instead of spinning. It returns ErrServerClosed after Close.
+// 5 ms to 1 s instead of spinning. It returns ErrClosed after Close.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		ln.Close()
-		return ErrServerClosed
+		return ErrClosed
 	}
 	s.ln = ln
 	s.mu.Unlock()
@@ -117,7 +117,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		c, err := ln.Accept()
 		if err != nil {
 			if s.ctx.Err() != nil {
-				return ErrServerClosed
+				return ErrClosed
 			}
 			if errors.Is(err, net.ErrClosed) {
 				return fmt.Errorf("RTMP listener closed: %w", err)
@@ -127,7 +127,7 @@ func (s *Server) Serve(ln net.Listener) error {
 			select {
 			case <-time.After(backoff):
 			case <-s.ctx.Done():
-				return ErrServerClosed
+				return ErrClosed
 			}
 			continue
 		}

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"errors"
@@ -9,22 +9,6 @@ import (
 
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
-)
-
-// Status codes the server sends.
-const (
-	codeConnectSuccess   = "NetConnection.Connect.Success"
-	codeConnectRejected  = "NetConnection.Connect.Rejected"
-	codePublishStart     = "NetStream.Publish.Start"
-	codePublishBadName   = "NetStream.Publish.BadName"
-	codePublishDenied    = "NetStream.Publish.Denied"
-	codeUnpublishSuccess = "NetStream.Unpublish.Success"
-	codePlayReset        = "NetStream.Play.Reset"
-	codePlayStart        = "NetStream.Play.Start"
-	codePlayNotFound     = "NetStream.Play.StreamNotFound"
-	codePlayFailed       = "NetStream.Play.Failed"
-	codePlayUnpublish    = "NetStream.Play.UnpublishNotify"
-	codePlayStop         = "NetStream.Play.Stop"
 )
 
 // errAuth ends a connection whose key was refused.
@@ -77,7 +61,7 @@ func (c *serverConn) command(streamID uint32, cmd chunk.Command) error {
 	case "releaseStream", "FCUnpublish", "getStreamLength", "_checkbw", "receiveAudio", "receiveVideo":
 		return c.result(cmd.TransactionID, nil)
 	case "FCPublish":
-		m, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "onFCPublish", 0, nil, statusObject("status", codePublishStart, "FCPublish"))
+		m, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "onFCPublish", 0, nil, statusObject("status", chunk.StatusPublishStart, "FCPublish"))
 		return c.write(m)
 	case "createStream":
 		return c.createStream(cmd)
@@ -119,7 +103,7 @@ func (c *serverConn) connect(cmd chunk.Command) error {
 	}
 	c.app, c.appKey, c.connected = app, key, true
 	cs := c.srv.cfg.ChunkSize
-	if err := c.write(chunk.WindowAckSizeMessage(serverAckWindow), chunk.SetPeerBandwidthMessage(serverAckWindow, chunk.BandwidthDynamic),
+	if err := c.write(chunk.WindowAckSizeMessage(chunk.AckWindow), chunk.SetPeerBandwidthMessage(chunk.AckWindow, chunk.BandwidthDynamic),
 		chunk.SetChunkSizeMessage(uint32(cs))); err != nil {
 		return err
 	}
@@ -131,7 +115,7 @@ func (c *serverConn) connect(cmd chunk.Command) error {
 	}
 	m, err := chunk.CommandMessage(chunk.CSIDCommand, 0, "_result", cmd.TransactionID,
 		amf0.Object{{Key: "fmsVer", Value: "FMS/3,5,7,7009"}, {Key: "capabilities", Value: 31.0}, {Key: "mode", Value: 1.0}},
-		amf0.Object{{Key: "level", Value: "status"}, {Key: "code", Value: codeConnectSuccess}, {Key: "description", Value: "Connection succeeded."}, {Key: "objectEncoding", Value: 0.0}})
+		amf0.Object{{Key: "level", Value: "status"}, {Key: "code", Value: chunk.StatusConnectSuccess}, {Key: "description", Value: "Connection succeeded."}, {Key: "objectEncoding", Value: 0.0}})
 	if err != nil {
 		return err
 	}
@@ -140,7 +124,7 @@ func (c *serverConn) connect(cmd chunk.Command) error {
 }
 
 func (c *serverConn) connectError(txn float64, desc string) chunk.Message {
-	m, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "_error", txn, nil, statusObject("error", codeConnectRejected, desc))
+	m, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "_error", txn, nil, statusObject("error", chunk.StatusConnectRejected, desc))
 	return m
 }
 
@@ -174,7 +158,7 @@ func (c *serverConn) idleStream(id uint32, verb, code string) (*connStream, erro
 }
 
 func (c *serverConn) publish(streamID uint32, cmd chunk.Command) error {
-	st, err := c.idleStream(streamID, "publish", codePublishBadName)
+	st, err := c.idleStream(streamID, "publish", chunk.StatusPublishBadName)
 	if st == nil {
 		return err
 	}
@@ -185,26 +169,26 @@ func (c *serverConn) publish(streamID uint32, cmd chunk.Command) error {
 		key = c.appKey
 	}
 	if err := checkName(name); err != nil {
-		return c.sendAndClose(fmt.Errorf("refused stream name: %w", err), onStatus(streamID, "error", codePublishBadName, err.Error()))
+		return c.sendAndClose(fmt.Errorf("refused stream name: %w", err), onStatus(streamID, "error", chunk.StatusPublishBadName, err.Error()))
 	}
 	if len(auth.PublishKeys) > 0 && !c.srv.checkKey(c, key, auth.PublishKeys) {
 		return c.sendAndClose(fmt.Errorf("publish %w", errAuth),
-			onStatus(streamID, "error", codePublishDenied, "publishing needs a valid key"))
+			onStatus(streamID, "error", chunk.StatusPublishDenied, "publishing needs a valid key"))
 	}
 	full := c.streamKey(name)
 	ls, err := c.srv.attachPublisher(full, c, c.addr)
 	if err != nil {
 		return c.sendAndClose(fmt.Errorf("publish of %s refused: %w", full, err),
-			onStatus(streamID, "error", codePublishBadName, full+" is already being published"))
+			onStatus(streamID, "error", chunk.StatusPublishBadName, full+" is already being published"))
 	}
 	st.pub = ls
 	c.log.Info("publishing", "stream", full)
 	return c.write(chunk.UserControlMessage(chunk.EventStreamBegin, streamID),
-		onStatus(streamID, "status", codePublishStart, full+" is now published."))
+		onStatus(streamID, "status", chunk.StatusPublishStart, full+" is now published."))
 }
 
 func (c *serverConn) play(streamID uint32, cmd chunk.Command) error {
-	st, err := c.idleStream(streamID, "play", codePlayFailed)
+	st, err := c.idleStream(streamID, "play", chunk.StatusPlayFailed)
 	if st == nil {
 		return err
 	}
@@ -216,11 +200,11 @@ func (c *serverConn) play(streamID uint32, cmd chunk.Command) error {
 		key = c.appKey
 	}
 	if err := checkName(name); err != nil {
-		return c.sendAndClose(fmt.Errorf("refused stream name: %w", err), onStatus(streamID, "error", codePlayFailed, err.Error()))
+		return c.sendAndClose(fmt.Errorf("refused stream name: %w", err), onStatus(streamID, "error", chunk.StatusPlayFailed, err.Error()))
 	}
 	if !auth.OpenPlay && !c.ip.IsLoopback() && !c.srv.checkKey(c, key, keys) {
 		return c.sendAndClose(fmt.Errorf("play %w", errAuth),
-			onStatus(streamID, "error", codePlayFailed, "playing from another computer needs a valid key"))
+			onStatus(streamID, "error", chunk.StatusPlayFailed, "playing from another computer needs a valid key"))
 	}
 	full := c.streamKey(name)
 	ls, q, err := c.srv.subscribe(full)
@@ -228,8 +212,8 @@ func (c *serverConn) play(streamID uint32, cmd chunk.Command) error {
 		return err
 	}
 	if err := c.write(chunk.UserControlMessage(chunk.EventStreamIsRecorded, streamID), chunk.UserControlMessage(chunk.EventStreamBegin, streamID),
-		onStatus(streamID, "status", codePlayReset, "Playing and resetting "+full+"."),
-		onStatus(streamID, "status", codePlayStart, "Started playing "+full+"."),
+		onStatus(streamID, "status", chunk.StatusPlayReset, "Playing and resetting "+full+"."),
+		onStatus(streamID, "status", chunk.StatusPlayStart, "Started playing "+full+"."),
 		sampleAccess(streamID)); err != nil {
 		c.srv.unsubscribe(ls, q)
 		return err
@@ -258,7 +242,7 @@ func (c *serverConn) stopStream(st *connStream) {
 	if st.pub != nil {
 		c.srv.detachPublisher(st.pub, c)
 		c.log.Info("unpublished", "stream", st.pub.key)
-		_ = c.write(onStatus(st.id, "status", codeUnpublishSuccess, st.pub.key+" is now unpublished."))
+		_ = c.write(onStatus(st.id, "status", chunk.StatusUnpublishSuccess, st.pub.key+" is now unpublished."))
 		st.pub, st.media = nil, false
 	}
 	if st.player != nil {

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"context"
@@ -11,14 +11,16 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // startServer starts a server on a free loopback port and stops it at the
 // end of the test.
-func startServer(t testing.TB, cfg ServerConfig) (*Server, string) {
+func startServer(t testing.TB, cfg Config) (*Server, string) {
 	t.Helper()
 	cfg.Addr = "127.0.0.1:0"
-	s := NewServer(cfg)
+	s := New(cfg)
 	if err := s.Listen(); err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +36,7 @@ func startServer(t testing.TB, cfg ServerConfig) (*Server, string) {
 }
 
 // readUntilEOF reads packets until the stream ends, with a bound on time.
-func readUntilEOF(t testing.TB, p *Player, timeout time.Duration) []media.Packet {
+func readUntilEOF(t testing.TB, p *rtmp.Player, timeout time.Duration) []media.Packet {
 	t.Helper()
 	_ = p.SetReadDeadline(time.Now().Add(timeout))
 	var got []media.Packet
@@ -51,22 +53,22 @@ func readUntilEOF(t testing.TB, p *Player, timeout time.Duration) []media.Packet
 }
 
 func TestServerPublishPlay(t *testing.T) {
-	checkGoroutines(t)
-	log, logs := debugLogger()
-	_, addr := startServer(t, ServerConfig{Log: log})
+	rtmptest.CheckGoroutines(t)
+	log, logs := rtmptest.DebugLogger()
+	_, addr := startServer(t, Config{Log: log})
 	url := fmt.Sprintf("rtmp://%s/live/cam1", addr)
 
 	// The player asks first: it must get the stream once it starts.
-	chPlayer := make(chan *Player, 1)
+	chPlayer := make(chan *rtmp.Player, 1)
 	go func() {
-		p, err := DialPlay(context.Background(), url, PlayerOptions{Log: log})
+		p, err := rtmp.DialPlay(context.Background(), url, rtmp.PlayerOptions{Log: log})
 		if err != nil {
 			t.Error(err)
 		}
 		chPlayer <- p
 	}()
 	time.Sleep(200 * time.Millisecond)
-	pub, err := Dial(context.Background(), mustTarget(t, url, ""), PublisherOptions{Log: log})
+	pub, err := rtmp.Dial(context.Background(), mustTarget(t, url, ""), rtmp.PublisherOptions{Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestServerPublishPlay(t *testing.T) {
 		t.FailNow()
 	}
 	defer pl.Close()
-	publishSample(t, pub)
+	rtmptest.PublishSample(t, pub)
 	if err := pub.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -104,25 +106,25 @@ func TestServerPublishPlay(t *testing.T) {
 }
 
 func TestServerBadNameAndReplace(t *testing.T) {
-	checkGoroutines(t)
-	_, addr := startServer(t, ServerConfig{ReplaceSilentAfter: 1500 * time.Millisecond})
+	rtmptest.CheckGoroutines(t)
+	_, addr := startServer(t, Config{ReplaceSilentAfter: 1500 * time.Millisecond})
 	tg := mustTarget(t, fmt.Sprintf("rtmp://%s/live/cam", addr), "")
-	first, err := Dial(context.Background(), tg, PublisherOptions{})
+	first, err := rtmp.Dial(context.Background(), tg, rtmp.PublisherOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer first.Close()
-	pkts := orderedForPublish(readSampleFLV(t))
+	pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 	for i := range 3 { // headers and the first keyframe: media, so the name is live
 		if err := first.WritePacket(&pkts[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := Dial(context.Background(), tg, PublisherOptions{}); err == nil || !strings.Contains(err.Error(), "BadName") {
+	if _, err := rtmp.Dial(context.Background(), tg, rtmp.PublisherOptions{}); err == nil || !strings.Contains(err.Error(), "BadName") {
 		t.Fatalf("second publisher of a live name: %v, want BadName", err)
 	}
 	time.Sleep(1600 * time.Millisecond) // the first publisher is now silent
-	second, err := Dial(context.Background(), tg, PublisherOptions{})
+	second, err := rtmp.Dial(context.Background(), tg, rtmp.PublisherOptions{})
 	if err != nil {
 		t.Fatalf("replacing a silent publisher: %v", err)
 	}
@@ -135,10 +137,10 @@ func TestServerBadNameAndReplace(t *testing.T) {
 }
 
 func TestServerAuth(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	key := GenerateKey()
-	log, logs := debugLogger()
-	srv, addr := startServer(t, ServerConfig{Log: log, Auth: AuthConfig{PublishKeys: []string{key}, MaxFailures: 3}})
+	log, logs := rtmptest.DebugLogger()
+	srv, addr := startServer(t, Config{Log: log, Auth: AuthConfig{PublishKeys: []string{key}, MaxFailures: 3}})
 	base := fmt.Sprintf("rtmp://%s/live", addr)
 	for _, c := range []struct {
 		name, url string
@@ -149,7 +151,7 @@ func TestServerAuth(t *testing.T) {
 		{"missing key", base + "/cam3", false},
 		{"wrong key", base + "/cam4?key=" + strings.Repeat("A", len(key)), false},
 	} {
-		p, err := Dial(context.Background(), mustTarget(t, c.url, ""), PublisherOptions{Timeout: 3 * time.Second})
+		p, err := rtmp.Dial(context.Background(), mustTarget(t, c.url, ""), rtmp.PublisherOptions{Timeout: 3 * time.Second})
 		if (err == nil) != c.ok {
 			t.Errorf("%s: err = %v, want ok=%v", c.name, err, c.ok)
 		}
@@ -159,12 +161,12 @@ func TestServerAuth(t *testing.T) {
 	}
 	// Brute force: after MaxFailures even the right key is refused.
 	for range 5 {
-		if p, err := Dial(context.Background(), mustTarget(t, base+"/x?key=nope", ""), PublisherOptions{}); err == nil {
+		if p, err := rtmp.Dial(context.Background(), mustTarget(t, base+"/x?key=nope", ""), rtmp.PublisherOptions{}); err == nil {
 			p.Close()
 			t.Fatal("a wrong key was accepted")
 		}
 	}
-	if p, err := Dial(context.Background(), mustTarget(t, base+"/late?key="+key, ""), PublisherOptions{}); err == nil {
+	if p, err := rtmp.Dial(context.Background(), mustTarget(t, base+"/late?key="+key, ""), rtmp.PublisherOptions{}); err == nil {
 		p.Close()
 		t.Error("an IP over its failure limit could still publish")
 	}
@@ -177,14 +179,14 @@ func TestServerAuth(t *testing.T) {
 }
 
 func TestServerStats(t *testing.T) {
-	checkGoroutines(t)
-	srv, addr := startServer(t, ServerConfig{Log: slog.New(slog.DiscardHandler)})
-	pub, err := Dial(context.Background(), mustTarget(t, fmt.Sprintf("rtmp://%s/live/s", addr), ""), PublisherOptions{})
+	rtmptest.CheckGoroutines(t)
+	srv, addr := startServer(t, Config{Log: slog.New(slog.DiscardHandler)})
+	pub, err := rtmp.Dial(context.Background(), mustTarget(t, fmt.Sprintf("rtmp://%s/live/s", addr), ""), rtmp.PublisherOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pub.Close()
-	publishSample(t, pub)
+	rtmptest.PublishSample(t, pub)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		st := srv.Stats()
@@ -207,15 +209,15 @@ func TestServerStats(t *testing.T) {
 }
 
 func TestServerCloseEndsPlayers(t *testing.T) {
-	checkGoroutines(t)
-	srv, addr := startServer(t, ServerConfig{})
+	rtmptest.CheckGoroutines(t)
+	srv, addr := startServer(t, Config{})
 	url := fmt.Sprintf("rtmp://%s/live/x", addr)
-	pub, err := Dial(context.Background(), mustTarget(t, url, ""), PublisherOptions{})
+	pub, err := rtmp.Dial(context.Background(), mustTarget(t, url, ""), rtmp.PublisherOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pub.Close()
-	pl, err := DialPlay(context.Background(), url, PlayerOptions{})
+	pl, err := rtmp.DialPlay(context.Background(), url, rtmp.PlayerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"slices"
@@ -43,8 +43,8 @@ type StreamStats struct {
 	TimestampAnomalies uint64      `json:"timestamp_anomalies"`
 }
 
-// ServerStats is a snapshot of the server.
-type ServerStats struct {
+// Stats is a snapshot of the server.
+type Stats struct {
 	Connections  int           `json:"connections"`
 	Accepted     uint64        `json:"accepted"`
 	Refused      uint64        `json:"refused"` // over a connection limit
@@ -54,9 +54,9 @@ type ServerStats struct {
 }
 
 // Stats returns a snapshot of every stream, sorted by name.
-func (s *Server) Stats() ServerStats {
+func (s *Server) Stats() Stats {
 	s.mu.Lock()
-	st := ServerStats{Connections: len(s.conns)}
+	st := Stats{Connections: len(s.conns)}
 	streams := make([]*liveStream, 0, len(s.streams))
 	for _, ls := range s.streams {
 		streams = append(streams, ls)

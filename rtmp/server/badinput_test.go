@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 // Hostile-input tests of the built-in server. Every test runs one real
 // server on 127.0.0.1 with short timeouts, keeps a healthy publisher and a
@@ -29,16 +29,19 @@ import (
 
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/flv"
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 	"github.com/seed7c1a73c4/onair/rtmp/internal/wiretest"
 )
 
 // hostileConfig is the server configuration of these tests: timeouts short
 // enough that waiting for them keeps the tests fast.
-func hostileConfig() ServerConfig {
-	return ServerConfig{
+func hostileConfig() Config {
+	return Config{
 		HandshakeTimeout: time.Second,
 		IdleTimeout:      2 * time.Second,
 		MediaTimeout:     time.Second,
@@ -56,16 +59,16 @@ const closedSoon = time.Second
 type hostileEnv struct {
 	srv  *Server
 	addr string
-	logs *syncBuffer
+	logs *testpeer.SyncBuffer
 	h    *healthyStream
 }
 
 // newHostileEnv starts a server with cfg and a healthy publisher and player
 // of live/healthy on it. At the end of the test it checks that the server
 // never recovered from a panic.
-func newHostileEnv(t *testing.T, cfg ServerConfig) *hostileEnv {
+func newHostileEnv(t *testing.T, cfg Config) *hostileEnv {
 	t.Helper()
-	log, logs := debugLogger()
+	log, logs := rtmptest.DebugLogger()
 	cfg.Log = log
 	srv, addr := startServer(t, cfg)
 	e := &hostileEnv{srv: srv, addr: addr, logs: logs}
@@ -131,8 +134,8 @@ func (e *hostileEnv) waitStreamGone(t *testing.T, name string) {
 // healthyStream is a publisher sending the sample in a loop at its real
 // pace, and a player of the same stream counting the video frames it gets.
 type healthyStream struct {
-	pub      *Publisher
-	pl       *Player
+	pub      *rtmp.Publisher
+	pl       *rtmp.Player
 	stop     chan struct{}
 	pubDone  sync.WaitGroup
 	plDone   sync.WaitGroup
@@ -147,8 +150,8 @@ type healthyStream struct {
 func startHealthy(t *testing.T, addr, name string) *healthyStream {
 	t.Helper()
 	url := fmt.Sprintf("rtmp://%s/%s", addr, name)
-	pkts := orderedForPublish(readSampleFLV(t))
-	pub, err := Dial(context.Background(), mustTarget(t, url, ""), PublisherOptions{Timeout: 3 * time.Second})
+	pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
+	pub, err := rtmp.Dial(context.Background(), mustTarget(t, url, ""), rtmp.PublisherOptions{Timeout: 3 * time.Second})
 	if err != nil {
 		t.Fatalf("healthy publisher: %v", err)
 	}
@@ -156,7 +159,7 @@ func startHealthy(t *testing.T, addr, name string) *healthyStream {
 	h.pubDone.Add(1)
 	go h.publish(pkts)
 	t.Cleanup(h.close)
-	pl, err := DialPlay(context.Background(), url, PlayerOptions{Timeout: 3 * time.Second})
+	pl, err := rtmp.DialPlay(context.Background(), url, rtmp.PlayerOptions{Timeout: 3 * time.Second})
 	if err != nil {
 		t.Fatalf("healthy player: %v", err)
 	}
@@ -389,7 +392,7 @@ func (rc *rawConn) expect(name, code string) chunk.Command {
 func (rc *rawConn) connect(app string) {
 	rc.t.Helper()
 	rc.mustSend(cmd(rc.t, chunk.CSIDCommand, 0, "connect", 1, connectObject(app)))
-	rc.expect("_result", codeConnectSuccess)
+	rc.expect("_result", chunk.StatusConnectSuccess)
 }
 
 // createStream requires a new message stream and returns its id.
@@ -412,7 +415,7 @@ func publishRaw(t *testing.T, addr, name string) (*rawConn, uint32) {
 	rc.connect("live")
 	sid := rc.createStream(2)
 	rc.mustSend(cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, name, "live"))
-	rc.expect("onStatus", codePublishStart)
+	rc.expect("onStatus", chunk.StatusPublishStart)
 	return rc, sid
 }
 
@@ -452,7 +455,7 @@ func commandWith(body []byte) chunk.Message {
 // handshake, or speak something else, are closed at HandshakeTimeout or at
 // once, while a healthy stream keeps flowing.
 func TestServerHostileHandshake(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	e := newHostileEnv(t, hostileConfig())
 
 	// A peer that sends nothing is closed at HandshakeTimeout (1 s).
@@ -579,7 +582,7 @@ func TestServerHostileHandshake(t *testing.T) {
 // messages cannot make the server hold more memory than
 // Limits.MaxPendingBytes.
 func TestServerHostileChunks(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	cfg := hostileConfig()
 	// The largest messages the wire allows, and a small pending budget.
 	cfg.Limits = chunk.Limits{MaxMessageSize: chunk.MaxWireMessageSize, MaxPendingBytes: 1 << 20}
@@ -723,7 +726,7 @@ func TestServerHostileChunks(t *testing.T) {
 		m := connectMsg
 		m.CSID = 100
 		rc.mustSend(m)
-		rc.expect("_result", codeConnectSuccess)
+		rc.expect("_result", chunk.StatusConnectSuccess)
 		for i, csid := range []uint32{64, 319, 320, 1000, chunk.MaxCSID} {
 			m := cmd(t, csid, 0, "createStream", float64(2+i), nil)
 			rc.mustSend(m)
@@ -750,7 +753,7 @@ func TestServerHostileChunks(t *testing.T) {
 		ok := dialRTMP(t, e.addr)
 		var b wiretest.Wire
 		for csid := uint32(3); csid < 3+uint32(lim.MaxChunkStreams); csid++ {
-			b.Fmt0(csid, 0, 4, chunk.TypeWindowAckSize, 0).U32(serverAckWindow)
+			b.Fmt0(csid, 0, 4, chunk.TypeWindowAckSize, 0).U32(chunk.AckWindow)
 		}
 		if err := ok.write(b.Bytes()); err != nil {
 			t.Fatal(err)
@@ -760,7 +763,7 @@ func TestServerHostileChunks(t *testing.T) {
 		bad := dialRTMP(t, e.addr)
 		b.Reset()
 		for csid := uint32(3); csid < 3+uint32(lim.MaxChunkStreams)+10; csid++ {
-			b.Fmt0(csid, 0, 4, chunk.TypeWindowAckSize, 0).U32(serverAckWindow)
+			b.Fmt0(csid, 0, 4, chunk.TypeWindowAckSize, 0).U32(chunk.AckWindow)
 		}
 		_ = bad.write(b.Bytes())
 		bad.requireClosed(closedSoon)
@@ -774,7 +777,7 @@ func TestServerHostileChunks(t *testing.T) {
 		m := connectMsg
 		m.Timestamp = 0x12345678 // multi-chunk: type-3 chunks repeat it
 		rc.mustSend(m)
-		rc.expect("_result", codeConnectSuccess)
+		rc.expect("_result", chunk.StatusConnectSuccess)
 		p := cmd(t, 9, 0, "createStream", 2, nil).Payload
 		var b wiretest.Wire
 		b.Fmt0(9, wiretest.ExtendedTimestamp, uint32(len(p)), chunk.TypeCommandAMF0, 0).Raw(p) // exactly 0xFFFFFF is extended
@@ -813,7 +816,7 @@ func TestServerHostileChunks(t *testing.T) {
 		if err := rc.write(b.Bytes()); err != nil {
 			t.Fatal(err)
 		}
-		rc.expect("_result", codeConnectSuccess)
+		rc.expect("_result", chunk.StatusConnectSuccess)
 		rc.createStream(2)
 
 		short := dialRTMP(t, e.addr)
@@ -858,7 +861,7 @@ func controlMsg(typ uint8, p []byte) chunk.Message {
 // sizes and unknown events are tolerated without harm, and a ping flood
 // gets a bounded number of pongs.
 func TestServerHostileControl(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	e := newHostileEnv(t, hostileConfig())
 
 	// Refused: chunk sizes below 128 or above 16 MiB, the reserved high
@@ -875,7 +878,7 @@ func TestServerHostileControl(t *testing.T) {
 		{"SetChunkSize short", controlMsg(chunk.TypeSetChunkSize, []byte{0, 0x10})},
 		{"SetChunkSize empty", controlMsg(chunk.TypeSetChunkSize, nil)},
 		{"WinAckSize short", controlMsg(chunk.TypeWindowAckSize, []byte{0, 0, 1})},
-		{"SetPeerBandwidth short", controlMsg(chunk.TypeSetPeerBandwidth, binary.BigEndian.AppendUint32(nil, serverAckWindow))},
+		{"SetPeerBandwidth short", controlMsg(chunk.TypeSetPeerBandwidth, binary.BigEndian.AppendUint32(nil, chunk.AckWindow))},
 		{"UserControl short", controlMsg(chunk.TypeUserControl, []byte{0})},
 		{"UserControl empty", controlMsg(chunk.TypeUserControl, nil)},
 	} {
@@ -945,7 +948,7 @@ func TestServerHostileControl(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		if most := buf.Len()/minPeerAckWindow + 5; acks > most {
+		if most := buf.Len()/chunk.MinAckWindow + 5; acks > most {
 			t.Errorf("WinAckSize 1: %d acknowledgements for %d bytes, want at most %d", acks, buf.Len(), most)
 		}
 		e.h.requireFlowing(t, "WinAckSize 1")
@@ -995,9 +998,9 @@ func TestServerHostileControl(t *testing.T) {
 // smuggle bad names: each is refused with the connection closed, or (long
 // strings, AMF3 envelope, NaN transaction) handled correctly.
 func TestServerHostileAMF(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	e := newHostileEnv(t, hostileConfig())
-	head := mustAMF(t, "connect", 1.0)
+	head := rtmptest.MustAMF(t, "connect", 1.0)
 
 	// Refused at once, the connection closed.
 	deep := append([]byte{}, head...)
@@ -1008,7 +1011,7 @@ func TestServerHostileAMF(t *testing.T) {
 	for range 100000 {
 		deepArrays = append(deepArrays, amf0.MarkerStrictArray, 0, 0, 0, 1)
 	}
-	huge := append(amfKey(append(append([]byte{}, head...), amf0.MarkerObject), "app"), mustAMF(t, "live")...)
+	huge := append(amfKey(append(append([]byte{}, head...), amf0.MarkerObject), "app"), rtmptest.MustAMF(t, "live")...)
 	huge = append(amfKey(huge, "x"), amf0.MarkerStrictArray, 0x7F, 0xFF, 0xFF, 0xFF)
 	huge = append(huge, 0, 0, amf0.MarkerObjectEnd)
 	for _, c := range []struct {
@@ -1021,7 +1024,7 @@ func TestServerHostileAMF(t *testing.T) {
 		{"AMF3 value in a type-17 command", chunk.Message{TypeID: chunk.TypeCommandAMF3, CSID: chunk.CSIDCommand,
 			Payload: append(append([]byte{0}, head...), amf0.MarkerAVMPlus, 0x0A, 0x0B, 0x01, 0x01)}},
 		{"empty type-17 command", chunk.Message{TypeID: chunk.TypeCommandAMF3, CSID: chunk.CSIDCommand, Payload: []byte{}}},
-		{"command name not a string", commandWith(mustAMF(t, 1.0, 1.0, connectObject("live")))},
+		{"command name not a string", commandWith(rtmptest.MustAMF(t, 1.0, 1.0, connectObject("live")))},
 		{"truncated object", commandWith(append(append([]byte{}, head...), amf0.MarkerObject, 0, 3, 'a', 'p', 'p', amf0.MarkerString, 0, 9))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -1039,8 +1042,8 @@ func TestServerHostileAMF(t *testing.T) {
 		m    chunk.Message
 	}{
 		{"connect without an object", commandWith(head)},
-		{"connect with a null object", commandWith(mustAMF(t, "connect", 1.0, nil))},
-		{"connect with a string object", commandWith(mustAMF(t, "connect", 1.0, "live"))},
+		{"connect with a null object", commandWith(rtmptest.MustAMF(t, "connect", 1.0, nil))},
+		{"connect with a string object", commandWith(rtmptest.MustAMF(t, "connect", 1.0, "live"))},
 		{"app of 64 KiB", cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject(strings.Repeat("a", 65535)))},
 		{"app of invalid UTF-8", cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject("li\xff\xfeve"))},
 		{"app with NUL", cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject("li\x00ve"))},
@@ -1049,7 +1052,7 @@ func TestServerHostileAMF(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			rc.mustSend(c.m)
-			rc.expect("_error", codeConnectRejected)
+			rc.expect("_error", chunk.StatusConnectRejected)
 			rc.requireClosed(closedSoon)
 			e.h.requireFlowing(t, c.name)
 		})
@@ -1064,7 +1067,7 @@ func TestServerHostileAMF(t *testing.T) {
 			amf0.Property{Key: strings.Repeat("k", 65535), Value: "x"},
 			amf0.Property{Key: "long", Value: strings.Repeat("l", 100000)})
 		rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "connect", 1, obj, strings.Repeat("s", 65535)))
-		rc.expect("_result", codeConnectSuccess)
+		rc.expect("_result", chunk.StatusConnectSuccess)
 		rc.createStream(2)
 		e.h.requireFlowing(t, "64 KiB strings")
 	})
@@ -1075,7 +1078,7 @@ func TestServerHostileAMF(t *testing.T) {
 		m := cmd(t, chunk.CSIDCommand, 0, "connect", 1, connectObject("live"))
 		m.TypeID, m.Payload = chunk.TypeCommandAMF3, append([]byte{0}, m.Payload...)
 		rc.mustSend(m)
-		rc.expect("_result", codeConnectSuccess)
+		rc.expect("_result", chunk.StatusConnectSuccess)
 		rc.createStream(2)
 		e.h.requireFlowing(t, "an AMF3 command")
 	})
@@ -1085,7 +1088,7 @@ func TestServerHostileAMF(t *testing.T) {
 		t.Run(fmt.Sprintf("transaction %v", txn), func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "connect", txn, connectObject("live")))
-			if c := rc.expect("_result", codeConnectSuccess); c.TransactionID != 0 {
+			if c := rc.expect("_result", chunk.StatusConnectSuccess); c.TransactionID != 0 {
 				t.Errorf("connect with transaction %v answered with transaction %v", txn, c.TransactionID)
 			}
 			rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "createStream", txn, nil)) // answered with nothing
@@ -1100,7 +1103,7 @@ func TestServerHostileAMF(t *testing.T) {
 // not exist, a createStream flood (bounded in CPU), and deleteStream and
 // play orders that must keep working.
 func TestServerHostileCommands(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	e := newHostileEnv(t, hostileConfig())
 
 	// A second connect closes the connection.
@@ -1122,7 +1125,7 @@ func TestServerHostileCommands(t *testing.T) {
 
 	// publish and play on a stream that was not created: an onStatus
 	// error, then the connection is closed.
-	for _, c := range []struct{ name, code string }{{"publish", codePublishBadName}, {"play", codePlayFailed}} {
+	for _, c := range []struct{ name, code string }{{"publish", chunk.StatusPublishBadName}, {"play", chunk.StatusPlayFailed}} {
 		t.Run(c.name+" before createStream", func(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			rc.connect("live")
@@ -1181,7 +1184,7 @@ func TestServerHostileCommands(t *testing.T) {
 	// deleteStream of nonsense ids is ignored.
 	t.Run("deleteStream while publishing", func(t *testing.T) {
 		rc, sid := publishRaw(t, e.addr, "again")
-		pkts := orderedForPublish(readSampleFLV(t))
+		pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 		for i := range 3 {
 			m := chunk.MessageFromPacket(&pkts[i])
 			m.StreamID = sid
@@ -1194,13 +1197,13 @@ func TestServerHostileCommands(t *testing.T) {
 			t.Fatalf("live/again after nonsense deleteStream: %+v", s)
 		}
 		rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "deleteStream", 0, nil, float64(sid)))
-		rc.expect("onStatus", codeUnpublishSuccess)
+		rc.expect("onStatus", chunk.StatusUnpublishSuccess)
 		sid2 := rc.createStream(3)
 		if sid2 == sid {
 			t.Fatalf("createStream after deleteStream reused stream id %d", sid)
 		}
 		rc.mustSend(cmd(t, chunk.CSIDStream, sid2, "publish", 0, nil, "again", "live"))
-		rc.expect("onStatus", codePublishStart)
+		rc.expect("onStatus", chunk.StatusPublishStart)
 		// The name is live again.
 		m := chunk.MessageFromPacket(&pkts[2])
 		m.StreamID = sid2
@@ -1215,7 +1218,7 @@ func TestServerHostileCommands(t *testing.T) {
 	// publisher starts.
 	t.Run("play before publish", func(t *testing.T) {
 		url := fmt.Sprintf("rtmp://%s/live/late", e.addr)
-		pl, err := DialPlay(context.Background(), url, PlayerOptions{Timeout: 3 * time.Second})
+		pl, err := rtmp.DialPlay(context.Background(), url, rtmp.PlayerOptions{Timeout: 3 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1236,12 +1239,12 @@ func TestServerHostileCommands(t *testing.T) {
 			}
 		}()
 		time.Sleep(300 * time.Millisecond)
-		pub, err := Dial(context.Background(), mustTarget(t, url, ""), PublisherOptions{Timeout: 3 * time.Second})
+		pub, err := rtmp.Dial(context.Background(), mustTarget(t, url, ""), rtmp.PublisherOptions{Timeout: 3 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer pub.Close()
-		pkts := orderedForPublish(readSampleFLV(t))
+		pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 		for i := range 10 {
 			if err := pub.WritePacket(&pkts[i]); err != nil {
 				t.Fatal(err)
@@ -1282,7 +1285,7 @@ func rusage(t *testing.T) time.Duration {
 // file names, and the name of a stream already live, are refused with an
 // onStatus error and the connection closed.
 func TestServerHostileNames(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	e := newHostileEnv(t, hostileConfig())
 	for _, c := range []struct{ label, name string }{
 		{"dot-dot", "../x"},
@@ -1299,12 +1302,12 @@ func TestServerHostileNames(t *testing.T) {
 			rc.connect("live")
 			sid := rc.createStream(2)
 			rc.mustSend(cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, c.name, "live"))
-			if st := chunk.StatusOf(rc.expect("onStatus", codePublishBadName)); st.Level != "error" {
+			if st := chunk.StatusOf(rc.expect("onStatus", chunk.StatusPublishBadName)); st.Level != "error" {
 				t.Errorf("publish %q: %+v", truncate(c.name), st)
 			}
 			rc.requireClosed(closedSoon)
-			if s, ok := e.streamStats("live/healthy"); !ok || s.Publisher != e.h.pub.conn.LocalAddr().String() {
-				t.Errorf("live/healthy is now published by %q, want the healthy publisher %s", s.Publisher, e.h.pub.conn.LocalAddr())
+			if s, ok := e.streamStats("live/healthy"); !ok || s.Publisher != e.h.pub.LocalAddr().String() {
+				t.Errorf("live/healthy is now published by %q, want the healthy publisher %s", s.Publisher, e.h.pub.LocalAddr())
 			}
 			for _, s := range e.srv.Stats().Streams {
 				if s.Name != "live/healthy" {
@@ -1358,9 +1361,9 @@ func sps16k(t *testing.T) []byte {
 // limit. The player of the bad stream must receive only valid packets, the
 // server must count what it refused, and the healthy stream keeps flowing.
 func TestServerHostileMedia(t *testing.T) {
-	checkGoroutines(t)
+	rtmptest.CheckGoroutines(t)
 	e := newHostileEnv(t, hostileConfig())
-	pkts := orderedForPublish(readSampleFLV(t))
+	pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 	var avcHeader, keyframe media.Packet
 	for _, p := range pkts {
 		switch {
@@ -1426,7 +1429,7 @@ func TestServerHostileMedia(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rc, sid := publishRaw(t, e.addr, "bad")
-			pl, err := DialPlay(context.Background(), fmt.Sprintf("rtmp://%s/live/bad", e.addr), PlayerOptions{Timeout: 3 * time.Second})
+			pl, err := rtmp.DialPlay(context.Background(), fmt.Sprintf("rtmp://%s/live/bad", e.addr), rtmp.PlayerOptions{Timeout: 3 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1545,12 +1548,12 @@ func TestServerHostileMedia(t *testing.T) {
 	// connection is closed, and its player never sees it.
 	t.Run("16 MiB @flv.SetDataFrame", func(t *testing.T) {
 		rc, sid := publishRaw(t, e.addr, "bad")
-		pl, err := DialPlay(context.Background(), fmt.Sprintf("rtmp://%s/live/bad", e.addr), PlayerOptions{Timeout: 3 * time.Second})
+		pl, err := rtmp.DialPlay(context.Background(), fmt.Sprintf("rtmp://%s/live/bad", e.addr), rtmp.PlayerOptions{Timeout: 3 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer pl.Close()
-		body := append(append([]byte{}, flv.SetDataFrame...), mustAMF(t, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}})...)
+		body := append(append([]byte{}, flv.SetDataFrame...), rtmptest.MustAMF(t, "onMetaData", amf0.ECMAArray{{Key: "width", Value: 320.0}})...)
 		body = append(body, make([]byte, chunk.MaxWireMessageSize-len(body))...)
 		if err := rc.w.SetChunkSize(64 << 10); err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"context"
@@ -18,8 +18,6 @@ import (
 
 // Server-side protocol constants.
 const (
-	serverAckWindow   = 2_500_000 // WindowAckSize and SetPeerBandwidth we announce
-	minPeerAckWindow  = 4096      // smaller windows from a peer are raised to this
 	maxPongsPerSecond = 10
 )
 
@@ -210,7 +208,7 @@ func (c *serverConn) handle(m chunk.Message) error {
 			return err
 		}
 		if v > 0 && v < 1<<31 {
-			c.ackWindow = max(v, minPeerAckWindow)
+			c.ackWindow = max(v, chunk.MinAckWindow)
 		}
 	case chunk.TypeSetPeerBandwidth:
 		if len(m.Payload) < 5 {

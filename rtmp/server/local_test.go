@@ -1,4 +1,4 @@
-package rtmp
+package server
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
 )
 
 // An in-process publisher reaches a player as an RTMP publisher would; its
@@ -26,7 +27,7 @@ func TestLocalPublisher(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer leave()
-	pkts := orderedForPublish(readSampleFLV(t))
+	pkts := rtmptest.OrderedForPublish(rtmptest.SampleFLV(t))
 	var lastIn int64
 	for _, p := range pkts[:60] {
 		if !pub.Write(p) {
@@ -58,7 +59,7 @@ func TestLocalPublisher(t *testing.T) {
 	rc.connect("live")
 	sid := rc.createStream(2)
 	rc.mustSend(cmd(t, chunk.CSIDStream, sid, "publish", 0, nil, "program", "live"))
-	rc.expect("onStatus", codePublishBadName)
+	rc.expect("onStatus", chunk.StatusPublishBadName)
 
 	// The same packets again, at their old times, after a Restart: the
 	// player sees them after the last ones, not back in time.
