@@ -127,16 +127,14 @@ func (b *Broadcast) supervise() {
 	var errs []error
 	states := make([]OutputState, len(b.runners))
 	for i, r := range b.runners {
-		r.mu.Lock()
-		states[i] = r.state
-		if r.state != StateLive {
-			err := r.lastErr
+		state, err := r.outcome()
+		states[i] = state
+		if state != StateLive {
 			if err == nil {
-				err = fmt.Errorf("still %s", r.state)
+				err = fmt.Errorf("still %s", state)
 			}
 			errs = append(errs, fmt.Errorf("%s was not live when the broadcast ended: %w", r.name, err))
 		}
-		r.mu.Unlock()
 	}
 	b.mu.Lock()
 	b.endStates = states

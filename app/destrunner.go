@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/internal/rate"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
@@ -56,7 +57,7 @@ type destRunner struct {
 	base       int64  // DTS subtracted from every packet; set by the first keyframe
 	hasBase    bool
 	lastDTS    int64
-	rate       bitrateMeter
+	rate       *rate.Meter // bytes sent, over the last 2 s
 }
 
 // errProgramStopped ends a runner: the hub it reads from was closed.
@@ -84,6 +85,7 @@ func startGatedRunner(d Destination, hub *media.PacketHub, meta media.Metadata, 
 		id: d.ID, name: d.Name, service: d.Service, target: t, opts: opts, hub: hub, meta: meta, lim: lim,
 		log: log.With("destination", d.Name), chNow: make(chan struct{}, 1), cancel: cancel,
 		done: make(chan struct{}), state: StateConnecting, gate: gate, gateIdx: idx,
+		rate: rate.New(250*time.Millisecond, 8),
 	}
 	go r.run(ctx)
 	return r, nil
@@ -204,7 +206,7 @@ func (r *destRunner) pump(ctx context.Context, pub *rtmp.Publisher, q *media.Pac
 			return err
 		}
 		r.mu.Lock()
-		r.rate.add(len(p.Data), time.Now())
+		r.rate.Add(uint64(len(p.Data)), time.Now())
 		r.mu.Unlock()
 	}
 }
@@ -263,7 +265,7 @@ func (r *destRunner) status(now time.Time) DestinationStatus {
 	defer r.mu.Unlock()
 	s := DestinationStatus{ID: r.id, Name: r.name, Service: r.service, URL: r.target.Redacted(), Enabled: true,
 		State: r.state, RetryAt: r.retryAt, Reconnects: r.reconnects, Reached: r.reached, BytesSent: r.sent, Dropped: r.dropped,
-		Bitrate: r.rate.rate(now)}
+		Bitrate: 8 * r.rate.PerSecond(now)}
 	if r.lastErr != nil {
 		s.LastError = PlainError(r.lastErr.Error())
 	}
@@ -281,44 +283,24 @@ func (r *destRunner) status(now time.Time) DestinationStatus {
 	return s
 }
 
+// outcome returns the runner's state and its last error (nil when none).
+func (r *destRunner) outcome() (OutputState, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.state, r.lastErr
+}
+
+// pending returns the packets waiting in its queue (0 between
+// connections).
+func (r *destRunner) pending() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.queue == nil {
+		return 0
+	}
+	return r.queue.Stats().Len
+}
+
 func jitter(d time.Duration) time.Duration {
 	return d + time.Duration((rand.Float64()*0.4-0.2)*float64(d))
-}
-
-// bitrateMeter measures bits per second over the last two seconds, in
-// 250 ms buckets.
-type bitrateMeter struct {
-	buckets [8]int
-	last    int64 // bucket index of the latest add
-}
-
-const bucketDur = 250 * time.Millisecond
-
-func (m *bitrateMeter) advance(now time.Time) int64 {
-	idx := now.UnixNano() / int64(bucketDur)
-	if idx-m.last >= int64(len(m.buckets)) {
-		clear(m.buckets[:])
-	} else {
-		for i := m.last + 1; i <= idx; i++ {
-			m.buckets[i%int64(len(m.buckets))] = 0
-		}
-	}
-	if idx > m.last {
-		m.last = idx
-	}
-	return idx
-}
-
-func (m *bitrateMeter) add(n int, now time.Time) {
-	idx := m.advance(now)
-	m.buckets[idx%int64(len(m.buckets))] += n
-}
-
-func (m *bitrateMeter) rate(now time.Time) float64 {
-	m.advance(now)
-	total := 0
-	for _, b := range m.buckets {
-		total += b
-	}
-	return float64(total*8) / (float64(len(m.buckets)) * bucketDur.Seconds())
 }

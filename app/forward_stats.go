@@ -49,18 +49,7 @@ func (f *Forward) Stats() ForwardStats {
 	}
 	for _, r := range runners {
 		st.Destinations = append(st.Destinations, r.status(now))
-		st.Pending += runnerPending(r)
+		st.Pending += r.pending()
 	}
 	return st
-}
-
-// runnerPending returns the packets waiting in r's queue (0 between
-// connections).
-func runnerPending(r *destRunner) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.queue == nil {
-		return 0
-	}
-	return r.queue.Stats().Len
 }

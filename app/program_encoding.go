@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/media"
@@ -14,6 +15,23 @@ import (
 func (p *Program) SetEncoding(on bool) {
 	if p.wanted.Swap(on) != on {
 		p.log.Debug("encoding wanted", "on", on)
+	}
+}
+
+// ProgramCounters are the program's running totals.
+type ProgramCounters struct {
+	FramesEncoded, FramesDropped, FramesMissed uint64
+	VideoBytes, AudioBytes                     uint64
+	LastPTS                                    time.Duration // of the last frame encoded
+}
+
+// Counters returns the program's running totals; safe from any goroutine.
+func (p *Program) Counters() ProgramCounters {
+	c := &p.stats
+	return ProgramCounters{
+		FramesEncoded: c.framesEncoded.Load(), FramesDropped: c.framesDropped.Load(), FramesMissed: c.framesMissed.Load(),
+		VideoBytes: c.videoBytes.Load(), AudioBytes: c.audioBytes.Load(),
+		LastPTS: time.Duration(c.lastPTS.Load()) * time.Millisecond,
 	}
 }
 

@@ -20,16 +20,16 @@ type BroadcastStats struct {
 
 // Stats returns a snapshot. It is safe to call from any goroutine.
 func (b *Broadcast) Stats() BroadcastStats {
-	c := &b.prog.stats
+	c := b.prog.Counters()
 	now := time.Now()
 	s := BroadcastStats{
-		Elapsed:       time.Duration(c.lastPTS.Load()) * time.Millisecond,
+		Elapsed:       c.LastPTS,
 		Running:       now.Sub(b.started),
-		FramesEncoded: c.framesEncoded.Load(),
-		FramesDropped: c.framesDropped.Load(),
-		FramesMissed:  c.framesMissed.Load(),
-		VideoBytes:    c.videoBytes.Load(),
-		AudioBytes:    c.audioBytes.Load(),
+		FramesEncoded: c.FramesEncoded,
+		FramesDropped: c.FramesDropped,
+		FramesMissed:  c.FramesMissed,
+		VideoBytes:    c.VideoBytes,
+		AudioBytes:    c.AudioBytes,
 	}
 	b.mu.Lock()
 	end := b.endStates

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/internal/rate"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -64,9 +65,10 @@ type Studio struct {
 	watchers       map[*incomingWatcher]struct{}
 	lastErr        string
 	devices        []capture.Device
-	fps            fpsMeter
-	rec            *Recording // the program recording, while it runs
-	recErr         string     // why the last recording stopped by itself
+	fps            *rate.Meter // frames encoded (from the program's counter)
+	fpsCount       uint64      // the counter at the last sample
+	rec            *Recording  // the program recording, while it runs
+	recErr         string      // why the last recording stopped by itself
 	lastRec        RecordingStats
 	forwards       map[string]*Forward // incoming stream → its restream
 	upload         uploadBudget
@@ -97,6 +99,7 @@ func NewStudio(cfg StudioConfig) (*Studio, error) {
 		cfg: cfg, log: cfg.Log, clock: capture.NewClock(),
 		preview:   NewFrameMailbox(cfg.PreviewWidth, cfg.PreviewHeight),
 		ops:       newOpQueue(),
+		fps:       newFPSMeter(),
 		chQuit:    make(chan struct{}),
 		done:      make(chan struct{}),
 		serverKey: map[string]string{},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/internal/rate"
 )
 
 // restartProgram (worker only) closes the running program, if any, and
@@ -38,7 +39,7 @@ func (s *Studio) restartProgram() error {
 	prog.SetMuted(st.Muted)
 	s.mu.Lock()
 	s.prog = prog
-	s.fps = fpsMeter{}
+	s.fps, s.fpsCount = newFPSMeter(), 0
 	s.mu.Unlock()
 	s.setErr(fallback)
 	s.publishProgramLocally()
@@ -73,7 +74,9 @@ func (s *Studio) watchProgram() {
 	s.mu.Lock()
 	prog := s.prog
 	if prog != nil {
-		s.fps.add(prog.stats.framesEncoded.Load(), time.Now())
+		n := prog.Counters().FramesEncoded
+		s.fps.Add(n-s.fpsCount, time.Now())
+		s.fpsCount = n
 	}
 	s.mu.Unlock()
 	s.cpu.sample(time.Now())
@@ -210,18 +213,6 @@ func deviceOptions(devs []capture.Device) (video, audio []SourceOption) {
 	return video, audio
 }
 
-// fpsMeter measures the encoded frame rate from the frame counter.
-type fpsMeter struct {
-	lastN  uint64
-	lastAt time.Time
-	fps    float64
-}
-
-func (m *fpsMeter) add(n uint64, now time.Time) {
-	if !m.lastAt.IsZero() {
-		if dt := now.Sub(m.lastAt).Seconds(); dt > 0 {
-			m.fps = float64(n-m.lastN) / dt
-		}
-	}
-	m.lastN, m.lastAt = n, now
-}
+// newFPSMeter is the output frame rate's meter: the program's frame
+// counter, sampled twice a second, averaged over 3 s.
+func newFPSMeter() *rate.Meter { return rate.New(time.Second, 3) }

@@ -16,7 +16,7 @@ func (s *Studio) Snapshot() StudioSnapshot {
 	st := s.settings
 	snap := StudioSnapshot{
 		Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted, GainDB: st.GainDB,
-		OutputFPS: s.fps.fps, EncoderIdle: s.prog != nil && !s.prog.Encoding(), CPUPercent: s.cpu.percent(), Error: s.lastErr,
+		OutputFPS: s.fps.PerSecond(now), EncoderIdle: s.prog != nil && !s.prog.Encoding(), CPUPercent: s.cpu.percent(), Error: s.lastErr,
 		Server:    s.serverStatusLocked(),
 		Recording: s.recordingStatusLocked(),
 	}
@@ -24,7 +24,7 @@ func (s *Studio) Snapshot() StudioSnapshot {
 	if s.prog != nil {
 		snap.Video, snap.Audio = s.prog.Sources()
 		snap.Levels = s.prog.Levels()
-		snap.FramesDropped = s.prog.stats.framesDropped.Load()
+		snap.FramesDropped = s.prog.Counters().FramesDropped
 	}
 	running := map[string]DestinationStatus{}
 	if s.live != nil {

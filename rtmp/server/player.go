@@ -146,7 +146,7 @@ func (p *player) writeBatch(first wirePacket) error {
 	if err := c.w.Flush(); err != nil {
 		return err
 	}
-	p.ls.out.add(bytes, time.Now())
+	p.ls.out.Add(uint64(bytes), time.Now())
 	return nil
 }
 

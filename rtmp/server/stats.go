@@ -104,8 +104,8 @@ func (ls *liveStream) stats(now time.Time) StreamStats {
 		s.Audio = &AudioStats{Codec: ls.info.audioCodec, SampleRate: ls.info.sampleRate, Channels: ls.info.channels}
 	}
 	ls.mu.Unlock()
-	s.BitrateIn, s.BytesIn = ls.in.bitsPerSecond(now), ls.in.bytes()
-	s.BitrateOut, s.BytesOut = ls.out.bitsPerSecond(now), ls.out.bytes()
+	s.BitrateIn, s.BytesIn = 8*ls.in.PerSecond(now), ls.in.Total()
+	s.BitrateOut, s.BytesOut = 8*ls.out.PerSecond(now), ls.out.Total()
 	s.Players = ls.hub.Readers()
 	s.VideoFrames, s.AudioFrames = ls.frames.video.Load(), ls.frames.audio.Load()
 	s.DroppedFrames = ls.dropped.Load() + ls.hub.DroppedByReaders()

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/internal/rate"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -32,7 +33,7 @@ type liveStream struct {
 	gop         gopTracker
 
 	lastMedia atomic.Int64 // unix nanoseconds of the last media packet
-	in, out   rateMeter
+	in, out   *rate.Meter  // bytes from the publisher, to all players
 	frames    struct{ video, audio, rejected atomic.Uint64 }
 	dropped   atomic.Uint64 // by players that have left
 }
@@ -82,6 +83,8 @@ func newLiveStream(s *Server, key string) *liveStream {
 		srv: s, key: key, created: time.Now(),
 		hub:         media.NewHub[wirePacket](media.HubOptions{GOPCache: true}),
 		chPublished: make(chan struct{}),
+		in:          rate.New(time.Second, rateWindow),
+		out:         rate.New(time.Second, rateWindow),
 	}
 }
 
@@ -218,7 +221,7 @@ func (ls *liveStream) write(c publisher, p media.Packet, rawTS uint32, bytes int
 	// once, on first use.
 	ls.hub.Write(wirePacket{Packet: p, wire: &wireCache{streamID: 1, chunkSize: ls.srv.cfg.ChunkSize}})
 	ls.mu.Unlock()
-	ls.in.add(bytes, now)
+	ls.in.Add(uint64(bytes), now)
 	return true
 }
 
