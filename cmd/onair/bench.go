@@ -10,6 +10,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/encode"
+	"github.com/seed7c1a73c4/onair/internal/bench"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -63,7 +64,7 @@ func runBenchPublish(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := out.Validate(); err != nil {
 		return fail(stderr, secrets, err)
 	}
-	st, err := app.BenchPublish(ctx, app.BenchPublishConfig{URL: *url, Key: *key, Output: out, Duration: *duration}, log)
+	st, err := bench.Publish(ctx, bench.PublishConfig{URL: *url, Key: *key, Output: out, Duration: *duration}, log)
 	if err != nil {
 		return fail(stderr, secrets, err)
 	}
@@ -92,7 +93,7 @@ func runBenchPlay(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if _, err := rtmp.ParseTarget(*url, ""); err != nil {
 		return fail(stderr, secrets, err)
 	}
-	rep := rtmp.RunLoad(ctx, rtmp.LoadConfig{URL: *url, Players: *players, Duration: *duration, FPS: *fps, Ramp: *ramp})
+	rep := bench.RunLoad(ctx, bench.LoadConfig{URL: *url, Players: *players, Duration: *duration, FPS: *fps, Ramp: *ramp})
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -9,18 +9,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/rtmp"
+	"github.com/seed7c1a73c4/onair/internal/bench"
 )
 
 // benchPlay runs `onair bench play` and returns its JSON report.
-func benchPlay(t testing.TB, url string, players int, dur time.Duration) rtmp.LoadReport {
+func benchPlay(t testing.TB, url string, players int, dur time.Duration) bench.LoadReport {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), dur+2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, onairBin, "bench", "play", "--url", url, "--players", itoa(players),
 		"--duration", dur.String(), "--json")
 	out, err := cmd.Output()
-	var rep rtmp.LoadReport
+	var rep bench.LoadReport
 	if jerr := json.Unmarshal(out, &rep); jerr != nil {
 		t.Fatalf("onair bench play: %v %v\n%s", err, jerr, out)
 	}

@@ -1,4 +1,4 @@
-package rtmp
+package bench
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
@@ -22,7 +23,7 @@ type LoadConfig struct {
 	FPS float64
 	// Ramp spreads the players' starts over this long (0: all at once).
 	Ramp    time.Duration
-	Options PlayerOptions
+	Options rtmp.PlayerOptions
 }
 
 // PlayerResult is what one load-generator player received.
@@ -79,7 +80,7 @@ func RunLoad(ctx context.Context, cfg LoadConfig) LoadReport {
 func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 	start := time.Now()
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	p, err := DialPlay(dctx, cfg.URL, cfg.Options)
+	p, err := rtmp.DialPlay(dctx, cfg.URL, cfg.Options)
 	cancel()
 	if err != nil {
 		r.Error = err.Error()

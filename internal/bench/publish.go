@@ -1,4 +1,4 @@
-package app
+package bench
 
 import (
 	"context"
@@ -7,36 +7,37 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
-// BenchPublishConfig configures BenchPublish.
-type BenchPublishConfig struct {
+// PublishConfig configures Publish.
+type PublishConfig struct {
 	URL, Key string
-	Output   OutputConfig
+	Output   app.OutputConfig
 	Duration time.Duration // how long to publish (0: until ctx ends)
 	Clip     time.Duration // length of the pre-encoded loop (default 2 GOPs)
 	CAFile   string
 }
 
-// BenchPublishStats is what BenchPublish sent.
-type BenchPublishStats struct {
+// PublishStats is what Publish sent.
+type PublishStats struct {
 	VideoFrames, AudioFrames int
 	Bytes                    uint64
 	Late                     int // packets sent more than 50 ms after their time
 }
 
-// BenchPublish encodes a short clip of the test pattern and tone once, then
+// Publish encodes a short clip of the test pattern and tone once, then
 // publishes it in a loop, paced in real time, with the wall-clock send time
 // stamped into every video frame (h264.AppendStamp). The load generator
 // (`onair bench play`) reads the stamps to measure latency through any
 // server. Encoding up front keeps the encoder's CPU out of server
 // measurements.
-func BenchPublish(ctx context.Context, cfg BenchPublishConfig, log *slog.Logger) (BenchPublishStats, error) {
-	var st BenchPublishStats
+func Publish(ctx context.Context, cfg PublishConfig, log *slog.Logger) (PublishStats, error) {
+	var st PublishStats
 	if cfg.Clip <= 0 {
 		cfg.Clip = 2 * cfg.Output.KeyInt
 	}
@@ -106,8 +107,8 @@ func BenchPublish(ctx context.Context, cfg BenchPublishConfig, log *slog.Logger)
 
 // encodeClip runs the program (test pattern and tone) for clip and returns
 // its sequence headers and its media, starting at a keyframe at time 0.
-func encodeClip(o OutputConfig, clip time.Duration, log *slog.Logger) (headers, frames []media.Packet, err error) {
-	prog, err := OpenProgram(ProgramConfig{Video: "test", Audio: "test", Output: o, Duration: clip}, capture.NewClock(), log)
+func encodeClip(o app.OutputConfig, clip time.Duration, log *slog.Logger) (headers, frames []media.Packet, err error) {
+	prog, err := app.OpenProgram(app.ProgramConfig{Video: "test", Audio: "test", Output: o, Duration: clip}, capture.NewClock(), log)
 	if err != nil {
 		return nil, nil, err
 	}
