@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -89,7 +91,7 @@ func needsRTMPS(svc Service) string {
 // scrubKey is the backstop that keeps the key out of a message even if it
 // was typed into another field (see redactKeyIn).
 func scrubKey(err error, key string) error {
-	if err == nil || len(key) < minSecretLen || !strings.Contains(err.Error(), key) {
+	if err == nil || len(key) < store.MinSecretLen || !strings.Contains(err.Error(), key) {
 		return err
 	}
 	return errors.New(redactKeyIn(err.Error(), key))
@@ -114,7 +116,7 @@ func (d Destination) MaskedKey() string {
 	if d.Key == "" {
 		return ""
 	}
-	return Mask
+	return store.Mask
 }
 
 // NewDestinationID returns a random ID for a new destination: 16 hex digits.

@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/app/store"
 )
 
 const testKey = "live_123456789_AbCdEfGhIjKlMnOp"
@@ -96,8 +98,8 @@ func TestDestinationConfigAndMaskedKey(t *testing.T) {
 	if got := d.Config(); got != want {
 		t.Errorf("Config() = %+v, want %+v", got, want)
 	}
-	if got := d.MaskedKey(); got != Mask {
-		t.Errorf("MaskedKey() = %q, want %q", got, Mask)
+	if got := d.MaskedKey(); got != store.Mask {
+		t.Errorf("MaskedKey() = %q, want %q", got, store.Mask)
 	}
 	d.Key = ""
 	if got := d.MaskedKey(); got != "" {

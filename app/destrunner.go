@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/internal/rate"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -267,7 +269,7 @@ func (r *destRunner) status(now time.Time) DestinationStatus {
 		State: r.state, RetryAt: r.retryAt, Reconnects: r.reconnects, Reached: r.reached, BytesSent: r.sent, Dropped: r.dropped,
 		Bitrate: 8 * r.rate.PerSecond(now)}
 	if r.lastErr != nil {
-		s.LastError = PlainError(r.lastErr.Error())
+		s.LastError = store.PlainError(r.lastErr.Error())
 	}
 	if r.pub != nil {
 		s.BytesSent += r.pub.BytesSent()

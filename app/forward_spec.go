@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -78,7 +80,7 @@ func badNameRune(r rune) bool {
 
 // AddForwardSecrets registers the stream key and query values of t with
 // secrets, the backstop that masks them in every log line.
-func AddForwardSecrets(secrets *Secrets, t rtmp.Target) {
+func AddForwardSecrets(secrets *store.Secrets, t rtmp.Target) {
 	if secrets == nil {
 		return
 	}

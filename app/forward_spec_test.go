@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
@@ -62,7 +64,7 @@ func TestAddForwardSecretsMasksKeyAndQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sec Secrets
+	var sec store.Secrets
 	AddForwardSecrets(&sec, s.Target)
 	got := sec.Redact("pushing " + fwdTestKey + "?token=tok-0123456789&x=1")
 	if strings.Contains(got, fwdTestKey) || strings.Contains(got, "tok-0123456789") {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
@@ -101,7 +103,7 @@ func fwdLog() (*slog.Logger, *testpeer.SyncBuffer) {
 
 func fwdServer(t *testing.T, log *slog.Logger) *LocalServer {
 	t.Helper()
-	srv, err := StartLocalServer(LocalServerConfig{Listen: "127.0.0.1:0", Server: server.DefaultConfig()}, &Secrets{}, log)
+	srv, err := StartLocalServer(LocalServerConfig{Listen: "127.0.0.1:0", Server: server.DefaultConfig()}, &store.Secrets{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

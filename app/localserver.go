@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/rtmp/server"
 	"github.com/seed7c1a73c4/onair/web"
 )
@@ -93,7 +95,7 @@ func (e *PortInUseError) FreePortNear() int {
 
 // StartLocalServer validates cfg, binds the RTMP (and HTTP) ports and
 // starts serving. Secrets registers the keys so no log shows them.
-func StartLocalServer(cfg LocalServerConfig, secrets *Secrets, log *slog.Logger) (*LocalServer, error) {
+func StartLocalServer(cfg LocalServerConfig, secrets *store.Secrets, log *slog.Logger) (*LocalServer, error) {
 	if cfg.Listen == "" {
 		cfg.Listen = server.DefaultAddr
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -76,12 +78,12 @@ func destinationFindings(out OutputConfig, d Destination, svc Service, known boo
 }
 
 // redactKeyIn is the backstop that keeps a key typed into another field out of
-// a warning (keys shorter than minSecretLen are left alone, as in Secrets).
+// a warning (keys shorter than store.MinSecretLen are left alone, as in Secrets).
 func redactKeyIn(text, key string) string {
-	if len(key) < minSecretLen {
+	if len(key) < store.MinSecretLen {
 		return text
 	}
-	return strings.ReplaceAll(text, key, Mask)
+	return strings.ReplaceAll(text, key, store.Mask)
 }
 
 // roundKilo rounds bits per second to whole kilobits, so a measured figure

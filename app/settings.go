@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/seed7c1a73c4/onair/app/store"
 )
 
 // settingsKey is the one KV key the settings are stored under, as JSON.
@@ -111,7 +113,7 @@ func decodeSettings(raw string) (storedSettings, error) {
 // A key the store cannot give leaves that Key empty and adds an error
 // naming the destination; after a keyring timeout the remaining keys are
 // not asked for. A nil secrets loads no keys.
-func LoadSettings(kv KV, secrets SecretStore) (Settings, error) {
+func LoadSettings(kv KV, secrets store.SecretStore) (Settings, error) {
 	raw := kv.String(settingsKey)
 	if strings.TrimSpace(raw) == "" {
 		return DefaultSettings(), nil
@@ -139,11 +141,11 @@ func LoadSettings(kv KV, secrets SecretStore) (Settings, error) {
 		switch {
 		case err == nil:
 			d.Key = key
-		case errors.Is(err, ErrSecretNotFound):
+		case errors.Is(err, store.ErrSecretNotFound):
 		default:
 			errs = append(errs, fmt.Errorf("the key of %q could not be read: %w", d.Name, err))
-			if errors.Is(err, ErrKeyringTimeout) {
-				stuck = ErrKeyringTimeout
+			if errors.Is(err, store.ErrKeyringTimeout) {
+				stuck = store.ErrKeyringTimeout
 			}
 		}
 	}
@@ -158,7 +160,7 @@ func LoadSettings(kv KV, secrets SecretStore) (Settings, error) {
 // again in this call.
 // The JSON is written even when a key is not; the error names each
 // destination whose key failed, never the key.
-func SaveSettings(kv KV, secrets SecretStore, s Settings) error {
+func SaveSettings(kv KV, secrets store.SecretStore, s Settings) error {
 	current := map[string]bool{}
 	for _, d := range s.Destinations {
 		switch {
@@ -201,8 +203,8 @@ func SaveSettings(kv KV, secrets SecretStore, s Settings) error {
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("the key of %q could not be saved: %w", d.Name, err))
-			if errors.Is(err, ErrKeyringTimeout) {
-				stuck = ErrKeyringTimeout
+			if errors.Is(err, store.ErrKeyringTimeout) {
+				stuck = store.ErrKeyringTimeout
 			}
 		}
 	}
@@ -225,8 +227,8 @@ func SaveSettings(kv KV, secrets SecretStore, s Settings) error {
 		}
 		if err := secrets.Delete(id); err != nil {
 			errs = append(errs, fmt.Errorf("the key of a removed destination could not be deleted: %w", err))
-			if errors.Is(err, ErrKeyringTimeout) {
-				stuck = ErrKeyringTimeout
+			if errors.Is(err, store.ErrKeyringTimeout) {
+				stuck = store.ErrKeyringTimeout
 			}
 		}
 	}
@@ -300,7 +302,7 @@ func (f *FileKV) Store(key, value string) error {
 	f.data[key] = value
 	data, err := json.MarshalIndent(f.data, "", "  ")
 	if err == nil {
-		err = writeFileAtomic(f.path, data)
+		err = store.WriteFileAtomic(f.path, data)
 	}
 	if err != nil {
 		if had {

@@ -9,6 +9,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
+
+	"github.com/seed7c1a73c4/onair/app/store"
 )
 
 // mapKV is a KV like fyne.Preferences: writes cannot fail.
@@ -27,7 +31,7 @@ type fakeSecrets struct {
 
 func (f fakeSecrets) Get(id string) (string, error) {
 	if f.get == nil {
-		return "", ErrSecretNotFound
+		return "", store.ErrSecretNotFound
 	}
 	return f.get(id)
 }
@@ -77,7 +81,7 @@ func TestSettingsRoundTripThroughFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := OpenFileSecretStore(keysPath)
+	keys, err := store.OpenFileSecretStore(keysPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +95,7 @@ func TestSettingsRoundTripThroughFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys2, err := OpenFileSecretStore(keysPath)
+	keys2, err := store.OpenFileSecretStore(keysPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,15 +119,15 @@ func TestSettingsRoundTripThroughFiles(t *testing.T) {
 	if !strings.Contains(string(raw), "My YouTube") {
 		t.Errorf("the settings file lacks the destination:\n%s", raw)
 	}
-	assertMode(t, settingsPath, 0o600)
-	assertMode(t, keysPath, 0o600)
+	testpeer.AssertMode(t, settingsPath, 0o600)
+	testpeer.AssertMode(t, keysPath, 0o600)
 	if k, err := keys2.Get(want.Destinations[1].ID); err != nil || k != otherKey {
 		t.Errorf("the key store holds %q, %v", k, err)
 	}
 }
 
 func TestSaveSettingsDeletesRemovedKeys(t *testing.T) {
-	kv, keys := mapKV{}, NewMemorySecretStore()
+	kv, keys := mapKV{}, store.NewMemorySecretStore()
 	s := sampleSettings()
 	if err := keys.Set("srv1", "server-key-0123456789"); err != nil {
 		t.Fatal(err)
@@ -140,7 +144,7 @@ func TestSaveSettingsDeletesRemovedKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{yt, tw, "srv1"} {
-		if _, err := keys.Get(id); !errors.Is(err, ErrSecretNotFound) {
+		if _, err := keys.Get(id); !errors.Is(err, store.ErrSecretNotFound) {
 			t.Errorf("key %s still stored (err %v)", id, err)
 		}
 	}
@@ -154,7 +158,7 @@ func TestSaveSettingsDeletesRemovedKeys(t *testing.T) {
 }
 
 func TestLoadSettingsMissingGivesDefaults(t *testing.T) {
-	got, err := LoadSettings(mapKV{}, NewMemorySecretStore())
+	got, err := LoadSettings(mapKV{}, store.NewMemorySecretStore())
 	if err != nil || !reflect.DeepEqual(got, DefaultSettings()) {
 		t.Fatalf("got %+v, %v", got, err)
 	}
@@ -162,7 +166,7 @@ func TestLoadSettingsMissingGivesDefaults(t *testing.T) {
 
 func TestLoadSettingsCorruptGivesDefaultsAndSaysSo(t *testing.T) {
 	for _, raw := range []string{"{not json", `{"Video": 5}`, `[1,2]`} {
-		got, err := LoadSettings(mapKV{settingsKey: raw}, NewMemorySecretStore())
+		got, err := LoadSettings(mapKV{settingsKey: raw}, store.NewMemorySecretStore())
 		if err == nil || !strings.Contains(err.Error(), "reset to the defaults") {
 			t.Errorf("%q: error %v, want one saying the settings were reset", raw, err)
 		}
@@ -185,7 +189,7 @@ func TestLoadSettingsOldJSONKeepsDefaults(t *testing.T) {
 }
 
 func TestLoadSettingsGivesAnIDToAHandEditedDestination(t *testing.T) {
-	got, err := LoadSettings(mapKV{settingsKey: `{"Destinations":[{"Name":"x","Service":"custom"}]}`}, NewMemorySecretStore())
+	got, err := LoadSettings(mapKV{settingsKey: `{"Destinations":[{"Name":"x","Service":"custom"}]}`}, store.NewMemorySecretStore())
 	if err != nil || len(got.Destinations) != 1 || len(got.Destinations[0].ID) != 16 {
 		t.Fatalf("got %+v, %v", got.Destinations, err)
 	}
@@ -194,7 +198,7 @@ func TestLoadSettingsGivesAnIDToAHandEditedDestination(t *testing.T) {
 func TestLoadSettingsFailingSecretStore(t *testing.T) {
 	kv := mapKV{}
 	s := sampleSettings()
-	if err := SaveSettings(kv, NewMemorySecretStore(), s); err != nil {
+	if err := SaveSettings(kv, store.NewMemorySecretStore(), s); err != nil {
 		t.Fatal(err)
 	}
 	failing := fakeSecrets{get: func(id string) (string, error) {
@@ -220,13 +224,13 @@ func TestLoadSettingsFailingSecretStore(t *testing.T) {
 func TestLoadSettingsStopsAskingAfterATimeout(t *testing.T) {
 	kv := mapKV{}
 	s := sampleSettings()
-	if err := SaveSettings(kv, NewMemorySecretStore(), s); err != nil {
+	if err := SaveSettings(kv, store.NewMemorySecretStore(), s); err != nil {
 		t.Fatal(err)
 	}
 	calls := 0
 	stuck := fakeSecrets{get: func(id string) (string, error) {
 		calls++
-		return "", ErrKeyringTimeout
+		return "", store.ErrKeyringTimeout
 	}}
 	_, err := LoadSettings(kv, stuck)
 	if calls != 1 {
@@ -264,12 +268,12 @@ func TestSaveSettingsFailingSecretStore(t *testing.T) {
 func TestSaveSettingsNeedsUniqueIDs(t *testing.T) {
 	s := sampleSettings()
 	s.Destinations[1].ID = ""
-	if err := SaveSettings(mapKV{}, NewMemorySecretStore(), s); err == nil || !strings.Contains(err.Error(), "Twitch") {
+	if err := SaveSettings(mapKV{}, store.NewMemorySecretStore(), s); err == nil || !strings.Contains(err.Error(), "Twitch") {
 		t.Errorf("missing ID: %v", err)
 	}
 	s = sampleSettings()
 	s.Destinations[1].ID = s.Destinations[0].ID
-	if err := SaveSettings(mapKV{}, NewMemorySecretStore(), s); err == nil {
+	if err := SaveSettings(mapKV{}, store.NewMemorySecretStore(), s); err == nil {
 		t.Error("duplicate IDs accepted")
 	}
 }
@@ -381,7 +385,7 @@ func TestFileKVWriteFailure(t *testing.T) {
 	if kv.String("a") != "" {
 		t.Error("a failed write was kept")
 	}
-	if err := SaveSettings(kv, NewMemorySecretStore(), DefaultSettings()); err == nil {
+	if err := SaveSettings(kv, store.NewMemorySecretStore(), DefaultSettings()); err == nil {
 		t.Error("SaveSettings did not report the write failure")
 	}
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/seed7c1a73c4/onair/app/store"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,10 +18,10 @@ type StudioConfig struct {
 	// Settings persist the studio's choices (Fyne preferences, or a FileKV).
 	Settings KV
 	// Keys keeps stream keys and server keys; KeysWhere says where, for the UI.
-	Keys      SecretStore
+	Keys      store.SecretStore
 	KeysWhere string
 	// Secrets collects every key in use so that no log shows one.
-	Secrets *Secrets
+	Secrets *store.Secrets
 	Log     *slog.Logger
 	// ServerListen overrides the local server's listen address (tests use
 	// 127.0.0.1:0); "" takes the saved settings.
@@ -87,7 +88,7 @@ func NewStudio(cfg StudioConfig) (*Studio, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Secrets == nil {
-		cfg.Secrets = &Secrets{}
+		cfg.Secrets = &store.Secrets{}
 	}
 	if cfg.Settings == nil || cfg.Keys == nil {
 		return nil, errors.New("the studio needs a settings store and a key store")
@@ -208,7 +209,7 @@ func (s *Studio) setErr(err error) {
 // sentence makes an error readable: its first line, without package
 // prefixes, redacted upstream.
 func sentence(err error) string {
-	msg := PlainError(err.Error())
+	msg := store.PlainError(err.Error())
 	for i, r := range msg {
 		if r == '\n' {
 			return msg[:i]
@@ -266,7 +267,7 @@ func programQueue(o OutputConfig) media.QueueLimits {
 
 // UseKeyStore moves the keys to another store (after the user agreed to a
 // key file, say) and saves them there.
-func (s *Studio) UseKeyStore(store SecretStore, where string) {
+func (s *Studio) UseKeyStore(store store.SecretStore, where string) {
 	s.do(func() {
 		s.mu.Lock()
 		s.cfg.Keys, s.cfg.KeysWhere = store, where

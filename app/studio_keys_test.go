@@ -4,12 +4,14 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/app/store"
 )
 
 // slowKeyring is a key store whose writes wait for release (a keyring
 // behind a slow D-Bus service).
 type slowKeyring struct {
-	*MemorySecretStore
+	*store.MemorySecretStore
 	release chan struct{}
 }
 
@@ -23,7 +25,7 @@ func (k slowKeyring) Set(id, secret string) error {
 // order (the write used to run on a goroutine of its own, so it could land
 // after the delete and bring the key back).
 func TestRevokedServerKeyDoesNotComeBack(t *testing.T) {
-	keys := slowKeyring{NewMemorySecretStore(), make(chan struct{})}
+	keys := slowKeyring{store.NewMemorySecretStore(), make(chan struct{})}
 	kv, err := OpenFileKV(filepath.Join(t.TempDir(), "settings.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +49,7 @@ func TestRevokedServerKeyDoesNotComeBack(t *testing.T) {
 	done := make(chan struct{})
 	s.do(func() { close(done) })
 	<-done
-	if _, err := keys.Get(id); !errors.Is(err, ErrSecretNotFound) {
+	if _, err := keys.Get(id); !errors.Is(err, store.ErrSecretNotFound) {
 		t.Errorf("the revoked key %s is in the keyring (err %v)", id, err)
 	}
 }

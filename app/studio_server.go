@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
@@ -254,7 +256,7 @@ func (s *Studio) serverStatusLocked() LocalServerStatus {
 // maskKey shows the first four characters of a key, never more.
 func maskKey(k string) string {
 	if len(k) < 8 {
-		return Mask
+		return store.Mask
 	}
 	return k[:4] + "…"
 }

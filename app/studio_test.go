@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 	"github.com/seed7c1a73c4/onair/rtmp/server"
@@ -29,7 +31,7 @@ func newTestStudioOn(t *testing.T, dir, listen string, edit func(*Settings)) *St
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := OpenFileSecretStore(filepath.Join(dir, "keys.json"))
+	keys, err := store.OpenFileSecretStore(filepath.Join(dir, "keys.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"fyne.io/fyne/v2/test"
 
 	"github.com/seed7c1a73c4/onair/app"
@@ -41,11 +43,11 @@ func idleSnapshot() app.StudioSnapshot {
 		Output:       app.DefaultOutput(),
 		Levels:       capture.Levels{RMS: []float64{-24, -12}, Peak: []float64{-15, -4}},
 		Destinations: []app.DestinationStatus{
-			{ID: "yt", Name: "My YouTube", Service: "youtube", URL: "rtmp://a.rtmp.youtube.com/live2/" + app.Mask, Enabled: true, State: app.StateIdle},
-			{ID: "tw", Name: "Twitch", Service: "twitch", URL: "rtmp://live.twitch.tv/app/" + app.Mask, State: app.StateIdle},
+			{ID: "yt", Name: "My YouTube", Service: "youtube", URL: "rtmp://a.rtmp.youtube.com/live2/" + store.Mask, Enabled: true, State: app.StateIdle},
+			{ID: "tw", Name: "Twitch", Service: "twitch", URL: "rtmp://live.twitch.tv/app/" + store.Mask, State: app.StateIdle},
 		},
 		OutputFPS: 30, CPUPercent: 7,
-		Server: app.LocalServerStatus{On: true, Addr: "127.0.0.1:1935", PublishURL: "rtmp://127.0.0.1:1935/live/NAME?key=" + app.Mask,
+		Server: app.LocalServerStatus{On: true, Addr: "127.0.0.1:1935", PublishURL: "rtmp://127.0.0.1:1935/live/NAME?key=" + store.Mask,
 			Keys: []app.ServerKey{{ID: "k1", Masked: "k3F9…"}}},
 		Warnings: []app.Warning{{Destination: "My YouTube", Message: "The video bitrate 4500k is below what YouTube suggests for 1080p."}},
 	}
@@ -87,7 +89,7 @@ func serverSnapshot() app.StudioSnapshot {
 	s := idleSnapshot()
 	s.Server.LAN = true
 	s.Server.Addr, s.Server.Hosts = "192.168.1.10:1935", []string{"192.168.1.10"}
-	s.Server.PublishURL = "rtmp://192.168.1.10:1935/live/NAME?key=" + app.Mask
+	s.Server.PublishURL = "rtmp://192.168.1.10:1935/live/NAME?key=" + store.Mask
 	s.Server.WatchURL = "http://192.168.1.10:1936/"
 	s.Server.Keys = append(s.Server.Keys, app.ServerKey{ID: "k2", Masked: "Qm7x…"})
 	s.Server.Streams = []app.IncomingStream{

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -190,11 +192,11 @@ func (t *serverTab) fullPublishURL() string {
 	return withKey(u, t.keys[0], t.w.s.RevealServerKey(t.keys[0].ID))
 }
 
-// withKey replaces the masked key in u (app.Mask or the key's own masked
+// withKey replaces the masked key in u (Mask or the key's own masked
 // form) with the key itself.
 func withKey(u string, k app.ServerKey, full string) string {
-	if strings.Contains(u, app.Mask) {
-		return strings.Replace(u, app.Mask, full, 1)
+	if strings.Contains(u, store.Mask) {
+		return strings.Replace(u, store.Mask, full, 1)
 	}
 	if k.Masked != "" && strings.Contains(u, k.Masked) {
 		return strings.Replace(u, k.Masked, full, 1)

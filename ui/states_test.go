@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -185,11 +187,11 @@ func TestStateOutputValidationError(t *testing.T) {
 func TestTileShowsTheMaskedTitle(t *testing.T) {
 	s := serverSnapshot()
 	s.Server.Streams[0].Name = "live/" + testKey
-	s.Server.Streams[0].Title = "live/" + app.Mask
+	s.Server.Streams[0].Title = "live/" + store.Mask
 	w := newTestWindow(t, newFakeStudio(s))
 	w.tabs.SelectIndex(2)
 	tl := w.server.tiles.tiles["live/"+testKey]
-	if tl == nil || tl.title.Text != "live/"+app.Mask {
+	if tl == nil || tl.title.Text != "live/"+store.Mask {
 		t.Fatalf("tile title: %+v", tl)
 	}
 	assertNoKey(t, w)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/internal/bench"
@@ -40,7 +42,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 func runBenchPublish(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	secrets := &app.Secrets{}
+	secrets := &store.Secrets{}
 	out := app.DefaultOutput()
 	fs := flag.NewFlagSet("onair bench publish", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -74,7 +76,7 @@ func runBenchPublish(ctx context.Context, args []string, stdout, stderr io.Write
 }
 
 func runBenchPlay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	secrets := &app.Secrets{}
+	secrets := &store.Secrets{}
 	fs := flag.NewFlagSet("onair bench play", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	url := fs.String("url", "", "rtmp[s]://host[:port]/app/name to play")

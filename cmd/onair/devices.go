@@ -8,7 +8,8 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/capture"
 )
 
@@ -19,7 +20,7 @@ func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	secrets := &app.Secrets{}
+	secrets := &store.Secrets{}
 	log, err := newLogger(stderr, *logLevel, secrets)
 	if err != nil {
 		return fail(stderr, secrets, err)

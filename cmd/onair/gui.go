@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/seed7c1a73c4/onair/app"
@@ -41,7 +43,7 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "onair: "+noDisplay+"\n", problem)
 		return 1
 	}
-	secrets := &app.Secrets{}
+	secrets := &store.Secrets{}
 	log, err := newLogger(stderr, *logLevel, secrets)
 	if err != nil {
 		return fail(stderr, secrets, err)
@@ -59,7 +61,7 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, secrets, err)
 		}
-		keys, err := app.OpenFileSecretStore(filepath.Join(*profile, "keys.json"))
+		keys, err := store.OpenFileSecretStore(filepath.Join(*profile, "keys.json"))
 		if err != nil {
 			return fail(stderr, secrets, err)
 		}
@@ -77,7 +79,7 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 			}
 			return false
 		}
-		cfg.Keys, cfg.KeysWhere, err = app.OpenSecretStore(keyDir, keyringTimeout, consent)
+		cfg.Keys, cfg.KeysWhere, err = store.OpenSecretStore(keyDir, keyringTimeout, consent)
 		if err != nil {
 			return fail(stderr, secrets, err)
 		}
@@ -100,7 +102,7 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 			answer := "no"
 			if yes {
 				answer = "yes"
-				if st, err := app.OpenFileSecretStore(path); err == nil {
+				if st, err := store.OpenFileSecretStore(path); err == nil {
 					studio.UseKeyStore(st, "Keys are kept in "+path+", readable only by you.")
 				}
 			}

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
@@ -177,7 +179,7 @@ func writeProfile(t testing.TB, dir string, edit func(*app.Settings)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := app.OpenFileSecretStore(filepath.Join(dir, "keys.json"))
+	keys, err := store.OpenFileSecretStore(filepath.Join(dir, "keys.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
@@ -52,7 +54,7 @@ func TestWineWindow(t *testing.T) {
 	st := app.DefaultSettings()
 	st.Server.On, st.Server.Port = true, port
 	st.Output.Preset = "ultrafast"
-	if err := app.SaveSettings(kv, app.NewMemorySecretStore(), st); err != nil {
+	if err := app.SaveSettings(kv, store.NewMemorySecretStore(), st); err != nil {
 		t.Fatal(err)
 	}
 

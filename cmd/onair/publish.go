@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
@@ -30,7 +32,7 @@ func (f destinationsFlag) Set(v string) error {
 
 type keyFlag struct {
 	list    *[]app.DestinationConfig
-	secrets *app.Secrets
+	secrets *store.Secrets
 }
 
 func (f keyFlag) String() string { return "" }
@@ -48,7 +50,7 @@ func (f keyFlag) Set(v string) error {
 }
 
 func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
-	secrets := &app.Secrets{}
+	secrets := &store.Secrets{}
 	var dests []app.DestinationConfig
 	out := app.DefaultOutput()
 	fs := flag.NewFlagSet("onair publish", flag.ContinueOnError)
@@ -149,7 +151,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 
 // registerURLSecrets marks the last path segment and every query value of a
 // destination URL as secret: that is where platforms put the stream key.
-func registerURLSecrets(s *app.Secrets, raw string) {
+func registerURLSecrets(s *store.Secrets, raw string) {
 	path, query, _ := strings.Cut(raw, "?")
 	if i := strings.LastIndex(path, "/"); i >= 0 && strings.Count(path, "/") > 3 {
 		s.Add(path[i+1:])
@@ -162,7 +164,7 @@ func registerURLSecrets(s *app.Secrets, raw string) {
 }
 
 // startProgress prints one status line per second when stderr is a terminal.
-func startProgress(w io.Writer, b *app.Broadcast, secrets *app.Secrets) (stop func()) {
+func startProgress(w io.Writer, b *app.Broadcast, secrets *store.Secrets) (stop func()) {
 	f, ok := w.(*os.File)
 	if !ok {
 		return func() {}

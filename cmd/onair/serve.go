@@ -9,6 +9,8 @@ import (
 	"net"
 	"strconv"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/rtmp/server"
@@ -21,7 +23,7 @@ func (l *listFlag) String() string     { return "" }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	secrets := &app.Secrets{}
+	secrets := &store.Secrets{}
 	cfg := app.LocalServerConfig{Server: server.DefaultConfig()}
 	sc := &cfg.Server
 	fs := flag.NewFlagSet("onair serve", flag.ContinueOnError)

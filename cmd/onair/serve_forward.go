@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/app/store"
+
 	"github.com/seed7c1a73c4/onair/app"
 )
 
@@ -34,7 +36,7 @@ func (f *forwardFlag) Set(v string) error {
 // destinations, trusting caFile's roots too for rtmps. stop ends them all
 // and waits. On an error nothing is left
 // running and the error is one sentence without any key.
-func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets *app.Secrets, log *slog.Logger) (stop func(), err error) {
+func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets *store.Secrets, log *slog.Logger) (stop func(), err error) {
 	type group struct {
 		source string
 		dests  []app.Destination

@@ -1,4 +1,4 @@
-package app
+package store
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 
 	"github.com/zalando/go-keyring"
 )
@@ -28,7 +30,7 @@ func TestFileSecretStore(t *testing.T) {
 	if err := f.Set("kept", testKey); err != nil {
 		t.Fatal(err)
 	}
-	assertMode(t, path, 0o600)
+	testpeer.AssertMode(t, path, 0o600)
 
 	f2, err := OpenFileSecretStore(path)
 	if err != nil {
@@ -81,22 +83,6 @@ func testSecretStore(t *testing.T, s SecretStore) {
 	}
 }
 
-// assertMode checks a file's permission bits (not on Windows, where ACLs
-// protect files and the bits always read 0666).
-func assertMode(t *testing.T, path string, want os.FileMode) {
-	t.Helper()
-	if runtime.GOOS == "windows" {
-		return
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != want {
-		t.Errorf("%s has mode %v, want %v", path, fi.Mode().Perm(), want)
-	}
-}
-
 func TestFileSecretStoreFixesAReadableFile(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows protects files with ACLs, not mode bits")
@@ -112,7 +98,7 @@ func TestFileSecretStoreFixesAReadableFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertMode(t, path, 0o600)
+	testpeer.AssertMode(t, path, 0o600)
 	if !f.PermissionsFixed() {
 		t.Error("PermissionsFixed is false after fixing a 0644 file")
 	}
@@ -330,7 +316,7 @@ func TestOpenSecretStoreFallsBackToAFileWithConsent(t *testing.T) {
 	if err := store.Set("a", testKey); err != nil {
 		t.Fatal(err)
 	}
-	assertMode(t, f.Path(), 0o600)
+	testpeer.AssertMode(t, f.Path(), 0o600)
 
 	// The next run uses the file it finds, without asking again.
 	store2, _, err := OpenSecretStore(dir, timeout, func() bool { asked.Add(1); return false })
@@ -385,3 +371,9 @@ func TestOpenSecretStoreUnusableKeyFile(t *testing.T) {
 		t.Errorf("store is %T", store)
 	}
 }
+
+// testKey looks like a platform's stream key.
+const testKey = "live_123456789_AbCdEfGhIjKlMnOp"
+
+// otherKey is a second one.
+const otherKey = "upload_987654321_ZyXwVuTsRqPoNm"

@@ -1,4 +1,4 @@
-package app
+package store
 
 import (
 	"encoding/json"
@@ -159,15 +159,15 @@ func (f *FileSecretStore) writeLocked() error {
 	if err != nil {
 		return fmt.Errorf("encoding the key file: %w", err)
 	}
-	if err := writeFileAtomic(f.path, data); err != nil {
+	if err := WriteFileAtomic(f.path, data); err != nil {
 		return fmt.Errorf("writing the key file: %w", err)
 	}
 	return nil
 }
 
-// writeFileAtomic writes data to a temporary file with mode 0600 in the
+// WriteFileAtomic writes data to a temporary file with mode 0600 in the
 // same folder (made 0700 if missing), syncs it and renames it over path.
-func writeFileAtomic(path string, data []byte) (err error) {
+func WriteFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err

@@ -1,6 +1,7 @@
-package app
+package store
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
@@ -214,8 +215,7 @@ func openKeyFile(path string) (SecretStore, string, error) {
 // probe checks that the keyring can store, return and delete an item, all
 // within the store's timeout.
 func (k *KeyringStore) probe() error {
-	id := "probe-" + NewDestinationID()
-	secret := NewDestinationID()
+	id, secret := "probe-"+rand.Text(), rand.Text()
 	_, err := withTimeout(k.timeout, func() (struct{}, error) {
 		if err := k.api.set(KeyringService, id, secret); err != nil {
 			return struct{}{}, err

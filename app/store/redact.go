@@ -1,4 +1,4 @@
-package app
+package store
 
 import (
 	"context"
@@ -18,15 +18,15 @@ type Secrets struct {
 	list []string
 }
 
-// minSecretLen is the shortest string Add accepts: masking shorter ones
+// MinSecretLen is the shortest string Add accepts: masking shorter ones
 // (such as "test" or "live") would mangle ordinary text, and real stream
 // keys are far longer. Shorter keys still stay out of logs, because URLs are
 // redacted where they are formatted; this set is the backstop.
-const minSecretLen = 8
+const MinSecretLen = 8
 
-// Add registers a secret. Strings shorter than minSecretLen are ignored.
+// Add registers a secret. Strings shorter than MinSecretLen are ignored.
 func (s *Secrets) Add(secret string) {
-	if len(secret) < minSecretLen {
+	if len(secret) < MinSecretLen {
 		return
 	}
 	s.mu.Lock()
