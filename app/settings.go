@@ -49,7 +49,7 @@ type Settings struct {
 	GainDB       float64
 	Destinations []Destination
 	Server       ServerSettings
-	RecordDir    string // where program recordings go; "" is DefaultRecordDir
+	RecordDir    string // where program recordings go; "" is record.DefaultDir
 }
 
 // DefaultSettings returns the test sources, DefaultOutput, no destinations

@@ -1,12 +1,14 @@
 package app
 
 import (
-	"github.com/seed7c1a73c4/onair/app/store"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/record"
+	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/internal/rate"
@@ -66,11 +68,11 @@ type Studio struct {
 	watchers       map[*incomingWatcher]struct{}
 	lastErr        string
 	devices        []capture.Device
-	fps            *rate.Meter // frames encoded (from the program's counter)
-	fpsCount       uint64      // the counter at the last sample
-	rec            *Recording  // the program recording, while it runs
-	recErr         string      // why the last recording stopped by itself
-	lastRec        RecordingStats
+	fps            *rate.Meter       // frames encoded (from the program's counter)
+	fpsCount       uint64            // the counter at the last sample
+	rec            *record.Recording // the program recording, while it runs
+	recErr         string            // why the last recording stopped by itself
+	lastRec        record.Stats
 	forwards       map[string]*Forward // incoming stream → its restream
 	upload         uploadBudget
 	closed         bool

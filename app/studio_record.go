@@ -6,19 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-)
 
-// DefaultRecordDir is where program recordings go unless the user picks a
-// folder: "OnAir Studio" in the user's Videos folder (~/Videos on Linux and
-// macOS, the Videos known folder on Windows: %USERPROFILE%\Videos unless the
-// user moved it), or in the temporary folder when there is none.
-func DefaultRecordDir() string {
-	dir, err := videosDir()
-	if err != nil {
-		return filepath.Join(os.TempDir(), "OnAir Studio")
-	}
-	return filepath.Join(dir, "OnAir Studio")
-}
+	"github.com/seed7c1a73c4/onair/app/record"
+)
 
 // StartRecording records the program to a new file in the recording
 // folder, live or not (crash-safe fragmented MP4, named by date). A
@@ -42,7 +32,7 @@ func (s *Studio) SetRecordDir(dir string) {
 // startRecording runs on the studio goroutine.
 func (s *Studio) startRecording() {
 	s.mu.Lock()
-	prog, dir, running := s.prog, cmp.Or(s.settings.RecordDir, DefaultRecordDir()), s.rec != nil
+	prog, dir, running := s.prog, cmp.Or(s.settings.RecordDir, record.DefaultDir()), s.rec != nil
 	s.mu.Unlock()
 	if running || prog == nil {
 		return
@@ -60,14 +50,14 @@ func (s *Studio) startRecording() {
 	go s.watchRecording(rec)
 }
 
-func (s *Studio) openRecording(prog *Program, dir string) (*Recording, error) {
+func (s *Studio) openRecording(prog *Program, dir string) (*record.Recording, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("the recording folder %s cannot be created: %w", dir, err)
 	}
 	hub := prog.Hub()
-	q := hub.Subscribe(RecordingQueueLimits)
-	path := filepath.Join(dir, RecordingName("program", time.Now(), ".mp4"))
-	rec, err := StartRecordingWith(q, func() { hub.Unsubscribe(q) }, RecordingOptions{Path: path, FreeName: true}, s.log)
+	q := hub.Subscribe(record.QueueLimits)
+	path := filepath.Join(dir, record.Name("program", time.Now(), ".mp4"))
+	rec, err := record.StartWith(q, func() { hub.Unsubscribe(q) }, record.Options{Path: path, FreeName: true}, s.log)
 	if err != nil {
 		hub.Unsubscribe(q)
 		return nil, err
@@ -77,7 +67,7 @@ func (s *Studio) openRecording(prog *Program, dir string) (*Recording, error) {
 
 // watchRecording notes a recording that stopped by itself; it ends with
 // the recording (Stop closes Done too).
-func (s *Studio) watchRecording(rec *Recording) {
+func (s *Studio) watchRecording(rec *record.Recording) {
 	<-rec.Done()
 	err := rec.Err()
 	s.mu.Lock()
@@ -109,7 +99,7 @@ func (s *Studio) stopRecording() bool {
 }
 
 func (s *Studio) recordingStatusLocked() RecordingStatus {
-	st := RecordingStatus{Error: s.recErr, Dir: cmp.Or(s.settings.RecordDir, DefaultRecordDir())}
+	st := RecordingStatus{Error: s.recErr, Dir: cmp.Or(s.settings.RecordDir, record.DefaultDir())}
 	rs := s.lastRec
 	if s.rec != nil {
 		rs = s.rec.Stats()

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/record"
+
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/app"
@@ -102,7 +104,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 		}
 		log.Warn("no destination could be reached yet; onair keeps retrying each one (1 s, 2 s, 4 s … up to 30 s apart) " + until)
 	}
-	var rec *app.Recording
+	var rec *record.Recording
 	if *recordPath != "" {
 		if rec, err = startProgramRecording(b.ProgramHub(), *recordPath, log); err != nil {
 			b.Stop()

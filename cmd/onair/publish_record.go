@@ -3,7 +3,8 @@ package main
 import (
 	"log/slog"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/record"
+
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -13,8 +14,8 @@ import (
 // reads its own bounded queue, so a slow disk never delays the encoder or
 // a destination; call Stop on the result once the broadcast has ended (the
 // file is then complete), and report Err if it stopped by itself.
-func startProgramRecording(hub *media.PacketHub, path string, log *slog.Logger) (*app.Recording, error) {
-	q := hub.Subscribe(app.RecordingQueueLimits)
-	return app.StartRecordingWith(q, func() { hub.Unsubscribe(q) }, app.RecordingOptions{Path: path, FreeName: true},
+func startProgramRecording(hub *media.PacketHub, path string, log *slog.Logger) (*record.Recording, error) {
+	q := hub.Subscribe(record.QueueLimits)
+	return record.StartWith(q, func() { hub.Unsubscribe(q) }, record.Options{Path: path, FreeName: true},
 		log.With("component", "recorder"))
 }

@@ -10,7 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/record"
+
 	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
@@ -34,7 +35,7 @@ func addRecordFlags(fs *flag.FlagSet) *recordFlags {
 
 // serveRecorder records every stream published into the local server:
 // its goroutine polls the server for live streams and starts an
-// app.Recording (through Server.Watch) for each new publish session.
+// record.Recording (through Server.Watch) for each new publish session.
 type serveRecorder struct {
 	srv       *server.Server
 	dir       string
@@ -45,7 +46,7 @@ type serveRecorder struct {
 	done   chan struct{}
 
 	mu     sync.Mutex
-	active map[string]*app.Recording // by stream key, until the session ends
+	active map[string]*record.Recording // by stream key, until the session ends
 }
 
 // startServeRecording starts recording into f.dir; it returns nil (and
@@ -59,7 +60,7 @@ func startServeRecording(srv *server.Server, f *recordFlags, log *slog.Logger) (
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &serveRecorder{srv: srv, dir: f.dir, faststart: f.faststart, log: log.With("component", "recorder"),
-		cancel: cancel, done: make(chan struct{}), active: map[string]*app.Recording{}}
+		cancel: cancel, done: make(chan struct{}), active: map[string]*record.Recording{}}
 	go r.run(ctx)
 	log.Info("recording every published stream", "dir", f.dir)
 	return r, nil
@@ -115,13 +116,13 @@ func (r *serveRecorder) poll() {
 
 // start records stream name into a new file named by stream and date (with
 // -2, -3 … when one of that name exists).
-func (r *serveRecorder) start(name string) (*app.Recording, error) {
-	q, stop, err := r.srv.Watch(name, app.RecordingQueueLimits)
+func (r *serveRecorder) start(name string) (*record.Recording, error) {
+	q, stop, err := r.srv.Watch(name, record.QueueLimits)
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(r.dir, app.RecordingName(name, time.Now(), ".mp4"))
-	return app.StartRecordingWith(q, stop, app.RecordingOptions{Path: path, Faststart: r.faststart, FreeName: true},
+	path := filepath.Join(r.dir, record.Name(name, time.Now(), ".mp4"))
+	return record.StartWith(q, stop, record.Options{Path: path, Faststart: r.faststart, FreeName: true},
 		r.log.With("stream", name))
 }
 
@@ -134,7 +135,7 @@ func (r *serveRecorder) Close() {
 	r.cancel()
 	<-r.done
 	r.mu.Lock()
-	recs := make([]*app.Recording, 0, len(r.active))
+	recs := make([]*record.Recording, 0, len(r.active))
 	for _, rec := range r.active {
 		recs = append(recs, rec)
 	}

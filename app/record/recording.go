@@ -1,4 +1,4 @@
-package app
+package record
 
 import (
 	"context"
@@ -14,13 +14,13 @@ import (
 	"github.com/seed7c1a73c4/onair/media"
 )
 
-// RecordingQueueLimits bound a recording's queue: about 30 s of a 6 Mb/s
+// QueueLimits bound a recording's queue: about 30 s of a 6 Mb/s
 // program. A disk that stalls longer makes the recording skip to the next
 // keyframe (counted in Dropped); the stream never waits for it.
-var RecordingQueueLimits = media.QueueLimits{MaxPackets: 4096, MaxBytes: 24 << 20}
+var QueueLimits = media.QueueLimits{MaxPackets: 4096, MaxBytes: 24 << 20}
 
-// RecordingOptions configures StartRecordingWith.
-type RecordingOptions struct {
+// Options configures StartWith.
+type Options struct {
 	// Path is the file to create; it must not exist. A .mkv path records
 	// Matroska, anything else fragmented MP4.
 	Path string
@@ -35,8 +35,8 @@ type RecordingOptions struct {
 // maxFreeNames bounds the names FreeName tries.
 const maxFreeNames = 100
 
-// RecordingStats is a snapshot of a recording.
-type RecordingStats struct {
+// Stats is a snapshot of a recording.
+type Stats struct {
 	Path     string
 	Bytes    int64         // written to the file
 	Duration time.Duration // media recorded
@@ -62,19 +62,19 @@ type Recording struct {
 	err      error // set before chDone is closed
 }
 
-// StartRecording records the packets of q to path (see
-// StartRecordingWith).
-func StartRecording(q media.Reader, stop func(), path string, log *slog.Logger) (*Recording, error) {
-	return StartRecordingWith(q, stop, RecordingOptions{Path: path}, log)
+// Start records the packets of q to path (see
+// StartWith).
+func Start(q media.Reader, stop func(), path string, log *slog.Logger) (*Recording, error) {
+	return StartWith(q, stop, Options{Path: path}, log)
 }
 
-// StartRecordingWith creates the file and starts the recording goroutine.
+// StartWith creates the file and starts the recording goroutine.
 // stop leaves the stream and closes q (Hub.Unsubscribe, or the stop
 // Server.Watch returns); it is called once, when the recording ends for
 // any reason. If
 // the file cannot be created, stop is called and the error says why. A nil
 // log discards.
-func StartRecordingWith(q media.Reader, stop func(), opt RecordingOptions, log *slog.Logger) (*Recording, error) {
+func StartWith(q media.Reader, stop func(), opt Options, log *slog.Logger) (*Recording, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -195,8 +195,8 @@ func (r *Recording) Err() error {
 func (r *Recording) Path() string { return r.path }
 
 // Stats returns the recording's counters; safe from any goroutine.
-func (r *Recording) Stats() RecordingStats {
-	s := RecordingStats{Path: r.path, Bytes: r.rec.Bytes(), Duration: r.rec.Duration(),
+func (r *Recording) Stats() Stats {
+	s := Stats{Path: r.path, Bytes: r.rec.Bytes(), Duration: r.rec.Duration(),
 		Dropped: r.q.Stats().Dropped + r.rec.Dropped(), Running: true}
 	select {
 	case <-r.chDone:

@@ -1,4 +1,4 @@
-package app
+package record
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/store"
 
 	"go.uber.org/goleak"
 
@@ -108,9 +110,9 @@ func TestRecordingFromHub(t *testing.T) {
 	for _, p := range pkts[:2] {
 		hub.Write(p)
 	}
-	path := filepath.Join(t.TempDir(), RecordingName("program", time.Now(), ".mp4"))
-	q := hub.Subscribe(RecordingQueueLimits)
-	r, err := StartRecording(q, func() { hub.Unsubscribe(q) }, path, nil)
+	path := filepath.Join(t.TempDir(), Name("program", time.Now(), ".mp4"))
+	q := hub.Subscribe(QueueLimits)
+	r, err := Start(q, func() { hub.Unsubscribe(q) }, path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,8 +180,8 @@ func TestRecordingDiskFull(t *testing.T) {
 	}
 	player := hub.Subscribe(media.QueueLimits{MaxPackets: 4096, MaxBytes: 64 << 20})
 	path := filepath.Join(dir, "program.mp4")
-	q := hub.Subscribe(RecordingQueueLimits)
-	r, err := StartRecording(q, func() { hub.Unsubscribe(q) }, path, log)
+	q := hub.Subscribe(QueueLimits)
+	r, err := Start(q, func() { hub.Unsubscribe(q) }, path, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,16 +231,16 @@ func TestRecordingDiskFull(t *testing.T) {
 
 func TestRecordingCannotCreate(t *testing.T) {
 	hub := media.NewPacketHub(media.HubOptions{})
-	q := hub.Subscribe(RecordingQueueLimits)
+	q := hub.Subscribe(QueueLimits)
 	calls := 0
-	_, err := StartRecording(q, func() { calls++; hub.Unsubscribe(q) }, filepath.Join(t.TempDir(), "no", "such", "dir.mp4"), nil)
+	_, err := Start(q, func() { calls++; hub.Unsubscribe(q) }, filepath.Join(t.TempDir(), "no", "such", "dir.mp4"), nil)
 	if err == nil || !strings.Contains(err.Error(), "cannot record to") {
 		t.Fatalf("err = %v; want one sentence naming the file", err)
 	}
 	if calls != 1 || hub.Readers() != 0 {
 		t.Errorf("stop called %d times, %d readers left; want the queue left once", calls, hub.Readers())
 	}
-	if got := sentence(err); strings.Contains(got, "encode:") {
+	if got := store.PlainError(err.Error()); strings.Contains(got, "encode:") {
 		t.Errorf("people would see a package prefix: %q", got)
 	}
 }
@@ -253,8 +255,8 @@ func TestRecordingFreeName(t *testing.T) {
 	}
 	hub := media.NewPacketHub(media.HubOptions{})
 	start := func(free bool) (*Recording, error) {
-		q := hub.Subscribe(RecordingQueueLimits)
-		return StartRecordingWith(q, func() { hub.Unsubscribe(q) }, RecordingOptions{Path: path, FreeName: free}, nil)
+		q := hub.Subscribe(QueueLimits)
+		return StartWith(q, func() { hub.Unsubscribe(q) }, Options{Path: path, FreeName: free}, nil)
 	}
 	var open []*Recording // both at once: a recording without media leaves no file
 	for _, want := range []string{"show-2.mp4", "show-3.mp4"} {
@@ -292,11 +294,11 @@ func TestRecordingName(t *testing.T) {
 		{"--..--", ".mp4", "recording-2026-12-03_08-15-00.mp4"},
 		{"Kamera_1.ü", ".MKV", "Kamera_1-2026-12-03_08-15-00.MKV"},
 	} {
-		if got := RecordingName(c.source, at, c.ext); got != c.want {
+		if got := Name(c.source, at, c.ext); got != c.want {
 			t.Errorf("RecordingName(%q, %q) = %q; want %q", c.source, c.ext, got, c.want)
 		}
 	}
-	long := RecordingName(strings.Repeat("x", 500), at, ".mp4")
+	long := Name(strings.Repeat("x", 500), at, ".mp4")
 	if len(long) > 120 || strings.ContainsAny(long, "/\\") {
 		t.Errorf("a long source gives %q", long)
 	}

@@ -1,4 +1,4 @@
-package app
+package record
 
 import (
 	"path/filepath"
@@ -10,11 +10,11 @@ import (
 // maxRecordingSource bounds the source part of a recording's file name.
 const maxRecordingSource = 80
 
-// RecordingName returns a file name for a recording of source started at
+// Name returns a file name for a recording of source started at
 // t: the source with every character other than letters, digits, '.', '_'
 // and '-' turned into '-', then the date, then ext (".mp4" when empty), e.g.
 // "live-cam-2026-12-03_08-15-00.mp4". It never contains a path separator.
-func RecordingName(source string, t time.Time, ext string) string {
+func Name(source string, t time.Time, ext string) string {
 	var b strings.Builder
 	dash := false
 	for _, c := range source {
