@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/seed7c1a73c4/onair/app/program"
 	"log/slog"
 	"sync"
 	"time"
@@ -14,7 +15,7 @@ import (
 
 // BroadcastConfig is everything a headless broadcast needs.
 type BroadcastConfig struct {
-	Program      ProgramConfig
+	Program      program.Config
 	Destinations []DestinationConfig
 	CAFile       string        // extra PEM roots for rtmps://
 	Timeout      time.Duration // per connection step; default 10 s
@@ -32,7 +33,7 @@ const drainTimeout = 700 * time.Millisecond
 // so one that fails never holds back the others.
 type Broadcast struct {
 	log     *slog.Logger
-	prog    *Program
+	prog    *program.Program
 	runners []*destRunner
 
 	chStop   chan struct{}
@@ -71,7 +72,7 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 	opts := destinationOptions(cfg.CAFile, cfg.Timeout, log)
 	opts.WriteTimeout = cfg.WriteTimeout
 	b := &Broadcast{log: log, chStop: make(chan struct{}), done: make(chan struct{})}
-	if b.prog, err = OpenProgram(cfg.Program, clock, log); err != nil {
+	if b.prog, err = program.Open(cfg.Program, clock, log); err != nil {
 		return nil, err
 	}
 	// Connect first and encode after, so that a broadcast that cannot

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"go.uber.org/goleak"
 
 	"github.com/seed7c1a73c4/onair/capture"
@@ -18,8 +20,8 @@ import (
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func smallOutput() OutputConfig {
-	o := DefaultOutput()
+func smallOutput() program.OutputConfig {
+	o := program.DefaultOutput()
 	o.Width, o.Height, o.VideoBitrate = 320, 240, 500_000
 	return o
 }
@@ -30,7 +32,7 @@ func smallOutput() OutputConfig {
 // retried instead: see TestBroadcastRetriesUnreachable.)
 func TestStartBroadcastFailuresLeaveNoGoroutine(t *testing.T) {
 	ng := testpeer.StartNginx(t, testpeer.NginxOptions{DenyPublish: true})
-	bad := func(mod func(*OutputConfig)) OutputConfig {
+	bad := func(mod func(*program.OutputConfig)) program.OutputConfig {
 		o := smallOutput()
 		mod(&o)
 		return o
@@ -38,7 +40,7 @@ func TestStartBroadcastFailuresLeaveNoGoroutine(t *testing.T) {
 	cases := []struct {
 		name  string
 		video string
-		out   OutputConfig
+		out   program.OutputConfig
 		url   string
 		want  string
 	}{
@@ -46,16 +48,16 @@ func TestStartBroadcastFailuresLeaveNoGoroutine(t *testing.T) {
 		{"unknown scheme", "test", smallOutput(), "http://127.0.0.1/live/x", "scheme"},
 		{"denied", "test", smallOutput(), ng.URL("x"), ""},
 		{"unknown device", "camera:nope", smallOutput(), ng.URL("x"), `no camera "nope"`},
-		{"size 0x0", "test", bad(func(o *OutputConfig) { o.Width, o.Height = 0, 0 }), ng.URL("x"), "size 0x0"},
-		{"size 7x7", "test", bad(func(o *OutputConfig) { o.Width, o.Height = 7, 7 }), ng.URL("x"), "size 7x7"},
-		{"size huge", "test", bad(func(o *OutputConfig) { o.Width, o.Height = 100000, 100000 }), ng.URL("x"), "100000x100000"},
-		{"bitrate 0", "test", bad(func(o *OutputConfig) { o.VideoBitrate = 0 }), ng.URL("x"), "video bitrate 0"},
+		{"size 0x0", "test", bad(func(o *program.OutputConfig) { o.Width, o.Height = 0, 0 }), ng.URL("x"), "size 0x0"},
+		{"size 7x7", "test", bad(func(o *program.OutputConfig) { o.Width, o.Height = 7, 7 }), ng.URL("x"), "size 7x7"},
+		{"size huge", "test", bad(func(o *program.OutputConfig) { o.Width, o.Height = 100000, 100000 }), ng.URL("x"), "100000x100000"},
+		{"bitrate 0", "test", bad(func(o *program.OutputConfig) { o.VideoBitrate = 0 }), ng.URL("x"), "video bitrate 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := goleak.IgnoreCurrent()
 			cfg := BroadcastConfig{
-				Program:      ProgramConfig{Video: c.video, Audio: "test", Output: c.out, Duration: 2 * time.Second},
+				Program:      program.Config{Video: c.video, Audio: "test", Output: c.out, Duration: 2 * time.Second},
 				Destinations: []DestinationConfig{{URL: c.url}},
 				Timeout:      2 * time.Second,
 			}
@@ -114,7 +116,7 @@ func TestBroadcastRetriesUnreachable(t *testing.T) {
 	before := goleak.IgnoreCurrent()
 	const key = "broadcast-test-key-late"
 	cfg := BroadcastConfig{
-		Program: ProgramConfig{Video: "test", Audio: "test", Output: smallOutput()},
+		Program: program.Config{Video: "test", Audio: "test", Output: smallOutput()},
 		Destinations: []DestinationConfig{
 			{URL: "rtmp://" + addr + "/live/" + key},
 			{URL: "rtmp://" + hole + "/live/x"},
@@ -184,7 +186,7 @@ func TestBroadcastRejectedDoesNotStopOthers(t *testing.T) {
 	before := goleak.IgnoreCurrent()
 	const key = "broadcast-test-key-good"
 	cfg := BroadcastConfig{
-		Program: ProgramConfig{Video: "test", Audio: "test", Output: smallOutput(), Duration: 3 * time.Second},
+		Program: program.Config{Video: "test", Audio: "test", Output: smallOutput(), Duration: 3 * time.Second},
 		Destinations: []DestinationConfig{
 			{Name: "denied", URL: ng.URL("x")},
 			{Name: "good", URL: "rtmp://" + sink.Addr().String() + "/live", Key: key},
@@ -232,7 +234,7 @@ func TestStartBroadcastAllRejected(t *testing.T) {
 	ng := testpeer.StartNginx(t, testpeer.NginxOptions{DenyPublish: true})
 	before := goleak.IgnoreCurrent()
 	cfg := BroadcastConfig{
-		Program:      ProgramConfig{Video: "test", Audio: "test", Output: smallOutput()},
+		Program:      program.Config{Video: "test", Audio: "test", Output: smallOutput()},
 		Destinations: []DestinationConfig{{Name: "one", URL: ng.URL("a")}, {Name: "two", URL: ng.URL("b")}},
 		Timeout:      3 * time.Second,
 	}

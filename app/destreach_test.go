@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/capture"
 )
 
@@ -38,7 +40,7 @@ func TestBroadcastNeverReachedIsNotLost(t *testing.T) {
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	cfg := BroadcastConfig{
-		Program: ProgramConfig{Video: "test", Audio: "test", Output: smallOutput()},
+		Program: program.Config{Video: "test", Audio: "test", Output: smallOutput()},
 		Destinations: []DestinationConfig{
 			{Name: "Never", URL: "rtmp://" + refused + "/live/reach-test-key-never"},
 			{Name: "Sink", URL: "rtmp://" + sink.Addr().String() + "/live/reach-test-key-sink"},

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/media"
@@ -24,7 +26,7 @@ const (
 // slow decode only skips the tile forward; it never slows the stream.
 type incomingWatcher struct {
 	name   string
-	box    *FrameMailbox
+	box    *program.FrameMailbox
 	log    *slog.Logger
 	cancel context.CancelFunc
 	leave  func()
@@ -36,8 +38,8 @@ type incomingWatcher struct {
 
 // WatchIncoming starts decoding the incoming stream name ("live/cam") for
 // a tile; stop ends it. Without a server it returns an empty mailbox.
-func (s *Studio) WatchIncoming(name string) (*FrameMailbox, func()) {
-	box := NewFrameMailbox(TileWidth, TileHeight)
+func (s *Studio) WatchIncoming(name string) (*program.FrameMailbox, func()) {
+	box := program.NewFrameMailbox(TileWidth, TileHeight)
 	s.mu.Lock()
 	srv := s.server
 	s.mu.Unlock()

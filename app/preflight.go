@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -18,7 +20,7 @@ const platformKeyInt = 2 * time.Second
 // going live, and the sum of their bitrates against measuredUpload (bits
 // per second; 0 or less when not measured). Warnings come per destination
 // in order, then the whole-output one. No message contains a stream key.
-func Preflight(out OutputConfig, dests []Destination, measuredUpload int) []Warning {
+func Preflight(out program.OutputConfig, dests []Destination, measuredUpload int) []Warning {
 	var warns []Warning
 	enabled := 0
 	for _, d := range dests {
@@ -37,19 +39,19 @@ func Preflight(out OutputConfig, dests []Destination, measuredUpload int) []Warn
 	}
 	need := enabled * (out.VideoBitrate + out.AudioBitrate)
 	if measuredUpload > 0 && enabled > 0 && need > measuredUpload {
-		subject := "the destinations need " + FormatBitrate(need) + " together"
+		subject := "the destinations need " + program.FormatBitrate(need) + " together"
 		if enabled == 1 {
-			subject = "the stream needs " + FormatBitrate(need)
+			subject = "the stream needs " + program.FormatBitrate(need)
 		}
 		warns = append(warns, Warning{Message: fmt.Sprintf("%s but the measured upload is %s",
-			subject, FormatBitrate(roundKilo(measuredUpload)))})
+			subject, program.FormatBitrate(roundKilo(measuredUpload)))})
 	}
 	return warns
 }
 
 // destinationFindings lists what is wrong between the output and one
 // destination, one sentence each.
-func destinationFindings(out OutputConfig, d Destination, svc Service, known bool) []string {
+func destinationFindings(out program.OutputConfig, d Destination, svc Service, known bool) []string {
 	if !known {
 		return []string{fmt.Sprintf("unknown service %q: edit the destination and choose one", d.Service)}
 	}
@@ -65,7 +67,7 @@ func destinationFindings(out OutputConfig, d Destination, svc Service, known boo
 	}
 	if svc.MaxVideoBitrate > 0 && out.VideoBitrate > svc.MaxVideoBitrate {
 		msgs = append(msgs, fmt.Sprintf("the video bitrate is %s; %s takes at most %s",
-			FormatBitrate(out.VideoBitrate), svc.Name, FormatBitrate(svc.MaxVideoBitrate)))
+			program.FormatBitrate(out.VideoBitrate), svc.Name, program.FormatBitrate(svc.MaxVideoBitrate)))
 	}
 	if strings.TrimSpace(d.Key) == "" {
 		if isPlatform(svc) {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/program"
 )
 
 func preflightDests() []Destination {
@@ -30,21 +32,21 @@ func assertOne(t *testing.T, ws []Warning, dest, want string) {
 }
 
 func TestPreflightQuietWhenFine(t *testing.T) {
-	assertQuiet(t, Preflight(DefaultOutput(), preflightDests(), 50_000_000))
-	assertQuiet(t, Preflight(DefaultOutput(), preflightDests(), 0))
-	assertQuiet(t, Preflight(DefaultOutput(), nil, 1_000_000))
+	assertQuiet(t, Preflight(program.DefaultOutput(), preflightDests(), 50_000_000))
+	assertQuiet(t, Preflight(program.DefaultOutput(), preflightDests(), 0))
+	assertQuiet(t, Preflight(program.DefaultOutput(), nil, 1_000_000))
 }
 
 func TestPreflightRTMPS(t *testing.T) {
 	ds := preflightDests()[2:]
 	ds[0].Server = "rtmp://live-api-s.facebook.com:80/rtmp/"
-	assertOne(t, Preflight(DefaultOutput(), ds, 0), "FB", "Facebook Live needs RTMPS: use rtmps://live-api-s.facebook.com:443/rtmp/")
+	assertOne(t, Preflight(program.DefaultOutput(), ds, 0), "FB", "Facebook Live needs RTMPS: use rtmps://live-api-s.facebook.com:443/rtmp/")
 	ds[0].Server = "RTMPS://live-api-s.facebook.com:443/rtmp/"
-	assertQuiet(t, Preflight(DefaultOutput(), ds, 0))
+	assertQuiet(t, Preflight(program.DefaultOutput(), ds, 0))
 }
 
 func TestPreflightKeyframeInterval(t *testing.T) {
-	out := DefaultOutput()
+	out := program.DefaultOutput()
 	twitch := preflightDests()[1:2]
 	out.KeyInt = 4 * time.Second
 	assertOne(t, Preflight(out, twitch, 0), "Twitch", "the keyframe interval is 4s; Twitch wants 2s or less")
@@ -66,7 +68,7 @@ func TestPreflightKeyframeInterval(t *testing.T) {
 }
 
 func TestPreflightVideoBitrate(t *testing.T) {
-	out := DefaultOutput()
+	out := program.DefaultOutput()
 	twitch := preflightDests()[1:2]
 	out.VideoBitrate = 8_000_000
 	assertOne(t, Preflight(out, twitch, 0), "Twitch", "the video bitrate is 8000k; Twitch takes at most 6000k")
@@ -81,16 +83,16 @@ func TestPreflightVideoBitrate(t *testing.T) {
 func TestPreflightMissingKey(t *testing.T) {
 	ds := preflightDests()[1:2]
 	ds[0].Key = ""
-	assertOne(t, Preflight(DefaultOutput(), ds, 0), "Twitch", "the stream key is missing: In the Twitch Creator Dashboard")
+	assertOne(t, Preflight(program.DefaultOutput(), ds, 0), "Twitch", "the stream key is missing: In the Twitch Creator Dashboard")
 
 	custom := []Destination{{Name: "Relay", Service: "custom", Server: "rtmp://relay.example/live", Enabled: true}}
-	assertOne(t, Preflight(DefaultOutput(), custom, 0), "Relay", "the stream key is missing")
+	assertOne(t, Preflight(program.DefaultOutput(), custom, 0), "Relay", "the stream key is missing")
 	custom[0].Server = "rtmp://relay.example/live/" + testKey
-	assertQuiet(t, Preflight(DefaultOutput(), custom, 0))
+	assertQuiet(t, Preflight(program.DefaultOutput(), custom, 0))
 }
 
 func TestPreflightUpload(t *testing.T) {
-	out := DefaultOutput()
+	out := program.DefaultOutput()
 	out.VideoBitrate, out.AudioBitrate = 4_340_000, 160_000 // 4.5 Mb/s per destination
 	ws := Preflight(out, preflightDests(), 8_000_000)
 	assertOne(t, ws, "", "the destinations need 13500k together but the measured upload is 8000k")
@@ -108,7 +110,7 @@ func TestPreflightUpload(t *testing.T) {
 }
 
 func TestPreflightSkipsDisabledDestinations(t *testing.T) {
-	out := DefaultOutput()
+	out := program.DefaultOutput()
 	out.KeyInt, out.VideoBitrate = 8*time.Second, 20_000_000
 	ds := preflightDests()
 	for i := range ds {
@@ -119,7 +121,7 @@ func TestPreflightSkipsDisabledDestinations(t *testing.T) {
 }
 
 func TestPreflightAllAtOnceAndNoKey(t *testing.T) {
-	out := DefaultOutput()
+	out := program.DefaultOutput()
 	out.KeyInt, out.VideoBitrate = 8*time.Second, 20_000_000
 	ds := preflightDests()
 	ds[2].Server = "rtmp://live-api-s.facebook.com/rtmp/"

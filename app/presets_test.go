@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -70,7 +72,7 @@ func TestPresetLimitsAreEnforcedByPreflight(t *testing.T) {
 		if d.Server == "" {
 			d.Server = "rtmps://ingest.example:443/app"
 		}
-		at := DefaultOutput()
+		at := program.DefaultOutput()
 		at.KeyInt = min(at.KeyInt, platformKeyInt)
 		if s.MaxKeyInt > 0 {
 			at.KeyInt = min(at.KeyInt, s.MaxKeyInt)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
@@ -23,7 +25,7 @@ type programFeed struct {
 }
 
 // startProgramFeed publishes prog on srv as live/ProgramStream.
-func startProgramFeed(srv *server.Server, prog *Program, lim media.QueueLimits, log *slog.Logger) (*programFeed, error) {
+func startProgramFeed(srv *server.Server, prog *program.Program, lim media.QueueLimits, log *slog.Logger) (*programFeed, error) {
 	pub, err := srv.PublishLocal("live/"+ProgramStream, "the studio's program")
 	if err != nil {
 		return nil, fmt.Errorf("publishing the program on the local server: %w", err)

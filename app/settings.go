@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/store"
 )
 
@@ -44,7 +46,7 @@ type ServerSettings struct {
 // destination ID and LoadSettings fills them back in.
 type Settings struct {
 	Video, Audio string // capture specs
-	Output       OutputConfig
+	Output       program.OutputConfig
 	Muted        bool
 	GainDB       float64
 	Destinations []Destination
@@ -57,7 +59,7 @@ type Settings struct {
 func DefaultSettings() Settings {
 	return Settings{
 		Video: "test", Audio: "test",
-		Output: DefaultOutput(),
+		Output: program.DefaultOutput(),
 		Server: ServerSettings{On: true, Port: DefaultServerPort},
 	}
 }
@@ -65,7 +67,7 @@ func DefaultSettings() Settings {
 // storedSettings is Settings as saved: the same fields, keys left out.
 type storedSettings struct {
 	Video, Audio string
-	Output       OutputConfig
+	Output       program.OutputConfig
 	Muted        bool
 	GainDB       float64
 	Destinations []storedDestination

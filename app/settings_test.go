@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 
 	"github.com/seed7c1a73c4/onair/app/store"
@@ -68,7 +70,7 @@ func sampleSettings() Settings {
 
 func TestDefaultSettings(t *testing.T) {
 	s := DefaultSettings()
-	if s.Video != "test" || s.Audio != "test" || s.Output != DefaultOutput() ||
+	if s.Video != "test" || s.Audio != "test" || s.Output != program.DefaultOutput() ||
 		!s.Server.On || s.Server.LAN || s.Server.Port != 1935 || s.Muted || s.GainDB != 0 || len(s.Destinations) != 0 {
 		t.Fatalf("DefaultSettings() = %+v", s)
 	}

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/record"
 	"github.com/seed7c1a73c4/onair/app/store"
 
@@ -45,7 +47,7 @@ type Studio struct {
 	cfg     StudioConfig
 	log     *slog.Logger
 	clock   *capture.Clock
-	preview *FrameMailbox
+	preview *program.FrameMailbox
 	ops     *opQueue
 	chQuit  chan struct{}
 	done    chan struct{}
@@ -53,7 +55,7 @@ type Studio struct {
 
 	mu        sync.Mutex
 	settings  Settings
-	prog      *Program
+	prog      *program.Program
 	progFeed  *programFeed // the program on the local server, as live/program
 	lastTaken time.Time    // when something last consumed the program (steerEncoding)
 	server    *LocalServer
@@ -100,7 +102,7 @@ func NewStudio(cfg StudioConfig) (*Studio, error) {
 	}
 	s := &Studio{
 		cfg: cfg, log: cfg.Log, clock: capture.NewClock(),
-		preview:   NewFrameMailbox(cfg.PreviewWidth, cfg.PreviewHeight),
+		preview:   program.NewFrameMailbox(cfg.PreviewWidth, cfg.PreviewHeight),
 		ops:       newOpQueue(),
 		fps:       newFPSMeter(),
 		chQuit:    make(chan struct{}),
@@ -248,7 +250,7 @@ func (s *Studio) Close() error {
 }
 
 // Preview is the program preview mailbox.
-func (s *Studio) Preview() *FrameMailbox { return s.preview }
+func (s *Studio) Preview() *program.FrameMailbox { return s.preview }
 
 // save persists the settings; a failure is shown, not fatal.
 func (s *Studio) save() {
@@ -262,7 +264,7 @@ func (s *Studio) save() {
 }
 
 // programQueue bounds a destination's queue: about 5 s of media.
-func programQueue(o OutputConfig) media.QueueLimits {
+func programQueue(o program.OutputConfig) media.QueueLimits {
 	bytesPerSec := (o.VideoBitrate + o.AudioBitrate) / 8
 	return media.QueueLimits{MaxPackets: 8192, MaxBytes: max(4<<20, 5*bytesPerSec)}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/internal/rate"
 )
@@ -21,13 +23,13 @@ func (s *Studio) restartProgram() error {
 	s.mu.Lock()
 	st := s.settings
 	s.mu.Unlock()
-	cfg := ProgramConfig{Video: st.Video, Audio: st.Audio, Output: st.Output, Preview: s.preview, SilentTrack: true, OnDemand: true}
-	prog, err := OpenProgram(cfg, s.clock, s.log)
+	cfg := program.Config{Video: st.Video, Audio: st.Audio, Output: st.Output, Preview: s.preview, SilentTrack: true, OnDemand: true}
+	prog, err := program.Open(cfg, s.clock, s.log)
 	var fallback error
 	if err != nil {
 		fallback = fmt.Errorf("%w; showing the test sources instead", err)
 		cfg.Video, cfg.Audio = "test", "test"
-		if prog, err = OpenProgram(cfg, s.clock, s.log); err != nil {
+		if prog, err = program.Open(cfg, s.clock, s.log); err != nil {
 			return s.programFailed(err)
 		}
 	}
@@ -172,7 +174,7 @@ func (s *Studio) SetGain(db float64) {
 
 // ApplyOutput validates o and, when it differs, restarts the encoder with
 // it. It is refused while live: a platform would see a new stream.
-func (s *Studio) ApplyOutput(o OutputConfig) error {
+func (s *Studio) ApplyOutput(o program.OutputConfig) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/record"
 )
 
@@ -50,7 +52,7 @@ func (s *Studio) startRecording() {
 	go s.watchRecording(rec)
 }
 
-func (s *Studio) openRecording(prog *Program, dir string) (*record.Recording, error) {
+func (s *Studio) openRecording(prog *program.Program, dir string) (*record.Recording, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("the recording folder %s cannot be created: %w", dir, err)
 	}

@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/store"
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -56,22 +59,16 @@ func newTestStudioOn(t *testing.T, dir, listen string, edit func(*Settings)) *St
 	return s
 }
 
-func studioOutput() OutputConfig {
-	o := DefaultOutput()
+func studioOutput() program.OutputConfig {
+	o := program.DefaultOutput()
 	o.Width, o.Height, o.FPS, o.VideoBitrate, o.Preset = 640, 360, 30, 800_000, "ultrafast"
 	return o
 }
 
-// waitFor polls cond every 50 ms for up to d.
+// waitFor is testpeer.WaitFor.
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testpeer.WaitFor(t, d, what, cond)
 }
 
 // startSink starts one of our RTMP servers as a destination.
@@ -281,12 +278,7 @@ func TestStudioWatchIncoming(t *testing.T) {
 // silenceDB is the loudest peak that still counts as silence.
 const silenceDB = -80.0
 
-func testLogger(t *testing.T) *slog.Logger {
-	if testing.Verbose() {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	return quietLog()
-}
+func testLogger(t *testing.T) *slog.Logger { return testpeer.Logger(t) }
 
 func freePort(t *testing.T) string {
 	t.Helper()

@@ -3,6 +3,8 @@ package app
 import (
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/capture"
 )
 
@@ -128,7 +130,7 @@ type StudioSnapshot struct {
 
 	Video, Audio               string // current source specs
 	VideoSources, AudioSources []SourceOption
-	Output                     OutputConfig
+	Output                     program.OutputConfig
 	Muted                      bool
 	GainDB                     float64
 	Levels                     capture.Levels // program audio after gain/mute

@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/program"
 )
 
 // A destination whose queue holds more than behindQueue of the program for
@@ -20,7 +22,7 @@ type uploadBudget struct {
 
 // apply fills snap's upload figures and appends one warning per
 // destination that has been behind for behindFor (s.mu held).
-func (u *uploadBudget) apply(snap *StudioSnapshot, out OutputConfig, now time.Time) {
+func (u *uploadBudget) apply(snap *StudioSnapshot, out program.OutputConfig, now time.Time) {
 	perDest := float64(out.VideoBitrate + out.AudioBitrate)
 	limit := int(perDest / 8 * behindQueue.Seconds())
 	seen := map[string]bool{}

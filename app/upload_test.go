@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/program"
 )
 
 // The budget adds up the live destinations and warns, by name, about one
 // whose queue has held more than 2 s of the stream for 5 s — and only then.
 func TestUploadBudget(t *testing.T) {
-	out := OutputConfig{VideoBitrate: 4_000_000, AudioBitrate: 160_000} // 520 kB/s
+	out := program.OutputConfig{VideoBitrate: 4_000_000, AudioBitrate: 160_000} // 520 kB/s
 	snapAt := func(u *uploadBudget, now time.Time, queued int) StudioSnapshot {
 		s := StudioSnapshot{Destinations: []DestinationStatus{
 			{ID: "yt", Name: "YouTube", State: StateLive, Bitrate: 4_100_000},

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -256,7 +258,7 @@ func TestEditorKeyWithSpace(t *testing.T) {
 
 func TestWatchersStop(t *testing.T) {
 	f := newFakeStudio(serverSnapshot())
-	f.watch = func(string) *app.FrameMailbox { return solidBox(64, 36, color.RGBA{G: 255, A: 255}) }
+	f.watch = func(string) *program.FrameMailbox { return solidBox(64, 36, color.RGBA{G: 255, A: 255}) }
 	w := newTestWindow(t, f)
 	if n, _ := f.watchState("live/cam"); n != 1 {
 		t.Fatalf("live/cam watchers %d", n)

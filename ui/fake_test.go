@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app"
 )
 
@@ -17,16 +19,16 @@ type fakeStudio struct {
 	snap      app.StudioSnapshot
 	dests     []app.Destination
 	services  []app.Service
-	preview   *app.FrameMailbox
+	preview   *program.FrameMailbox
 	keys      map[string]string
 	calls     []string
 	watching  map[string]int // WatchIncoming calls minus stops, per stream
 	stopped   map[string]int // stop calls per stream
 	watchLink string
 
-	applyOutput     func(app.OutputConfig) error
+	applyOutput     func(program.OutputConfig) error
 	saveDestination func(app.Destination) error
-	watch           func(name string) *app.FrameMailbox
+	watch           func(name string) *program.FrameMailbox
 }
 
 // testWatchKey is the play key of the fake's watch link.
@@ -41,7 +43,7 @@ func newFakeStudio(snap app.StudioSnapshot) *fakeStudio {
 		watchLink: link,
 		snap:      snap,
 		services:  testServices(),
-		preview:   app.NewFrameMailbox(640, 360),
+		preview:   program.NewFrameMailbox(640, 360),
 		keys:      map[string]string{"k1": "k3F9-full-publish-key-0001", "k2": "Qm7x-full-publish-key-0002"},
 		watching:  map[string]int{},
 		stopped:   map[string]int{},
@@ -90,14 +92,14 @@ func (f *fakeStudio) RemoveDestination(id string) { f.record("RemoveDestination(
 func (f *fakeStudio) SetDestinationEnabled(id string, on bool) {
 	f.record("SetDestinationEnabled(%s,%v)", id, on)
 }
-func (f *fakeStudio) Services() []app.Service     { return f.services }
-func (f *fakeStudio) SetLocalServer(on, lan bool) { f.record("SetLocalServer(%v,%v)", on, lan) }
-func (f *fakeStudio) SetLocalServerPort(port int) { f.record("SetLocalServerPort(%d)", port) }
-func (f *fakeStudio) GenerateServerKey()          { f.record("GenerateServerKey") }
-func (f *fakeStudio) RevokeServerKey(id string)   { f.record("RevokeServerKey(%s)", id) }
-func (f *fakeStudio) Preview() *app.FrameMailbox  { return f.preview }
+func (f *fakeStudio) Services() []app.Service        { return f.services }
+func (f *fakeStudio) SetLocalServer(on, lan bool)    { f.record("SetLocalServer(%v,%v)", on, lan) }
+func (f *fakeStudio) SetLocalServerPort(port int)    { f.record("SetLocalServerPort(%d)", port) }
+func (f *fakeStudio) GenerateServerKey()             { f.record("GenerateServerKey") }
+func (f *fakeStudio) RevokeServerKey(id string)      { f.record("RevokeServerKey(%s)", id) }
+func (f *fakeStudio) Preview() *program.FrameMailbox { return f.preview }
 
-func (f *fakeStudio) ApplyOutput(o app.OutputConfig) error {
+func (f *fakeStudio) ApplyOutput(o program.OutputConfig) error {
 	f.record("ApplyOutput")
 	if f.applyOutput != nil {
 		return f.applyOutput(o)
@@ -130,11 +132,11 @@ func (f *fakeStudio) WatchLink() string {
 	return f.watchLink
 }
 
-func (f *fakeStudio) WatchIncoming(name string) (*app.FrameMailbox, func()) {
+func (f *fakeStudio) WatchIncoming(name string) (*program.FrameMailbox, func()) {
 	f.mu.Lock()
 	f.watching[name]++
 	f.mu.Unlock()
-	var box *app.FrameMailbox
+	var box *program.FrameMailbox
 	if f.watch != nil {
 		box = f.watch(name)
 	}
@@ -157,8 +159,8 @@ func (f *fakeStudio) watchState(name string) (watching, stopped int) {
 }
 
 // solidBox is a w×h mailbox holding one frame of colour c.
-func solidBox(w, h int, c color.RGBA) *app.FrameMailbox {
-	box := app.NewFrameMailbox(w, h)
+func solidBox(w, h int, c color.RGBA) *program.FrameMailbox {
+	box := program.NewFrameMailbox(w, h)
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := 0; i < len(img.Pix); i += 4 {
 		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A

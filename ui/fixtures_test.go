@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"fyne.io/fyne/v2/test"
@@ -40,7 +42,7 @@ func idleSnapshot() app.StudioSnapshot {
 		Video: "test", Audio: "tone",
 		VideoSources: []app.SourceOption{{Spec: "test", Label: "Test pattern"}, {Spec: "camera:0", Label: "HD Webcam"}},
 		AudioSources: []app.SourceOption{{Spec: "tone", Label: "Test tone"}, {Spec: "mic:default", Label: "Default microphone"}, {Spec: "none", Label: "No audio"}},
-		Output:       app.DefaultOutput(),
+		Output:       program.DefaultOutput(),
 		Levels:       capture.Levels{RMS: []float64{-24, -12}, Peak: []float64{-15, -4}},
 		Destinations: []app.DestinationStatus{
 			{ID: "yt", Name: "My YouTube", Service: "youtube", URL: "rtmp://a.rtmp.youtube.com/live2/" + store.Mask, Enabled: true, State: app.StateIdle},

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/test"
+	"github.com/seed7c1a73c4/onair/app/program"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"fyne.io/fyne/v2/test"
 )
 
 // hook asks the automation hook and decodes its JSON into v (when not nil).
@@ -40,7 +40,7 @@ func hook(t *testing.T, method, url string, v any) int {
 // UI loop: polling, the automation hook, the watchdog, and a clean stop.
 func TestRunningWindow(t *testing.T) {
 	f := newFakeStudio(serverSnapshot())
-	f.watch = func(string) *app.FrameMailbox { return solidBox(64, 36, color.RGBA{G: 200, A: 255}) }
+	f.watch = func(string) *program.FrameMailbox { return solidBox(64, 36, color.RGBA{G: 200, A: 255}) }
 	ui := newUILoop(t)
 	var shown, firstPreview atomic.Int32
 	opts := Options{

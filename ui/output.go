@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -34,7 +36,7 @@ type outputTab struct {
 	errs                              *errorList
 	status                            *widget.Label
 	locked                            *widget.Label
-	base                              app.OutputConfig // the last applied config: fields the form does not show
+	base                              program.OutputConfig // the last applied config: fields the form does not show
 	inner                             *fyne.Container
 	scroll                            *container.Scroll
 	obj                               fyne.CanvasObject
@@ -44,7 +46,7 @@ func newOutputTab(w *Window) *outputTab {
 	o := &outputTab{w: w, errs: newErrorList()}
 	o.size = widget.NewSelect(outputSizes, nil)
 	o.fps = widget.NewSelect(outputRates, nil)
-	o.encoder = widget.NewSelect(slices.Clone(app.Encoders), nil)
+	o.encoder = widget.NewSelect(slices.Clone(program.Encoders), nil)
 	o.preset = widget.NewSelect(outputPresets, nil)
 	o.audio = widget.NewSelect(outputAudioRates, nil)
 	o.bitrate = widget.NewEntry()
@@ -91,7 +93,7 @@ func (o *outputTab) update(snap, prev app.StudioSnapshot, first bool) {
 }
 
 // fill shows cfg in the form.
-func (o *outputTab) fill(cfg app.OutputConfig) {
+func (o *outputTab) fill(cfg program.OutputConfig) {
 	o.base = cfg
 	selectAdding(o.size, fmt.Sprintf("%dx%d", cfg.Width, cfg.Height))
 	selectAdding(o.fps, strconv.Itoa(cfg.FPS))
@@ -112,10 +114,10 @@ func selectAdding(s *widget.Select, v string) {
 
 // read turns the form into a config; unreadable fields are errors here,
 // out-of-range values are left to ApplyOutput's validation.
-func (o *outputTab) read() (app.OutputConfig, []string) {
+func (o *outputTab) read() (program.OutputConfig, []string) {
 	cfg := o.base
 	var errs []string
-	if w, h, err := app.ParseSize(o.size.Selected); err == nil {
+	if w, h, err := program.ParseSize(o.size.Selected); err == nil {
 		cfg.Width, cfg.Height = w, h
 	} else {
 		errs = append(errs, err.Error())
@@ -151,7 +153,7 @@ func parseKbps(s string) (int, error) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && f < 1e7 {
 		return int(f*1000 + 0.5), nil
 	}
-	return app.ParseBitrate(s)
+	return program.ParseBitrate(s)
 }
 
 func (o *outputTab) applyTapped() {

@@ -5,11 +5,11 @@ import (
 	"image/color"
 	"slices"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-
-	"github.com/seed7c1a73c4/onair/app"
 )
 
 // defaultPictureSize is used when a mailbox is missing or empty.
@@ -20,7 +20,7 @@ var defaultPictureSize = image.Pt(640, 360)
 // goroutine (update), so the renderer never sees half a frame. Every view
 // shows the same buffer, so an enlarged tile costs no extra copy.
 type picture struct {
-	box   *app.FrameMailbox
+	box   *program.FrameMailbox
 	rgba  *image.RGBA
 	seq   uint64
 	views []*canvas.Image
@@ -28,7 +28,7 @@ type picture struct {
 	frames uint64
 }
 
-func newPicture(box *app.FrameMailbox) *picture {
+func newPicture(box *program.FrameMailbox) *picture {
 	size := defaultPictureSize
 	if box != nil && box.Size().X > 0 && box.Size().Y > 0 {
 		size = box.Size()

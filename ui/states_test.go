@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"fyne.io/fyne/v2/driver/desktop"
@@ -125,7 +127,7 @@ func TestStateReconnecting(t *testing.T) {
 func TestStateLocalServerTiles(t *testing.T) {
 	f := newFakeStudio(serverSnapshot())
 	colours := map[string]color.RGBA{"live/cam": {R: 200, A: 255}, "live/obs": {B: 200, A: 255}}
-	f.watch = func(name string) *app.FrameMailbox { return solidBox(64, 36, colours[name]) }
+	f.watch = func(name string) *program.FrameMailbox { return solidBox(64, 36, colours[name]) }
 	w := newTestWindow(t, f)
 	w.tabs.SelectIndex(2)
 	w.tick()
@@ -155,7 +157,7 @@ func TestStateLocalServerTiles(t *testing.T) {
 
 func TestStateOutputValidationError(t *testing.T) {
 	f := newFakeStudio(idleSnapshot())
-	f.applyOutput = func(o app.OutputConfig) error { return o.Validate() }
+	f.applyOutput = func(o program.OutputConfig) error { return o.Validate() }
 	w := newTestWindow(t, f)
 	w.tabs.SelectIndex(1)
 	o := w.output
@@ -163,7 +165,7 @@ func TestStateOutputValidationError(t *testing.T) {
 	o.keyint.SetText("0.1")
 	test.Tap(o.apply)
 
-	cfg := app.DefaultOutput()
+	cfg := program.DefaultOutput()
 	cfg.VideoBitrate, cfg.KeyInt = 50_000, 100_000_000
 	want := sentences(cfg.Validate())
 	if len(want) != 2 || !slices.Equal(o.errs.texts(), want) {

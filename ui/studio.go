@@ -2,7 +2,10 @@
 // logic: it draws app.StudioSnapshot values and calls the Studio interface.
 package ui
 
-import "github.com/seed7c1a73c4/onair/app"
+import (
+	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/program"
+)
 
 // Studio is what the window needs from the studio core (app.Studio). Every
 // method returns quickly: slow work (opening a camera, connecting to a
@@ -27,7 +30,7 @@ type Studio interface {
 	SetGain(db float64)
 	// ApplyOutput validates and applies the output settings; the error
 	// lists every problem, one sentence each.
-	ApplyOutput(o app.OutputConfig) error
+	ApplyOutput(o program.OutputConfig) error
 
 	// Destinations returns the saved destinations, keys included, for the editor.
 	Destinations() []app.Destination
@@ -66,8 +69,8 @@ type Studio interface {
 	StopRecording()
 
 	// Preview is the program preview.
-	Preview() *app.FrameMailbox
+	Preview() *program.FrameMailbox
 	// WatchIncoming starts decoding an incoming stream for its tile; the
 	// returned stop function ends it. The mailbox is the tile's picture.
-	WatchIncoming(name string) (*app.FrameMailbox, func())
+	WatchIncoming(name string) (*program.FrameMailbox, func())
 }

@@ -8,9 +8,10 @@ import (
 	"io"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/store"
 
-	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/internal/bench"
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -43,7 +44,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 func runBenchPublish(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	secrets := &store.Secrets{}
-	out := app.DefaultOutput()
+	out := program.DefaultOutput()
 	fs := flag.NewFlagSet("onair bench publish", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	url := fs.String("url", "", "rtmp[s]://host[:port]/app/name to publish to")

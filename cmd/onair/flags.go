@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/program"
 )
 
 // parseFlags parses a subcommand's flags and refuses stray arguments. When
@@ -139,7 +139,7 @@ func (v sizeValue) String() string {
 }
 
 func (v sizeValue) Set(s string) error {
-	w, h, err := app.ParseSize(s)
+	w, h, err := program.ParseSize(s)
 	if err != nil {
 		return err
 	}
@@ -156,11 +156,11 @@ func (v bitrateValue) String() string {
 	if v.p == nil {
 		return ""
 	}
-	return app.FormatBitrate(*v.p)
+	return program.FormatBitrate(*v.p)
 }
 
 func (v bitrateValue) Set(s string) error {
-	b, err := app.ParseBitrate(s)
+	b, err := program.ParseBitrate(s)
 	if err != nil {
 		return err
 	}

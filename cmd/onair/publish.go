@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/app/record"
 
 	"github.com/seed7c1a73c4/onair/app/store"
@@ -54,7 +56,7 @@ func (f keyFlag) Set(v string) error {
 func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	secrets := &store.Secrets{}
 	var dests []app.DestinationConfig
-	out := app.DefaultOutput()
+	out := program.DefaultOutput()
 	fs := flag.NewFlagSet("onair publish", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	video := fs.String("video", "test", "video source: test, camera[:ID] or screen[:N]")
@@ -89,7 +91,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 		out.BFrames = 0
 	}
 	cfg := app.BroadcastConfig{
-		Program:      app.ProgramConfig{Video: *video, Audio: *audio, Output: out, Duration: *duration},
+		Program:      program.Config{Video: *video, Audio: *audio, Output: out, Duration: *duration},
 		Destinations: dests,
 		CAFile:       *caFile,
 	}

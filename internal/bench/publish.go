@@ -7,7 +7,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/program"
+
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/codec/h264"
 	"github.com/seed7c1a73c4/onair/media"
@@ -17,7 +18,7 @@ import (
 // PublishConfig configures Publish.
 type PublishConfig struct {
 	URL, Key string
-	Output   app.OutputConfig
+	Output   program.OutputConfig
 	Duration time.Duration // how long to publish (0: until ctx ends)
 	Clip     time.Duration // length of the pre-encoded loop (default 2 GOPs)
 	CAFile   string
@@ -107,8 +108,8 @@ func Publish(ctx context.Context, cfg PublishConfig, log *slog.Logger) (PublishS
 
 // encodeClip runs the program (test pattern and tone) for clip and returns
 // its sequence headers and its media, starting at a keyframe at time 0.
-func encodeClip(o app.OutputConfig, clip time.Duration, log *slog.Logger) (headers, frames []media.Packet, err error) {
-	prog, err := app.OpenProgram(app.ProgramConfig{Video: "test", Audio: "test", Output: o, Duration: clip}, capture.NewClock(), log)
+func encodeClip(o program.OutputConfig, clip time.Duration, log *slog.Logger) (headers, frames []media.Packet, err error) {
+	prog, err := program.Open(program.Config{Video: "test", Audio: "test", Output: o, Duration: clip}, capture.NewClock(), log)
 	if err != nil {
 		return nil, nil, err
 	}

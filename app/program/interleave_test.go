@@ -1,8 +1,10 @@
-package app
+package program
 
 import (
 	"context"
 	"testing"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 
 	"github.com/seed7c1a73c4/onair/media"
 )
@@ -27,7 +29,7 @@ func hubOut(t *testing.T) (*media.PacketHub, func() []media.Packet) {
 // of video (as encoders deliver it) with a B-frame start below zero.
 func TestInterleaverOrdersByDTSAndShiftsNegativeStart(t *testing.T) {
 	h, drain := hubOut(t)
-	m := newInterleaver(h, true, quietLog())
+	m := newInterleaver(h, true, testpeer.Logger(t))
 	for i := int64(0); i < 20; i++ {
 		m.push(media.Packet{Kind: media.KindAudio, DTS: i * 21, PTS: i * 21})
 	}
@@ -63,7 +65,7 @@ func TestInterleaverOrdersByDTSAndShiftsNegativeStart(t *testing.T) {
 // encoder produces nothing: after 2 s of stream time audio flows anyway.
 func TestInterleaverDoesNotHoldAudioForEver(t *testing.T) {
 	h, drain := hubOut(t)
-	m := newInterleaver(h, true, quietLog())
+	m := newInterleaver(h, true, testpeer.Logger(t))
 	for i := int64(0); i <= 120; i++ {
 		m.push(media.Packet{Kind: media.KindAudio, DTS: i * 21, PTS: i * 21})
 	}

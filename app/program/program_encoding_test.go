@@ -1,9 +1,11 @@
-package app
+package program
 
 import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/media"
@@ -33,8 +35,8 @@ func nextMedia(t *testing.T, q *media.PacketQueue, d time.Duration) (media.Packe
 // that keep increasing for a reader that stayed.
 func TestProgramEncodesOnlyWhenAsked(t *testing.T) {
 	preview := NewFrameMailbox(160, 90)
-	cfg := ProgramConfig{Video: "test", Audio: "test", Output: studioOutput(), Preview: preview, OnDemand: true}
-	p, err := OpenProgram(cfg, capture.NewClock(), testLogger(t))
+	cfg := Config{Video: "test", Audio: "test", Output: studioOutput(), Preview: preview, OnDemand: true}
+	p, err := Open(cfg, capture.NewClock(), testpeer.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func TestProgramEncodesOnlyWhenAsked(t *testing.T) {
 	defer p.Hub().Unsubscribe(q)
 
 	// Paused: the preview moves, nothing is encoded.
-	waitFor(t, 10*time.Second, "preview frames while the encoder is paused", func() bool { return preview.Seq() >= 5 })
+	testpeer.WaitFor(t, 10*time.Second, "preview frames while the encoder is paused", func() bool { return preview.Seq() >= 5 })
 	if pk, ok := nextMedia(t, q, 300*time.Millisecond); ok {
 		t.Fatalf("a paused program sent %s at %d ms", pk.Kind, pk.DTS)
 	}
@@ -75,7 +77,7 @@ func TestProgramEncodesOnlyWhenAsked(t *testing.T) {
 	}
 
 	p.SetEncoding(false)
-	waitFor(t, 10*time.Second, "the encoder to pause", func() bool { return !p.Encoding() })
+	testpeer.WaitFor(t, 10*time.Second, "the encoder to pause", func() bool { return !p.Encoding() })
 	for { // what the encoders flushed
 		pk, ok := nextMedia(t, q, time.Second)
 		if !ok {
@@ -107,4 +109,11 @@ func TestProgramEncodesOnlyWhenAsked(t *testing.T) {
 	if !ok || !lateFirst.Key {
 		t.Errorf("the reader that joined while paused starts with %+v; want the new encoder's keyframe", lateFirst)
 	}
+}
+
+// studioOutput is a small, fast output: 640x360 ultrafast.
+func studioOutput() OutputConfig {
+	o := DefaultOutput()
+	o.Width, o.Height, o.FPS, o.VideoBitrate, o.Preset = 640, 360, 30, 800_000, "ultrafast"
+	return o
 }

@@ -1,4 +1,4 @@
-package app
+package program
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 	"github.com/seed7c1a73c4/onair/media"
 )
 
-// ProgramConfig says what the program captures and how it is encoded.
-type ProgramConfig struct {
+// Config says what the program captures and how it is encoded.
+type Config struct {
 	Video  string // capture spec: test, camera[:ID], screen[:N]
 	Audio  string // capture spec: test, mic[:ID], none
 	Output OutputConfig
@@ -36,7 +36,7 @@ type ProgramConfig struct {
 // interleaved packets into a Hub that destinations, the local server and
 // recorders read from.
 type Program struct {
-	cfg   ProgramConfig
+	cfg   Config
 	log   *slog.Logger
 	clock *capture.Clock
 	hub   *media.PacketHub
@@ -74,8 +74,8 @@ type programCounters struct {
 	lastPTS       atomic.Int64
 }
 
-// OpenProgram opens the sources and encoders; nothing runs until Start.
-func OpenProgram(cfg ProgramConfig, clock *capture.Clock, log *slog.Logger) (_ *Program, err error) {
+// Open opens the sources and encoders; nothing runs until Start.
+func Open(cfg Config, clock *capture.Clock, log *slog.Logger) (_ *Program, err error) {
 	if err := cfg.Output.Validate(); err != nil {
 		return nil, err
 	}

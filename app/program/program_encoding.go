@@ -1,4 +1,4 @@
-package app
+package program
 
 import (
 	"fmt"
@@ -18,17 +18,17 @@ func (p *Program) SetEncoding(on bool) {
 	}
 }
 
-// ProgramCounters are the program's running totals.
-type ProgramCounters struct {
+// Counters are the program's running totals.
+type Counters struct {
 	FramesEncoded, FramesDropped, FramesMissed uint64
 	VideoBytes, AudioBytes                     uint64
 	LastPTS                                    time.Duration // of the last frame encoded
 }
 
 // Counters returns the program's running totals; safe from any goroutine.
-func (p *Program) Counters() ProgramCounters {
+func (p *Program) Counters() Counters {
 	c := &p.stats
-	return ProgramCounters{
+	return Counters{
 		FramesEncoded: c.framesEncoded.Load(), FramesDropped: c.framesDropped.Load(), FramesMissed: c.framesMissed.Load(),
 		VideoBytes: c.videoBytes.Load(), AudioBytes: c.audioBytes.Load(),
 		LastPTS: time.Duration(c.lastPTS.Load()) * time.Millisecond,
