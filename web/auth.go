@@ -1,13 +1,13 @@
 package web
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
 // keyCookie holds a viewer's key once it was given as ?key=.
@@ -27,10 +27,10 @@ func (s *Server) checkKey(r *http.Request) (allowed, fromQuery bool) {
 	s.mu.Lock()
 	a := s.access
 	s.mu.Unlock()
-	if k := r.URL.Query().Get("key"); k != "" && keyMatches(k, a.Keys) {
+	if k := r.URL.Query().Get("key"); k != "" && server.KeyMatches(k, a.Keys) {
 		return true, true
 	}
-	if c, err := r.Cookie(keyCookie); err == nil && keyMatches(c.Value, a.Keys) {
+	if c, err := r.Cookie(keyCookie); err == nil && server.KeyMatches(c.Value, a.Keys) {
 		return true, false
 	}
 	return a.Open || isLoopback(r.RemoteAddr), false
@@ -51,20 +51,6 @@ func withoutKey(r *http.Request) string {
 	}
 	q.Del("key")
 	return q.Encode()
-}
-
-// keyMatches compares in time that does not depend on the keys' contents.
-func keyMatches(given string, keys []string) bool {
-	if given == "" {
-		return false
-	}
-	g := sha256.Sum256([]byte(given))
-	found := 0
-	for _, k := range keys {
-		h := sha256.Sum256([]byte(k))
-		found |= subtle.ConstantTimeCompare(g[:], h[:])
-	}
-	return found == 1
 }
 
 func isLoopback(remote string) bool {

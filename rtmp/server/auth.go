@@ -37,9 +37,10 @@ func GenerateKey() string { return rand.Text() }
 // minKeyLength is the shortest key the server accepts in its config.
 const minKeyLength = 16
 
-// keyMatches reports whether given equals one of keys, in time that does
-// not depend on where they differ nor on which key matched.
-func keyMatches(given string, keys []string) bool {
+// KeyMatches reports whether given equals one of keys, in time that does
+// not depend on where they differ nor on which key matched. The web side
+// checks its play keys with it too.
+func KeyMatches(given string, keys []string) bool {
 	if given == "" {
 		return false
 	}

@@ -258,7 +258,7 @@ func (s *Server) checkKey(c *serverConn, key string, keys []string) bool {
 		s.counters.authFailures.Add(1)
 		return false
 	}
-	if keyMatches(key, keys) {
+	if KeyMatches(key, keys) {
 		return true
 	}
 	s.limiter.fail(c.ip, now)

@@ -56,7 +56,7 @@ func streamCredentials(raw string, keys []string) (name, key string) {
 	if key != "" || len(keys) == 0 {
 		return name, key
 	}
-	if i := strings.LastIndexByte(name, '_'); i > 0 && keyMatches(name[i+1:], keys) {
+	if i := strings.LastIndexByte(name, '_'); i > 0 && KeyMatches(name[i+1:], keys) {
 		return name[:i], name[i+1:]
 	}
 	return name, ""
