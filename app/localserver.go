@@ -144,7 +144,7 @@ func StartLocalServer(cfg LocalServerConfig, secrets *store.Secrets, log *slog.L
 		ls.port = a.Port
 	}
 	if cfg.HTTP != HTTPOff {
-		if err := ls.startHTTP(httpAddr(cfg.HTTP, host, ls.port), sc.Auth); err != nil {
+		if err := ls.startHTTP(httpAddr(cfg.HTTP, host, port), sc.Auth); err != nil { // asked for port 0: any free port
 			ls.RTMP.Close()
 			return nil, err
 		}
