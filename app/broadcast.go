@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/seed7c1a73c4/onair/app/program"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/media"
@@ -16,7 +18,7 @@ import (
 // BroadcastConfig is everything a headless broadcast needs.
 type BroadcastConfig struct {
 	Program      program.Config
-	Destinations []DestinationConfig
+	Destinations []dest.Config
 	CAFile       string        // extra PEM roots for rtmps://
 	Timeout      time.Duration // per connection step; default 10 s
 	// WriteTimeout bounds the write of one packet, so that a destination
@@ -34,7 +36,7 @@ const drainTimeout = 700 * time.Millisecond
 type Broadcast struct {
 	log     *slog.Logger
 	prog    *program.Program
-	runners []*destRunner
+	runners []*dest.Runner
 
 	chStop   chan struct{}
 	stopOnce sync.Once
@@ -44,7 +46,7 @@ type Broadcast struct {
 	reached  bool // a destination was live when the broadcast started
 
 	mu        sync.Mutex
-	endStates []OutputState // each destination's state when the program ended
+	endStates []dest.State // each destination's state when the program ended
 }
 
 // StartBroadcast validates cfg, opens the sources, connects every
@@ -60,16 +62,16 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 	if err := cfg.Program.Output.Validate(); err != nil {
 		return nil, err
 	}
-	dests := make([]Destination, len(cfg.Destinations))
+	dests := make([]dest.Destination, len(cfg.Destinations))
 	for i, dc := range cfg.Destinations {
-		if dests[i], err = dc.destination(i); err != nil {
+		if dests[i], err = dc.Destination(i); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.WriteTimeout <= 0 {
-		cfg.WriteTimeout = destWriteTimeout
+		cfg.WriteTimeout = dest.WriteTimeout
 	}
-	opts := destinationOptions(cfg.CAFile, cfg.Timeout, log)
+	opts := dest.PublishOptions(cfg.CAFile, cfg.Timeout, log)
 	opts.WriteTimeout = cfg.WriteTimeout
 	b := &Broadcast{log: log, chStop: make(chan struct{}), done: make(chan struct{})}
 	if b.prog, err = program.Open(cfg.Program, clock, log); err != nil {
@@ -78,10 +80,10 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 	// Connect first and encode after, so that a broadcast that cannot
 	// start costs nothing and the first packet each server sees is a
 	// keyframe at time zero.
-	gate := newStartGate(len(dests))
-	lim := programQueue(cfg.Program.Output)
+	gate := dest.NewGate(len(dests))
+	lim := dest.QueueFor(cfg.Program.Output)
 	for i, d := range dests {
-		r, err := startGatedRunner(d, nil, media.Metadata{}, lim, opts, log, gate, i)
+		r, err := dest.StartGated(d, nil, media.Metadata{}, lim, opts, log, gate, i)
 		if err != nil { // cannot happen: every URL parsed above
 			b.abort(gate)
 			return nil, err
@@ -89,12 +91,12 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 		b.runners = append(b.runners, r)
 	}
 	select {
-	case <-gate.chSettled:
+	case <-gate.Settled():
 	case <-ctx.Done():
 		b.abort(gate)
 		return nil, fmt.Errorf("stopped before any destination was live: %w", context.Cause(ctx))
 	}
-	if errs, permanent := gate.failures(); permanent {
+	if errs, permanent := gate.Failures(); permanent {
 		b.abort(gate)
 		for i := range errs {
 			errs[i] = fmt.Errorf("%s: %w", dests[i].Name, errs[i])
@@ -105,16 +107,16 @@ func StartBroadcast(ctx context.Context, cfg BroadcastConfig, clock *capture.Clo
 		b.abort(gate)
 		return nil, err
 	}
-	b.started, b.reached = time.Now(), gate.anyLive()
-	gate.decide(b.prog.Hub(), b.prog.Metadata()) // the runners take them from the gate
+	b.started, b.reached = time.Now(), gate.AnyLive()
+	gate.Decide(b.prog.Hub(), b.prog.Metadata()) // the runners take them from the gate
 	go b.supervise()
 	return b, nil
 }
 
 // abort undoes a start that failed.
-func (b *Broadcast) abort(gate *startGate) {
-	gate.decide(nil, media.Metadata{})
-	stopRunners(b.runners)
+func (b *Broadcast) abort(gate *dest.Gate) {
+	gate.Decide(nil, media.Metadata{})
+	dest.StopAll(b.runners)
 	b.prog.Close()
 }
 
@@ -126,15 +128,15 @@ func (b *Broadcast) supervise() {
 	case <-b.chStop:
 	}
 	var errs []error
-	states := make([]OutputState, len(b.runners))
+	states := make([]dest.State, len(b.runners))
 	for i, r := range b.runners {
-		state, err := r.outcome()
+		state, err := r.Outcome()
 		states[i] = state
-		if state != StateLive {
+		if state != dest.StateLive {
 			if err == nil {
 				err = fmt.Errorf("still %s", state)
 			}
-			errs = append(errs, fmt.Errorf("%s was not live when the broadcast ended: %w", r.name, err))
+			errs = append(errs, fmt.Errorf("%s was not live when the broadcast ended: %w", r.Name(), err))
 		}
 	}
 	b.mu.Lock()
@@ -142,7 +144,7 @@ func (b *Broadcast) supervise() {
 	b.mu.Unlock()
 	b.prog.Close() // flushes the encoders into the hub, then closes the hub
 	b.drain()
-	stopRunners(b.runners)
+	dest.StopAll(b.runners)
 	if err := b.prog.Err(); err != nil {
 		errs = append([]error{err}, errs...)
 	}
@@ -155,11 +157,11 @@ func (b *Broadcast) drain() {
 	t := time.NewTimer(drainTimeout)
 	defer t.Stop()
 	for _, r := range b.runners {
-		if r.currentState() != StateLive {
+		if r.Current() != dest.StateLive {
 			continue
 		}
 		select {
-		case <-r.done:
+		case <-r.Done():
 		case <-t.C:
 			b.log.Warn("destinations did not drain in time; closing them")
 			return
@@ -180,7 +182,7 @@ func (b *Broadcast) ProgramHub() *media.PacketHub { return b.prog.Hub() }
 // instead of waiting out its backoff.
 func (b *Broadcast) ReconnectNow() {
 	for _, r := range b.runners {
-		r.reconnectNow()
+		r.ReconnectNow()
 	}
 }
 

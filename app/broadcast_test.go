@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"go.uber.org/goleak"
@@ -58,7 +59,7 @@ func TestStartBroadcastFailuresLeaveNoGoroutine(t *testing.T) {
 			before := goleak.IgnoreCurrent()
 			cfg := BroadcastConfig{
 				Program:      program.Config{Video: c.video, Audio: "test", Output: c.out, Duration: 2 * time.Second},
-				Destinations: []DestinationConfig{{URL: c.url}},
+				Destinations: []dest.Config{{URL: c.url}},
 				Timeout:      2 * time.Second,
 			}
 			b, err := StartBroadcast(context.Background(), cfg, capture.NewClock(), quietLog())
@@ -117,7 +118,7 @@ func TestBroadcastRetriesUnreachable(t *testing.T) {
 	const key = "broadcast-test-key-late"
 	cfg := BroadcastConfig{
 		Program: program.Config{Video: "test", Audio: "test", Output: smallOutput()},
-		Destinations: []DestinationConfig{
+		Destinations: []dest.Config{
 			{URL: "rtmp://" + addr + "/live/" + key},
 			{URL: "rtmp://" + hole + "/live/x"},
 		},
@@ -135,8 +136,8 @@ func TestBroadcastRetriesUnreachable(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "both destinations to be retrying with a reason", func() bool {
 		ds := b.Stats().Destinations
-		return ds[0].State == StateReconnecting && strings.Contains(ds[0].LastError, "refused") &&
-			ds[1].State == StateReconnecting && strings.Contains(ds[1].LastError, "answer")
+		return ds[0].State == dest.StateReconnecting && strings.Contains(ds[0].LastError, "refused") &&
+			ds[1].State == dest.StateReconnecting && strings.Contains(ds[1].LastError, "answer")
 	})
 	for _, d := range b.Stats().Destinations {
 		if strings.Contains(d.LastError, key) || strings.Contains(d.URL, key) || strings.Contains(d.Name, key) {
@@ -145,7 +146,7 @@ func TestBroadcastRetriesUnreachable(t *testing.T) {
 	}
 	waitFor(t, 15*time.Second, "a backoff over 2 s", func() bool {
 		d := b.Stats().Destinations[0]
-		return d.State == StateReconnecting && time.Until(d.RetryAt) > 2*time.Second
+		return d.State == dest.StateReconnecting && time.Until(d.RetryAt) > 2*time.Second
 	})
 	reconnects := b.Stats().Destinations[0].Reconnects
 	sink := startSink(t, addr)
@@ -161,7 +162,7 @@ func TestBroadcastRetriesUnreachable(t *testing.T) {
 		t.Errorf("took %s after ReconnectNow; want under 1.5 s", took)
 	}
 	d := b.Stats().Destinations[0]
-	if d.State != StateLive || d.LastError != "" || d.Reconnects <= reconnects || d.BytesSent == 0 {
+	if d.State != dest.StateLive || d.LastError != "" || d.Reconnects <= reconnects || d.BytesSent == 0 {
 		t.Errorf("after reconnecting: %+v; want live, no error, more reconnects, bytes sent", d)
 	}
 	b.Stop()
@@ -170,7 +171,7 @@ func TestBroadcastRetriesUnreachable(t *testing.T) {
 		t.Errorf("Wait = %v; want the blackholed destination named as not live, without the key", err)
 	}
 	end := b.Stats().Destinations
-	if end[0].State != StateLive || end[1].State == StateLive {
+	if end[0].State != dest.StateLive || end[1].State == dest.StateLive {
 		t.Errorf("states at the end %s, %s; want live, then not live", end[0].State, end[1].State)
 	}
 	sink.Close()
@@ -187,7 +188,7 @@ func TestBroadcastRejectedDoesNotStopOthers(t *testing.T) {
 	const key = "broadcast-test-key-good"
 	cfg := BroadcastConfig{
 		Program: program.Config{Video: "test", Audio: "test", Output: smallOutput(), Duration: 3 * time.Second},
-		Destinations: []DestinationConfig{
+		Destinations: []dest.Config{
 			{Name: "denied", URL: ng.URL("x")},
 			{Name: "good", URL: "rtmp://" + sink.Addr().String() + "/live", Key: key},
 		},
@@ -221,7 +222,7 @@ func TestBroadcastRejectedDoesNotStopOthers(t *testing.T) {
 		t.Errorf("Wait = %v; want only the denied destination named", err)
 	}
 	ds := b.Stats().Destinations
-	if ds[0].State != StateError || ds[0].LastError == "" || ds[1].State != StateLive || ds[1].BytesSent == 0 {
+	if ds[0].State != dest.StateError || ds[0].LastError == "" || ds[1].State != dest.StateLive || ds[1].BytesSent == 0 {
 		t.Errorf("destinations at the end: %+v", ds)
 	}
 	sink.Close()
@@ -235,7 +236,7 @@ func TestStartBroadcastAllRejected(t *testing.T) {
 	before := goleak.IgnoreCurrent()
 	cfg := BroadcastConfig{
 		Program:      program.Config{Video: "test", Audio: "test", Output: smallOutput()},
-		Destinations: []DestinationConfig{{Name: "one", URL: ng.URL("a")}, {Name: "two", URL: ng.URL("b")}},
+		Destinations: []dest.Config{{Name: "one", URL: ng.URL("a")}, {Name: "two", URL: ng.URL("b")}},
 		Timeout:      3 * time.Second,
 	}
 	b, err := StartBroadcast(context.Background(), cfg, capture.NewClock(), quietLog())

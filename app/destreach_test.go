@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/capture"
@@ -41,7 +42,7 @@ func TestBroadcastNeverReachedIsNotLost(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	cfg := BroadcastConfig{
 		Program: program.Config{Video: "test", Audio: "test", Output: smallOutput()},
-		Destinations: []DestinationConfig{
+		Destinations: []dest.Config{
 			{Name: "Never", URL: "rtmp://" + refused + "/live/reach-test-key-never"},
 			{Name: "Sink", URL: "rtmp://" + sink.Addr().String() + "/live/reach-test-key-sink"},
 		},
@@ -57,12 +58,12 @@ func TestBroadcastNeverReachedIsNotLost(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "the sink live and the refused one retrying", func() bool {
 		ds := b.Stats().Destinations
-		return ds[0].State == StateReconnecting && ds[1].State == StateLive
+		return ds[0].State == dest.StateReconnecting && ds[1].State == dest.StateLive
 	})
 	sink.Close() // the live one is lost
 	waitFor(t, 15*time.Second, "both retrying", func() bool {
 		ds := b.Stats().Destinations
-		return ds[0].State == StateReconnecting && ds[1].State == StateReconnecting && strings.Contains(logs.String(), "destination lost")
+		return ds[0].State == dest.StateReconnecting && ds[1].State == dest.StateReconnecting && strings.Contains(logs.String(), "destination lost")
 	})
 	ds := b.Stats().Destinations
 	if ds[0].Reached || !ds[1].Reached {

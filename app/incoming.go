@@ -118,3 +118,44 @@ func (w *incomingWatcher) levels() capture.Levels {
 	defer w.mu.Unlock()
 	return capture.Levels{Peak: append([]float64(nil), w.lvl.Peak...), RMS: append([]float64(nil), w.lvl.RMS...), Clipped: w.lvl.Clipped}
 }
+
+// tilePacer lets at most tileFPS pictures a second through, on a fixed
+// schedule: a 30 fps stream gives 2 pictures of 3 (20 fps), where "at least
+// 50 ms since the last" would give every other one (15 fps).
+type tilePacer struct{ next time.Time }
+
+// due reports whether a picture decoded now should be shown.
+func (p *tilePacer) due(now time.Time) bool {
+	const interval = time.Second / tileFPS
+	if now.Before(p.next) {
+		return false
+	}
+	p.next = p.next.Add(interval)
+	if now.Sub(p.next) > interval { // first picture, or after a gap: start again from now
+		p.next = now.Add(interval)
+	}
+	return true
+}
+
+// tileAudio decodes a tile's AAC and meters it.
+type tileAudio struct {
+	dec *encode.AudioDecoder
+	lvl capture.Levels
+	got bool
+}
+
+func newTileAudio(log *slog.Logger) *tileAudio { return &tileAudio{dec: encode.NewAudioDecoder(log)} }
+
+// decode meters p; ok reports that levels were measured.
+func (t *tileAudio) decode(p media.Packet) (capture.Levels, bool) {
+	t.got = false
+	if err := t.dec.Decode(p, func(f capture.AudioFrame) {
+		capture.MeasureLevels(f, &t.lvl)
+		t.got = true
+	}); err != nil {
+		return t.lvl, false
+	}
+	return t.lvl, t.got
+}
+
+func (t *tileAudio) close() { t.dec.Close() }

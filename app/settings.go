@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/app/store"
@@ -49,7 +50,7 @@ type Settings struct {
 	Output       program.OutputConfig
 	Muted        bool
 	GainDB       float64
-	Destinations []Destination
+	Destinations []dest.Destination
 	Server       ServerSettings
 	RecordDir    string // where program recordings go; "" is record.DefaultDir
 }
@@ -95,7 +96,7 @@ func (st storedSettings) settings() Settings {
 	s := Settings{Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted,
 		GainDB: st.GainDB, Server: st.Server, RecordDir: st.RecordDir}
 	for _, d := range st.Destinations {
-		s.Destinations = append(s.Destinations, Destination{ID: d.ID, Name: d.Name,
+		s.Destinations = append(s.Destinations, dest.Destination{ID: d.ID, Name: d.Name,
 			Service: d.Service, Server: d.Server, Enabled: d.Enabled})
 	}
 	return s
@@ -131,7 +132,7 @@ func LoadSettings(kv KV, secrets store.SecretStore) (Settings, error) {
 		d := &s.Destinations[i]
 		switch {
 		case d.ID == "": // edited by hand: it cannot have a stored key
-			d.ID = NewDestinationID()
+			d.ID = dest.NewID()
 			continue
 		case secrets == nil:
 			continue
@@ -167,7 +168,7 @@ func SaveSettings(kv KV, secrets store.SecretStore, s Settings) error {
 	for _, d := range s.Destinations {
 		switch {
 		case d.ID == "":
-			return fmt.Errorf("the destination %q has no ID: give it one with NewDestinationID", d.Name)
+			return fmt.Errorf("the destination %q has no ID: give it one with dest.NewID", d.Name)
 		case current[d.ID]:
 			return fmt.Errorf("two destinations share the ID %s", d.ID)
 		}

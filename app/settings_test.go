@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
@@ -52,6 +53,8 @@ func (f fakeSecrets) Delete(id string) error {
 	return f.del(id)
 }
 
+const testKey = "live_123456789_AbCdEfGhIjKlMnOp"
+
 const otherKey = "upload_987654321_ZyXwVuTsRqPoNm"
 
 func sampleSettings() Settings {
@@ -59,10 +62,10 @@ func sampleSettings() Settings {
 	s.Video, s.Audio = "camera:0", "mic:default"
 	s.Output.FPS, s.Output.KeyInt = 60, 1*time.Second
 	s.Muted, s.GainDB = true, -3.5
-	s.Destinations = []Destination{
-		{ID: NewDestinationID(), Name: "My YouTube", Service: "youtube", Server: "rtmp://a.rtmp.youtube.com/live2", Key: testKey, Enabled: true},
-		{ID: NewDestinationID(), Name: "Twitch", Service: "twitch", Server: "rtmp://live.twitch.tv/app", Key: otherKey},
-		{ID: NewDestinationID(), Name: "Relay", Service: "custom", Server: "rtmp://relay.example/live/inline"},
+	s.Destinations = []dest.Destination{
+		{ID: dest.NewID(), Name: "My YouTube", Service: "youtube", Server: "rtmp://a.rtmp.youtube.com/live2", Key: testKey, Enabled: true},
+		{ID: dest.NewID(), Name: "Twitch", Service: "twitch", Server: "rtmp://live.twitch.tv/app", Key: otherKey},
+		{ID: dest.NewID(), Name: "Relay", Service: "custom", Server: "rtmp://relay.example/live/inline"},
 	}
 	s.Server = ServerSettings{On: false, LAN: true, Port: 19350, KeyIDs: []string{"srv1"}}
 	return s

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
@@ -70,7 +71,7 @@ func TestSoak(t *testing.T) {
 	s := newTestStudio(t, dir, func(st *Settings) {
 		st.Output = studioOutput() // 640x360: the soak measures leaks, not the encoder
 		st.RecordDir = filepath.Join(dir, "recordings")
-		st.Destinations = []Destination{
+		st.Destinations = []dest.Destination{
 			{ID: "flap", Name: "Flapping nginx", Service: "custom", Server: "rtmp://" + flap.Addr() + "/live", Key: "soak-a", Enabled: true},
 			{ID: "steady", Name: "Steady nginx", Service: "custom", Server: "rtmp://" + steady.Addr() + "/live", Key: "soak-b", Enabled: true},
 			{ID: "ours", Name: "Our server", Service: "custom", Server: "rtmp://" + sinkAddr + "/live", Key: "soak-c", Enabled: true},
@@ -137,7 +138,7 @@ func TestSoak(t *testing.T) {
 func liveCount(s *Studio) int {
 	n := 0
 	for _, d := range s.Snapshot().Destinations {
-		if d.State == StateLive {
+		if d.State == dest.StateLive {
 			n++
 		}
 	}

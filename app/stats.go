@@ -1,6 +1,10 @@
 package app
 
-import "time"
+import (
+	"time"
+
+	"github.com/seed7c1a73c4/onair/app/dest"
+)
 
 // BroadcastStats is a snapshot of a running broadcast.
 type BroadcastStats struct {
@@ -15,7 +19,7 @@ type BroadcastStats struct {
 	// bytes sent, dropped packets, reconnect count and last error
 	// (redacted). Once the broadcast has ended, State is the state each
 	// destination was in when the program ended.
-	Destinations []DestinationStatus
+	Destinations []dest.Status
 }
 
 // Stats returns a snapshot. It is safe to call from any goroutine.
@@ -35,7 +39,7 @@ func (b *Broadcast) Stats() BroadcastStats {
 	end := b.endStates
 	b.mu.Unlock()
 	for i, r := range b.runners {
-		ds := r.status(now)
+		ds := r.Status(now)
 		if i < len(end) {
 			ds.State = end[i]
 		}

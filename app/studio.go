@@ -7,14 +7,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/app/forward"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/app/record"
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/internal/cpu"
 	"github.com/seed7c1a73c4/onair/internal/rate"
-	"github.com/seed7c1a73c4/onair/media"
 )
 
 // StudioConfig is what a Studio is built from.
@@ -51,7 +53,7 @@ type Studio struct {
 	ops     *opQueue
 	chQuit  chan struct{}
 	done    chan struct{}
-	cpu     cpuMeter
+	cpu     cpu.Meter
 
 	mu        sync.Mutex
 	settings  Settings
@@ -75,15 +77,15 @@ type Studio struct {
 	rec            *record.Recording // the program recording, while it runs
 	recErr         string            // why the last recording stopped by itself
 	lastRec        record.Stats
-	forwards       map[string]*Forward // incoming stream → its restream
-	upload         uploadBudget
+	forwards       map[string]*forward.Forward // incoming stream → its restream
+	upload         dest.UploadBudget
 	closed         bool
 }
 
 // liveSession is one Go Live … Stop.
 type liveSession struct {
 	since   time.Time
-	runners []*destRunner
+	runners []*dest.Runner
 }
 
 // NewStudio loads the settings and keys; Start opens the program.
@@ -112,7 +114,7 @@ func NewStudio(cfg StudioConfig) (*Studio, error) {
 	}
 	st, err := LoadSettings(cfg.Settings, cfg.Keys)
 	if err != nil {
-		s.lastErr = sentence(err)
+		s.lastErr = store.Sentence(err)
 		s.log.Warn("settings", "err", err)
 	}
 	s.settings = st
@@ -207,19 +209,7 @@ func (s *Studio) setErr(err error) {
 		s.lastErr = ""
 		return
 	}
-	s.lastErr = sentence(err)
-}
-
-// sentence makes an error readable: its first line, without package
-// prefixes, redacted upstream.
-func sentence(err error) string {
-	msg := store.PlainError(err.Error())
-	for i, r := range msg {
-		if r == '\n' {
-			return msg[:i]
-		}
-	}
-	return msg
+	s.lastErr = store.Sentence(err)
 }
 
 // Close stops everything the studio runs and waits for it.
@@ -256,17 +246,11 @@ func (s *Studio) Preview() *program.FrameMailbox { return s.preview }
 func (s *Studio) save() {
 	s.mu.Lock()
 	st := s.settings
-	st.Destinations = append([]Destination(nil), st.Destinations...)
+	st.Destinations = append([]dest.Destination(nil), st.Destinations...)
 	s.mu.Unlock()
 	if err := SaveSettings(s.cfg.Settings, s.cfg.Keys, st); err != nil {
 		s.setErr(fmt.Errorf("saving the settings: %w", err))
 	}
-}
-
-// programQueue bounds a destination's queue: about 5 s of media.
-func programQueue(o program.OutputConfig) media.QueueLimits {
-	bytesPerSec := (o.VideoBitrate + o.AudioBitrate) / 8
-	return media.QueueLimits{MaxPackets: 8192, MaxBytes: max(4<<20, 5*bytesPerSec)}
 }
 
 // UseKeyStore moves the keys to another store (after the user agreed to a

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/app/forward"
 )
 
 // ForwardIncoming restreams an incoming stream of the local server (e.g.
@@ -12,7 +15,7 @@ import (
 // replaces any forward of that stream. Problems show in the snapshot.
 func (s *Studio) ForwardIncoming(stream string, destIDs []string) {
 	s.do(func() {
-		if src, err := ForwardSource(stream); err == nil {
+		if src, err := forward.SourceName(stream); err == nil {
 			stream = src // "cam" → "live/cam", as snapshots name it
 		}
 		s.stopForward(stream)
@@ -27,7 +30,7 @@ func (s *Studio) ForwardIncoming(stream string, destIDs []string) {
 // StopForward ends the restream of an incoming stream.
 func (s *Studio) StopForward(stream string) {
 	s.do(func() {
-		if src, err := ForwardSource(stream); err == nil {
+		if src, err := forward.SourceName(stream); err == nil {
 			stream = src
 		}
 		s.stopForward(stream)
@@ -38,7 +41,7 @@ func (s *Studio) StopForward(stream string) {
 func (s *Studio) startForward(stream string, destIDs []string) error {
 	s.mu.Lock()
 	srv := s.server
-	var dests []Destination
+	var dests []dest.Destination
 	for _, d := range s.settings.Destinations {
 		if slices.Contains(destIDs, d.ID) {
 			dests = append(dests, d)
@@ -51,13 +54,13 @@ func (s *Studio) startForward(stream string, destIDs []string) error {
 	if len(dests) == 0 {
 		return fmt.Errorf("choose at least one destination to send %s to", stream)
 	}
-	f, err := StartForward(srv, stream, dests, ForwardOptions{CAFile: s.cfg.CAFile}, s.log)
+	f, err := forward.Start(srv.RTMP, stream, dests, forward.Options{CAFile: s.cfg.CAFile}, s.log)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	if s.forwards == nil {
-		s.forwards = map[string]*Forward{}
+		s.forwards = map[string]*forward.Forward{}
 	}
 	s.forwards[stream] = f
 	s.mu.Unlock()

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // The studio restreams an incoming stream of its local server (here its own
@@ -14,7 +16,7 @@ func TestStudioForwardsAnIncomingStream(t *testing.T) {
 	sink := startSink(t, sinkAddr)
 	s := newTestStudio(t, t.TempDir(), func(st *Settings) {
 		st.Output = studioOutput()
-		st.Destinations = []Destination{{ID: "relay", Name: "Relay", Service: "custom",
+		st.Destinations = []dest.Destination{{ID: "relay", Name: "Relay", Service: "custom",
 			Server: "rtmp://" + sinkAddr + "/live", Key: "relay-key-1", Enabled: false}}
 	})
 	waitFor(t, 10*time.Second, "live/program on the local server", func() bool { return s.Snapshot().ProgramPlayURL != "" })
@@ -23,7 +25,7 @@ func TestStudioForwardsAnIncomingStream(t *testing.T) {
 
 	s.ForwardIncoming(ProgramStream, []string{"relay"})
 	waitFor(t, 15*time.Second, "video at the relay", func() bool { v, _ := sinkFrames(sink, "live/relay-key-1"); return v > 30 })
-	forwarding := func() []DestinationStatus {
+	forwarding := func() []dest.Status {
 		for _, in := range s.Snapshot().Server.Streams {
 			if in.Name == "live/"+ProgramStream {
 				return in.Forwarding
@@ -33,7 +35,7 @@ func TestStudioForwardsAnIncomingStream(t *testing.T) {
 	}
 	waitFor(t, 5*time.Second, "the relay live in the snapshot", func() bool {
 		f := forwarding()
-		return len(f) == 1 && f[0].State == StateLive && f[0].BytesSent > 0
+		return len(f) == 1 && f[0].State == dest.StateLive && f[0].BytesSent > 0
 	})
 	if f := forwarding(); f[0].Name != "Relay" || f[0].URL == "" || strings.Contains(f[0].URL, "relay-key-1") {
 		t.Errorf("forwarding status %+v", f[0])

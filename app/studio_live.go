@@ -3,8 +3,10 @@ package app
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/app/store"
 )
 
 // GoLive sends the program to every enabled destination. With none
@@ -17,7 +19,7 @@ func (s *Studio) GoLive() {
 			s.mu.Unlock()
 			return
 		}
-		var dests []Destination
+		var dests []dest.Destination
 		for _, d := range s.settings.Destinations {
 			if d.Enabled {
 				dests = append(dests, d)
@@ -48,9 +50,9 @@ func (s *Studio) GoLive() {
 			ls.runners = append(ls.runners, r)
 		}
 		if len(errs) > 0 && len(ls.runners) == 0 && len(dests) > 0 {
-			s.lastErr = sentence(errors.Join(errs...))
+			s.lastErr = store.Sentence(errors.Join(errs...))
 			for _, r := range ls.runners {
-				r.stop()
+				r.Stop()
 			}
 			return
 		}
@@ -58,17 +60,17 @@ func (s *Studio) GoLive() {
 		s.prog.SetEncoding(true) // at once: the first frame is a keyframe
 		s.lastErr = ""
 		if len(errs) > 0 {
-			s.lastErr = sentence(errors.Join(errs...))
+			s.lastErr = store.Sentence(errors.Join(errs...))
 		}
 		s.log.Info("live", "destinations", len(ls.runners))
 	})
 }
 
 // startRunner (s.mu held) starts one destination on the current program.
-func (s *Studio) startRunner(d Destination) (*destRunner, error) {
+func (s *Studio) startRunner(d dest.Destination) (*dest.Runner, error) {
 	s.cfg.Secrets.Add(d.Key)
-	opts := destinationOptions(s.cfg.CAFile, 0, s.log)
-	return startDestRunner(d, s.prog.Hub(), s.prog.Metadata(), programQueue(s.settings.Output), opts, s.log)
+	opts := dest.PublishOptions(s.cfg.CAFile, 0, s.log)
+	return dest.Start(d, s.prog.Hub(), s.prog.Metadata(), dest.QueueFor(s.settings.Output), opts, s.log)
 }
 
 // Stop ends every destination; the program keeps running for the preview
@@ -83,20 +85,8 @@ func (s *Studio) stopLive() {
 	if ls == nil {
 		return
 	}
-	stopRunners(ls.runners)
+	dest.StopAll(ls.runners)
 	s.log.Info("stopped", "after", time.Since(ls.since).Round(time.Second))
-}
-
-func stopRunners(rs []*destRunner) {
-	var wg sync.WaitGroup
-	for _, r := range rs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.stop()
-		}()
-	}
-	wg.Wait()
 }
 
 // relinkLive (worker) moves a live session onto a new program after the
@@ -108,7 +98,7 @@ func (s *Studio) relinkLive() {
 	if ls == nil {
 		return
 	}
-	stopRunners(ls.runners)
+	dest.StopAll(ls.runners)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ls.runners = ls.runners[:0]
@@ -133,28 +123,28 @@ func (s *Studio) ReconnectNow(id string) {
 		return
 	}
 	for _, r := range s.live.runners {
-		if r.id == id {
-			r.reconnectNow()
+		if r.ID() == id {
+			r.ReconnectNow()
 		}
 	}
 }
 
 // Destinations returns the saved destinations, keys included.
-func (s *Studio) Destinations() []Destination {
+func (s *Studio) Destinations() []dest.Destination {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Destination(nil), s.settings.Destinations...)
+	return append([]dest.Destination(nil), s.settings.Destinations...)
 }
 
 // SaveDestination adds (empty ID) or updates a destination after validating it.
-func (s *Studio) SaveDestination(d Destination) error {
+func (s *Studio) SaveDestination(d dest.Destination) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
 	s.cfg.Secrets.Add(d.Key)
 	s.mu.Lock()
 	if d.ID == "" {
-		d.ID = NewDestinationID()
+		d.ID = dest.NewID()
 		s.settings.Destinations = append(s.settings.Destinations, d)
 	} else {
 		found := false
@@ -200,4 +190,4 @@ func (s *Studio) SetDestinationEnabled(id string, on bool) {
 }
 
 // Services lists the platform presets.
-func (s *Studio) Services() []Service { return Services() }
+func (s *Studio) Services() []dest.Service { return dest.Services() }

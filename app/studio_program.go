@@ -81,7 +81,7 @@ func (s *Studio) watchProgram() {
 		s.fpsCount = n
 	}
 	s.mu.Unlock()
-	s.cpu.sample(time.Now())
+	s.cpu.Sample(time.Now())
 	if prog == nil {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/app/record"
 )
@@ -44,7 +45,7 @@ func (s *Studio) startRecording() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
-		s.recErr = sentence(err)
+		s.recErr = store.Sentence(err)
 		s.log.Warn("recording not started", "err", err)
 		return
 	}
@@ -77,7 +78,7 @@ func (s *Studio) watchRecording(rec *record.Recording) {
 	if s.rec != rec || err == nil {
 		return
 	}
-	s.rec, s.recErr = nil, sentence(err)
+	s.rec, s.recErr = nil, store.Sentence(err)
 	s.lastRec = rec.Stats()
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/rtmp/server"
@@ -121,7 +122,7 @@ func (s *Studio) startServer() {
 	}
 	s.mu.Lock()
 	if err != nil {
-		s.serverErr = sentence(fmt.Errorf("the local server could not start: %w", err))
+		s.serverErr = store.Sentence(fmt.Errorf("the local server could not start: %w", err))
 		s.serverInUse, s.serverFreePort = inUse != nil, free
 		s.mu.Unlock()
 		s.log.Warn("local server not started", "err", err)
@@ -164,9 +165,9 @@ func (s *Studio) publishProgramLocally() {
 	if s.server == nil || s.prog == nil {
 		return
 	}
-	f, err := startProgramFeed(s.server.RTMP, s.prog, programQueue(s.settings.Output), s.log)
+	f, err := startProgramFeed(s.server.RTMP, s.prog, dest.QueueFor(s.settings.Output), s.log)
 	if err != nil {
-		s.serverErr = sentence(err)
+		s.serverErr = store.Sentence(err)
 		return
 	}
 	s.progFeed = f
@@ -204,7 +205,7 @@ func (s *Studio) RevealServerKey(id string) string {
 
 func (s *Studio) addServerKeyLocked() {
 	k := server.GenerateKey()
-	id := "server-key-" + NewDestinationID()
+	id := "server-key-" + dest.NewID()
 	s.cfg.Secrets.Add(k)
 	s.serverKey[id] = k
 	s.settings.Server.KeyIDs = append(s.settings.Server.KeyIDs, id)
@@ -291,4 +292,25 @@ func cmpOr(v, def int) int {
 		return def
 	}
 	return v
+}
+
+// WatchLink returns the monitor page's address for another device: in LAN
+// mode it carries the server's play key once (?key=), which the page moves
+// into a cookie at once. It is "" while the server or its web side is off.
+// It is for the QR code and the clipboard only: never log or show it.
+func (s *Studio) WatchLink() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.server == nil {
+		return ""
+	}
+	return s.server.WatchURL(s.watchKey)
+}
+
+// playKeysLocked is the play key of the watch link, if there is one.
+func (s *Studio) playKeysLocked() []string {
+	if s.watchKey == "" {
+		return nil
+	}
+	return []string{s.watchKey}
 }

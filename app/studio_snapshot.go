@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
@@ -16,7 +17,7 @@ func (s *Studio) Snapshot() StudioSnapshot {
 	st := s.settings
 	snap := StudioSnapshot{
 		Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted, GainDB: st.GainDB,
-		OutputFPS: s.fps.PerSecond(now), EncoderIdle: s.prog != nil && !s.prog.Encoding(), CPUPercent: s.cpu.percent(), Error: s.lastErr,
+		OutputFPS: s.fps.PerSecond(now), EncoderIdle: s.prog != nil && !s.prog.Encoding(), CPUPercent: s.cpu.Percent(), Error: s.lastErr,
 		Server:    s.serverStatusLocked(),
 		Recording: s.recordingStatusLocked(),
 	}
@@ -26,14 +27,14 @@ func (s *Studio) Snapshot() StudioSnapshot {
 		snap.Levels = s.prog.Levels()
 		snap.FramesDropped = s.prog.Counters().FramesDropped
 	}
-	running := map[string]DestinationStatus{}
+	running := map[string]dest.Status{}
 	if s.live != nil {
 		snap.Live, snap.LiveSince = true, s.live.since
 		snap.Connecting = len(s.live.runners) > 0
 		for _, r := range s.live.runners {
-			ds := r.status(now)
+			ds := r.Status(now)
 			running[ds.ID] = ds
-			if ds.State == StateLive {
+			if ds.State == dest.StateLive {
 				snap.Connecting = false
 			}
 		}
@@ -41,7 +42,7 @@ func (s *Studio) Snapshot() StudioSnapshot {
 	for _, d := range st.Destinations {
 		ds, ok := running[d.ID]
 		if !ok {
-			ds = DestinationStatus{ID: d.ID, Name: d.Name, Service: d.Service, URL: redactedServer(d), State: StateIdle}
+			ds = dest.Status{ID: d.ID, Name: d.Name, Service: d.Service, URL: redactedServer(d), State: dest.StateIdle}
 		}
 		ds.Enabled = d.Enabled
 		snap.Destinations = append(snap.Destinations, ds)
@@ -62,16 +63,18 @@ func (s *Studio) Snapshot() StudioSnapshot {
 			}
 		}
 	}
-	if snap.Error == "" && s.server == nil && s.serverErr != "" && !slices.ContainsFunc(st.Destinations, func(d Destination) bool { return d.Enabled }) {
+	if snap.Error == "" && s.server == nil && s.serverErr != "" && !slices.ContainsFunc(st.Destinations, func(d dest.Destination) bool { return d.Enabled }) {
 		snap.Error = s.nowhereToGoLocked() // said before Go Live is pressed, too
 	}
-	snap.Warnings = Preflight(st.Output, st.Destinations, 0)
-	s.upload.apply(&snap, st.Output, now)
+	snap.Warnings = dest.Preflight(st.Output, st.Destinations, 0)
+	needed, measured, warns := s.upload.Apply(snap.Destinations, st.Output, now)
+	snap.UploadNeeded, snap.UploadMeasured = needed, measured
+	snap.Warnings = append(snap.Warnings, warns...)
 	return snap
 }
 
 // redactedServer is the destination's URL with any key masked.
-func redactedServer(d Destination) string {
+func redactedServer(d dest.Destination) string {
 	if t, err := rtmp.ParseTarget(d.Server, d.Key); err == nil {
 		return t.Redacted()
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/app/store"
@@ -135,7 +136,7 @@ func TestStudioGoLiveTwoDestinationsAndStop(t *testing.T) {
 	b := startSink(t, "127.0.0.1:0")
 	s := newTestStudio(t, t.TempDir(), func(st *Settings) {
 		st.Output = studioOutput()
-		st.Destinations = []Destination{
+		st.Destinations = []dest.Destination{
 			{ID: "a", Name: "Sink A", Service: "custom", Server: "rtmp://" + a.Addr().String() + "/live", Key: "studio-test-key-aaaa", Enabled: true},
 			{ID: "b", Name: "Sink B", Service: "custom", Server: "rtmp://" + b.Addr().String() + "/live", Key: "studio-test-key-bbbb", Enabled: true},
 			{ID: "c", Name: "Disabled", Service: "custom", Server: "rtmp://127.0.0.1:1/live", Key: "studio-test-key-cccc", Enabled: false},
@@ -152,9 +153,9 @@ func TestStudioGoLiveTwoDestinationsAndStop(t *testing.T) {
 		t.Fatal("snapshot not live")
 	}
 	for _, d := range snap.Destinations {
-		want := StateLive
+		want := dest.StateLive
 		if d.ID == "c" {
-			want = StateIdle
+			want = dest.StateIdle
 		}
 		if d.State != want {
 			t.Errorf("%s: state %s, want %s (%s)", d.Name, d.State, want, d.LastError)
@@ -176,17 +177,17 @@ func TestStudioReconnectNow(t *testing.T) {
 	addr := "127.0.0.1:" + port
 	s := newTestStudio(t, t.TempDir(), func(st *Settings) {
 		st.Output = studioOutput()
-		st.Destinations = []Destination{{ID: "x", Name: "Late", Service: "custom", Server: "rtmp://" + addr + "/live", Key: "studio-test-key-late", Enabled: true}}
+		st.Destinations = []dest.Destination{{ID: "x", Name: "Late", Service: "custom", Server: "rtmp://" + addr + "/live", Key: "studio-test-key-late", Enabled: true}}
 	})
 	s.GoLive()
 	waitFor(t, 5*time.Second, "reconnecting state", func() bool {
 		d := s.Snapshot().Destinations[0]
-		return d.State == StateReconnecting && !d.RetryAt.IsZero() && d.LastError != ""
+		return d.State == dest.StateReconnecting && !d.RetryAt.IsZero() && d.LastError != ""
 	})
 	// Let the backoff grow past what the test waits for, then skip it.
 	waitFor(t, 10*time.Second, "a backoff over 2 s", func() bool {
 		d := s.Snapshot().Destinations[0]
-		return d.State == StateReconnecting && time.Until(d.RetryAt) > 2*time.Second
+		return d.State == dest.StateReconnecting && time.Until(d.RetryAt) > 2*time.Second
 	})
 	sink := startSink(t, addr)
 	asked := time.Now()
@@ -205,7 +206,7 @@ func TestStudioSwitchSourceWhileLive(t *testing.T) {
 	sink := startSink(t, "127.0.0.1:0")
 	s := newTestStudio(t, t.TempDir(), func(st *Settings) {
 		st.Output = studioOutput()
-		st.Destinations = []Destination{{ID: "a", Name: "Sink", Service: "custom", Server: "rtmp://" + sink.Addr().String() + "/live", Key: "studio-test-key-swap", Enabled: true}}
+		st.Destinations = []dest.Destination{{ID: "a", Name: "Sink", Service: "custom", Server: "rtmp://" + sink.Addr().String() + "/live", Key: "studio-test-key-swap", Enabled: true}}
 	})
 	s.GoLive()
 	waitFor(t, 10*time.Second, "live", func() bool { v, _ := sinkFrames(sink, "live/studio-test-key-swap"); return v > 10 })
@@ -219,7 +220,7 @@ func TestStudioSwitchSourceWhileLive(t *testing.T) {
 		t.Errorf("%d frames in the second after the switch; want the stream to keep flowing", after-before)
 	}
 	d := s.Snapshot().Destinations[0]
-	if d.State != StateLive || d.Reconnects != 0 {
+	if d.State != dest.StateLive || d.Reconnects != 0 {
 		t.Errorf("after the switch: state %s, reconnects %d; want live with no reconnect", d.State, d.Reconnects)
 	}
 	lv := s.Snapshot().Levels
@@ -233,7 +234,7 @@ func TestStudioSwitchSourceWhileLive(t *testing.T) {
 func TestStudioSettingsPersist(t *testing.T) {
 	dir := t.TempDir()
 	s := newTestStudio(t, dir, func(st *Settings) { st.Output = studioOutput() })
-	if err := s.SaveDestination(Destination{Name: "Twitch", Service: "twitch", Server: "rtmp://live.twitch.tv/app", Key: "live_123456789_persistkey", Enabled: true}); err != nil {
+	if err := s.SaveDestination(dest.Destination{Name: "Twitch", Service: "twitch", Server: "rtmp://live.twitch.tv/app", Key: "live_123456789_persistkey", Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
 	s.SetGain(-6)

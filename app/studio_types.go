@@ -3,66 +3,16 @@ package app
 import (
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/capture"
 )
 
-// Destination is one saved place the studio goes live to, as the user
-// edits it. The key is kept apart from the settings (in the OS keyring).
-type Destination struct {
-	ID      string // stable, generated when the destination is added
-	Name    string // e.g. "My YouTube"
-	Service string // a Service ID: youtube, youtube-rtmps, twitch, facebook, kick, custom
-	Server  string // rtmp[s]://host[:port]/app
-	Key     string // stream key; never logged, masked in the UI
-	Enabled bool
-}
-
-// Service is a streaming platform preset.
-type Service struct {
-	ID              string
-	Name            string
-	Server          string        // default ingest URL
-	RequiresRTMPS   bool          // the platform refuses plain RTMP
-	MaxVideoBitrate int           // bits per second; 0 means no stated limit
-	MaxKeyInt       time.Duration // longest keyframe interval the platform accepts; 0 means any
-	KeyHelp         string        // where the user finds the key, one sentence
-}
-
-// Warning is one pre-flight finding shown before going live.
-type Warning struct {
-	Destination string // destination name, or "" for the whole output
-	Message     string // one sentence
-}
-
 // SourceOption is a selectable capture source.
 type SourceOption struct {
 	Spec  string // capture spec: test, camera:ID, screen:N, mic:ID, none
 	Label string // what the user sees
-}
-
-// DestinationStatus is one destination's live state in a snapshot.
-type DestinationStatus struct {
-	ID         string
-	Name       string
-	Service    string
-	URL        string // redacted: the key never appears
-	Enabled    bool
-	State      OutputState
-	LastError  string    // one sentence, when State is error or reconnecting
-	RetryAt    time.Time // when reconnecting: the next attempt
-	Reconnects int
-	// Reached: the destination has been live at least once. A failing
-	// destination that never was could not connect; one that was is lost.
-	Reached   bool
-	Bitrate   float64 // bits per second sent over the last seconds
-	BytesSent uint64
-	Dropped   uint64
-	// QueuedBytes is what waits to reach the destination right now: in its
-	// queue, and sent but not acknowledged by the server beyond one ack
-	// window. A backlog that stays means its link is too slow.
-	QueuedBytes int
 }
 
 // RecordingStatus is the program recording in a snapshot.
@@ -98,7 +48,7 @@ type IncomingStream struct {
 	Levels    capture.Levels // audio levels, when a tile decodes it
 	// Forwarding lists the destinations this stream is restreamed to
 	// (ForwardIncoming), with their states; empty when it is not.
-	Forwarding []DestinationStatus
+	Forwarding []dest.Status
 }
 
 // LocalServerStatus is the built-in server in a snapshot.
@@ -135,7 +85,7 @@ type StudioSnapshot struct {
 	GainDB                     float64
 	Levels                     capture.Levels // program audio after gain/mute
 
-	Destinations   []DestinationStatus
+	Destinations   []dest.Status
 	ProgramPlayURL string // the program on the local server (live/program), when served
 
 	// UploadNeeded is what the live destinations need together (the output
@@ -152,6 +102,6 @@ type StudioSnapshot struct {
 
 	Server    LocalServerStatus
 	Recording RecordingStatus
-	Warnings  []Warning
+	Warnings  []dest.Warning
 	Error     string // the last studio-level problem, one sentence; "" when fine
 }

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // throttle is a loopback TCP proxy that carries the client's bytes to
@@ -113,7 +115,7 @@ func TestUploadBudgetNamesASlowLink(t *testing.T) {
 	link := startThrottle(t, slow.Addr().String(), 40_000)
 	s := newTestStudio(t, t.TempDir(), func(st *Settings) {
 		st.Output = out
-		st.Destinations = []Destination{
+		st.Destinations = []dest.Destination{
 			{ID: "fast", Name: "Fast ingest", Service: "custom", Server: "rtmp://" + fast.Addr().String() + "/live", Key: "upload-fast-key", Enabled: true},
 			{ID: "slow", Name: "Slow ingest", Service: "custom", Server: "rtmp://" + link.addr() + "/live", Key: "upload-slow-key", Enabled: true},
 		}
@@ -122,7 +124,7 @@ func TestUploadBudgetNamesASlowLink(t *testing.T) {
 	t0 := time.Now()
 	waitFor(t, 15*time.Second, "both destinations live", func() bool {
 		snap := s.Snapshot()
-		return len(snap.Destinations) == 2 && snap.Destinations[0].State == StateLive && snap.Destinations[1].State == StateLive
+		return len(snap.Destinations) == 2 && snap.Destinations[0].State == dest.StateLive && snap.Destinations[1].State == dest.StateLive
 	})
 	// The warning is the event waited for: about 8 s on an idle machine
 	// (2 s of backlog, then 5 s of it); the bound is for a stuck studio.

@@ -7,13 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/seed7c1a73c4/onair/app"
 )
 
 func TestGoLiveButton(t *testing.T) {
@@ -140,7 +139,7 @@ func TestEditorKeyIsMasked(t *testing.T) {
 func TestEditorSaveErrorInline(t *testing.T) {
 	f := newFakeStudio(idleSnapshot())
 	f.dests = testDestinations()
-	f.saveDestination = func(d app.Destination) error {
+	f.saveDestination = func(d dest.Destination) error {
 		return errors.Join(errors.New("the name is empty: give the destination a name"), errors.New("the server URL must start with rtmp:// or rtmps://"))
 	}
 	w := newTestWindow(t, f)
@@ -154,8 +153,8 @@ func TestEditorSaveErrorInline(t *testing.T) {
 	}
 	test.AssertRendersToMarkup(t, "studio/editor_error.xml", w.win.Canvas())
 
-	var saved app.Destination
-	f.saveDestination = func(d app.Destination) error { saved = d; return nil }
+	var saved dest.Destination
+	f.saveDestination = func(d dest.Destination) error { saved = d; return nil }
 	e.name.SetText("Main channel")
 	test.Tap(e.save)
 	if w.editor != nil {
@@ -169,7 +168,7 @@ func TestEditorSaveErrorInline(t *testing.T) {
 func TestEditorServicePresetFillsServer(t *testing.T) {
 	f := newFakeStudio(idleSnapshot())
 	w := newTestWindow(t, f)
-	w.openEditor(app.Destination{Enabled: true})
+	w.openEditor(dest.Destination{Enabled: true})
 	e := w.editor
 	if e.service.Selected != "YouTube" || e.server.Text != "rtmp://a.rtmp.youtube.com/live2" {
 		t.Errorf("new destination: %q %q", e.service.Selected, e.server.Text)
@@ -196,9 +195,9 @@ func TestEditorServicePresetFillsServer(t *testing.T) {
 // studio's real presets; Custom then empties the server field.
 func TestEditorDefaultsToRTMPS(t *testing.T) {
 	f := newFakeStudio(idleSnapshot())
-	f.services = app.Services()
+	f.services = dest.Services()
 	w := newTestWindow(t, f)
-	w.openEditor(app.Destination{Enabled: true})
+	w.openEditor(dest.Destination{Enabled: true})
 	e := w.editor
 	if e.service.Selected != "YouTube (RTMPS)" || e.server.Text != "rtmps://a.rtmps.youtube.com:443/live2" {
 		t.Errorf("a new destination starts on %q %q; want YouTube over RTMPS", e.service.Selected, e.server.Text)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // firstDestinationHint is shown while there is no destination at all (a
@@ -55,7 +56,7 @@ func destinationsHint(snap app.StudioSnapshot) (string, widget.Importance) {
 type destinationsTab struct {
 	w          *Window
 	warnings   *fyne.Container
-	warnList   []app.Warning
+	warnList   []dest.Warning
 	hint       *widget.Label
 	programRow *fyne.Container
 	programURL *widget.Label
@@ -80,7 +81,7 @@ func newDestinationsTab(w *Window) *destinationsTab {
 	d.programRow = container.NewBorder(nil, nil, widget.NewLabel("Program"), copyURL, d.programURL)
 	d.programRow.Hide()
 	d.list = container.NewVBox()
-	add := widget.NewButtonWithIcon("Add destination", theme.ContentAddIcon(), func() { w.openEditor(app.Destination{Enabled: true}) })
+	add := widget.NewButtonWithIcon("Add destination", theme.ContentAddIcon(), func() { w.openEditor(dest.Destination{Enabled: true}) })
 	header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Destinations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), add)
 	d.inner = container.NewVBox(d.warnings, header, d.hint, d.programRow, d.list)
 	d.scroll = container.NewVScroll(d.inner)
@@ -90,7 +91,7 @@ func newDestinationsTab(w *Window) *destinationsTab {
 
 func (d *destinationsTab) update(snap app.StudioSnapshot) {
 	changed := d.updateWarnings(snap.Warnings)
-	enabled := slices.ContainsFunc(snap.Destinations, func(s app.DestinationStatus) bool { return s.Enabled })
+	enabled := slices.ContainsFunc(snap.Destinations, func(s dest.Status) bool { return s.Enabled })
 	hint, importance := destinationsHint(snap)
 	setImportance(d.hint, importance)
 	if d.hint.Text != hint { // a wrapped label's height may change
@@ -134,7 +135,7 @@ func (d *destinationsTab) rebuild(ids []string) {
 	d.list.Objects = objs
 }
 
-func (d *destinationsTab) updateWarnings(ws []app.Warning) bool {
+func (d *destinationsTab) updateWarnings(ws []dest.Warning) bool {
 	if slices.Equal(ws, d.warnList) {
 		return false
 	}

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // destRow is one destination: enabled check, name and service, redacted
@@ -51,7 +51,7 @@ func newDestRow(w *Window, id string) *destRow {
 }
 
 // update shows s; it reports whether a part was shown or hidden.
-func (r *destRow) update(s app.DestinationStatus, now time.Time, service string) bool {
+func (r *destRow) update(s dest.Status, now time.Time, service string) bool {
 	r.applying = true
 	r.enabled.SetChecked(s.Enabled)
 	r.applying = false
@@ -64,8 +64,8 @@ func (r *destRow) update(s app.DestinationStatus, now time.Time, service string)
 	text, imp := stateLine(s, now)
 	setText(r.state, text)
 	setImportance(r.state, imp)
-	changed := setVisible(r.reconnect, s.State == app.StateReconnecting)
-	showErr := (s.State == app.StateError || s.State == app.StateReconnecting) && s.LastError != ""
+	changed := setVisible(r.reconnect, s.State == dest.StateReconnecting)
+	showErr := (s.State == dest.StateError || s.State == dest.StateReconnecting) && s.LastError != ""
 	if showErr {
 		setText(r.lastErr, s.LastError)
 	}
@@ -73,17 +73,17 @@ func (r *destRow) update(s app.DestinationStatus, now time.Time, service string)
 }
 
 // stateLine is the one-line state of a destination and its style.
-func stateLine(s app.DestinationStatus, now time.Time) (string, widget.Importance) {
+func stateLine(s dest.Status, now time.Time) (string, widget.Importance) {
 	switch s.State {
-	case app.StateConnecting:
+	case dest.StateConnecting:
 		return "connecting…", widget.WarningImportance
-	case app.StateLive:
+	case dest.StateLive:
 		t := "● live · " + humanBitrate(s.Bitrate)
 		if s.Dropped > 0 {
 			t += fmt.Sprintf(" · %d dropped", s.Dropped)
 		}
 		return t, widget.SuccessImportance
-	case app.StateReconnecting:
+	case dest.StateReconnecting:
 		verb := "reconnecting" // it was live, then lost
 		if !s.Reached {
 			verb = "could not connect · retrying"
@@ -93,9 +93,9 @@ func stateLine(s app.DestinationStatus, now time.Time) (string, widget.Importanc
 			return verb + "…", widget.WarningImportance
 		}
 		return fmt.Sprintf("%s in %d s", verb, secs), widget.WarningImportance
-	case app.StateError:
+	case dest.StateError:
 		return "error", widget.DangerImportance
-	case app.StateStopped:
+	case dest.StateStopped:
 		return "stopped", widget.LowImportance
 	default:
 		return "idle", widget.MediumImportance

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // editor is the destination dialog. The stream key lives only in its
@@ -45,7 +45,7 @@ func (w *Window) editDestination(id string) {
 }
 
 // openEditor shows the editor for d (an empty ID adds a new destination).
-func (w *Window) openEditor(d app.Destination) {
+func (w *Window) openEditor(d dest.Destination) {
 	e := &editor{w: w, id: d.ID, errs: newErrorList()}
 	e.name = widget.NewEntry()
 	e.name.SetPlaceHolder("e.g. My YouTube")
@@ -158,7 +158,7 @@ func (e *editor) toggleReveal() {
 // it reports whether the key is usable.
 func (e *editor) checkKey() bool {
 	msg := ""
-	if err := app.CheckStreamKey(e.key.Text); err != nil {
+	if err := dest.CheckStreamKey(e.key.Text); err != nil {
 		msg = sentences(err)[0] + "."
 	}
 	if msg != e.keyErr.Text {
@@ -173,7 +173,7 @@ func (e *editor) checkKey() bool {
 
 // saveTapped saves through the studio; a validation error stays inline.
 func (e *editor) saveTapped() {
-	d := app.Destination{
+	d := dest.Destination{
 		ID:      e.id,
 		Name:    strings.TrimSpace(e.name.Text),
 		Server:  strings.TrimSpace(e.server.Text),

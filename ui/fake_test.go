@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/app"
@@ -17,8 +18,8 @@ import (
 type fakeStudio struct {
 	mu        sync.Mutex
 	snap      app.StudioSnapshot
-	dests     []app.Destination
-	services  []app.Service
+	dests     []dest.Destination
+	services  []dest.Service
 	preview   *program.FrameMailbox
 	keys      map[string]string
 	calls     []string
@@ -27,7 +28,7 @@ type fakeStudio struct {
 	watchLink string
 
 	applyOutput     func(program.OutputConfig) error
-	saveDestination func(app.Destination) error
+	saveDestination func(dest.Destination) error
 	watch           func(name string) *program.FrameMailbox
 }
 
@@ -92,7 +93,7 @@ func (f *fakeStudio) RemoveDestination(id string) { f.record("RemoveDestination(
 func (f *fakeStudio) SetDestinationEnabled(id string, on bool) {
 	f.record("SetDestinationEnabled(%s,%v)", id, on)
 }
-func (f *fakeStudio) Services() []app.Service        { return f.services }
+func (f *fakeStudio) Services() []dest.Service       { return f.services }
 func (f *fakeStudio) SetLocalServer(on, lan bool)    { f.record("SetLocalServer(%v,%v)", on, lan) }
 func (f *fakeStudio) SetLocalServerPort(port int)    { f.record("SetLocalServerPort(%d)", port) }
 func (f *fakeStudio) GenerateServerKey()             { f.record("GenerateServerKey") }
@@ -107,13 +108,13 @@ func (f *fakeStudio) ApplyOutput(o program.OutputConfig) error {
 	return nil
 }
 
-func (f *fakeStudio) Destinations() []app.Destination {
+func (f *fakeStudio) Destinations() []dest.Destination {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]app.Destination(nil), f.dests...)
+	return append([]dest.Destination(nil), f.dests...)
 }
 
-func (f *fakeStudio) SaveDestination(d app.Destination) error {
+func (f *fakeStudio) SaveDestination(d dest.Destination) error {
 	f.record("SaveDestination(%s)", d.Name)
 	if f.saveDestination != nil {
 		return f.saveDestination(d)

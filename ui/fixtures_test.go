@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/app/store"
@@ -20,16 +21,16 @@ var fixedNow = time.Date(2025, 3, 14, 20, 0, 0, 0, time.UTC)
 // testKey is a stream key that must never appear in rendered markup.
 const testKey = "sk-live-SECRET-0123456789"
 
-func testServices() []app.Service {
-	return []app.Service{
+func testServices() []dest.Service {
+	return []dest.Service{
 		{ID: "youtube", Name: "YouTube", Server: "rtmp://a.rtmp.youtube.com/live2", MaxKeyInt: 4 * time.Second, KeyHelp: "YouTube Studio → Go live → Stream key."},
 		{ID: "twitch", Name: "Twitch", Server: "rtmp://live.twitch.tv/app", KeyHelp: "Twitch dashboard → Settings → Stream."},
 		{ID: "custom", Name: "Custom RTMP", KeyHelp: "Ask the server's operator for the key."},
 	}
 }
 
-func testDestinations() []app.Destination {
-	return []app.Destination{
+func testDestinations() []dest.Destination {
+	return []dest.Destination{
 		{ID: "yt", Name: "My YouTube", Service: "youtube", Server: "rtmp://a.rtmp.youtube.com/live2", Key: testKey, Enabled: true},
 		{ID: "tw", Name: "Twitch", Service: "twitch", Server: "rtmp://live.twitch.tv/app", Key: "tw-" + testKey, Enabled: false},
 	}
@@ -44,14 +45,14 @@ func idleSnapshot() app.StudioSnapshot {
 		AudioSources: []app.SourceOption{{Spec: "tone", Label: "Test tone"}, {Spec: "mic:default", Label: "Default microphone"}, {Spec: "none", Label: "No audio"}},
 		Output:       program.DefaultOutput(),
 		Levels:       capture.Levels{RMS: []float64{-24, -12}, Peak: []float64{-15, -4}},
-		Destinations: []app.DestinationStatus{
-			{ID: "yt", Name: "My YouTube", Service: "youtube", URL: "rtmp://a.rtmp.youtube.com/live2/" + store.Mask, Enabled: true, State: app.StateIdle},
-			{ID: "tw", Name: "Twitch", Service: "twitch", URL: "rtmp://live.twitch.tv/app/" + store.Mask, State: app.StateIdle},
+		Destinations: []dest.Status{
+			{ID: "yt", Name: "My YouTube", Service: "youtube", URL: "rtmp://a.rtmp.youtube.com/live2/" + store.Mask, Enabled: true, State: dest.StateIdle},
+			{ID: "tw", Name: "Twitch", Service: "twitch", URL: "rtmp://live.twitch.tv/app/" + store.Mask, State: dest.StateIdle},
 		},
 		OutputFPS: 30, CPUPercent: 7,
 		Server: app.LocalServerStatus{On: true, Addr: "127.0.0.1:1935", PublishURL: "rtmp://127.0.0.1:1935/live/NAME?key=" + store.Mask,
 			Keys: []app.ServerKey{{ID: "k1", Masked: "k3F9…"}}},
-		Warnings: []app.Warning{{Destination: "My YouTube", Message: "The video bitrate 4500k is below what YouTube suggests for 1080p."}},
+		Warnings: []dest.Warning{{Destination: "My YouTube", Message: "The video bitrate 4500k is below what YouTube suggests for 1080p."}},
 	}
 }
 
@@ -60,8 +61,8 @@ func liveSnapshot() app.StudioSnapshot {
 	s := idleSnapshot()
 	s.Live, s.LiveSince = true, fixedNow.Add(-(time.Hour + 2*time.Minute + 3*time.Second))
 	s.Warnings = nil
-	s.Destinations[0].State, s.Destinations[0].Bitrate, s.Destinations[0].BytesSent = app.StateLive, 4_512_000, 2_000_000_000
-	s.Destinations[1].Enabled, s.Destinations[1].State, s.Destinations[1].Bitrate, s.Destinations[1].Dropped = true, app.StateLive, 3_020_000, 14
+	s.Destinations[0].State, s.Destinations[0].Bitrate, s.Destinations[0].BytesSent = dest.StateLive, 4_512_000, 2_000_000_000
+	s.Destinations[1].Enabled, s.Destinations[1].State, s.Destinations[1].Bitrate, s.Destinations[1].Dropped = true, dest.StateLive, 3_020_000, 14
 	s.OutputFPS, s.FramesDropped, s.CPUPercent = 29.97, 14, 38.5
 	s.ProgramPlayURL = "rtmp://127.0.0.1:1935/live/program"
 	return s
@@ -70,7 +71,7 @@ func liveSnapshot() app.StudioSnapshot {
 // errorSnapshot: Twitch refused the key; YouTube stays live.
 func errorSnapshot() app.StudioSnapshot {
 	s := liveSnapshot()
-	s.Destinations[1].State, s.Destinations[1].Bitrate = app.StateError, 0
+	s.Destinations[1].State, s.Destinations[1].Bitrate = dest.StateError, 0
 	s.Destinations[1].LastError = "Twitch refused the stream key: copy it again from the Twitch dashboard."
 	return s
 }
@@ -78,7 +79,7 @@ func errorSnapshot() app.StudioSnapshot {
 // reconnectingSnapshot: Twitch retries in 6.2 s (shown as 7 s).
 func reconnectingSnapshot() app.StudioSnapshot {
 	s := liveSnapshot()
-	s.Destinations[1].State, s.Destinations[1].Bitrate, s.Destinations[1].Reconnects = app.StateReconnecting, 0, 2
+	s.Destinations[1].State, s.Destinations[1].Bitrate, s.Destinations[1].Reconnects = dest.StateReconnecting, 0, 2
 	s.Destinations[1].Reached = true
 	s.Destinations[1].RetryAt = fixedNow.Add(6200 * time.Millisecond)
 	s.Destinations[1].LastError = "The connection to live.twitch.tv was reset."

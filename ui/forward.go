@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // sendTapped opens the destination chooser, or stops sending when the
@@ -51,7 +51,7 @@ func (t *tile) chooseDestinations() {
 }
 
 // updateForwarding shows where the stream is restreamed; UI goroutine.
-func (t *tile) updateForwarding(fs []app.DestinationStatus) {
+func (t *tile) updateForwarding(fs []dest.Status) {
 	on := len(fs) > 0
 	if on != t.forwards {
 		t.forwards = on

@@ -14,13 +14,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // nowhereToGo reports whether Go Live has nowhere to send the program: no
 // destination is enabled and the local server, which would take it as
 // live/program, could not start.
 func nowhereToGo(snap app.StudioSnapshot) bool {
-	enabled := slices.ContainsFunc(snap.Destinations, func(d app.DestinationStatus) bool { return d.Enabled })
+	enabled := slices.ContainsFunc(snap.Destinations, func(d dest.Status) bool { return d.Enabled })
 	return !enabled && !snap.Server.On && snap.Server.Error != ""
 }
 
@@ -67,7 +68,7 @@ func (w *Window) showNowhereToGo(snap app.StudioSnapshot) {
 	}
 	add := widget.NewButtonWithIcon("Add destination", theme.ContentAddIcon(), func() {
 		nd.dlg.Hide()
-		w.openEditor(app.Destination{Enabled: true})
+		w.openEditor(dest.Destination{Enabled: true})
 	})
 	settings := widget.NewButtonWithIcon("Local server settings", theme.ComputerIcon(), func() {
 		nd.dlg.Hide()

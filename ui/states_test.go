@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/app/store"
@@ -225,7 +226,7 @@ func TestStateRecording(t *testing.T) {
 // A restreamed tile lists where it goes and offers to stop sending.
 func TestTileShowsItsForward(t *testing.T) {
 	s := serverSnapshot()
-	s.Server.Streams[0].Forwarding = []app.DestinationStatus{{ID: "yt", Name: "My YouTube", State: app.StateLive, Bitrate: 2_500_000}}
+	s.Server.Streams[0].Forwarding = []dest.Status{{ID: "yt", Name: "My YouTube", State: dest.StateLive, Bitrate: 2_500_000}}
 	f := newFakeStudio(s)
 	w := newTestWindow(t, f)
 	w.tabs.SelectIndex(2)
@@ -250,7 +251,7 @@ func TestTileShowsItsForward(t *testing.T) {
 func TestStatsShowTheUploadBudget(t *testing.T) {
 	s := liveSnapshot()
 	s.UploadNeeded, s.UploadMeasured = 9_320_000, 7_530_000
-	s.Warnings = []app.Warning{{Destination: "Twitch", Message: "Twitch is falling behind: 3.1s of the stream are waiting to be sent; the upload may be too slow for this bitrate."}}
+	s.Warnings = []dest.Warning{{Destination: "Twitch", Message: "Twitch is falling behind: 3.1s of the stream are waiting to be sent; the upload may be too slow for this bitrate."}}
 	w := newTestWindow(t, newFakeStudio(s))
 	if got := w.stats.dests.Text; !strings.HasPrefix(got, "Sending 7.5 Mb/s, needs 9.3 Mb/s · ") || strings.Contains(got, "budget") {
 		t.Errorf("stats %q; want plain words", got)

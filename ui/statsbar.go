@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // statsBar is the bottom line: output fps, what the live destinations send
@@ -43,11 +44,11 @@ func (b *statsBar) update(snap app.StudioSnapshot) {
 	var parts []string
 	for _, d := range snap.Destinations {
 		switch d.State {
-		case app.StateLive:
+		case dest.StateLive:
 			parts = append(parts, d.Name+" "+shortBitrate(d.Bitrate))
-		case app.StateReconnecting:
+		case dest.StateReconnecting:
 			parts = append(parts, d.Name+" reconnecting")
-		case app.StateError:
+		case dest.StateError:
 			parts = append(parts, d.Name+" error")
 		}
 	}
@@ -72,7 +73,7 @@ func (b *statsBar) update(snap app.StudioSnapshot) {
 func uploadTip(snap app.StudioSnapshot) string {
 	live := 0
 	for _, d := range snap.Destinations {
-		if d.State == app.StateLive {
+		if d.State == dest.StateLive {
 			live++
 		}
 	}

@@ -4,6 +4,7 @@ package ui
 
 import (
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 )
 
@@ -33,15 +34,15 @@ type Studio interface {
 	ApplyOutput(o program.OutputConfig) error
 
 	// Destinations returns the saved destinations, keys included, for the editor.
-	Destinations() []app.Destination
+	Destinations() []dest.Destination
 	// SaveDestination adds (empty ID) or updates a destination after validating it.
-	SaveDestination(d app.Destination) error
+	SaveDestination(d dest.Destination) error
 	// RemoveDestination deletes a destination and its stored key.
 	RemoveDestination(id string)
 	// SetDestinationEnabled turns a destination on or off for the next Go Live.
 	SetDestinationEnabled(id string, enabled bool)
 	// Services lists the platform presets.
-	Services() []app.Service
+	Services() []dest.Service
 
 	// SetLocalServer turns the built-in server on or off and chooses
 	// loopback or LAN listening.

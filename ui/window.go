@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 )
 
 // Window is the studio window. NewWindow builds it, Show or ShowAndRun
@@ -31,7 +32,7 @@ type Window struct {
 	log      *slog.Logger
 	now      func() time.Time
 	do       func(func()) // fyne.Do, or a test's UI loop
-	services []app.Service
+	services []dest.Service
 
 	content  fyne.CanvasObject // everything but the min-size backdrop
 	top      *topBar
@@ -193,13 +194,13 @@ func (w *Window) apply(snap app.StudioSnapshot) {
 }
 
 // service finds a preset by ID.
-func (w *Window) service(id string) (app.Service, bool) {
+func (w *Window) service(id string) (dest.Service, bool) {
 	for _, s := range w.services {
 		if s.ID == id {
 			return s, true
 		}
 	}
-	return app.Service{}, false
+	return dest.Service{}, false
 }
 
 // serviceName is the preset's name, or the ID when it is unknown.

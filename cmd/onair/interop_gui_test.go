@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/app"
@@ -345,7 +346,7 @@ func TestInteropGUIEndToEnd(t *testing.T) {
 		st.Server.On, st.Server.Port = true, port
 		st.Output.Preset = "ultrafast"
 		st.RecordDir = filepath.Join(profile, "recordings")
-		st.Destinations = []app.Destination{
+		st.Destinations = []dest.Destination{
 			{ID: "youtube", Name: "YouTube", Service: "youtube-rtmps", Server: fmt.Sprintf("rtmps://localhost:%d/live", ng.TLSPort),
 				Key: "e2e-nginx-key-2", Enabled: true},
 			{ID: "twitch", Name: "Twitch", Service: "twitch", Server: embedded, Key: "e2e-embedded-key-1", Enabled: true},

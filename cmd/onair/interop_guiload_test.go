@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
@@ -65,7 +66,7 @@ func guiWithTiles(t testing.TB, n int) (*guiApp, int) {
 	profile := t.TempDir()
 	writeProfile(t, profile, func(st *app.Settings) {
 		st.Server.On, st.Server.Port = true, port
-		st.Destinations = []app.Destination{
+		st.Destinations = []dest.Destination{
 			{ID: "nginx", Name: "nginx-rtmp", Service: "custom", Server: "rtmp://" + ng.Addr() + "/live", Key: "load-key", Enabled: true},
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
@@ -32,7 +33,7 @@ func BenchmarkInteropGUIIdleVsLive(b *testing.B) {
 	profile := b.TempDir()
 	writeProfile(b, profile, func(st *app.Settings) {
 		st.Server.On, st.Server.Port = true, testpeer.FreePort(b)
-		st.Destinations = []app.Destination{
+		st.Destinations = []dest.Destination{
 			{ID: "dest", Name: "onair serve", Service: "custom", Server: "rtmp://" + destAddr + "/live", Key: "idle-bench", Enabled: true},
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/app/record"
@@ -25,17 +26,17 @@ import (
 
 // destinationsFlag collects repeated --to URL flags; --key sets the stream
 // key of the --to before it (for servers shown apart from their key).
-type destinationsFlag struct{ list *[]app.DestinationConfig }
+type destinationsFlag struct{ list *[]dest.Config }
 
 func (f destinationsFlag) String() string { return "" }
 
 func (f destinationsFlag) Set(v string) error {
-	*f.list = append(*f.list, app.DestinationConfig{URL: v})
+	*f.list = append(*f.list, dest.Config{URL: v})
 	return nil
 }
 
 type keyFlag struct {
-	list    *[]app.DestinationConfig
+	list    *[]dest.Config
 	secrets *store.Secrets
 }
 
@@ -46,7 +47,7 @@ func (f keyFlag) Set(v string) error {
 	if len(*f.list) == 0 {
 		return errors.New("it must follow the --to it belongs to")
 	}
-	if err := app.CheckStreamKey(v); err != nil {
+	if err := dest.CheckStreamKey(v); err != nil {
 		return err
 	}
 	(*f.list)[len(*f.list)-1].Key = v
@@ -55,7 +56,7 @@ func (f keyFlag) Set(v string) error {
 
 func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	secrets := &store.Secrets{}
-	var dests []app.DestinationConfig
+	var dests []dest.Config
 	out := program.DefaultOutput()
 	fs := flag.NewFlagSet("onair publish", flag.ContinueOnError)
 	fs.SetOutput(stderr)

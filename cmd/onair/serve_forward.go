@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/app/forward"
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/app"
@@ -39,18 +41,18 @@ func (f *forwardFlag) Set(v string) error {
 func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets *store.Secrets, log *slog.Logger) (stop func(), err error) {
 	type group struct {
 		source string
-		dests  []app.Destination
+		dests  []dest.Destination
 		urls   []string
 		seen   map[string]bool
 	}
 	var groups []*group
 	bySource := map[string]*group{}
 	for i, s := range specs {
-		spec, err := app.ParseForwardSpec(s)
+		spec, err := forward.ParseSpec(s)
 		if err != nil {
 			return nil, fmt.Errorf("--forward #%d: %w", i+1, err)
 		}
-		app.AddForwardSecrets(secrets, spec.Target)
+		forward.AddSecrets(secrets, spec.Target)
 		g := bySource[spec.Source]
 		if g == nil {
 			g = &group{source: spec.Source, seen: map[string]bool{}}
@@ -66,7 +68,7 @@ func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets 
 		g.dests = append(g.dests, spec.Destination)
 		g.urls = append(g.urls, t.Redacted())
 	}
-	var fwds []*app.Forward
+	var fwds []*forward.Forward
 	stopAll := func() {
 		var wg sync.WaitGroup
 		for _, f := range fwds {
@@ -75,7 +77,7 @@ func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets 
 		wg.Wait()
 	}
 	for _, g := range groups {
-		f, err := app.StartForward(srv, g.source, g.dests, app.ForwardOptions{CAFile: caFile}, log)
+		f, err := forward.Start(srv.RTMP, g.source, g.dests, forward.Options{CAFile: caFile}, log)
 		if err != nil {
 			stopAll()
 			return nil, err

@@ -1,4 +1,4 @@
-package app
+package forward
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/app/store"
+	"github.com/seed7c1a73c4/onair/app/dest"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/rtmp/server"
@@ -101,25 +101,32 @@ func fwdLog() (*slog.Logger, *testpeer.SyncBuffer) {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
 }
 
-func fwdServer(t *testing.T, log *slog.Logger) *LocalServer {
+func fwdServer(t *testing.T, log *slog.Logger) *server.Server {
 	t.Helper()
-	srv, err := StartLocalServer(LocalServerConfig{Listen: "127.0.0.1:0", Server: server.DefaultConfig()}, &store.Secrets{}, log)
-	if err != nil {
+	cfg := server.DefaultConfig()
+	cfg.Addr, cfg.Log = "127.0.0.1:0", log
+	srv := server.New(cfg)
+	if err := srv.Listen(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
 	return srv
 }
 
+// playURL is the RTMP URL of the stream live/name on srv.
+func playURL(srv *server.Server, name string) string {
+	return "rtmp://" + srv.Addr().String() + "/live/" + name
+}
+
 // fwdStart starts the forward that an `onair serve --forward SPEC` flag
 // describes, with the default options.
-func fwdStart(t *testing.T, srv *LocalServer, spec string, log *slog.Logger) *Forward {
+func fwdStart(t *testing.T, srv *server.Server, spec string, log *slog.Logger) *Forward {
 	t.Helper()
-	s, err := ParseForwardSpec(spec)
+	s, err := ParseSpec(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := StartForward(srv, s.Source, []Destination{s.Destination}, ForwardOptions{}, log)
+	f, err := Start(srv, s.Source, []dest.Destination{s.Destination}, Options{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +134,7 @@ func fwdStart(t *testing.T, srv *LocalServer, spec string, log *slog.Logger) *Fo
 }
 
 // fwdWait polls cond every 50 ms for up to d.
-func fwdWait(t *testing.T, d time.Duration, what string, f *Forward, cond func(ForwardStats) bool) ForwardStats {
+func fwdWait(t *testing.T, d time.Duration, what string, f *Forward, cond func(Stats) bool) Stats {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for {
@@ -145,9 +152,9 @@ func fwdWait(t *testing.T, d time.Duration, what string, f *Forward, cond func(F
 // fwdDelivered waits until the source has left n times and the
 // destinations' queues are empty, then a little longer for nginx to pass
 // the tail on.
-func fwdDelivered(t *testing.T, f *Forward, sessions int) ForwardStats {
+func fwdDelivered(t *testing.T, f *Forward, sessions int) Stats {
 	t.Helper()
-	st := fwdWait(t, 15*time.Second, "the forward to drain", f, func(s ForwardStats) bool {
+	st := fwdWait(t, 15*time.Second, "the forward to drain", f, func(s Stats) bool {
 		return s.Sessions == sessions && !s.SourceLive && s.Pending == 0
 	})
 	time.Sleep(700 * time.Millisecond)
@@ -171,33 +178,33 @@ func TestForwardRestreamIsIdentical(t *testing.T) {
 
 	log, logBuf := fwdLog()
 	srv := fwdServer(t, log)
-	var dests []Destination
+	var dests []dest.Destination
 	for _, u := range []string{ng.URL(plainKey), fmt.Sprintf("rtmps://localhost:%d/live/%s", ng.TLSPort, tlsKey),
 		fmt.Sprintf("rtmp://127.0.0.1:%d/live/%s", testpeer.FreePort(t), deadKey)} {
-		s, err := ParseForwardSpec("live/cam=" + u)
+		s, err := ParseSpec("live/cam=" + u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dests = append(dests, s.Destination)
 	}
-	f, err := StartForward(srv, "live/cam", dests, ForwardOptions{CAFile: ca.CACert, Timeout: 3 * time.Second}, log)
+	f, err := Start(srv, "live/cam", dests, Options{CAFile: ca.CACert, Timeout: 3 * time.Second}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Stop()
-	if st := f.Stats(); len(st.Destinations) != 3 || st.Destinations[0].State != StateIdle || st.SourceLive {
+	if st := f.Stats(); len(st.Destinations) != 3 || st.Destinations[0].State != dest.StateIdle || st.SourceLive {
 		t.Fatalf("before the source: %+v", st)
 	}
 	time.Sleep(300 * time.Millisecond) // the recorders wait on nginx
 
-	fwdPush(t, clip, srv.PlayURL("cam"))
+	fwdPush(t, clip, playURL(srv, "cam"))
 	st := fwdDelivered(t, f, 1)
 	for i, d := range st.Destinations[:2] {
-		if d.State != StateLive || d.BytesSent == 0 || d.Dropped != 0 || d.Reconnects != 0 {
+		if d.State != dest.StateLive || d.BytesSent == 0 || d.Dropped != 0 || d.Reconnects != 0 {
 			t.Errorf("destination %d: %+v", i, d)
 		}
 	}
-	if d := st.Destinations[2]; d.State == StateLive || d.LastError == "" {
+	if d := st.Destinations[2]; d.State == dest.StateLive || d.LastError == "" {
 		t.Errorf("the dead destination: %+v", d)
 	}
 	if st.SourceDropped != 0 || st.Packets == 0 {
@@ -241,14 +248,14 @@ func TestForwardRestreamIsIdentical(t *testing.T) {
 func fwdAllStopped(t *testing.T, f *Forward) {
 	t.Helper()
 	for _, d := range f.Stats().Destinations {
-		if d.State != StateStopped {
+		if d.State != dest.StateStopped {
 			t.Errorf("after Stop, %s is %s", d.Name, d.State)
 		}
 	}
 }
 
 // fwdNoKeys fails if a stream key is in the log or the stats.
-func fwdNoKeys(t *testing.T, log string, st ForwardStats, keys ...string) {
+func fwdNoKeys(t *testing.T, log string, st Stats, keys ...string) {
 	t.Helper()
 	js, err := json.Marshal(st)
 	if err != nil {
@@ -275,11 +282,11 @@ func TestForwardSurvivesSourceReconnect(t *testing.T) {
 	defer f.Stop()
 	time.Sleep(300 * time.Millisecond)
 
-	fwdPush(t, clip, srv.PlayURL("cam"))
-	fwdWait(t, 10*time.Second, "the source to leave", f, func(s ForwardStats) bool { return s.Sessions == 1 && !s.SourceLive })
-	fwdPush(t, clip, srv.PlayURL("cam"))
+	fwdPush(t, clip, playURL(srv, "cam"))
+	fwdWait(t, 10*time.Second, "the source to leave", f, func(s Stats) bool { return s.Sessions == 1 && !s.SourceLive })
+	fwdPush(t, clip, playURL(srv, "cam"))
 	st := fwdDelivered(t, f, 2)
-	if d := st.Destinations[0]; d.State != StateLive || d.Reconnects != 0 || d.Dropped != 0 {
+	if d := st.Destinations[0]; d.State != dest.StateLive || d.Reconnects != 0 || d.Dropped != 0 {
 		t.Errorf("the destination across the source's reconnect: %+v", d)
 	}
 	f.Stop()
@@ -316,7 +323,7 @@ func TestForwardEndsWithTheServer(t *testing.T) {
 	srv := fwdServer(t, log)
 	f := fwdStart(t, srv, "live/cam=rtmp://127.0.0.1:1/live/"+fwdTestKey, log)
 	srv.Close()
-	st := fwdWait(t, 5*time.Second, "the forward to end", f, func(s ForwardStats) bool { return s.Error != "" })
+	st := fwdWait(t, 5*time.Second, "the forward to end", f, func(s Stats) bool { return s.Error != "" })
 	if !strings.Contains(st.Error, "local server stopped") || strings.Contains(st.Error, fwdTestKey) {
 		t.Errorf("error %q", st.Error)
 	}
@@ -332,20 +339,20 @@ func TestForwardEndsWithTheServer(t *testing.T) {
 func TestStartForwardRefuses(t *testing.T) {
 	log, _ := fwdLog()
 	srv := fwdServer(t, log)
-	good := Destination{Name: "x", Server: "rtmp://127.0.0.1/live/" + fwdTestKey}
+	good := dest.Destination{Name: "x", Server: "rtmp://127.0.0.1/live/" + fwdTestKey}
 	for _, c := range []struct {
-		srv    *LocalServer
+		srv    *server.Server
 		source string
-		dests  []Destination
+		dests  []dest.Destination
 		want   string
 	}{
-		{nil, "live/cam", []Destination{good}, "local server"},
-		{srv, "live/c?m", []Destination{good}, "local stream name"},
+		{nil, "live/cam", []dest.Destination{good}, "local server"},
+		{srv, "live/c?m", []dest.Destination{good}, "local stream name"},
 		{srv, "live/cam", nil, "no destination"},
-		{srv, "live/cam", []Destination{{Name: "bad", Server: "rtmp://127.0.0.1/live", Key: ""}}, "stream key"},
-		{srv, "live/cam", []Destination{{Name: "bad", Server: "ftp://h/" + fwdTestKey}}, "rtmp://"},
+		{srv, "live/cam", []dest.Destination{{Name: "bad", Server: "rtmp://127.0.0.1/live", Key: ""}}, "stream key"},
+		{srv, "live/cam", []dest.Destination{{Name: "bad", Server: "ftp://h/" + fwdTestKey}}, "rtmp://"},
 	} {
-		f, err := StartForward(c.srv, c.source, c.dests, ForwardOptions{}, log)
+		f, err := Start(c.srv, c.source, c.dests, Options{}, log)
 		if err == nil {
 			f.Stop()
 			t.Errorf("%q %+v: started", c.source, c.dests)
@@ -373,7 +380,7 @@ func TestForwardJoinsALiveSourceAtAKeyframe(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 		defer cancel()
 		_ = exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-v", "error", "-nostdin", "-re",
-			"-i", clip, "-c", "copy", "-f", "flv", srv.PlayURL("cam")).Run()
+			"-i", clip, "-c", "copy", "-f", "flv", playURL(srv, "cam")).Run()
 	}()
 	deadline := time.Now().Add(15 * time.Second)
 	for !fwdSourceFrames(srv, "live/cam", 75) { // 2.5 s in: the middle of the second GOP
@@ -413,8 +420,8 @@ func TestForwardJoinsALiveSourceAtAKeyframe(t *testing.T) {
 
 // fwdSourceFrames reports whether name is live on srv with at least n
 // video frames.
-func fwdSourceFrames(srv *LocalServer, name string, n uint64) bool {
-	for _, st := range srv.RTMP.Stats().Streams {
+func fwdSourceFrames(srv *server.Server, name string, n uint64) bool {
+	for _, st := range srv.Stats().Streams {
 		if st.Name == name && st.Live && st.VideoFrames >= n {
 			return true
 		}

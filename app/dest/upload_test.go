@@ -1,4 +1,4 @@
-package app
+package dest
 
 import (
 	"strings"
@@ -12,16 +12,21 @@ import (
 // whose queue has held more than 2 s of the stream for 5 s — and only then.
 func TestUploadBudget(t *testing.T) {
 	out := program.OutputConfig{VideoBitrate: 4_000_000, AudioBitrate: 160_000} // 520 kB/s
-	snapAt := func(u *uploadBudget, now time.Time, queued int) StudioSnapshot {
-		s := StudioSnapshot{Destinations: []DestinationStatus{
+	type result struct {
+		UploadNeeded, UploadMeasured float64
+		Warnings                     []Warning
+	}
+	snapAt := func(u *UploadBudget, now time.Time, queued int) result {
+		dests := []Status{
 			{ID: "yt", Name: "YouTube", State: StateLive, Bitrate: 4_100_000},
 			{ID: "tw", Name: "Twitch", State: StateLive, Bitrate: 2_000_000, QueuedBytes: queued},
 			{ID: "fb", Name: "Facebook", State: StateReconnecting, QueuedBytes: 1 << 30},
-		}}
-		u.apply(&s, out, now)
-		return s
+		}
+		var r result
+		r.UploadNeeded, r.UploadMeasured, r.Warnings = u.Apply(dests, out, now)
+		return r
 	}
-	var u uploadBudget
+	var u UploadBudget
 	t0 := time.Unix(1000, 0)
 	s := snapAt(&u, t0, 2_000_000) // about 3.8 s waiting
 	if s.UploadNeeded != 8_320_000 || s.UploadMeasured != 6_100_000 || len(s.Warnings) != 0 {

@@ -1,13 +1,15 @@
-package app
+package forward
 
 import (
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/app/store"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
-// ForwardStats is a snapshot of one forward.
-type ForwardStats struct {
+// Stats is a snapshot of one forward.
+type Stats struct {
 	Source     string // the local stream, "app/name"
 	SourceLive bool   // a publisher of the source is sending media
 	// Sessions counts the source's publishes that carried media.
@@ -22,34 +24,34 @@ type ForwardStats struct {
 	// Error says, in one sentence, why forwarding ended early ("" if not).
 	Error string
 	// Destinations are in the order given; URLs are redacted.
-	Destinations []DestinationStatus
+	Destinations []dest.Status
 }
 
 // Stats returns a snapshot of the forward and of each destination.
-func (f *Forward) Stats() ForwardStats {
+func (f *Forward) Stats() Stats {
 	now := time.Now()
 	f.mu.Lock()
-	st := ForwardStats{Source: f.source, SourceLive: f.live, Sessions: f.sessions,
+	st := Stats{Source: f.source, SourceLive: f.live, Sessions: f.sessions,
 		Packets: f.packets.Load(), Bytes: f.bytes.Load(), SourceDropped: f.dropped}
 	if f.queue != nil {
 		st.SourceDropped += f.queue.Stats().Dropped
 	}
 	if f.endErr != nil {
-		st.Error = sentence(f.endErr)
+		st.Error = store.Sentence(f.endErr)
 	}
 	runners := f.runners
 	f.mu.Unlock()
 	if len(runners) == 0 {
 		for _, d := range f.dests {
-			t, _ := rtmp.ParseTarget(d.Server, d.Key) // checked in StartForward
-			st.Destinations = append(st.Destinations, DestinationStatus{ID: d.ID, Name: d.Name,
-				Service: d.Service, URL: t.Redacted(), Enabled: true, State: StateIdle})
+			t, _ := rtmp.ParseTarget(d.Server, d.Key) // checked in Start
+			st.Destinations = append(st.Destinations, dest.Status{ID: d.ID, Name: d.Name,
+				Service: d.Service, URL: t.Redacted(), Enabled: true, State: dest.StateIdle})
 		}
 		return st
 	}
 	for _, r := range runners {
-		st.Destinations = append(st.Destinations, r.status(now))
-		st.Pending += r.pending()
+		st.Destinations = append(st.Destinations, r.Status(now))
+		st.Pending += r.Pending()
 	}
 	return st
 }

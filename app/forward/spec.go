@@ -1,59 +1,60 @@
-package app
+package forward
 
 import (
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
-// ForwardSpec is one "SOURCE=URL" of `onair serve --forward`: a stream of
+// Spec is one "SOURCE=URL" of `onair serve --forward`: a stream of
 // the local server and one destination to send it to as-is.
-type ForwardSpec struct {
-	Source      string      // "app/name" on the local server, e.g. live/cam
-	Destination Destination // Server holds the whole URL, key included
-	Target      rtmp.Target // the parsed URL; prints redacted
+type Spec struct {
+	Source      string           // "app/name" on the local server, e.g. live/cam
+	Destination dest.Destination // Server holds the whole URL, key included
+	Target      rtmp.Target      // the parsed URL; prints redacted
 }
 
-// errForwardSyntax is the sentence for a spec without "=". It never
+// errSyntax is the sentence for a spec without "=". It never
 // repeats the input, which may hold a stream key.
-var errForwardSyntax = errors.New("a forward is SOURCE=URL, e.g. live/cam=rtmps://host/app/KEY")
+var errSyntax = errors.New("a forward is SOURCE=URL, e.g. live/cam=rtmps://host/app/KEY")
 
-// ParseForwardSpec parses "live/cam=rtmps://host/app/KEY". A source
+// ParseSpec parses "live/cam=rtmps://host/app/KEY". A source
 // without an app ("cam") is in the app "live". Errors never contain the
 // stream key: they name the source and the redacted URL only.
-func ParseForwardSpec(spec string) (ForwardSpec, error) {
+func ParseSpec(spec string) (Spec, error) {
 	// A source name cannot hold "=", so the first one ends it; the URL may
 	// have more in its query.
 	src, rawURL, ok := strings.Cut(strings.TrimSpace(spec), "=")
 	if !ok {
-		return ForwardSpec{}, errForwardSyntax
+		return Spec{}, errSyntax
 	}
-	src, err := ForwardSource(src)
+	src, err := SourceName(src)
 	if err != nil {
-		return ForwardSpec{}, err
+		return Spec{}, err
 	}
 	t, err := rtmp.ParseTarget(rawURL, "")
 	if err != nil {
-		return ForwardSpec{}, fmt.Errorf("forward of %s: %w", src, err)
+		return Spec{}, fmt.Errorf("forward of %s: %w", src, err)
 	}
-	d := Destination{
-		ID:      "forward-" + src + "-" + NewDestinationID(),
+	d := dest.Destination{
+		ID:      "forward-" + src + "-" + dest.NewID(),
 		Name:    src + " → " + t.Redacted(),
 		Service: "custom",
 		Server:  strings.TrimSpace(rawURL),
 		Enabled: true,
 	}
-	return ForwardSpec{Source: src, Destination: d, Target: t}, nil
+	return Spec{Source: src, Destination: d, Target: t}, nil
 }
 
-// ForwardSource normalises and checks the name of a local stream to
+// SourceName normalises and checks the name of a local stream to
 // forward: "cam" becomes "live/cam"; segments use letters, digits and
 // . _ ~ - as the server requires.
-func ForwardSource(s string) (string, error) {
+func SourceName(s string) (string, error) {
 	s = strings.Trim(strings.TrimSpace(s), "/")
 	if s == "" {
 		return "", errors.New("the forward has no source: name a local stream, e.g. live/cam")
@@ -78,9 +79,9 @@ func badNameRune(r rune) bool {
 	return !ok
 }
 
-// AddForwardSecrets registers the stream key and query values of t with
+// AddSecrets registers the stream key and query values of t with
 // secrets, the backstop that masks them in every log line.
-func AddForwardSecrets(secrets *store.Secrets, t rtmp.Target) {
+func AddSecrets(secrets *store.Secrets, t rtmp.Target) {
 	if secrets == nil {
 		return
 	}

@@ -1,4 +1,4 @@
-package app
+package dest
 
 import (
 	"crypto/rand"
@@ -39,7 +39,7 @@ func (d Destination) Validate() error {
 	if err := CheckStreamKey(d.Key); err != nil {
 		errs = append(errs, err)
 	}
-	return scrubKey(errors.Join(errs...), d.Key)
+	return ScrubKey(errors.Join(errs...), d.Key)
 }
 
 // CheckStreamKey refuses a stream key that no platform issues: one with a
@@ -88,9 +88,9 @@ func needsRTMPS(svc Service) string {
 	return fmt.Sprintf("%s needs RTMPS: use the rtmps:// URL it gives you", svc.Name)
 }
 
-// scrubKey is the backstop that keeps the key out of a message even if it
+// ScrubKey is the backstop that keeps the key out of a message even if it
 // was typed into another field (see redactKeyIn).
-func scrubKey(err error, key string) error {
+func ScrubKey(err error, key string) error {
 	if err == nil || len(key) < store.MinSecretLen || !strings.Contains(err.Error(), key) {
 		return err
 	}
@@ -106,8 +106,8 @@ func serviceIDs() []string {
 }
 
 // Config returns the destination as the broadcast takes it.
-func (d Destination) Config() DestinationConfig {
-	return DestinationConfig{Name: d.Name, URL: d.Server, Key: d.Key}
+func (d Destination) Config() Config {
+	return Config{Name: d.Name, URL: d.Server, Key: d.Key}
 }
 
 // MaskedKey returns Mask when the destination has a key and "" otherwise,
@@ -119,8 +119,8 @@ func (d Destination) MaskedKey() string {
 	return store.Mask
 }
 
-// NewDestinationID returns a random ID for a new destination: 16 hex digits.
-func NewDestinationID() string {
+// NewID returns a random ID for a new destination: 16 hex digits.
+func NewID() string {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("crypto/rand failed: " + err.Error()) // it does not since Go 1.24

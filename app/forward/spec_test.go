@@ -1,4 +1,4 @@
-package app
+package forward
 
 import (
 	"strings"
@@ -20,7 +20,7 @@ func TestParseForwardSpec(t *testing.T) {
 		{"cam=rtmps://a.example.com/app/" + fwdTestKey, "live/cam", "rtmps://a.example.com:443/app/••••"},
 		{" studio/east/door-1 = rtmp://h/app/" + fwdTestKey + "?key=" + fwdTestKey, "studio/east/door-1", "rtmp://h:1935/app/••••?key=••••"},
 	} {
-		s, err := ParseForwardSpec(c.spec)
+		s, err := ParseSpec(c.spec)
 		if err != nil {
 			t.Fatalf("%q: %v", c.spec, err)
 		}
@@ -48,7 +48,7 @@ func TestParseForwardSpecRefusesWithoutTheKey(t *testing.T) {
 		{"live/cam=", "URL"},
 		{strings.Repeat("a/", 70) + "=rtmp://h/app/" + fwdTestKey, "128"},
 	} {
-		_, err := ParseForwardSpec(c.spec)
+		_, err := ParseSpec(c.spec)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v; want one naming %q", c.spec, err, c.want)
 			continue
@@ -60,17 +60,17 @@ func TestParseForwardSpecRefusesWithoutTheKey(t *testing.T) {
 }
 
 func TestAddForwardSecretsMasksKeyAndQuery(t *testing.T) {
-	s, err := ParseForwardSpec("live/cam=rtmp://h/app/" + fwdTestKey + "?token=tok-0123456789&x=1")
+	s, err := ParseSpec("live/cam=rtmp://h/app/" + fwdTestKey + "?token=tok-0123456789&x=1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sec store.Secrets
-	AddForwardSecrets(&sec, s.Target)
+	AddSecrets(&sec, s.Target)
 	got := sec.Redact("pushing " + fwdTestKey + "?token=tok-0123456789&x=1")
 	if strings.Contains(got, fwdTestKey) || strings.Contains(got, "tok-0123456789") {
 		t.Fatalf("not masked: %q", got)
 	}
-	AddForwardSecrets(nil, s.Target) // a nil set is allowed
+	AddSecrets(nil, s.Target) // a nil set is allowed
 }
 
 // FuzzParseForwardSpec checks that no input panics and that an error
@@ -84,7 +84,7 @@ func FuzzParseForwardSpec(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
-		s, err := ParseForwardSpec(spec)
+		s, err := ParseSpec(spec)
 		if err != nil {
 			_, after, _ := strings.Cut(spec, "=")
 			if len(after) >= 12 && strings.Contains(err.Error(), after) {
@@ -95,14 +95,14 @@ func FuzzParseForwardSpec(f *testing.F) {
 		if strings.Contains(s.Target.Redacted(), s.Target.Name) && len(s.Target.Name) >= 12 {
 			t.Fatalf("redacted URL %q shows the key", s.Target.Redacted())
 		}
-		if _, err := ForwardSource(s.Source); err != nil {
+		if _, err := SourceName(s.Source); err != nil {
 			t.Fatalf("source %q does not check again: %v", s.Source, err)
 		}
 	})
 }
 
 func TestForwardClockContinuesAcrossSessions(t *testing.T) {
-	var c forwardClock
+	var c clock
 	pk := func(kind media.Kind, header bool, dts, cts int64) media.Packet {
 		p := media.Packet{Kind: kind, Header: header, DTS: dts, PTS: dts + cts}
 		c.place(&p)
@@ -121,10 +121,10 @@ func TestForwardClockContinuesAcrossSessions(t *testing.T) {
 		t.Fatalf("a header of the new session is at %d, want the last time 5033", h.DTS)
 	}
 	p := pk(media.KindVideo, false, 0, 66)
-	if p.DTS != 5033+forwardGap || p.PTS-p.DTS != 66 {
-		t.Fatalf("new session starts at %d (cts %d), want %d (cts 66)", p.DTS, p.PTS-p.DTS, 5033+forwardGap)
+	if p.DTS != 5033+gap || p.PTS-p.DTS != 66 {
+		t.Fatalf("new session starts at %d (cts %d), want %d (cts 66)", p.DTS, p.PTS-p.DTS, 5033+gap)
 	}
-	if q := pk(media.KindAudio, false, 20, 0); q.DTS != 5033+forwardGap+20 {
+	if q := pk(media.KindAudio, false, 20, 0); q.DTS != 5033+gap+20 {
 		t.Fatalf("audio of the new session at %d", q.DTS)
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package forward
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
-// forwardRewatchPause spaces out watches of a source whose sessions carry
+// rewatchPause spaces out watches of a source whose sessions carry
 // no media (a publisher that connects and leaves at once), so the loop
 // never spins.
-const forwardRewatchPause = 100 * time.Millisecond
+const rewatchPause = 100 * time.Millisecond
 
 // run (source goroutine) watches the source for as long as the forward
 // runs. A watch ends when the source's publisher leaves; the next one
@@ -48,8 +48,8 @@ func (f *Forward) run(ctx context.Context) {
 			f.log.Info("source left; waiting for it to be published again", "packets", moved)
 			f.forgetGOP()
 		}
-		if moved == 0 && time.Since(started) < forwardRewatchPause {
-			t := time.NewTimer(forwardRewatchPause)
+		if moved == 0 && time.Since(started) < rewatchPause {
+			t := time.NewTimer(rewatchPause)
 			select {
 			case <-ctx.Done():
 			case <-t.C:

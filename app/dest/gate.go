@@ -1,4 +1,4 @@
-package app
+package dest
 
 import (
 	"context"
@@ -11,16 +11,16 @@ import (
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
-// DestinationConfig is one place the program is sent to.
-type DestinationConfig struct {
+// Config is one place the program is sent to.
+type Config struct {
 	Name string
 	URL  string // rtmp[s]://host[:port]/app[/key] — the key may be inside
 	Key  string // stream key, when the URL is the server only
 }
 
-// destination turns the i-th --to into what a destRunner runs, named by its
+// destination turns the i-th --to into what a Runner runs, named by its
 // redacted URL when it has no name. It fails on a malformed URL.
-func (c DestinationConfig) destination(i int) (Destination, error) {
+func (c Config) Destination(i int) (Destination, error) {
 	t, err := rtmp.ParseTarget(c.URL, c.Key)
 	if err != nil {
 		return Destination{}, err
@@ -41,12 +41,12 @@ func permanentAtStart(err error) bool {
 		(errors.As(err, &dnsErr) && dnsErr.IsNotFound)
 }
 
-// startGate collects the first connection attempt of every destination of a
+// Gate collects the first connection attempt of every destination of a
 // broadcast. It settles once one destination is live or all have tried;
 // until the owner decides, a runner whose first attempt failed neither logs
 // nor retries, so a broadcast that cannot start at all fails quietly with
 // one error.
-type startGate struct {
+type Gate struct {
 	mu       sync.Mutex
 	errs     []error // first failure of each destination
 	reported []bool
@@ -60,13 +60,14 @@ type startGate struct {
 	meta media.Metadata
 }
 
-func newStartGate(n int) *startGate {
-	return &startGate{errs: make([]error, n), reported: make([]bool, n), left: n,
+// NewGate returns a gate for n destinations.
+func NewGate(n int) *Gate {
+	return &Gate{errs: make([]error, n), reported: make([]bool, n), left: n,
 		chSettled: make(chan struct{}), chDecided: make(chan struct{})}
 }
 
 // report records destination i's first attempt (nil: it is live).
-func (g *startGate) report(i int, err error) {
+func (g *Gate) report(i int, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.reported[i] {
@@ -85,7 +86,7 @@ func (g *startGate) report(i int, err error) {
 
 // failures returns the first failures when no destination is live (nil
 // otherwise), and whether every one of them is permanent.
-func (g *startGate) failures() (errs []error, permanent bool) {
+func (g *Gate) Failures() (errs []error, permanent bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.live || g.left > 0 {
@@ -99,7 +100,7 @@ func (g *startGate) failures() (errs []error, permanent bool) {
 }
 
 // anyLive reports whether a destination's first attempt went live.
-func (g *startGate) anyLive() bool {
+func (g *Gate) AnyLive() bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.live
@@ -107,14 +108,14 @@ func (g *startGate) anyLive() bool {
 
 // decide releases the runners waiting in proceed, handing them the
 // program's hub and metadata (a nil hub: abort); call it once.
-func (g *startGate) decide(hub *media.PacketHub, meta media.Metadata) {
+func (g *Gate) Decide(hub *media.PacketHub, meta media.Metadata) {
 	g.hub, g.meta = hub, meta
 	close(g.chDecided)
 }
 
 // proceed waits for the owner's decision and returns the hub to read and
 // its metadata, or nil when the start was aborted.
-func (g *startGate) proceed(ctx context.Context) (*media.PacketHub, media.Metadata) {
+func (g *Gate) proceed(ctx context.Context) (*media.PacketHub, media.Metadata) {
 	select {
 	case <-g.chDecided:
 		return g.hub, g.meta
@@ -122,3 +123,6 @@ func (g *startGate) proceed(ctx context.Context) (*media.PacketHub, media.Metada
 		return nil, media.Metadata{}
 	}
 }
+
+// Settled is closed once one destination is live or every one has tried.
+func (g *Gate) Settled() <-chan struct{} { return g.chSettled }

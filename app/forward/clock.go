@@ -1,20 +1,20 @@
-package app
+package forward
 
 import "github.com/seed7c1a73c4/onair/media"
 
-// forwardGap is how far after the last packet of a source's previous
+// gap is how far after the last packet of a source's previous
 // session its next session starts: about one frame, so that players go on
 // at once instead of waiting out the time the camera was away.
-const forwardGap = 40 // ms
+const gap = 40 // ms
 
-// forwardClock keeps a forwarded stream's timestamps continuous across the
+// clock keeps a forwarded stream's timestamps continuous across the
 // source's sessions. The local server starts the timeline of a name that
 // is published again from 0; the forward shifts each new session so it
 // lands just after the previous one, and the destinations see one stream.
 // Within a session the server's timeline is kept as it is (composition
 // times included). Not safe for concurrent use: the forward's source
 // goroutine owns it.
-type forwardClock struct {
+type clock struct {
 	offset  int64 // added to every timestamp of the current session
 	last    int64 // latest DTS handed out
 	started bool  // a session has carried media
@@ -22,10 +22,10 @@ type forwardClock struct {
 }
 
 // newSession prepares for a source that is published again.
-func (c *forwardClock) newSession() { c.mapped = false }
+func (c *clock) newSession() { c.mapped = false }
 
 // place shifts p's timestamps onto the forward's timeline.
-func (c *forwardClock) place(p *media.Packet) {
+func (c *clock) place(p *media.Packet) {
 	if p.Header || p.Kind == media.KindData {
 		p.DTS, p.PTS = c.last, c.last
 		return
@@ -33,7 +33,7 @@ func (c *forwardClock) place(p *media.Packet) {
 	if !c.mapped {
 		c.mapped = true
 		if c.started {
-			c.offset = c.last + forwardGap - p.DTS
+			c.offset = c.last + gap - p.DTS
 		}
 		c.started = true
 	}

@@ -1,4 +1,4 @@
-package app
+package dest
 
 import (
 	"context"
@@ -25,12 +25,12 @@ const (
 	stableAfter = 30 * time.Second
 )
 
-// destRunner keeps one destination live for as long as the studio is: it
+// Runner keeps one destination live for as long as the studio is: it
 // connects, pumps the program hub through its own bounded queue, and after a
 // failure reconnects with exponential backoff. The encoder never waits for
 // it. Timestamps are rebased once, so the destination sees a stream that
 // starts at 0 and stays monotonic across reconnects.
-type destRunner struct {
+type Runner struct {
 	id, name, service string
 	target            rtmp.Target
 	opts              rtmp.PublisherOptions
@@ -39,7 +39,7 @@ type destRunner struct {
 	meta              media.Metadata
 	lim               media.QueueLimits
 
-	gate    *startGate // nil, or holds the first failure until the owner decided
+	gate    *Gate // nil, or holds the first failure until the owner decided
 	gateIdx int
 
 	chNow  chan struct{} // "reconnect now"
@@ -47,7 +47,7 @@ type destRunner struct {
 	done   chan struct{}
 
 	mu         sync.Mutex
-	state      OutputState
+	state      State
 	lastErr    error
 	retryAt    time.Time
 	reconnects int
@@ -65,25 +65,25 @@ type destRunner struct {
 // errProgramStopped ends a runner: the hub it reads from was closed.
 var errProgramStopped = errors.New("the program stopped")
 
-// startDestRunner starts the runner's goroutine; stop ends it.
-func startDestRunner(d Destination, hub *media.PacketHub, meta media.Metadata, lim media.QueueLimits, opts rtmp.PublisherOptions, log *slog.Logger) (*destRunner, error) {
-	return startGatedRunner(d, hub, meta, lim, opts, log, nil, 0)
+// Start starts the runner's goroutine; stop ends it.
+func Start(d Destination, hub *media.PacketHub, meta media.Metadata, lim media.QueueLimits, opts rtmp.PublisherOptions, log *slog.Logger) (*Runner, error) {
+	return StartGated(d, hub, meta, lim, opts, log, nil, 0)
 }
 
-// startGatedRunner is startDestRunner whose first connection attempt is
+// StartGated is Start whose first connection attempt is
 // reported to gate (slot idx) and then waits for gate's decision: a failure
 // before it is logged and retried, a success before it reads the hub. The
 // decision brings the hub and metadata (the program may start only once a
 // destination is live); the runner's goroutine sets its own fields from
 // it, so nothing writes them after that goroutine started.
-func startGatedRunner(d Destination, hub *media.PacketHub, meta media.Metadata, lim media.QueueLimits, opts rtmp.PublisherOptions,
-	log *slog.Logger, gate *startGate, idx int) (*destRunner, error) {
+func StartGated(d Destination, hub *media.PacketHub, meta media.Metadata, lim media.QueueLimits, opts rtmp.PublisherOptions,
+	log *slog.Logger, gate *Gate, idx int) (*Runner, error) {
 	t, err := rtmp.ParseTarget(d.Server, d.Key)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.Name, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &destRunner{
+	r := &Runner{
 		id: d.ID, name: d.Name, service: d.Service, target: t, opts: opts, hub: hub, meta: meta, lim: lim,
 		log: log.With("destination", d.Name), chNow: make(chan struct{}, 1), cancel: cancel,
 		done: make(chan struct{}), state: StateConnecting, gate: gate, gateIdx: idx,
@@ -93,7 +93,7 @@ func startGatedRunner(d Destination, hub *media.PacketHub, meta media.Metadata, 
 	return r, nil
 }
 
-func (r *destRunner) run(ctx context.Context) {
+func (r *Runner) run(ctx context.Context) {
 	defer close(r.done)
 	backoff := backoffFirst
 	for attempt := 0; ctx.Err() == nil; attempt++ {
@@ -149,7 +149,7 @@ func (r *destRunner) run(ctx context.Context) {
 
 // session connects once and pumps until the connection or ctx ends. The
 // outcome of the first dial goes to the gate, if there is one.
-func (r *destRunner) session(ctx context.Context, first bool) error {
+func (r *Runner) session(ctx context.Context, first bool) error {
 	r.mu.Lock()
 	if r.state != StateError {
 		r.state = StateConnecting
@@ -191,7 +191,7 @@ func (r *destRunner) session(ctx context.Context, first bool) error {
 	return err
 }
 
-func (r *destRunner) pump(ctx context.Context, pub *rtmp.Publisher, q *media.PacketQueue) error {
+func (r *Runner) pump(ctx context.Context, pub *rtmp.Publisher, q *media.PacketQueue) error {
 	if err := pub.WriteMetadata(r.meta); err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (r *destRunner) pump(ctx context.Context, pub *rtmp.Publisher, q *media.Pac
 
 // rebase shifts timestamps so the first keyframe this destination ever
 // sends is at 0, and never lets them go backwards across reconnects.
-func (r *destRunner) rebase(p *media.Packet) {
+func (r *Runner) rebase(p *media.Packet) {
 	if p.Header {
 		p.DTS, p.PTS = max(r.lastDTS, 0), max(r.lastDTS, 0)
 		return
@@ -230,7 +230,7 @@ func (r *destRunner) rebase(p *media.Packet) {
 }
 
 // reconnectNow ends a reconnecting destination's wait; a live one ignores it.
-func (r *destRunner) reconnectNow() {
+func (r *Runner) ReconnectNow() {
 	r.mu.Lock()
 	live := r.state == StateLive
 	r.mu.Unlock()
@@ -245,7 +245,7 @@ func (r *destRunner) reconnectNow() {
 
 // stop ends the destination and waits for it (bounded by the publisher's
 // own write deadline).
-func (r *destRunner) stop() {
+func (r *Runner) Stop() {
 	r.cancel()
 	r.mu.Lock()
 	if r.pub != nil {
@@ -256,16 +256,16 @@ func (r *destRunner) stop() {
 }
 
 // currentState returns where the runner is now.
-func (r *destRunner) currentState() OutputState {
+func (r *Runner) Current() State {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.state
 }
 
-func (r *destRunner) status(now time.Time) DestinationStatus {
+func (r *Runner) Status(now time.Time) Status {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := DestinationStatus{ID: r.id, Name: r.name, Service: r.service, URL: r.target.Redacted(), Enabled: true,
+	s := Status{ID: r.id, Name: r.name, Service: r.service, URL: r.target.Redacted(), Enabled: true,
 		State: r.state, RetryAt: r.retryAt, Reconnects: r.reconnects, Reached: r.reached, BytesSent: r.sent, Dropped: r.dropped,
 		Bitrate: 8 * r.rate.PerSecond(now)}
 	if r.lastErr != nil {
@@ -286,7 +286,7 @@ func (r *destRunner) status(now time.Time) DestinationStatus {
 }
 
 // outcome returns the runner's state and its last error (nil when none).
-func (r *destRunner) outcome() (OutputState, error) {
+func (r *Runner) Outcome() (State, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.state, r.lastErr
@@ -294,7 +294,7 @@ func (r *destRunner) outcome() (OutputState, error) {
 
 // pending returns the packets waiting in its queue (0 between
 // connections).
-func (r *destRunner) pending() int {
+func (r *Runner) Pending() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.queue == nil {
@@ -306,3 +306,25 @@ func (r *destRunner) pending() int {
 func jitter(d time.Duration) time.Duration {
 	return d + time.Duration((rand.Float64()*0.4-0.2)*float64(d))
 }
+
+// Done is closed once the runner's goroutine has ended.
+func (r *Runner) Done() <-chan struct{} { return r.done }
+
+// Name is the destination's name, as the user gave it.
+func (r *Runner) Name() string { return r.name }
+
+// StopAll stops every runner at once and waits for them all.
+func StopAll(rs []*Runner) {
+	var wg sync.WaitGroup
+	for _, r := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.Stop()
+		}()
+	}
+	wg.Wait()
+}
+
+// ID is the destination's ID.
+func (r *Runner) ID() string { return r.id }

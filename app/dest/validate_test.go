@@ -1,4 +1,4 @@
-package app
+package dest
 
 import (
 	"encoding/hex"
@@ -94,7 +94,7 @@ func TestDestinationValidateNeverShowsTheKey(t *testing.T) {
 
 func TestDestinationConfigAndMaskedKey(t *testing.T) {
 	d := Destination{ID: "a", Name: "YT", Service: "youtube", Server: "rtmp://a.rtmp.youtube.com/live2", Key: testKey, Enabled: true}
-	want := DestinationConfig{Name: "YT", URL: "rtmp://a.rtmp.youtube.com/live2", Key: testKey}
+	want := Config{Name: "YT", URL: "rtmp://a.rtmp.youtube.com/live2", Key: testKey}
 	if got := d.Config(); got != want {
 		t.Errorf("Config() = %+v, want %+v", got, want)
 	}
@@ -110,7 +110,7 @@ func TestDestinationConfigAndMaskedKey(t *testing.T) {
 func TestNewDestinationID(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
-		id := NewDestinationID()
+		id := NewID()
 		if b, err := hex.DecodeString(id); err != nil || len(b) != 8 {
 			t.Fatalf("ID %q is not 8 bytes of hex", id)
 		}

@@ -1,4 +1,4 @@
-package app
+package dest
 
 import (
 	"fmt"
@@ -14,24 +14,25 @@ const (
 	behindFor   = 5 * time.Second
 )
 
-// uploadBudget adds up what the live destinations need and what they get,
+// UploadBudget adds up what the live destinations need and what they get,
 // and names the ones that keep falling behind. It lives under Studio.mu.
-type uploadBudget struct {
+type UploadBudget struct {
 	since map[string]time.Time // destination ID → first snapshot over behindQueue
 }
 
-// apply fills snap's upload figures and appends one warning per
-// destination that has been behind for behindFor (s.mu held).
-func (u *uploadBudget) apply(snap *StudioSnapshot, out program.OutputConfig, now time.Time) {
+// Apply adds up what the live destinations among dests need and what they
+// send (bits per second), and returns one warning per destination that has
+// been behind for behindFor. Its owner calls it from one goroutine at a time.
+func (u *UploadBudget) Apply(dests []Status, out program.OutputConfig, now time.Time) (needed, measured float64, warns []Warning) {
 	perDest := float64(out.VideoBitrate + out.AudioBitrate)
 	limit := int(perDest / 8 * behindQueue.Seconds())
 	seen := map[string]bool{}
-	for _, d := range snap.Destinations {
+	for _, d := range dests {
 		if d.State != StateLive {
 			continue
 		}
-		snap.UploadNeeded += perDest
-		snap.UploadMeasured += d.Bitrate
+		needed += perDest
+		measured += d.Bitrate
 		if limit <= 0 || d.QueuedBytes <= limit {
 			continue
 		}
@@ -46,7 +47,7 @@ func (u *uploadBudget) apply(snap *StudioSnapshot, out program.OutputConfig, now
 		}
 		if now.Sub(first) >= behindFor {
 			waiting := time.Duration(float64(d.QueuedBytes*8) / perDest * float64(time.Second)).Round(100 * time.Millisecond)
-			snap.Warnings = append(snap.Warnings, Warning{Destination: d.Name, Message: fmt.Sprintf(
+			warns = append(warns, Warning{Destination: d.Name, Message: fmt.Sprintf(
 				"%s is falling behind: %s of the stream are waiting to be sent; the upload may be too slow for this bitrate.",
 				d.Name, waiting)})
 		}
@@ -56,4 +57,5 @@ func (u *uploadBudget) apply(snap *StudioSnapshot, out program.OutputConfig, now
 			delete(u.since, id)
 		}
 	}
+	return needed, measured, warns
 }

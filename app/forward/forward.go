@@ -1,4 +1,4 @@
-package app
+package forward
 
 import (
 	"context"
@@ -9,13 +9,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
 
-// ForwardOptions tunes a Forward. The zero value is ready to use.
-type ForwardOptions struct {
+// Options tunes a Forward. The zero value is ready to use.
+type Options struct {
 	// CAFile is a PEM file of extra trusted CAs for rtmps destinations.
 	CAFile string
 	// Timeout bounds each step of connecting to a destination (default 10 s).
@@ -39,8 +40,8 @@ type ForwardOptions struct {
 type Forward struct {
 	source string
 	srv    *server.Server
-	dests  []Destination
-	opts   ForwardOptions
+	dests  []dest.Destination
+	opts   Options
 	log    *slog.Logger
 	hub    *media.PacketHub
 
@@ -49,7 +50,7 @@ type Forward struct {
 	stopOnce sync.Once
 
 	// Owned by the source goroutine.
-	clock   forwardClock
+	clock   clock
 	meta    *media.Metadata
 	vHeader *media.Packet
 	aHeader bool
@@ -57,7 +58,7 @@ type Forward struct {
 	packets, bytes atomic.Uint64
 
 	mu       sync.Mutex
-	runners  []*destRunner
+	runners  []*dest.Runner
 	live     bool
 	sessions int
 	queue    media.Reader // the current watch queue
@@ -65,16 +66,16 @@ type Forward struct {
 	endErr   error        // why the source loop ended early
 }
 
-// StartForward starts forwarding the local stream source ("live/cam", or
+// Start starts forwarding the local stream source ("live/cam", or
 // "cam" for the app live) to dests. It returns at once: the destinations
 // are connected when the source goes live, and forwarding goes on until
 // Stop, across the source leaving and coming back. Errors name the
 // destination by its redacted URL, never by its key.
-func StartForward(srv *LocalServer, source string, dests []Destination, opts ForwardOptions, log *slog.Logger) (*Forward, error) {
-	if srv == nil || srv.RTMP == nil {
+func Start(srv *server.Server, source string, dests []dest.Destination, opts Options, log *slog.Logger) (*Forward, error) {
+	if srv == nil {
 		return nil, errors.New("forwarding needs the local server to be on")
 	}
-	src, err := ForwardSource(source)
+	src, err := SourceName(source)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func StartForward(srv *LocalServer, source string, dests []Destination, opts For
 	}
 	for _, d := range dests {
 		if _, err := rtmp.ParseTarget(d.Server, d.Key); err != nil {
-			return nil, scrubKey(fmt.Errorf("forward of %s to %s: %w", src, d.Name, err), d.Key)
+			return nil, dest.ScrubKey(fmt.Errorf("forward of %s to %s: %w", src, d.Name, err), d.Key)
 		}
 	}
 	if log == nil {
@@ -97,7 +98,7 @@ func StartForward(srv *LocalServer, source string, dests []Destination, opts For
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &Forward{
-		source: src, srv: srv.RTMP, dests: append([]Destination(nil), dests...), opts: opts,
+		source: src, srv: srv, dests: append([]dest.Destination(nil), dests...), opts: opts,
 		log: log.With("forward", src), hub: media.NewPacketHub(media.HubOptions{GOPCache: true}),
 		cancel: cancel, done: make(chan struct{}),
 	}
@@ -115,7 +116,7 @@ func (f *Forward) ReconnectNow() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, r := range f.runners {
-		r.reconnectNow()
+		r.ReconnectNow()
 	}
 }
 
@@ -131,7 +132,7 @@ func (f *Forward) Stop() {
 		f.mu.Unlock()
 		var wg sync.WaitGroup
 		for _, r := range runners {
-			wg.Go(r.stop)
+			wg.Go(r.Stop)
 		}
 		wg.Wait()
 		f.hub.Close()
@@ -153,11 +154,11 @@ func (f *Forward) startRunners() {
 	if f.meta != nil {
 		meta = *f.meta
 	}
-	popts := destinationOptions(f.opts.CAFile, f.opts.Timeout, f.log)
+	popts := dest.PublishOptions(f.opts.CAFile, f.opts.Timeout, f.log)
 	for _, d := range f.dests {
-		r, err := startDestRunner(d, f.hub, meta, f.opts.Queue, popts, f.log)
-		if err != nil { // checked in StartForward: should not happen
-			f.log.Error("destination not started", "destination", d.Name, "err", scrubKey(err, d.Key))
+		r, err := dest.Start(d, f.hub, meta, f.opts.Queue, popts, f.log)
+		if err != nil { // checked in Start: should not happen
+			f.log.Error("destination not started", "destination", d.Name, "err", dest.ScrubKey(err, d.Key))
 			continue
 		}
 		f.runners = append(f.runners, r)

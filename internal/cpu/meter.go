@@ -1,20 +1,23 @@
-package app
+// Package cpu measures this process's CPU use.
+package cpu
 
 import (
 	"sync"
 	"time"
 )
 
-// cpuMeter measures this process's CPU use, in percent of one core, from
+// Meter measures this process's CPU use, in percent of one core, from
 // the difference of two samples.
-type cpuMeter struct {
+type Meter struct {
 	mu      sync.Mutex
 	lastCPU time.Duration
 	lastAt  time.Time
 	pct     float64
 }
 
-func (m *cpuMeter) sample(now time.Time) {
+// Sample takes a reading at now; the percentage covers the time since the
+// reading before.
+func (m *Meter) Sample(now time.Time) {
 	cpu, ok := processCPU()
 	if !ok {
 		return
@@ -29,7 +32,8 @@ func (m *cpuMeter) sample(now time.Time) {
 	m.lastCPU, m.lastAt = cpu, now
 }
 
-func (m *cpuMeter) percent() float64 {
+// Percent is the CPU use between the last two samples, in percent of one core.
+func (m *Meter) Percent() float64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.pct
