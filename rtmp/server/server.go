@@ -39,6 +39,7 @@ type Server struct {
 	perIP   map[netip.Addr]int
 	streams map[string]*liveStream
 	closed  bool
+	changed chan struct{} // closed and replaced at every publish change (Changed)
 
 	counters serverCounters
 	refusals refusalLog
@@ -60,6 +61,7 @@ func New(cfg Config) *Server {
 		conns:   map[*serverConn]struct{}{},
 		perIP:   map[netip.Addr]int{},
 		streams: map[string]*liveStream{},
+		changed: make(chan struct{}),
 	}
 	a := cfg.Auth
 	s.auth.Store(&a)
@@ -185,6 +187,7 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.notifyLocked()
 	s.cancel()
 	if s.ln != nil {
 		s.ln.Close()

@@ -25,8 +25,12 @@ type AudioStats struct {
 
 // StreamStats is a snapshot of one stream of the server.
 type StreamStats struct {
-	Name               string      `json:"name"` // app/name
-	Live               bool        `json:"live"` // a publisher is attached
+	Name string `json:"name"` // app/name
+	Live bool   `json:"live"` // a publisher is attached
+	// Session tells publish sessions of one name apart: a name published
+	// again (after its publisher left) has a new one. A publisher taking
+	// over a silent one continues its session.
+	Session            uint64      `json:"session"`
 	Publisher          string      `json:"publisher,omitempty"`
 	UptimeSeconds      float64     `json:"uptime_seconds"`
 	Video              *VideoStats `json:"video,omitempty"`
@@ -85,7 +89,7 @@ func (s *Server) Stats() Stats {
 func (ls *liveStream) stats(now time.Time) StreamStats {
 	ls.mu.Lock()
 	s := StreamStats{
-		Name: ls.key, Live: ls.pub != nil, Publisher: ls.pubAddr,
+		Name: ls.key, Live: ls.pub != nil, Session: ls.session, Publisher: ls.pubAddr,
 		TimestampAnomalies: ls.tl.anomalies,
 	}
 	if ls.pub != nil {

@@ -20,6 +20,7 @@ var errStreamBusy = errors.New("the stream is already being published")
 type liveStream struct {
 	srv     *Server
 	key     string // "app/name"
+	session uint64 // StreamStats.Session
 	hub     *media.Hub[wirePacket]
 	created time.Time
 
@@ -80,7 +81,7 @@ func (g *gopTracker) fps() float64 {
 
 func newLiveStream(s *Server, key string) *liveStream {
 	return &liveStream{
-		srv: s, key: key, created: time.Now(),
+		srv: s, key: key, session: sessionIDs.Add(1), created: time.Now(),
 		hub:         media.NewHub[wirePacket](media.HubOptions{GOPCache: true}),
 		chPublished: make(chan struct{}),
 		in:          rate.New(time.Second, rateWindow),
@@ -137,6 +138,7 @@ func (s *Server) attachPublisher(key string, c publisher, addr string) (*liveStr
 	default:
 		close(ls.chPublished)
 	}
+	s.notifyLocked()
 	return ls, nil
 }
 
@@ -155,6 +157,7 @@ func (s *Server) detachPublisher(ls *liveStream, c publisher) {
 	if s.streams[ls.key] == ls {
 		delete(s.streams, ls.key)
 	}
+	s.notifyLocked()
 }
 
 // subscribe adds a player to key, creating a waiting entry when the name is
