@@ -148,8 +148,8 @@ func TestEditorSaveErrorInline(t *testing.T) {
 	e.name.SetText("")
 	test.Tap(e.save)
 	want := []string{"The name is empty: give the destination a name", "The server URL must start with rtmp:// or rtmps://"}
-	if !slices.Equal(e.errs.texts(), want) || w.editor != e {
-		t.Fatalf("inline errors %q, editor open %v", e.errs.texts(), w.editor == e)
+	if !slices.Equal(e.errs.Texts(), want) || w.editor != e {
+		t.Fatalf("inline errors %q, editor open %v", e.errs.Texts(), w.editor == e)
 	}
 	test.AssertRendersToMarkup(t, "studio/editor_error.xml", w.win.Canvas())
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // firstDestinationHint is shown while there is no destination at all (a
@@ -72,9 +73,9 @@ func newDestinationsTab(w *Window) *destinationsTab {
 	d := &destinationsTab{w: w, rows: map[string]*destRow{}}
 	d.warnings = container.NewVBox()
 	d.warnings.Hide()
-	d.hint = wrapLabel(noDestinationHint, widget.LowImportance)
+	d.hint = widgets.WrapLabel(noDestinationHint, widget.LowImportance)
 	d.hint.Hide()
-	d.programURL = truncLabel("", widget.MediumImportance)
+	d.programURL = widgets.TruncLabel("", widget.MediumImportance)
 	copyURL := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		w.app.Clipboard().SetContent(d.programURL.Text)
 	})
@@ -93,14 +94,14 @@ func (d *destinationsTab) update(snap app.StudioSnapshot) {
 	changed := d.updateWarnings(snap.Warnings)
 	enabled := slices.ContainsFunc(snap.Destinations, func(s dest.Status) bool { return s.Enabled })
 	hint, importance := destinationsHint(snap)
-	setImportance(d.hint, importance)
+	widgets.SetImportance(d.hint, importance)
 	if d.hint.Text != hint { // a wrapped label's height may change
 		d.hint.SetText(hint)
 		changed = true
 	}
-	changed = setVisible(d.hint, !enabled) || changed
-	setText(d.programURL, snap.ProgramPlayURL)
-	changed = setVisible(d.programRow, snap.Live && snap.ProgramPlayURL != "") || changed
+	changed = widgets.SetVisible(d.hint, !enabled) || changed
+	widgets.SetText(d.programURL, snap.ProgramPlayURL)
+	changed = widgets.SetVisible(d.programRow, snap.Live && snap.ProgramPlayURL != "") || changed
 
 	ids := make([]string, len(snap.Destinations))
 	for i, s := range snap.Destinations {
@@ -115,7 +116,7 @@ func (d *destinationsTab) update(snap app.StudioSnapshot) {
 		changed = d.rows[s.ID].update(s, now, d.w.serviceName(s.Service)) || changed
 	}
 	if changed {
-		relayout(d.inner, d.scroll)
+		widgets.Relayout(d.inner, d.scroll)
 	}
 }
 
@@ -146,10 +147,10 @@ func (d *destinationsTab) updateWarnings(ws []dest.Warning) bool {
 		if wn.Destination != "" {
 			text = wn.Destination + ": " + text
 		}
-		objs[i] = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, wrapLabel(text, widget.WarningImportance))
+		objs[i] = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, widgets.WrapLabel(text, widget.WarningImportance))
 	}
 	d.warnings.Objects = objs
-	setVisible(d.warnings, len(ws) > 0)
+	widgets.SetVisible(d.warnings, len(ws) > 0)
 	return true
 }
 

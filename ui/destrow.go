@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // destRow is one destination: enabled check, name and service, redacted
@@ -35,13 +36,13 @@ func newDestRow(w *Window, id string) *destRow {
 			w.s.SetDestinationEnabled(id, on)
 		}
 	})
-	r.name = truncLabel("", widget.MediumImportance)
+	r.name = widgets.TruncLabel("", widget.MediumImportance)
 	r.name.TextStyle.Bold = true
-	r.url = truncLabel("", widget.LowImportance)
+	r.url = widgets.TruncLabel("", widget.LowImportance)
 	r.state = widget.NewLabel("")
 	r.reconnect = widget.NewButtonWithIcon("Reconnect now", theme.ViewRefreshIcon(), func() { w.s.ReconnectNow(id) })
 	r.reconnect.Hide()
-	r.lastErr = wrapLabel("", widget.DangerImportance)
+	r.lastErr = widgets.WrapLabel("", widget.DangerImportance)
 	r.lastErr.Hide()
 	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { w.editDestination(id) })
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { w.dests.confirmRemove(id, r.name.Text) })
@@ -59,17 +60,17 @@ func (r *destRow) update(s dest.Status, now time.Time, service string) bool {
 	if service != "" {
 		name += " · " + service
 	}
-	setText(r.name, name)
-	setText(r.url, s.URL)
+	widgets.SetText(r.name, name)
+	widgets.SetText(r.url, s.URL)
 	text, imp := stateLine(s, now)
-	setText(r.state, text)
-	setImportance(r.state, imp)
-	changed := setVisible(r.reconnect, s.State == dest.StateReconnecting)
+	widgets.SetText(r.state, text)
+	widgets.SetImportance(r.state, imp)
+	changed := widgets.SetVisible(r.reconnect, s.State == dest.StateReconnecting)
 	showErr := (s.State == dest.StateError || s.State == dest.StateReconnecting) && s.LastError != ""
 	if showErr {
-		setText(r.lastErr, s.LastError)
+		widgets.SetText(r.lastErr, s.LastError)
 	}
-	return setVisible(r.lastErr, showErr) || changed
+	return widgets.SetVisible(r.lastErr, showErr) || changed
 }
 
 // stateLine is the one-line state of a destination and its style.
@@ -78,7 +79,7 @@ func stateLine(s dest.Status, now time.Time) (string, widget.Importance) {
 	case dest.StateConnecting:
 		return "connecting…", widget.WarningImportance
 	case dest.StateLive:
-		t := "● live · " + humanBitrate(s.Bitrate)
+		t := "● live · " + widgets.HumanBitrate(s.Bitrate)
 		if s.Dropped > 0 {
 			t += fmt.Sprintf(" · %d dropped", s.Dropped)
 		}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // editor is the destination dialog. The stream key lives only in its
@@ -27,7 +28,7 @@ type editor struct {
 	paste   *widget.Button
 	enabled *widget.Check
 	help    *widget.Label
-	errs    *errorList
+	errs    *widgets.ErrorList
 	save    *widget.Button
 	content *fyne.Container
 	dlg     *dialog.CustomDialog
@@ -46,7 +47,7 @@ func (w *Window) editDestination(id string) {
 
 // openEditor shows the editor for d (an empty ID adds a new destination).
 func (w *Window) openEditor(d dest.Destination) {
-	e := &editor{w: w, id: d.ID, errs: newErrorList()}
+	e := &editor{w: w, id: d.ID, errs: widgets.NewErrorList()}
 	e.name = widget.NewEntry()
 	e.name.SetPlaceHolder("e.g. My YouTube")
 	e.name.SetText(d.Name)
@@ -59,7 +60,7 @@ func (w *Window) openEditor(d dest.Destination) {
 	e.key.ActionItem = e.reveal // instead of Fyne's, whose crossed eye means "hidden"
 	e.key.SetPlaceHolder("stream key")
 	e.key.SetText(d.Key)
-	e.keyErr = wrapLabel("", widget.DangerImportance)
+	e.keyErr = widgets.WrapLabel("", widget.DangerImportance)
 	e.keyErr.Hide()
 	e.key.OnChanged = func(string) { e.checkKey() }
 	e.paste = widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
@@ -67,7 +68,7 @@ func (w *Window) openEditor(d dest.Destination) {
 	})
 	e.enabled = widget.NewCheck("Use for Go Live", nil)
 	e.enabled.SetChecked(d.Enabled)
-	e.help = wrapLabel("", widget.LowImportance)
+	e.help = widgets.WrapLabel("", widget.LowImportance)
 
 	names := make([]string, len(w.services))
 	for i, s := range w.services {
@@ -102,7 +103,7 @@ func (w *Window) openEditor(d dest.Destination) {
 	if d.ID != "" {
 		title = "Edit destination"
 	}
-	e.content = container.NewVBox(form, e.errs.box, buttons)
+	e.content = container.NewVBox(form, e.errs.Object(), buttons)
 	e.dlg = dialog.NewCustomWithoutButtons(title, e.content, w.win)
 	e.dlg.SetOnClosed(func() {
 		if w.editor == e {
@@ -159,13 +160,13 @@ func (e *editor) toggleReveal() {
 func (e *editor) checkKey() bool {
 	msg := ""
 	if err := dest.CheckStreamKey(e.key.Text); err != nil {
-		msg = sentences(err)[0] + "."
+		msg = widgets.Sentences(err)[0] + "."
 	}
 	if msg != e.keyErr.Text {
 		e.keyErr.SetText(msg)
 	}
-	if setVisible(e.keyErr, msg != "") && e.dlg != nil {
-		relayout(e.content, nil)
+	if widgets.SetVisible(e.keyErr, msg != "") && e.dlg != nil {
+		widgets.Relayout(e.content, nil)
 		e.dlg.Resize(fyne.NewSize(560, 0))
 	}
 	return msg == ""
@@ -189,13 +190,13 @@ func (e *editor) saveTapped() {
 		return
 	}
 	if err := e.w.s.SaveDestination(d); err != nil {
-		if e.errs.set(sentences(err)) {
-			relayout(e.content, nil)
+		if e.errs.Set(widgets.Sentences(err)) {
+			widgets.Relayout(e.content, nil)
 			e.dlg.Resize(fyne.NewSize(560, 0)) // grows to the new minimum
 		}
 		return
 	}
-	e.errs.set(nil)
+	e.errs.Set(nil)
 	e.dlg.Hide()
 	if d.Key != "" {
 		e.w.keySaved()

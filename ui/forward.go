@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // sendTapped opens the destination chooser, or stops sending when the
@@ -69,7 +70,7 @@ func (t *tile) updateForwarding(fs []dest.Status) {
 			line, _ := stateLine(d, t.w.now())
 			parts[i] = "→ " + d.Name + " " + line
 		}
-		setText(t.sending, strings.Join(parts, " · "))
+		widgets.SetText(t.sending, strings.Join(parts, " · "))
 	}
-	setVisible(t.sending, on)
+	widgets.SetVisible(t.sending, on)
 }

@@ -26,7 +26,7 @@ func (w *Window) start() {
 		}
 		w.goLoop(w.pollLoop)
 		w.goLoop(w.tickLoop)
-		w.goLoop(w.wd.run)
+		w.goLoop(w.wd.Run)
 		w.do(func() {
 			if w.closed {
 				return
@@ -74,7 +74,7 @@ func (w *Window) pollLoop(ctx context.Context) {
 			w.do(func() {
 				w.applyQueued.Store(false)
 				if s := w.latest.Swap(nil); s != nil {
-					w.wd.timed(&w.wd.apply, func() { w.apply(*s) })
+					w.wd.TimeApply(func() { w.apply(*s) })
 				}
 			})
 		}
@@ -90,7 +90,7 @@ func (w *Window) tickLoop(ctx context.Context) {
 		if w.tickQueued.CompareAndSwap(false, true) {
 			w.do(func() {
 				w.tickQueued.Store(false)
-				w.wd.timed(&w.wd.tick, w.tick)
+				w.wd.TimeTick(w.tick)
 			})
 		}
 		return true

@@ -15,6 +15,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // nowhereToGo reports whether Go Live has nowhere to send the program: no
@@ -31,7 +32,7 @@ func serverProblem(srv app.LocalServerStatus) string {
 	if srv.Error == "" {
 		return ""
 	}
-	text := sentences(fmt.Errorf("%s", srv.Error))[0] + "."
+	text := widgets.Sentences(fmt.Errorf("%s", srv.Error))[0] + "."
 	if srv.PortInUse {
 		text += " Change the port above"
 		if srv.FreePort != 0 {
@@ -79,7 +80,7 @@ func (w *Window) showNowhereToGo(snap app.StudioSnapshot) {
 	if nd.usePort != nil {
 		buttons = append(buttons, nd.usePort)
 	}
-	content := container.NewVBox(wrapLabel(msg, widget.MediumImportance), container.NewHBox(buttons...))
+	content := container.NewVBox(widgets.WrapLabel(msg, widget.MediumImportance), container.NewHBox(buttons...))
 	nd.dlg = dialog.NewCustomWithoutButtons("Go Live has nowhere to send the program", content, w.win)
 	nd.dlg.SetOnClosed(func() {
 		if w.nowhere == nd {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,7 +34,7 @@ type outputTab struct {
 	size, fps, encoder, preset, audio *widget.Select
 	bitrate, keyint                   *widget.Entry
 	apply                             *widget.Button
-	errs                              *errorList
+	errs                              *widgets.ErrorList
 	status                            *widget.Label
 	locked                            *widget.Label
 	base                              program.OutputConfig // the last applied config: fields the form does not show
@@ -43,7 +44,7 @@ type outputTab struct {
 }
 
 func newOutputTab(w *Window) *outputTab {
-	o := &outputTab{w: w, errs: newErrorList()}
+	o := &outputTab{w: w, errs: widgets.NewErrorList()}
 	o.size = widget.NewSelect(outputSizes, nil)
 	o.fps = widget.NewSelect(outputRates, nil)
 	o.encoder = widget.NewSelect(slices.Clone(program.Encoders), nil)
@@ -56,7 +57,7 @@ func newOutputTab(w *Window) *outputTab {
 	o.status = widget.NewLabel("")
 	o.status.Importance = widget.SuccessImportance
 	o.status.Hide()
-	o.locked = wrapLabel("Output settings are locked while live.", widget.LowImportance)
+	o.locked = widgets.WrapLabel("Output settings are locked while live.", widget.LowImportance)
 	o.locked.Hide()
 	unit := func(e *widget.Entry, u string) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, widget.NewLabel(u), e)
@@ -70,7 +71,7 @@ func newOutputTab(w *Window) *outputTab {
 		widget.NewLabel("Keyframe interval"), unit(o.keyint, "s"),
 		widget.NewLabel("Audio bitrate"), o.audio,
 	)
-	o.inner = container.NewVBox(form, container.NewHBox(o.apply, o.status), o.locked, o.errs.box)
+	o.inner = container.NewVBox(form, container.NewHBox(o.apply, o.status), o.locked, o.errs.Object())
 	o.scroll = container.NewVScroll(o.inner)
 	o.obj = o.scroll
 	return o
@@ -82,13 +83,13 @@ func (o *outputTab) update(snap, prev app.StudioSnapshot, first bool) {
 	}
 	on := !(snap.Live || snap.Connecting)
 	for _, s := range []*widget.Select{o.size, o.fps, o.encoder, o.preset, o.audio} {
-		setEnabled(s, on)
+		widgets.SetEnabled(s, on)
 	}
-	setEnabled(o.bitrate, on)
-	setEnabled(o.keyint, on)
-	setEnabled(o.apply, on)
-	if setVisible(o.locked, !on) {
-		relayout(o.inner, o.scroll)
+	widgets.SetEnabled(o.bitrate, on)
+	widgets.SetEnabled(o.keyint, on)
+	widgets.SetEnabled(o.apply, on)
+	if widgets.SetVisible(o.locked, !on) {
+		widgets.Relayout(o.inner, o.scroll)
 	}
 }
 
@@ -159,14 +160,14 @@ func parseKbps(s string) (int, error) {
 func (o *outputTab) applyTapped() {
 	cfg, errs := o.read()
 	if len(errs) == 0 {
-		errs = sentences(o.w.s.ApplyOutput(cfg))
+		errs = widgets.Sentences(o.w.s.ApplyOutput(cfg))
 	}
 	if len(errs) == 0 {
 		o.base = cfg
-		setText(o.status, "Applied.")
+		widgets.SetText(o.status, "Applied.")
 	}
-	changed := o.errs.set(errs)
-	if setVisible(o.status, len(errs) == 0) || changed {
-		relayout(o.inner, o.scroll)
+	changed := o.errs.Set(errs)
+	if widgets.SetVisible(o.status, len(errs) == 0) || changed {
+		widgets.Relayout(o.inner, o.scroll)
 	}
 }

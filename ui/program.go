@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // programPanel sits under the preview: the source selects, the program
@@ -18,7 +19,7 @@ import (
 type programPanel struct {
 	w            *Window
 	video, audio *sourceSelect
-	meter        *levelMeter
+	meter        *widgets.LevelMeter
 	mute         *widget.Button
 	muted        bool
 	gain         *widget.Slider
@@ -31,12 +32,12 @@ func newProgramPanel(w *Window) *programPanel {
 	p := &programPanel{w: w}
 	p.video = newSourceSelect(func(spec string) { w.s.SetVideoSource(spec) })
 	p.audio = newSourceSelect(func(spec string) { w.s.SetAudioSource(spec) })
-	p.meter = newLevelMeter(w.now, false)
+	p.meter = widgets.NewLevelMeter(w.now, false)
 	p.mute = widget.NewButtonWithIcon("Mute", theme.VolumeMuteIcon(), p.toggleMute)
 	p.gain = widget.NewSlider(-30, 20)
 	p.gain.Step = 0.5
 	p.gainLabel = widget.NewLabel(gainText(0))
-	p.gain.OnChanged = func(v float64) { setText(p.gainLabel, gainText(v)) }
+	p.gain.OnChanged = func(v float64) { widgets.SetText(p.gainLabel, gainText(v)) }
 	p.gain.OnChangeEnded = func(v float64) {
 		if !p.applying {
 			w.s.SetGain(v)
@@ -73,7 +74,7 @@ func (p *programPanel) setMuted(m bool) {
 		p.mute.Importance = widget.MediumImportance
 	}
 	p.mute.Refresh()
-	relayout(p.obj, nil)
+	widgets.Relayout(p.obj, nil)
 }
 
 func (p *programPanel) update(snap, prev app.StudioSnapshot, first bool) {
@@ -86,7 +87,7 @@ func (p *programPanel) update(snap, prev app.StudioSnapshot, first bool) {
 	if first || snap.GainDB != prev.GainDB {
 		p.applying = true
 		p.gain.SetValue(snap.GainDB)
-		setText(p.gainLabel, gainText(snap.GainDB))
+		widgets.SetText(p.gainLabel, gainText(snap.GainDB))
 		p.applying = false
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/seed7c1a73c4/onair/app/store"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -54,14 +55,14 @@ func newServerTab(w *Window) *serverTab {
 	t.mode = widget.NewRadioGroup([]string{modeLocal, modeLAN}, func(string) { t.changed() })
 	t.mode.Horizontal = true
 	t.mode.Required = true
-	t.addr = truncLabel("", widget.MediumImportance)
-	t.publish = truncLabel("", widget.MediumImportance)
+	t.addr = widgets.TruncLabel("", widget.MediumImportance)
+	t.publish = widgets.TruncLabel("", widget.MediumImportance)
 	copyURL := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), t.copyPublishURL)
-	t.problem = wrapLabel("", widget.DangerImportance)
+	t.problem = widgets.WrapLabel("", widget.DangerImportance)
 	t.problem.Hide()
 	t.port = widget.NewEntry()
 	t.port.OnSubmitted = func(string) { t.portTapped() }
-	t.portErr = wrapLabel("", widget.DangerImportance)
+	t.portErr = widgets.WrapLabel("", widget.DangerImportance)
 	t.portErr.Hide()
 	change := widget.NewButton("Change port", t.portTapped)
 	t.usePort = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() { w.s.SetLocalServerPort(t.freePort) })
@@ -130,8 +131,8 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 			addr += " (this computer has no network address yet: other devices cannot reach it)"
 		}
 	}
-	setText(t.addr, addr)
-	setText(t.publish, srv.PublishURL)
+	widgets.SetText(t.addr, addr)
+	widgets.SetText(t.publish, srv.PublishURL)
 	if srv.Port != t.shownPrt && srv.Port != 0 {
 		t.shownPrt = srv.Port
 		t.port.SetText(strconv.Itoa(srv.Port))
@@ -140,7 +141,7 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 	if problem != t.problem.Text {
 		t.problem.SetText(problem)
 	}
-	changed := setVisible(t.problem, problem != "")
+	changed := widgets.SetVisible(t.problem, problem != "")
 	t.freePort = 0
 	if srv.PortInUse {
 		t.freePort = srv.FreePort
@@ -148,7 +149,7 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 	if t.freePort != 0 {
 		t.usePort.SetText("Use port " + strconv.Itoa(t.freePort))
 	}
-	changed = setVisible(t.usePort, t.freePort != 0) || changed
+	changed = widgets.SetVisible(t.usePort, t.freePort != 0) || changed
 	changed = t.watch.update(srv.WatchURL, srv.LAN) || changed
 	if !slices.Equal(srv.Keys, t.keys) {
 		changed = true
@@ -163,7 +164,7 @@ func (t *serverTab) update(snap app.StudioSnapshot) {
 		t.keysBox.Objects = objs
 	}
 	if t.tiles.update(srv.Streams) || changed {
-		relayout(t.inner, t.scroll)
+		widgets.Relayout(t.inner, t.scroll)
 	}
 }
 
@@ -176,9 +177,9 @@ func (t *serverTab) portTapped() {
 	} else {
 		t.w.s.SetLocalServerPort(p)
 	}
-	setText(t.portErr, msg)
-	if setVisible(t.portErr, msg != "") {
-		relayout(t.inner, t.scroll)
+	widgets.SetText(t.portErr, msg)
+	if widgets.SetVisible(t.portErr, msg != "") {
+		widgets.Relayout(t.inner, t.scroll)
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/skip2/go-qrcode"
+
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // qrSize is the QR code's side on screen, big enough for a phone camera.
@@ -30,7 +32,7 @@ type watchRow struct {
 
 func newWatchRow(w *Window) *watchRow {
 	r := &watchRow{w: w}
-	r.url = truncLabel("", widget.MediumImportance)
+	r.url = widgets.TruncLabel("", widget.MediumImportance)
 	copyLink := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		w.app.Clipboard().SetContent(w.s.WatchLink())
 	})
@@ -56,7 +58,7 @@ func (r *watchRow) update(url string, lan bool) bool {
 	case !lan:
 		shown += " (this computer; choose the LAN for phones)"
 	}
-	setText(r.url, shown)
+	widgets.SetText(r.url, shown)
 	link := ""
 	if url != "" && lan {
 		link = r.w.s.WatchLink()

@@ -9,12 +9,12 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 
 	"github.com/seed7c1a73c4/onair/app/store"
 
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
 )
@@ -150,7 +150,7 @@ func TestStateLocalServerTiles(t *testing.T) {
 	if cam.rate.Text != "1280x720 · 30 fps · 2.50 Mb/s" || cam.from.Text != "192.168.1.23:50122 · 1 player · up 00:05:12" {
 		t.Errorf("tile text %q / %q", cam.rate.Text, cam.from.Text)
 	}
-	if !w.server.tiles.tiles["live/obs"].meter.clipLit {
+	if !w.server.tiles.tiles["live/obs"].meter.ClipLit() {
 		t.Error("CLIP is not lit for a clipped stream")
 	}
 	assertNoKey(t, w)
@@ -168,11 +168,11 @@ func TestStateOutputValidationError(t *testing.T) {
 
 	cfg := program.DefaultOutput()
 	cfg.VideoBitrate, cfg.KeyInt = 50_000, 100_000_000
-	want := sentences(cfg.Validate())
-	if len(want) != 2 || !slices.Equal(o.errs.texts(), want) {
-		t.Fatalf("inline errors %q, want %q", o.errs.texts(), want)
+	want := widgets.Sentences(cfg.Validate())
+	if len(want) != 2 || !slices.Equal(o.errs.Texts(), want) {
+		t.Fatalf("inline errors %q, want %q", o.errs.Texts(), want)
 	}
-	if !o.errs.box.Visible() || o.status.Visible() {
+	if !o.errs.Object().Visible() || o.status.Visible() {
 		t.Error("the error list is hidden or Applied shows")
 	}
 	test.AssertRendersToMarkup(t, "studio/output_error.xml", w.win.Canvas())
@@ -181,8 +181,8 @@ func TestStateOutputValidationError(t *testing.T) {
 	o.bitrate.SetText("fast")
 	n := len(f.Calls())
 	test.Tap(o.apply)
-	if len(f.Calls()) != n || len(o.errs.texts()) != 1 || !strings.Contains(o.errs.texts()[0], "not a bitrate") {
-		t.Errorf("unreadable bitrate: errors %q, calls %v", o.errs.texts(), f.Calls()[n:])
+	if len(f.Calls()) != n || len(o.errs.Texts()) != 1 || !strings.Contains(o.errs.Texts()[0], "not a bitrate") {
+		t.Errorf("unreadable bitrate: errors %q, calls %v", o.errs.Texts(), f.Calls()[n:])
 	}
 }
 
@@ -258,17 +258,17 @@ func TestStatsShowTheUploadBudget(t *testing.T) {
 	}
 	// The detail is in the tip, shown while the pointer is over the figures.
 	w.stats.dests.MouseIn(&desktop.MouseEvent{})
-	if w.stats.dests.popup == nil || !w.stats.dests.popup.Visible() {
+	tip := w.stats.dests.ShownTip()
+	if tip == "" {
 		t.Fatal("no tip over the upload figures")
 	}
-	tip := w.stats.dests.popup.Content.(*widget.Label).Text
 	for _, want := range []string{"4.5 Mb/s of video and 160 kb/s of audio for each of the 2 live destinations", "falling behind"} {
 		if !strings.Contains(tip, want) {
 			t.Errorf("tip %q lacks %q", tip, want)
 		}
 	}
 	w.stats.dests.MouseOut()
-	if w.stats.dests.popup != nil {
+	if w.stats.dests.ShownTip() != "" {
 		t.Error("the tip stayed after the pointer left")
 	}
 	if markup := test.RenderToMarkup(w.win.Canvas()); !strings.Contains(markup, "Twitch is falling behind") {

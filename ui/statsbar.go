@@ -10,20 +10,21 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // statsBar is the bottom line: output fps, what the live destinations send
 // against what they need, per-destination bitrates, dropped frames and CPU.
 type statsBar struct {
 	fps, dropped, cpu *widget.Label
-	dests             *tipLabel // the upload in plain words; the detail in its tip
+	dests             *widgets.TipLabel // the upload in plain words; the detail in its tip
 	obj               fyne.CanvasObject
 }
 
 func newStatsBar() *statsBar {
 	b := &statsBar{
 		fps:     widget.NewLabel(""),
-		dests:   newTipLabel(),
+		dests:   widgets.NewTipLabel(),
 		dropped: widget.NewLabel(""),
 		cpu:     widget.NewLabel(""),
 	}
@@ -37,9 +38,9 @@ func newStatsBar() *statsBar {
 
 func (b *statsBar) update(snap app.StudioSnapshot) {
 	if snap.EncoderIdle {
-		setText(b.fps, "Encoder idle: nobody watching")
+		widgets.SetText(b.fps, "Encoder idle: nobody watching")
 	} else {
-		setText(b.fps, fmt.Sprintf("Output %.1f fps", snap.OutputFPS))
+		widgets.SetText(b.fps, fmt.Sprintf("Output %.1f fps", snap.OutputFPS))
 	}
 	var parts []string
 	for _, d := range snap.Destinations {
@@ -65,8 +66,8 @@ func (b *statsBar) update(snap app.StudioSnapshot) {
 		b.dests.SetText(summary)
 	}
 	b.dests.SetTip(tip)
-	setText(b.dropped, fmt.Sprintf("Dropped %d", snap.FramesDropped))
-	setText(b.cpu, fmt.Sprintf("CPU %.0f%%", snap.CPUPercent))
+	widgets.SetText(b.dropped, fmt.Sprintf("Dropped %d", snap.FramesDropped))
+	widgets.SetText(b.cpu, fmt.Sprintf("CPU %.0f%%", snap.CPUPercent))
 }
 
 // uploadTip explains the upload figures of the stats bar.
@@ -94,5 +95,5 @@ func shortBitrate(bps float64) string {
 	if bps >= 1e6 {
 		return fmt.Sprintf("%.1f Mb/s", bps/1e6)
 	}
-	return humanBitrate(bps)
+	return widgets.HumanBitrate(bps)
 }

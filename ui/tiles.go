@@ -6,12 +6,15 @@ import (
 	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // programStream is the studio's own program on the local server. It has no
@@ -33,7 +36,7 @@ type tileGrid struct {
 func newTileGrid(w *Window) *tileGrid {
 	g := &tileGrid{w: w, tiles: map[string]*tile{}}
 	g.grid = container.NewGridWithColumns(2)
-	g.empty = wrapLabel("No incoming streams. Point OBS, ffmpeg or a camera at the publish URL above.", widget.LowImportance)
+	g.empty = widgets.WrapLabel("No incoming streams. Point OBS, ffmpeg or a camera at the publish URL above.", widget.LowImportance)
 	g.obj = container.NewVBox(g.empty, g.grid)
 	return g
 }
@@ -58,7 +61,7 @@ func (g *tileGrid) update(streams []app.IncomingStream) bool {
 	for _, n := range names {
 		g.tiles[n].update(byName[n])
 	}
-	return setVisible(g.empty, len(names) == 0) || changed
+	return widgets.SetVisible(g.empty, len(names) == 0) || changed
 }
 
 // rebuild keeps the tiles that stay, starts new ones and stops gone ones.
@@ -109,7 +112,7 @@ type tile struct {
 	codec    *widget.Label
 	rate     *widget.Label
 	from     *widget.Label
-	meter    *levelMeter
+	meter    *widgets.LevelMeter
 	send     *widget.Button // "Send to destinations…", or "Stop sending"
 	sending  *widget.Label  // each forward destination's state
 	forwards bool
@@ -123,19 +126,19 @@ func newTile(w *Window, name string) *tile {
 	t := &tile{w: w, name: name, pic: newPicture(box), stop: stop}
 	t.view = newTapImage(t.pic.view(fyne.NewSize(192, 108)), t.enlarge)
 	t.label = name
-	title := truncLabel("", widget.MediumImportance)
+	title := widgets.TruncLabel("", widget.MediumImportance)
 	title.TextStyle.Bold = true
 	t.title = title
-	t.codec = truncLabel("", widget.MediumImportance)
-	t.rate = truncLabel("", widget.MediumImportance)
-	t.from = truncLabel("", widget.MediumImportance)
+	t.codec = widgets.TruncLabel("", widget.MediumImportance)
+	t.rate = widgets.TruncLabel("", widget.MediumImportance)
+	t.from = widgets.TruncLabel("", widget.MediumImportance)
 	for _, l := range []*widget.Label{t.codec, t.rate, t.from} {
 		l.SizeName = theme.SizeNameCaptionText
 	}
-	t.meter = newLevelMeter(w.now, true)
+	t.meter = widgets.NewLevelMeter(w.now, true)
 	copyURL := widget.NewButton("Copy play URL", func() { w.app.Clipboard().SetContent(t.playURL) })
 	t.send = widget.NewButtonWithIcon("Send to destinations…", theme.UploadIcon(), t.sendTapped)
-	t.sending = truncLabel("", widget.MediumImportance)
+	t.sending = widgets.TruncLabel("", widget.MediumImportance)
 	t.sending.SizeName = theme.SizeNameCaptionText
 	t.sending.Hide()
 	facts := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, t.codec, t.rate, t.from)
@@ -146,14 +149,14 @@ func newTile(w *Window, name string) *tile {
 func (t *tile) update(s app.IncomingStream) {
 	t.playURL = s.PlayURL
 	t.label = cmp.Or(s.Title, s.Name)
-	setText(t.title, t.label)
-	setText(t.codec, s.Codec)
-	setText(t.rate, fmt.Sprintf("%dx%d · %.0f fps · %s", s.Width, s.Height, s.FPS, humanBitrate(s.Bitrate)))
+	widgets.SetText(t.title, t.label)
+	widgets.SetText(t.codec, s.Codec)
+	widgets.SetText(t.rate, fmt.Sprintf("%dx%d · %.0f fps · %s", s.Width, s.Height, s.FPS, widgets.HumanBitrate(s.Bitrate)))
 	players := fmt.Sprintf("%d players", s.Players)
 	if s.Players == 1 {
 		players = "1 player"
 	}
-	setText(t.from, s.Publisher+" · "+players+" · up "+hms(s.Uptime))
+	widgets.SetText(t.from, s.Publisher+" · "+players+" · up "+widgets.HMS(s.Uptime))
 	t.meter.SetLevels(s.Levels)
 	t.updateForwarding(s.Forwarding)
 }
@@ -168,3 +171,54 @@ func (t *tile) close() {
 		t.stop = nil
 	}
 }
+
+// tapImage is a picture that reacts to a tap (a tile's live view).
+type tapImage struct {
+	widget.BaseWidget
+	img   *canvas.Image
+	onTap func()
+}
+
+func newTapImage(img *canvas.Image, onTap func()) *tapImage {
+	t := &tapImage{img: img, onTap: onTap}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// CreateRenderer implements fyne.Widget.
+func (t *tapImage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(onBlack(t.img))
+}
+
+// Tapped implements fyne.Tappable.
+func (t *tapImage) Tapped(*fyne.PointEvent) {
+	if t.onTap != nil {
+		t.onTap()
+	}
+}
+
+// enlargedView is a tile's picture in a dialog, drawn from the same buffer.
+type enlargedView struct {
+	t   *tile
+	img *canvas.Image
+	dlg dialog.Dialog
+}
+
+// enlarge opens (or keeps) the tile's large view.
+func (t *tile) enlarge() {
+	if t.enlarged != nil {
+		return
+	}
+	e := &enlargedView{t: t, img: t.pic.view(fyne.NewSize(640, 360))}
+	e.dlg = dialog.NewCustom(t.label, "Close", onBlack(e.img), t.w.win)
+	e.dlg.SetOnClosed(func() {
+		t.pic.drop(e.img)
+		if t.enlarged == e {
+			t.enlarged = nil
+		}
+	})
+	t.enlarged = e
+	e.dlg.Show()
+}
+
+func (e *enlargedView) hide() { e.dlg.Hide() }

@@ -4,14 +4,17 @@ import (
 	"cmp"
 	"image/color"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
 // tallyRed is the on-air light; it is red in both themes.
@@ -49,7 +52,7 @@ func newTopBar(w *Window) *topBar {
 	t.connecting = widget.NewLabel("Connecting…")
 	t.connecting.Importance = widget.WarningImportance
 	t.connecting.Hide()
-	t.problem = truncLabel("", widget.DangerImportance)
+	t.problem = widgets.TruncLabel("", widget.DangerImportance)
 	t.goLive = widget.NewButtonWithIcon("Go Live", theme.MediaPlayIcon(), t.tapped)
 	t.goLive.Importance = widget.HighImportance
 	t.record = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), t.recordTapped)
@@ -103,17 +106,17 @@ func (t *topBar) updateRecording(rs app.RecordingStatus) bool {
 		}
 	}
 	if rs.On {
-		setText(t.recText, "● REC "+hms(rs.Duration))
+		widgets.SetText(t.recText, "● REC "+widgets.HMS(rs.Duration))
 	}
-	changed = setVisible(t.recText, rs.On) || changed
+	changed = widgets.SetVisible(t.recText, rs.On) || changed
 	// After a recording: where its file went, and a way to its folder.
 	done := !rs.On && rs.Path != ""
 	if done {
 		t.savedPath = rs.Path
-		setText(t.saved, "Saved "+filepath.Base(rs.Path))
+		widgets.SetText(t.saved, "Saved "+filepath.Base(rs.Path))
 	}
-	changed = setVisible(t.saved, done) || changed
-	return setVisible(t.openFolder, done) || changed
+	changed = widgets.SetVisible(t.saved, done) || changed
+	return widgets.SetVisible(t.openFolder, done) || changed
 }
 
 // openFolderTapped opens the folder of the last recording in the system's
@@ -125,7 +128,7 @@ func (t *topBar) openFolderTapped() {
 	dir := filepath.Dir(t.savedPath)
 	if err := t.w.opts.OpenFolder(dir); err != nil {
 		t.w.log.Warn("opening the recording folder", "dir", dir, "err", err)
-		setText(t.problem, "The folder "+dir+" could not be opened: "+err.Error())
+		widgets.SetText(t.problem, "The folder "+dir+" could not be opened: "+err.Error())
 	}
 }
 
@@ -146,16 +149,52 @@ func (t *topBar) update(snap app.StudioSnapshot) {
 		t.goLive.Refresh()
 	}
 	if snap.Live {
-		if s := "● LIVE " + hms(t.w.now().Sub(snap.LiveSince)); t.tallyText.Text != s {
+		if s := "● LIVE " + widgets.HMS(t.w.now().Sub(snap.LiveSince)); t.tallyText.Text != s {
 			t.tallyText.Text = s
 			t.tallyText.Refresh()
 		}
 	}
-	changed = setVisible(t.tally, snap.Live) || changed
-	changed = setVisible(t.connecting, snap.Connecting && !snap.Live) || changed
+	changed = widgets.SetVisible(t.tally, snap.Live) || changed
+	changed = widgets.SetVisible(t.connecting, snap.Connecting && !snap.Live) || changed
 	changed = t.updateRecording(snap.Recording) || changed
-	setText(t.problem, cmp.Or(snap.Error, snap.Recording.Error))
+	widgets.SetText(t.problem, cmp.Or(snap.Error, snap.Recording.Error))
 	if changed {
-		relayout(t.obj, nil)
+		widgets.Relayout(t.obj, nil)
 	}
+}
+
+// About is what the About dialog says: the name and version, what is linked
+// in (FFmpeg and x264), the licence and where the source is, as
+// `onair --version` prints them.
+type About struct {
+	Version string // "0.1.0"
+	Linked  string // "FFmpeg 7.1.5 with x264"
+	License string // "GPL-2.0-or-later"
+	Source  string // the source code's address
+}
+
+// lines is the dialog's text, one fact per line.
+func (a About) lines() []string {
+	out := []string{"OnAir Studio " + a.Version}
+	if a.Linked != "" {
+		out = append(out, a.Linked+", linked in.")
+	}
+	if a.License != "" {
+		out = append(out, "Licence: "+a.License+" (LICENSE and THIRD_PARTY_NOTICES.md come with the studio).")
+	}
+	if a.Source != "" {
+		out = append(out, "Source: "+a.Source)
+	}
+	return out
+}
+
+// showAbout opens the About dialog.
+func (w *Window) showAbout() {
+	text := strings.Join(w.opts.About.lines(), "\n")
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("About OnAir Studio", "Close", container.NewPadded(label), w.win)
+	d.Resize(fyne.NewSize(520, 0))
+	w.about = text
+	d.Show()
 }

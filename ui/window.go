@@ -15,6 +15,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/ui/watchdog"
 )
 
 // Window is the studio window. NewWindow builds it, Show or ShowAndRun
@@ -57,7 +58,7 @@ type Window struct {
 	keyConsentAsked  bool
 
 	ready readiness
-	wd    *watchdog
+	wd    *watchdog.Watchdog
 	auto  *automation
 
 	ctx       context.Context
@@ -84,7 +85,7 @@ func newWindow(a fyne.App, s Studio, opts Options, do func(func())) *Window {
 	w := &Window{app: a, s: s, opts: opts, log: opts.Log, now: opts.Clock, do: do, services: s.Services()}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	w.chDone = make(chan struct{})
-	w.wd = newWatchdog(do)
+	w.wd = watchdog.New(do)
 	w.win = a.NewWindow("OnAir Studio")
 
 	w.top = newTopBar(w)
@@ -152,7 +153,13 @@ func (w *Window) Close() {
 func (w *Window) Done() <-chan struct{} { return w.chDone }
 
 // Stalls returns what the UI stall watchdog has measured.
-func (w *Window) Stalls() StallStats { return w.wd.stats() }
+func (w *Window) Stalls() StallStats { return w.wd.Stats() }
+
+// StallStats is what the UI stall watchdog measured (see Window.Stalls).
+type StallStats = watchdog.StallStats
+
+// Stall is one late probe of the UI stall watchdog.
+type Stall = watchdog.Stall
 
 // AutomationAddr returns the address the automation hook listens on, or
 // "" when it is not serving.

@@ -1,4 +1,7 @@
-package ui
+// Package watchdog measures how long the UI goroutine keeps what is
+// handed to it waiting (stalls), and how long the window's own work on it
+// ran, less the time the kernel kept that thread waiting for a CPU.
+package watchdog
 
 import (
 	"context"
@@ -44,10 +47,10 @@ type Stall struct {
 // recentStalls bounds StallStats.Recent.
 const recentStalls = 32
 
-// watchdog measures how late the UI goroutine runs what is handed to it:
+// Watchdog measures how late the UI goroutine runs what is handed to it:
 // every 20 ms it hands over a timestamped probe and waits for it, so one
 // long block counts as one stall however long it lasts.
-type watchdog struct {
+type Watchdog struct {
 	do func(func())
 
 	mu      sync.Mutex
@@ -62,9 +65,17 @@ type watchdog struct {
 	own     int
 }
 
+// TimeApply runs f, the window applying a snapshot, on the calling (UI)
+// goroutine, and keeps its time for StallStats.ApplyMaxMS.
+func (wd *Watchdog) TimeApply(f func()) { wd.timed(&wd.apply, f) }
+
+// TimeTick runs f, the window copying frames in, on the calling (UI)
+// goroutine, and keeps its time for StallStats.TickMaxMS.
+func (wd *Watchdog) TimeTick(f func()) { wd.timed(&wd.tick, f) }
+
 // timed runs f, keeps its longest own time (see ownTime) in *longest,
 // and counts a run over 50 ms as the window's own stall.
-func (wd *watchdog) timed(longest *time.Duration, f func()) {
+func (wd *Watchdog) timed(longest *time.Duration, f func()) {
 	d := ownTime(f)
 	wd.mu.Lock()
 	*longest = max(*longest, d)
@@ -74,14 +85,23 @@ func (wd *watchdog) timed(longest *time.Duration, f func()) {
 	wd.mu.Unlock()
 }
 
-func newWatchdog(do func(func())) *watchdog { return &watchdog{do: do} }
+// New returns a watchdog that hands its probes to the UI goroutine with do
+// (fyne.Do). It probes once Run runs.
+func New(do func(func())) *Watchdog { return &Watchdog{do: do} }
 
-// run probes until ctx ends.
-func (wd *watchdog) run(ctx context.Context) {
+// Run probes until ctx ends.
+func (wd *Watchdog) Run(ctx context.Context) {
 	wd.mu.Lock()
 	wd.started = time.Now()
 	wd.mu.Unlock()
-	every(ctx, probeInterval, func() bool {
+	t := time.NewTicker(probeInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 		sent := time.Now()
 		done := make(chan struct{})
 		wd.do(func() {
@@ -90,14 +110,13 @@ func (wd *watchdog) run(ctx context.Context) {
 		})
 		select {
 		case <-done:
-			return true
 		case <-ctx.Done():
-			return false
+			return
 		}
-	})
+	}
 }
 
-func (wd *watchdog) record(sent time.Time, late time.Duration) {
+func (wd *Watchdog) record(sent time.Time, late time.Duration) {
 	wd.mu.Lock()
 	defer wd.mu.Unlock()
 	wd.samples++
@@ -114,7 +133,8 @@ func (wd *watchdog) record(sent time.Time, late time.Duration) {
 	wd.max = max(wd.max, late)
 }
 
-func (wd *watchdog) stats() StallStats {
+// Stats returns what the watchdog has measured so far.
+func (wd *Watchdog) Stats() StallStats {
 	wd.mu.Lock()
 	defer wd.mu.Unlock()
 	return StallStats{Count: wd.count, MaxMS: ms(wd.max), Samples: wd.samples, Freezes: wd.freezes, Recent: append([]Stall(nil), wd.recent...),

@@ -1,4 +1,4 @@
-package ui
+package watchdog
 
 import (
 	"bytes"
@@ -9,23 +9,68 @@ import (
 	"time"
 )
 
+// uiLoop stands in for the UI goroutine: one goroutine runs what is
+// posted, in order.
+type uiLoop chan func()
+
+func newUILoop(t *testing.T) uiLoop {
+	l := make(uiLoop, 16)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for f := range l {
+			f()
+		}
+	}()
+	t.Cleanup(func() {
+		close(l)
+		<-done
+	})
+	return l
+}
+
+// post queues f without waiting, like fyne.Do.
+func (l uiLoop) post(f func()) { l <- f }
+
+// run runs f on the loop and waits, like fyne.DoAndWait.
+func (l uiLoop) run(f func()) {
+	done := make(chan struct{})
+	l.post(func() {
+		defer close(done)
+		f()
+	})
+	<-done
+}
+
+// waitFor polls cond for up to 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func TestWatchdogCountsOneStall(t *testing.T) {
 	ui := newUILoop(t)
-	wd := newWatchdog(ui.post)
+	wd := New(ui.post)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		wd.run(ctx)
+		wd.Run(ctx)
 	}()
-	waitFor(t, "first probes", func() bool { return wd.stats().Samples >= 3 })
+	waitFor(t, "first probes", func() bool { return wd.Stats().Samples >= 3 })
 	ui.run(func() { time.Sleep(120 * time.Millisecond) }) // a callback that blocks
-	n := wd.stats().Samples
-	waitFor(t, "probes after the block", func() bool { return wd.stats().Samples >= n+3 })
+	n := wd.Stats().Samples
+	waitFor(t, "probes after the block", func() bool { return wd.Stats().Samples >= n+3 })
 	cancel()
 	<-done
 
-	st := wd.stats()
+	st := wd.Stats()
 	if st.Count != 1 {
 		t.Errorf("stalls = %d, want 1 (%+v)", st.Count, st)
 	}
@@ -35,12 +80,12 @@ func TestWatchdogCountsOneStall(t *testing.T) {
 }
 
 func TestWatchdogStopsWithoutUI(t *testing.T) {
-	wd := newWatchdog(func(func()) {}) // a UI that never runs anything
+	wd := New(func(func()) {}) // a UI that never runs anything
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		wd.run(ctx)
+		wd.Run(ctx)
 	}()
 	time.Sleep(3 * probeInterval)
 	cancel()
@@ -54,9 +99,9 @@ func TestWatchdogStopsWithoutUI(t *testing.T) {
 // The window's own long runs are counted apart from late probes, and the
 // recent list keeps only the last stalls.
 func TestWatchdogOwnWorkAndRecent(t *testing.T) {
-	wd := newWatchdog(func(f func()) { f() })
-	wd.timed(&wd.apply, func() { time.Sleep(60 * time.Millisecond) })
-	wd.timed(&wd.tick, func() {})
+	wd := New(func(f func()) { f() })
+	wd.TimeApply(func() { time.Sleep(60 * time.Millisecond) })
+	wd.TimeTick(func() {})
 	t0 := time.Now()
 	wd.started = t0
 	for i := range recentStalls + 5 {
@@ -64,7 +109,7 @@ func TestWatchdogOwnWorkAndRecent(t *testing.T) {
 	}
 	wd.record(t0, 10*time.Millisecond)
 	wd.record(t0, 300*time.Millisecond)
-	st := wd.stats()
+	st := wd.Stats()
 	if st.OwnStalls != 1 || st.ApplyMaxMS < 60 || st.TickMaxMS > 50 {
 		t.Errorf("own work: %+v; want 1 own stall, apply ≥ 60 ms, tick short", st)
 	}

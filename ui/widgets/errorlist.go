@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"slices"
@@ -8,34 +8,38 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// errorList shows problems inline, one red line per sentence.
-type errorList struct {
+// ErrorList shows problems inline, one red line per sentence.
+type ErrorList struct {
 	box   *fyne.Container
 	lines []string
 }
 
-func newErrorList() *errorList {
-	e := &errorList{box: container.NewVBox()}
+// NewErrorList returns an empty, hidden list.
+func NewErrorList() *ErrorList {
+	e := &ErrorList{box: container.NewVBox()}
 	e.box.Hide()
 	return e
 }
 
-// set replaces the lines (nil clears and hides the list) and reports
+// Object is the list's canvas object, to place in a layout.
+func (e *ErrorList) Object() fyne.CanvasObject { return e.box }
+
+// Set replaces the lines (nil clears and hides the list) and reports
 // whether anything changed.
-func (e *errorList) set(lines []string) bool {
+func (e *ErrorList) Set(lines []string) bool {
 	if slices.Equal(e.lines, lines) {
 		return false
 	}
 	e.lines = slices.Clone(lines)
 	objs := make([]fyne.CanvasObject, len(lines))
 	for i, l := range lines {
-		objs[i] = wrapLabel(l, widget.DangerImportance)
+		objs[i] = WrapLabel(l, widget.DangerImportance)
 	}
 	e.box.Objects = objs
 	e.box.Refresh()
-	setVisible(e.box, len(lines) > 0)
+	SetVisible(e.box, len(lines) > 0)
 	return true
 }
 
-// texts returns the lines shown.
-func (e *errorList) texts() []string { return slices.Clone(e.lines) }
+// Texts returns the lines shown.
+func (e *ErrorList) Texts() []string { return slices.Clone(e.lines) }

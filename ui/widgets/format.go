@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fmt"
@@ -12,25 +12,25 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// setText changes a label only when its text differs, so an unchanged
+// SetText changes a label only when its text differs, so an unchanged
 // snapshot causes no refresh.
-func setText(l *widget.Label, s string) {
+func SetText(l *widget.Label, s string) {
 	if l.Text != s {
 		l.SetText(s)
 	}
 }
 
-// setImportance restyles a label only when needed.
-func setImportance(l *widget.Label, i widget.Importance) {
+// SetImportance restyles a label only when needed.
+func SetImportance(l *widget.Label, i widget.Importance) {
 	if l.Importance != i {
 		l.Importance = i
 		l.Refresh()
 	}
 }
 
-// setVisible shows or hides o only when its visibility changes, and
+// SetVisible shows or hides o only when its visibility changes, and
 // reports whether it did.
-func setVisible(o fyne.CanvasObject, v bool) bool {
+func SetVisible(o fyne.CanvasObject, v bool) bool {
 	if o.Visible() == v {
 		return false
 	}
@@ -42,19 +42,19 @@ func setVisible(o fyne.CanvasObject, v bool) bool {
 	return true
 }
 
-// relayout lays a panel out again after children were shown, hidden or
+// Relayout lays a panel out again after children were shown, hidden or
 // replaced: Container.Refresh re-runs the layouts of all nested containers,
 // then the scroll picks up the new content size. (The GL driver notices most
 // min-size changes on its own; the test canvas does not.)
-func relayout(inner *fyne.Container, scroll *container.Scroll) {
+func Relayout(inner *fyne.Container, scroll *container.Scroll) {
 	inner.Refresh()
 	if scroll != nil {
 		scroll.Refresh()
 	}
 }
 
-// setEnabled enables or disables w only when needed.
-func setEnabled(w fyne.Disableable, on bool) {
+// SetEnabled enables or disables w only when needed.
+func SetEnabled(w fyne.Disableable, on bool) {
 	if w.Disabled() == !on {
 		return
 	}
@@ -65,8 +65,8 @@ func setEnabled(w fyne.Disableable, on bool) {
 	}
 }
 
-// humanBitrate writes bits per second for people: "4.50 Mb/s", "850 kb/s".
-func humanBitrate(bps float64) string {
+// HumanBitrate writes bits per second for people: "4.50 Mb/s", "850 kb/s".
+func HumanBitrate(bps float64) string {
 	switch {
 	case bps >= 1e6:
 		return fmt.Sprintf("%.2f Mb/s", bps/1e6)
@@ -77,8 +77,8 @@ func humanBitrate(bps float64) string {
 	}
 }
 
-// hms writes a duration as hh:mm:ss (negative durations as 00:00:00).
-func hms(d time.Duration) string {
+// HMS writes a duration as hh:mm:ss (negative durations as 00:00:00).
+func HMS(d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}
@@ -86,8 +86,8 @@ func hms(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
 }
 
-// sentences splits an error (errors.Join puts one per line) into lines.
-func sentences(err error) []string {
+// Sentences splits an error (errors.Join puts one per line) into lines.
+func Sentences(err error) []string {
 	if err == nil {
 		return nil
 	}
@@ -101,17 +101,17 @@ func sentences(err error) []string {
 	return out
 }
 
-// wrapLabel returns a label that wraps at word boundaries.
-func wrapLabel(text string, imp widget.Importance) *widget.Label {
+// WrapLabel returns a label that wraps at word boundaries.
+func WrapLabel(text string, imp widget.Importance) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = imp
 	return l
 }
 
-// truncLabel returns a label that cuts long text with an ellipsis, so it
+// TruncLabel returns a label that cuts long text with an ellipsis, so it
 // never widens its column.
-func truncLabel(text string, imp widget.Importance) *widget.Label {
+func TruncLabel(text string, imp widget.Importance) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Truncation = fyne.TextTruncateEllipsis
 	l.Importance = imp

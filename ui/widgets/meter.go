@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"image/color"
@@ -21,10 +21,10 @@ const (
 	clipHold    = 1500 * time.Millisecond
 )
 
-// levelMeter is an audio meter: per channel a bar for RMS (green, yellow
+// LevelMeter is an audio meter: per channel a bar for RMS (green, yellow
 // and red zones on a −60..0 dBFS scale) and a tick for the peak, plus a CLIP
 // light that stays lit for clipHold after a clipped buffer.
-type levelMeter struct {
+type LevelMeter struct {
 	widget.BaseWidget
 	now       func() time.Time
 	compact   bool
@@ -33,15 +33,17 @@ type levelMeter struct {
 	clipLit   bool
 }
 
-func newLevelMeter(now func() time.Time, compact bool) *levelMeter {
-	m := &levelMeter{now: now, compact: compact}
+// NewLevelMeter returns a meter that reads the time (for the CLIP hold)
+// from now; a compact meter has thinner bars, for a tile.
+func NewLevelMeter(now func() time.Time, compact bool) *LevelMeter {
+	m := &LevelMeter{now: now, compact: compact}
 	m.ExtendBaseWidget(m)
 	return m
 }
 
 // SetLevels shows new levels; it refreshes only when something visible
 // changed (including the CLIP light going out).
-func (m *levelMeter) SetLevels(l capture.Levels) {
+func (m *LevelMeter) SetLevels(l capture.Levels) {
 	now := m.now()
 	if l.Clipped {
 		m.clipUntil = now.Add(clipHold)
@@ -55,8 +57,11 @@ func (m *levelMeter) SetLevels(l capture.Levels) {
 	m.Refresh()
 }
 
+// ClipLit reports whether the CLIP light is lit.
+func (m *LevelMeter) ClipLit() bool { return m.clipLit }
+
 // CreateRenderer implements fyne.Widget.
-func (m *levelMeter) CreateRenderer() fyne.WidgetRenderer {
+func (m *LevelMeter) CreateRenderer() fyne.WidgetRenderer {
 	r := &meterRenderer{m: m, clipBg: canvas.NewRectangle(color.Transparent), clipText: canvas.NewText("CLIP", color.White)}
 	r.clipText.TextStyle.Bold = true
 	r.clipText.Alignment = fyne.TextAlignCenter
@@ -71,7 +76,7 @@ type meterBar struct {
 }
 
 type meterRenderer struct {
-	m        *levelMeter
+	m        *LevelMeter
 	bars     []meterBar
 	clipBg   *canvas.Rectangle
 	clipText *canvas.Text

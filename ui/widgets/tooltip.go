@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fyne.io/fyne/v2"
@@ -6,26 +6,27 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// tipLabel is a label that explains itself: while the pointer is over it, a
+// TipLabel is a label that explains itself: while the pointer is over it, a
 // pop-up shows its tip (Fyne 2.7 has no tooltips of its own). An empty tip
 // shows nothing.
-type tipLabel struct {
+type TipLabel struct {
 	widget.Label
 	tip   string
 	popup *widget.PopUp // shown while hovered
 }
 
-var _ desktop.Hoverable = (*tipLabel)(nil)
+var _ desktop.Hoverable = (*TipLabel)(nil)
 
-func newTipLabel() *tipLabel {
-	l := &tipLabel{}
+// NewTipLabel returns an empty label, cut with an ellipsis, with no tip.
+func NewTipLabel() *TipLabel {
+	l := &TipLabel{}
 	l.Truncation = fyne.TextTruncateEllipsis
 	l.ExtendBaseWidget(l)
 	return l
 }
 
 // SetTip changes the tip; an open pop-up follows.
-func (l *tipLabel) SetTip(tip string) {
+func (l *TipLabel) SetTip(tip string) {
 	if tip == l.tip {
 		return
 	}
@@ -39,9 +40,17 @@ func (l *tipLabel) SetTip(tip string) {
 	}
 }
 
+// ShownTip is the text of the tip while its pop-up is shown, else "".
+func (l *TipLabel) ShownTip() string {
+	if l.popup == nil || !l.popup.Visible() {
+		return ""
+	}
+	return l.popup.Content.(*widget.Label).Text
+}
+
 // MouseIn shows the tip above the label (the stats bar is at the bottom of
 // the window).
-func (l *tipLabel) MouseIn(*desktop.MouseEvent) {
+func (l *TipLabel) MouseIn(*desktop.MouseEvent) {
 	c := fyne.CurrentApp().Driver().CanvasForObject(l)
 	if l.tip == "" || c == nil || l.popup != nil {
 		return
@@ -63,10 +72,10 @@ func (l *tipLabel) MouseIn(*desktop.MouseEvent) {
 }
 
 // MouseMoved implements desktop.Hoverable.
-func (l *tipLabel) MouseMoved(*desktop.MouseEvent) {}
+func (l *TipLabel) MouseMoved(*desktop.MouseEvent) {}
 
 // MouseOut hides the tip.
-func (l *tipLabel) MouseOut() {
+func (l *TipLabel) MouseOut() {
 	if l.popup != nil {
 		l.popup.Hide()
 		l.popup = nil
