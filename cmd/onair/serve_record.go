@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -14,11 +15,6 @@ import (
 
 	"github.com/seed7c1a73c4/onair/rtmp/server"
 )
-
-// recordPoll is how often serve --record looks for new publish sessions.
-// A session found late loses nothing: the recording starts from the GOP
-// the server caches.
-const recordPoll = 200 * time.Millisecond
 
 // recordFlags are serve's recording flags.
 type recordFlags struct {
@@ -34,8 +30,9 @@ func addRecordFlags(fs *flag.FlagSet) *recordFlags {
 }
 
 // serveRecorder records every stream published into the local server:
-// its goroutine polls the server for live streams and starts an
-// record.Recording (through Server.Watch) for each new publish session.
+// its goroutine wakes at every publish change the server announces
+// (Server.Changed) and starts a record.Recording (through Server.Watch)
+// for each new publish session.
 type serveRecorder struct {
 	srv       *server.Server
 	dir       string
@@ -45,8 +42,15 @@ type serveRecorder struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	mu     sync.Mutex
-	active map[string]*record.Recording // by stream key, until the session ends
+	mu      sync.Mutex
+	active  map[string]sessionRecording // by stream key, until the session ends
+	closing []*record.Recording         // of sessions that ended, until they are done
+}
+
+// sessionRecording is the recording of one publish session.
+type sessionRecording struct {
+	rec     *record.Recording
+	session uint64 // server.StreamStats.Session
 }
 
 // startServeRecording starts recording into f.dir; it returns nil (and
@@ -60,7 +64,7 @@ func startServeRecording(srv *server.Server, f *recordFlags, log *slog.Logger) (
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &serveRecorder{srv: srv, dir: f.dir, faststart: f.faststart, log: log.With("component", "recorder"),
-		cancel: cancel, done: make(chan struct{}), active: map[string]*record.Recording{}}
+		cancel: cancel, done: make(chan struct{}), active: map[string]sessionRecording{}}
 	go r.run(ctx)
 	log.Info("recording every published stream", "dir", f.dir)
 	return r, nil
@@ -68,40 +72,37 @@ func startServeRecording(srv *server.Server, f *recordFlags, log *slog.Logger) (
 
 func (r *serveRecorder) run(ctx context.Context) {
 	defer close(r.done)
-	t := time.NewTicker(recordPoll)
-	defer t.Stop()
 	for {
-		r.poll()
+		changed := r.srv.Changed() // before reading the streams: no change is missed
+		r.reconcile()
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-changed:
 		}
 	}
 }
 
-// poll starts a recording for every live stream that has none, and
-// forgets recordings whose session ended. A recording that stopped by
-// itself (disk full) is not restarted while its session lasts.
-func (r *serveRecorder) poll() {
-	live := map[string]bool{}
+// reconcile starts a recording for every publish session that has none,
+// and lets the recordings of sessions that ended finish. A recording that
+// stopped by itself (disk full) is not restarted while its session lasts.
+func (r *serveRecorder) reconcile() {
+	live := map[string]uint64{}
 	for _, s := range r.srv.Stats().Streams {
 		if s.Live {
-			live[s.Name] = true
+			live[s.Name] = s.Session
 		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for name, rec := range r.active {
-		select {
-		case <-rec.Done():
-			if !live[name] || rec.Err() == nil {
-				delete(r.active, name) // the session ended (a new one may be live)
-			}
-		default:
+	r.closing = slices.DeleteFunc(r.closing, func(rec *record.Recording) bool { return isDone(rec) })
+	for name, sr := range r.active {
+		if session, ok := live[name]; !ok || session != sr.session {
+			r.closing = append(r.closing, sr.rec) // its watch queue ends with the session
+			delete(r.active, name)
 		}
 	}
-	for name := range live {
+	for name, session := range live {
 		if _, ok := r.active[name]; ok {
 			continue
 		}
@@ -110,7 +111,17 @@ func (r *serveRecorder) poll() {
 			r.log.Error("cannot record the stream", "stream", name, "err", err)
 			continue
 		}
-		r.active[name] = rec
+		r.active[name] = sessionRecording{rec: rec, session: session}
+	}
+}
+
+// isDone reports whether rec has ended.
+func isDone(rec *record.Recording) bool {
+	select {
+	case <-rec.Done():
+		return true
+	default:
+		return false
 	}
 }
 
@@ -135,11 +146,11 @@ func (r *serveRecorder) Close() {
 	r.cancel()
 	<-r.done
 	r.mu.Lock()
-	recs := make([]*record.Recording, 0, len(r.active))
-	for _, rec := range r.active {
-		recs = append(recs, rec)
+	recs := r.closing
+	for _, sr := range r.active {
+		recs = append(recs, sr.rec)
 	}
-	r.active = nil
+	r.active, r.closing = nil, nil
 	r.mu.Unlock()
 	for _, rec := range recs {
 		_ = rec.Stop() // a failure was logged when it happened
