@@ -159,7 +159,7 @@ func (ls *LocalServer) startHTTP(addr string, auth server.AuthConfig) error {
 	}
 	ls.httpLn = ln
 	ls.web = web.New(webConfig(ls.RTMP, auth, ls.log))
-	ls.http = web.NewHTTPServer(ls.web, web.DefaultTimeouts())
+	ls.http = web.NewHTTPServer(withRTMPT(ls.RTMP, ls.web), web.DefaultTimeouts())
 	ls.httpErr = make(chan error, 1)
 	go func() { ls.httpErr <- ls.http.Serve(ln) }()
 	return nil

@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 	"net"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -26,6 +27,19 @@ func httpAddr(asked, rtmpHost string, rtmpPort int) string {
 		port = rtmpPort + 1
 	}
 	return net.JoinHostPort(rtmpHost, strconv.Itoa(port))
+}
+
+// withRTMPT serves RTMPT (RTMP tunnelled over HTTP, for networks that only
+// let HTTP through) on the web side's port, and everything else as h.
+func withRTMPT(srv *server.Server, h http.Handler) http.Handler {
+	tunnel := srv.RTMPTHandler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if server.IsRTMPT(r) {
+			tunnel.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // webConfig wires the web side to the RTMP server: each muxer is an

@@ -29,7 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("onair serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Listen, "listen", server.DefaultAddr, "RTMP listen address; 0.0.0.0:1935 opens it to the LAN (needs keys)")
-	fs.StringVar(&cfg.HTTP, "http", "", "address of the web side: the monitor page at /, HLS at /live/NAME/index.m3u8, DASH at /live/NAME/manifest.mpd, /api/streams and /metrics (default: the RTMP host, next port, e.g. 127.0.0.1:1936; off: none)")
+	fs.StringVar(&cfg.HTTP, "http", "", "address of the web side: the monitor page at /, HLS at /live/NAME/index.m3u8, DASH at /live/NAME/manifest.mpd, /api/streams, /metrics and RTMPT (rtmpt://HOST:PORT/live/NAME) (default: the RTMP host, next port, e.g. 127.0.0.1:1936; off: none)")
 	qr := fs.Bool("qr", false, "print the monitor page's address as a QR code, for a phone")
 	var pubKeys, playKeys listFlag
 	fs.Var(&pubKeys, "publish-key", "a key that allows publishing (repeatable)")

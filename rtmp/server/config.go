@@ -33,6 +33,9 @@ type Config struct {
 	// MaxPlayerLag disconnects a player that has not caught up with the
 	// live edge for this long (default 10 s).
 	MaxPlayerLag time.Duration
+	// TunnelIdle closes an RTMPT session that makes no request for this
+	// long (default 30 s).
+	TunnelIdle time.Duration
 	// PlayWaitTimeout is how long a player of a name that is not published
 	// yet waits for it (default 30 s).
 	PlayWaitTimeout time.Duration
@@ -69,6 +72,7 @@ func DefaultConfig() Config {
 		WriteTimeout:       10 * time.Second,
 		MaxPlayerLag:       10 * time.Second,
 		PlayWaitTimeout:    30 * time.Second,
+		TunnelIdle:         30 * time.Second,
 		ReplaceSilentAfter: 5 * time.Second,
 		MaxConns:           256,
 		MaxConnsPerIP:      32,
@@ -94,6 +98,7 @@ func (c Config) withDefaults() Config {
 		{&c.WriteTimeout, d.WriteTimeout},
 		{&c.MaxPlayerLag, d.MaxPlayerLag},
 		{&c.PlayWaitTimeout, d.PlayWaitTimeout},
+		{&c.TunnelIdle, d.TunnelIdle},
 		{&c.ReplaceSilentAfter, d.ReplaceSilentAfter},
 	}
 	for _, x := range durs {

@@ -41,6 +41,8 @@ type Server struct {
 	closed  bool
 	changed chan struct{} // closed and replaced at every publish change (Changed)
 
+	tun tunnels // RTMPT sessions
+
 	counters serverCounters
 	refusals refusalLog
 }
@@ -199,6 +201,7 @@ func (s *Server) Close() error {
 		ls.hub.Close()
 	}
 	s.mu.Unlock()
+	s.tun.closeAll()
 	s.wg.Wait()
 	s.log.Info("RTMP server stopped")
 	return nil
