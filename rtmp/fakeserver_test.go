@@ -165,7 +165,7 @@ func (s *fakeServer) serve(c net.Conn) {
 		time.Sleep(50 * time.Millisecond)
 		return
 	}
-	if err := chunk.ServerHandshake(c, 5*time.Second); err != nil {
+	if _, err := chunk.ServerHandshake(c, 5*time.Second); err != nil {
 		s.event("handshake error: %v", err)
 		return
 	}

@@ -151,7 +151,7 @@ func TestHandshake(t *testing.T) {
 	rtmptest.CheckGoroutines(t)
 	a, b := tcpPair(t)
 	errc := make(chan error, 1)
-	go func() { errc <- chunk.ServerHandshake(b, time.Second) }()
+	go func() { _, err := chunk.ServerHandshake(b, time.Second); errc <- err }()
 	if err := chunk.ClientHandshake(a, time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -162,21 +162,21 @@ func TestHandshake(t *testing.T) {
 	// An HTTP client on the RTMP port.
 	a, b = tcpPair(t)
 	_, _ = a.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
-	if err := chunk.ServerHandshake(b, time.Second); !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "speaks HTTP") {
+	if _, err := chunk.ServerHandshake(b, time.Second); !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "speaks HTTP") {
 		t.Fatalf("err = %v", err)
 	}
 
-	// A version other than 3.
+	// A version other than 3 and RTMPE's 6 (8 is RTMPE with XTEA).
 	a, b = tcpPair(t)
-	_, _ = a.Write([]byte{6})
-	if err := chunk.ServerHandshake(b, time.Second); err == nil || !strings.Contains(err.Error(), "RTMP version 6, want 3") {
+	_, _ = a.Write([]byte{8})
+	if _, err := chunk.ServerHandshake(b, time.Second); err == nil || !strings.Contains(err.Error(), "RTMP version 8, want 3") {
 		t.Fatalf("err = %v", err)
 	}
 
 	// A client that says nothing.
 	_, b = tcpPair(t)
 	start := time.Now()
-	if err := chunk.ServerHandshake(b, 100*time.Millisecond); err == nil || !strings.Contains(err.Error(), "timed out after 100ms") {
+	if _, err := chunk.ServerHandshake(b, 100*time.Millisecond); err == nil || !strings.Contains(err.Error(), "timed out after 100ms") {
 		t.Fatalf("err = %v", err)
 	}
 	if time.Since(start) > time.Second {

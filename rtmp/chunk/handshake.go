@@ -22,16 +22,28 @@ const Version = 3
 // version 3. Peers that answer with a digest handshake are accepted: the
 // random echo is not verified. The deadline is cleared on success.
 func ClientHandshake(conn net.Conn, timeout time.Duration) error {
-	return runHandshake(conn, timeout, "server", func(r io.Reader, w io.Writer) error {
-		return handshake.HandshakeWithServer(r, w, &handshake.Config{SkipHandshakeVerification: true})
+	_, err := runHandshake(conn, timeout, "server", false, func(r io.Reader, w io.Writer) (net.Conn, error) {
+		return conn, handshake.HandshakeWithServer(r, w, &handshake.Config{SkipHandshakeVerification: true})
 	})
+	return err
 }
 
 // ServerHandshake performs the server side of the RTMP handshake on conn,
-// within timeout. C0 must announce version 3: anything else (an HTTP
-// request, TLS on a plain port) fails at once with a clear error.
-func ServerHandshake(conn net.Conn, timeout time.Duration) error {
-	return runHandshake(conn, timeout, "client", serverHandshake)
+// within timeout, and returns the connection to speak RTMP on: conn
+// itself, or for RTMPE (C0 version 6) conn inside its RC4 streams. Any
+// other C0 (an HTTP request, TLS on a plain port) fails at once with a
+// clear error.
+func ServerHandshake(conn net.Conn, timeout time.Duration) (net.Conn, error) {
+	return runHandshake(conn, timeout, "client", true, func(r io.Reader, w io.Writer) (net.Conn, error) {
+		var c0 [1]byte
+		if _, err := io.ReadFull(r, c0[:]); err != nil {
+			return nil, err
+		}
+		if c0[0] == VersionEncrypted {
+			return serverHandshakeRTMPE(conn, r, w)
+		}
+		return conn, serverHandshake(r, w)
+	})
 }
 
 // serverHandshake is the simple handshake's server side: S0, S1 (our time,
@@ -40,13 +52,9 @@ func ServerHandshake(conn net.Conn, timeout time.Duration) error {
 // give it. librtmp (OBS, rtmpdump, GStreamer's rtmpsink) compares all 1536
 // bytes of S2 with its C1 and logs "client signature does not match" when
 // the second field differs, which go-rtmp's HandshakeWithClient fills with
-// the server's clock. The client's C2 is read and not checked.
+// the server's clock. The client's C2 is read and not checked. C0 was read.
 func serverHandshake(r io.Reader, w io.Writer) error {
 	d, e := handshake.NewDecoder(r), handshake.NewEncoder(w)
-	var c0 handshake.S0C0
-	if err := d.DecodeS0C0(&c0); err != nil {
-		return err
-	}
 	s0 := handshake.S0C0(Version)
 	if err := e.EncodeS0C0(&s0); err != nil {
 		return err
@@ -70,15 +78,19 @@ func serverHandshake(r io.Reader, w io.Writer) error {
 	return d.DecodeS2C2(&c2)
 }
 
-func runHandshake(conn net.Conn, timeout time.Duration, peer string, run func(io.Reader, io.Writer) error) error {
+// runHandshake runs one side of the handshake on conn within timeout, and
+// returns the connection run chose to go on with. encrypted lets C0 be
+// RTMPE's version (a server).
+func runHandshake(conn net.Conn, timeout time.Duration, peer string, encrypted bool,
+	run func(io.Reader, io.Writer) (net.Conn, error)) (net.Conn, error) {
 	if timeout > 0 {
 		if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
-			return fmt.Errorf("RTMP handshake: %w", err)
+			return nil, fmt.Errorf("RTMP handshake: %w", err)
 		}
 	}
 	bw := bufio.NewWriterSize(conn, 4096)
-	rw := &handshakeIO{r: conn, bw: bw, peer: peer}
-	err := run(rw, rw)
+	rw := &handshakeIO{r: conn, bw: bw, peer: peer, encrypted: encrypted}
+	out, err := run(rw, rw)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -86,25 +98,28 @@ func runHandshake(conn net.Conn, timeout time.Duration, peer string, run func(io
 		var verr *versionError
 		switch {
 		case errors.As(err, &verr):
-			return verr
+			return nil, verr
+		case errors.Is(err, ErrRTMPE):
+			return nil, fmt.Errorf("%w%w", err, Mark(ErrProtocol))
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return fmt.Errorf("RTMP handshake timed out after %v: the %s did not answer", timeout, peer)
+			return nil, fmt.Errorf("RTMP handshake timed out after %v: the %s did not answer", timeout, peer)
 		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), IsConnReset(err):
-			return fmt.Errorf("RTMP handshake failed: the %s closed the connection%w", peer, Mark(io.ErrUnexpectedEOF))
+			return nil, fmt.Errorf("RTMP handshake failed: the %s closed the connection%w", peer, Mark(io.ErrUnexpectedEOF))
 		}
-		return fmt.Errorf("RTMP handshake: %w", err)
+		return nil, fmt.Errorf("RTMP handshake: %w", err)
 	}
-	return conn.SetDeadline(time.Time{})
+	return out, conn.SetDeadline(time.Time{})
 }
 
 // handshakeIO batches the handshake writes (C0+C1 go out in one segment)
 // by flushing before each read, and checks the version byte, the first byte
 // the peer sends.
 type handshakeIO struct {
-	r       io.Reader
-	bw      *bufio.Writer
-	peer    string
-	checked bool
+	r         io.Reader
+	bw        *bufio.Writer
+	peer      string
+	encrypted bool // RTMPE's version is allowed too
+	checked   bool
 }
 
 func (h *handshakeIO) Write(p []byte) (int, error) { return h.bw.Write(p) }
@@ -119,7 +134,7 @@ func (h *handshakeIO) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p[:1])
 	if n == 1 {
 		h.checked = true
-		if p[0] != Version {
+		if p[0] != Version && !(h.encrypted && p[0] == VersionEncrypted) {
 			return 0, &versionError{peer: h.peer, b: p[0]}
 		}
 	}

@@ -17,7 +17,8 @@ func TestServerHandshakeEchoesC1AsS2(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		defer server.Close()
-		done <- ServerHandshake(server, 5*time.Second)
+		_, err := ServerHandshake(server, 5*time.Second)
+		done <- err
 	}()
 	_ = client.SetDeadline(time.Now().Add(5 * time.Second))
 

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"net"
 	"os"
 	"runtime"
@@ -495,17 +496,45 @@ func TestServerHostileHandshake(t *testing.T) {
 		e.h.requireFlowing(t, "a dripping handshake")
 	})
 
-	// A C0 other than 3 is refused at once, before S0 is sent.
-	t.Run("wrong version", func(t *testing.T) {
+	// A C0 other than 3 and 6 (RTMPE) is refused at once, before S0 is
+	// sent; so is an RTMPE C1 without a valid digest, or with a
+	// Diffie-Hellman key outside the group (0, 1, p, all ones).
+	allOnes := bytes.Repeat([]byte{0xff}, 128)
+	prime, _ := new(big.Int).SetString("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"+
+		"020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"+
+		"4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"+
+		"EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF", 16)
+	for _, c := range []struct {
+		name  string
+		hello []byte
+	}{
+		{"version 8", append([]byte{8}, make([]byte, 1536)...)},
+		{"rtmpe without digest", append([]byte{6}, make([]byte, 1536)...)},
+		{"rtmpe key 0", wiretest.RTMPEHello(make([]byte, 128))},
+		{"rtmpe key 1", wiretest.RTMPEHello(append(make([]byte, 127), 1))},
+		{"rtmpe key p", wiretest.RTMPEHello(prime.FillBytes(make([]byte, 128)))},
+		{"rtmpe key all ones", wiretest.RTMPEHello(allOnes)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rc := dialTCP(t, e.addr)
+			_ = rc.write(c.hello)
+			took, n := rc.requireClosed(3 * time.Second)
+			if took > 500*time.Millisecond || n != 0 {
+				t.Errorf("%s: closed after %v with %d bytes answered; want at once and nothing", c.name, took, n)
+			}
+			e.h.requireFlowing(t, c.name)
+		})
+	}
+
+	// An RTMPE C1 cut short is closed at HandshakeTimeout.
+	t.Run("rtmpe truncated", func(t *testing.T) {
 		rc := dialTCP(t, e.addr)
-		c0c1 := make([]byte, 1+1536)
-		c0c1[0] = 6
-		_ = rc.write(c0c1)
+		_ = rc.write(wiretest.RTMPEHello(allOnes)[:900])
 		took, n := rc.requireClosed(3 * time.Second)
-		if took > 500*time.Millisecond || n != 0 {
-			t.Errorf("version 6: closed after %v with %d bytes answered; want at once and nothing", took, n)
+		if took > 1800*time.Millisecond || n != 0 {
+			t.Errorf("a truncated RTMPE C1 was closed after %v with %d bytes answered; want about 1 s and nothing", took, n)
 		}
-		e.h.requireFlowing(t, "a wrong C0 version")
+		e.h.requireFlowing(t, "a truncated RTMPE C1")
 	})
 
 	// An HTTP request on the RTMP port is refused at once.

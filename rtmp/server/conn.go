@@ -34,7 +34,10 @@ type serverConn struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 
-	r *chunk.Reader
+	// rw is what RTMP is spoken on: conn, or conn inside RTMPE's RC4
+	// streams. Set by serve before any player starts.
+	rw net.Conn
+	r  *chunk.Reader
 
 	wmu         sync.Mutex
 	w           *chunk.Writer
@@ -119,11 +122,16 @@ func (c *serverConn) cleanup() {
 
 func (c *serverConn) run() error {
 	cfg := &c.srv.cfg
-	if err := chunk.ServerHandshake(c.conn, cfg.HandshakeTimeout); err != nil {
+	rw, err := chunk.ServerHandshake(c.conn, cfg.HandshakeTimeout)
+	if err != nil {
 		return err
 	}
-	c.r = chunk.NewReader(c.conn, cfg.Limits)
-	c.w = chunk.NewWriter(c.conn, chunk.DefaultChunkSize)
+	c.rw = rw
+	if rw != c.conn {
+		c.log = c.log.With("handshake", "rtmpe") // before any player goroutine reads it
+	}
+	c.r = chunk.NewReader(rw, cfg.Limits)
+	c.w = chunk.NewWriter(rw, chunk.DefaultChunkSize)
 	for {
 		if c.r.Buffered() == 0 {
 			if err := c.flush(); err != nil {

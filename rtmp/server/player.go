@@ -156,7 +156,7 @@ func (p *player) writeShared() error {
 		return nil
 	}
 	bufs := net.Buffers(p.bufs)
-	_, err := bufs.WriteTo(p.c.conn)
+	_, err := bufs.WriteTo(p.c.rw)
 	clear(p.bufs)
 	p.bufs = p.bufs[:0]
 	return err
