@@ -18,7 +18,7 @@ type Config struct {
 	Key  string // stream key, when the URL is the server only
 }
 
-// destination turns the i-th --to into what a Runner runs, named by its
+// Destination turns the i-th --to into what a Runner runs, named by its
 // redacted URL when it has no name. It fails on a malformed URL.
 func (c Config) Destination(i int) (Destination, error) {
 	t, err := rtmp.ParseTarget(c.URL, c.Key)
@@ -84,7 +84,7 @@ func (g *Gate) report(i int, err error) {
 	}
 }
 
-// failures returns the first failures when no destination is live (nil
+// Failures returns the first failures when no destination is live (nil
 // otherwise), and whether every one of them is permanent.
 func (g *Gate) Failures() (errs []error, permanent bool) {
 	g.mu.Lock()
@@ -99,14 +99,14 @@ func (g *Gate) Failures() (errs []error, permanent bool) {
 	return append([]error(nil), g.errs...), permanent
 }
 
-// anyLive reports whether a destination's first attempt went live.
+// AnyLive reports whether a destination's first attempt went live.
 func (g *Gate) AnyLive() bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.live
 }
 
-// decide releases the runners waiting in proceed, handing them the
+// Decide releases the runners waiting in proceed, handing them the
 // program's hub and metadata (a nil hub: abort); call it once.
 func (g *Gate) Decide(hub *media.PacketHub, meta media.Metadata) {
 	g.hub, g.meta = hub, meta

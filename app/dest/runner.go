@@ -65,7 +65,7 @@ type Runner struct {
 // errProgramStopped ends a runner: the hub it reads from was closed.
 var errProgramStopped = errors.New("the program stopped")
 
-// Start starts the runner's goroutine; stop ends it.
+// Start starts a runner for d reading hub; Stop ends it.
 func Start(d Destination, hub *media.PacketHub, meta media.Metadata, lim media.QueueLimits, opts rtmp.PublisherOptions, log *slog.Logger) (*Runner, error) {
 	return StartGated(d, hub, meta, lim, opts, log, nil, 0)
 }
@@ -229,7 +229,7 @@ func (r *Runner) rebase(p *media.Packet) {
 	r.lastDTS = p.DTS
 }
 
-// reconnectNow ends a reconnecting destination's wait; a live one ignores it.
+// ReconnectNow ends a reconnecting destination's wait; a live one ignores it.
 func (r *Runner) ReconnectNow() {
 	r.mu.Lock()
 	live := r.state == StateLive
@@ -243,7 +243,7 @@ func (r *Runner) ReconnectNow() {
 	}
 }
 
-// stop ends the destination and waits for it (bounded by the publisher's
+// Stop ends the destination and waits for it (bounded by the publisher's
 // own write deadline).
 func (r *Runner) Stop() {
 	r.cancel()
@@ -255,13 +255,15 @@ func (r *Runner) Stop() {
 	<-r.done
 }
 
-// currentState returns where the runner is now.
+// Current returns where the runner is now.
 func (r *Runner) Current() State {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.state
 }
 
+// Status is the runner's state, figures and last error at now, for a
+// snapshot (the URL redacted).
 func (r *Runner) Status(now time.Time) Status {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -285,14 +287,14 @@ func (r *Runner) Status(now time.Time) Status {
 	return s
 }
 
-// outcome returns the runner's state and its last error (nil when none).
+// Outcome returns the runner's state and its last error (nil when none).
 func (r *Runner) Outcome() (State, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.state, r.lastErr
 }
 
-// pending returns the packets waiting in its queue (0 between
+// Pending returns the packets waiting in its queue (0 between
 // connections).
 func (r *Runner) Pending() int {
 	r.mu.Lock()
