@@ -58,7 +58,7 @@ type Runner struct {
 	dropped    uint64 // drops of queues that are gone
 	base       int64  // DTS subtracted from every packet; set by the first keyframe
 	hasBase    bool
-	lastDTS    int64
+	lastDTS    [4]int64 // by media.Kind
 	rate       *rate.Meter // bytes sent, over the last 2 s
 }
 
@@ -214,19 +214,25 @@ func (r *Runner) pump(ctx context.Context, pub *rtmp.Publisher, q *media.PacketQ
 }
 
 // rebase shifts timestamps so the first keyframe this destination ever
-// sends is at 0, and never lets them go backwards across reconnects.
+// sends is at 0, and never lets a kind's DTS go backwards across
+// reconnects. Each kind is kept increasing on its own: the program may
+// send a late kind behind the other (see program's interleaver), and
+// clamping it onto the other kind's clock would stack its frames on one
+// timestamp.
 func (r *Runner) rebase(p *media.Packet) {
+	latest := max(r.lastDTS[media.KindVideo], r.lastDTS[media.KindAudio], 0)
 	if p.Header {
-		p.DTS, p.PTS = max(r.lastDTS, 0), max(r.lastDTS, 0)
+		p.DTS, p.PTS = latest, latest
 		return
 	}
 	if !r.hasBase {
 		r.base, r.hasBase = p.DTS, true
 	}
+	k := int(p.Kind) % len(r.lastDTS)
 	cts := p.PTS - p.DTS
-	p.DTS = max(p.DTS-r.base, r.lastDTS)
+	p.DTS = max(p.DTS-r.base, r.lastDTS[k])
 	p.PTS = p.DTS + max(cts, 0)
-	r.lastDTS = p.DTS
+	r.lastDTS[k] = p.DTS
 }
 
 // ReconnectNow ends a reconnecting destination's wait; a live one ignores it.

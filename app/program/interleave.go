@@ -13,10 +13,14 @@ import (
 const maxInterleaveWaitMs = 2000
 
 // interleaver merges the video and audio encoder outputs into one stream in
-// DTS order, so every consumer sees monotonic timestamps across both kinds,
-// and shifts all timestamps by one constant so the first DTS is not negative
-// (B-frames make the encoder start below zero). Sync is preserved because
-// both kinds get the same shift.
+// DTS order, and shifts all timestamps by one constant so the first DTS is
+// not negative (B-frames make the encoder start below zero). Sync is
+// preserved because both kinds get the same shift. A kind that falls more
+// than maxInterleaveWaitMs behind the other (a video encoder the machine
+// cannot keep up with) is sent late, behind the other kind's DTS, with its
+// own timestamps: each kind's DTS always increase, which is what decoders,
+// muxers and RTMP (a chunk stream per kind) need; squeezing the late frames
+// onto the other kind's clock would give them all one timestamp.
 type interleaver struct {
 	out      *media.PacketHub
 	log      *slog.Logger
@@ -27,7 +31,9 @@ type interleaver struct {
 	vDone, aDone bool
 	started      bool
 	offset       int64
-	lastDTS      int64
+	last         [4]int64 // the last DTS sent, by media.Kind
+	sent         [4]bool
+	lastDTS      int64 // the highest DTS sent, of any kind
 }
 
 func newInterleaver(out *media.PacketHub, hasAudio bool, log *slog.Logger) *interleaver {
@@ -117,14 +123,17 @@ func (m *interleaver) emitLocked(p media.Packet) {
 	}
 	p.DTS += m.offset
 	p.PTS += m.offset
-	if p.DTS < m.lastDTS {
-		// Cannot happen with a sane encoder; keep the output monotonic anyway.
-		m.log.Warn("non-monotonic DTS clamped", "kind", p.Kind, "dts_ms", p.DTS, "last_ms", m.lastDTS)
-		if p.PTS < m.lastDTS {
-			p.PTS = m.lastDTS
-		}
-		p.DTS = m.lastDTS
+	k := int(p.Kind) % len(m.last)
+	if m.sent[k] && p.DTS <= m.last[k] {
+		// Cannot happen with a sane encoder; keep the kind's DTS increasing.
+		m.log.Warn("non-increasing DTS moved on", "kind", p.Kind, "dts_ms", p.DTS, "last_ms", m.last[k])
+		p.DTS = m.last[k] + 1
+		p.PTS = max(p.PTS, p.DTS)
 	}
-	m.lastDTS = p.DTS
+	if p.DTS < m.lastDTS {
+		m.log.Debug("a late kind sent behind the other", "kind", p.Kind, "dts_ms", p.DTS, "other_ms", m.lastDTS)
+	}
+	m.last[k], m.sent[k] = p.DTS, true
+	m.lastDTS = max(m.lastDTS, p.DTS)
 	m.out.Write(p)
 }

@@ -73,3 +73,33 @@ func TestInterleaverDoesNotHoldAudioForEver(t *testing.T) {
 		t.Fatal("2.5 s of audio held back waiting for video")
 	}
 }
+
+// A video encoder that falls behind (a machine too busy for the size and
+// rate) sends its frames after 2 s of audio went out: they keep their own
+// timestamps, increasing, instead of all taking the audio's.
+func TestInterleaverKeepsALateKindsTimestamps(t *testing.T) {
+	h, drain := hubOut(t)
+	m := newInterleaver(h, true, testpeer.Logger(t))
+	m.push(media.Packet{Kind: media.KindVideo, Key: true, DTS: 0, PTS: 0})
+	for i := int64(0); i <= 150; i++ { // 3.1 s of audio while video stalls
+		m.push(media.Packet{Kind: media.KindAudio, DTS: i * 21, PTS: i * 21})
+	}
+	for i := int64(1); i <= 30; i++ { // the late frames, 33 ms apart
+		m.push(media.Packet{Kind: media.KindVideo, DTS: i * 33, PTS: i * 33})
+	}
+	m.finish()
+	var video []int64
+	for _, p := range drain() {
+		if p.Kind == media.KindVideo {
+			video = append(video, p.DTS)
+		}
+	}
+	if len(video) != 31 {
+		t.Fatalf("%d video packets out, want 31", len(video))
+	}
+	for i, dts := range video {
+		if dts != int64(i)*33 {
+			t.Fatalf("video DTS %v; want each frame's own (0, 33, 66 …)", video)
+		}
+	}
+}

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,8 +49,24 @@ func publishAndRecordBy(t *testing.T, run func(*testing.T, time.Duration, ...str
 	if err := rec.Wait(20 * time.Second); err != nil {
 		t.Logf("recorder ended with %v: %s", err, rec.Log())
 	}
+	if m := frameCountsRe.FindStringSubmatch(r.stderr); m != nil {
+		encoded, _ := strconv.Atoi(m[1])
+		missed, _ := strconv.Atoi(m[2])
+		publishCounts.Store(out, publishFrames{encoded, missed})
+	}
 	return out
 }
+
+// publishFrames are what onair publish's last line says of the video frames:
+// encoded, and output slots of the frame grid that had no frame because
+// capture or the encoder fell behind (the machine was too busy).
+type publishFrames struct{ encoded, missed int }
+
+// publishCounts holds the publishFrames of each recording publishAndRecordBy
+// made, by path.
+var publishCounts sync.Map
+
+var frameCountsRe = regexp.MustCompile(`frames=(\d+) dropped=\d+ missed=(\d+)`)
 
 // checkRecording asserts codecs, format, duration, GOP and clean decoding.
 func checkRecording(t *testing.T, path string, c publishCase, dur time.Duration) {
@@ -62,8 +80,33 @@ func checkRecording(t *testing.T, path string, c publishCase, dur time.Duration)
 		t.Errorf("video = %s %s %dx%d %s, want h264 High %dx%d yuv420p",
 			v.CodecName, v.Profile, v.Width, v.Height, v.PixFmt, c.width, c.height)
 	}
-	if fr := rate(v.RFrameRate); math.Abs(fr-float64(c.fps)) > 0.01 {
-		t.Errorf("frame rate %s, want %d", v.RFrameRate, c.fps)
+	// Every frame is on the frame grid. When onair encoded every slot of it,
+	// the rate is exact; when the machine was too busy for that, every slot
+	// is either in the recording or reported missed.
+	vpts, _ := testpeer.PacketTimes(t, path, "v")
+	if bad := offGrid(vpts, c.fps); bad != "" {
+		t.Error(bad)
+	}
+	counts, reported := publishCounts.Load(path)
+	fc, _ := counts.(publishFrames)
+	switch {
+	case !reported:
+		t.Error("onair publish did not report its frame counts (frames=… missed=…)")
+	case fc.missed == 0:
+		if fr := rate(v.RFrameRate); math.Abs(fr-float64(c.fps)) > 0.01 {
+			t.Errorf("frame rate %s, want %d", v.RFrameRate, c.fps)
+		}
+	default:
+		t.Logf("the machine was too busy for %dx%d@%d: onair reported %d of the frame grid's slots missed", c.width, c.height, c.fps, fc.missed)
+	}
+	if reported {
+		slots := fc.encoded + fc.missed
+		if want := int(dur.Seconds() * float64(c.fps) * 0.97); slots < want {
+			t.Errorf("onair accounted for %d frame slots (%d encoded, %d missed); want at least %d", slots, fc.encoded, fc.missed, want)
+		}
+		if got := len(vpts); got < fc.encoded-c.fps/2 || got > fc.encoded {
+			t.Errorf("the recording holds %d frames; onair encoded %d", got, fc.encoded)
+		}
 	}
 	a, ok := p.Stream("audio")
 	if !ok {
@@ -91,6 +134,23 @@ func checkRecording(t *testing.T, path string, c publishCase, dur time.Duration)
 	if errs := testpeer.DecodeErrors(t, path); strings.TrimSpace(errs) != "" {
 		t.Errorf("ffmpeg -v error printed:\n%s", errs)
 	}
+}
+
+// offGrid says which frame, if any, is not on the fps frame grid (within
+// the 1 ms of FLV timestamps) or not after the one before it.
+func offGrid(pts []float64, fps int) string {
+	sorted := slices.Clone(pts)
+	slices.Sort(sorted)
+	for i, p := range sorted {
+		slot := p * float64(fps)
+		if math.Abs(slot-math.Round(slot))/float64(fps) > 0.0011 {
+			return fmt.Sprintf("the frame at %.4f s is off the %d fps grid", p, fps)
+		}
+		if i > 0 && math.Round(slot) <= math.Round(sorted[i-1]*float64(fps)) {
+			return fmt.Sprintf("two frames in the grid slot at %.4f s", p)
+		}
+	}
+	return ""
 }
 
 // misplacedKeyframes checks the GOP against the presentation times: the
