@@ -58,7 +58,7 @@ type Runner struct {
 	dropped    uint64 // drops of queues that are gone
 	base       int64  // DTS subtracted from every packet; set by the first keyframe
 	hasBase    bool
-	lastDTS    [4]int64 // by media.Kind
+	lastDTS    [4]int64    // by media.Kind
 	rate       *rate.Meter // bytes sent, over the last 2 s
 }
 
