@@ -112,6 +112,7 @@ func TestServerSlowPlayer(t *testing.T) {
 			t.Log(logs.String())
 		}
 	}()
+	stalls := rtmptest.StartStallMeter()
 	srv, addr := startServer(t, Config{Log: log, MaxPlayerLag: 4 * time.Second, WriteTimeout: 4 * time.Second,
 		PlayerQueue: media.QueueLimits{MaxDelay: time.Second}})
 	url := fmt.Sprintf("rtmp://%s/live/fan", addr)
@@ -207,10 +208,16 @@ func TestServerSlowPlayer(t *testing.T) {
 	if st := srv.Stats(); len(st.Streams) == 1 {
 		dropped = st.Streams[0].DroppedFrames
 	}
+	// The bound on arrival gaps is 100 ms on top of the longest time this
+	// process was kept from running (on a busy machine the publisher and
+	// the players stall with it; the slow player must add nothing).
+	stalled := stalls.Stop()
 	for i, r := range results {
-		t.Logf("healthy player %d: %d frames, largest DTS gap %d ms, largest arrival gap %s", i, r.frames, r.maxDTSGap, r.maxWallGap)
-		if r.frames < 250 || r.maxDTSGap > 100 || r.maxWallGap > 100*time.Millisecond {
-			t.Errorf("healthy player %d: %d frames, DTS gap %d ms, arrival gap %s; want ≥250 frames and no gap over 100 ms", i, r.frames, r.maxDTSGap, r.maxWallGap)
+		t.Logf("healthy player %d: %d frames, largest DTS gap %d ms, largest arrival gap %s (process stalled up to %s)",
+			i, r.frames, r.maxDTSGap, r.maxWallGap, stalled)
+		if r.frames < 250 || r.maxDTSGap > 100 || r.maxWallGap > 100*time.Millisecond+stalled {
+			t.Errorf("healthy player %d: %d frames, DTS gap %d ms, arrival gap %s; want ≥250 frames and no gap over 100 ms + %s of stall",
+				i, r.frames, r.maxDTSGap, r.maxWallGap, stalled)
 		}
 	}
 	t.Logf("slow player dropped after %s; %d packets skipped; heap peak %d MiB", slowDropped.Round(100*time.Millisecond), dropped, heapMax>>20)
