@@ -21,6 +21,7 @@ import (
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
 	"github.com/seed7c1a73c4/onair/rtmp/internal/rtmptest"
+	"github.com/seed7c1a73c4/onair/rtmp/internal/wiretest"
 )
 
 // testPKI is a throwaway CA and a server certificate it signed.
@@ -127,29 +128,9 @@ func TestPublisherTLS(t *testing.T) {
 	})
 }
 
-// tcpPair returns both ends of a loopback TCP connection (net.Pipe has no
-// buffering, which a handshake needs).
-func tcpPair(t *testing.T) (client, server net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	client, err = net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if server, err = ln.Accept(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close(); server.Close() })
-	return client, server
-}
-
 func TestHandshake(t *testing.T) {
 	rtmptest.CheckGoroutines(t)
-	a, b := tcpPair(t)
+	a, b := wiretest.TCPPair(t)
 	errc := make(chan error, 1)
 	go func() { _, err := chunk.ServerHandshake(b, time.Second); errc <- err }()
 	if err := chunk.ClientHandshake(a, time.Second); err != nil {
@@ -160,21 +141,21 @@ func TestHandshake(t *testing.T) {
 	}
 
 	// An HTTP client on the RTMP port.
-	a, b = tcpPair(t)
+	a, b = wiretest.TCPPair(t)
 	_, _ = a.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
 	if _, err := chunk.ServerHandshake(b, time.Second); !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "speaks HTTP") {
 		t.Fatalf("err = %v", err)
 	}
 
 	// A version other than 3 and RTMPE's 6 (8 is RTMPE with XTEA).
-	a, b = tcpPair(t)
+	a, b = wiretest.TCPPair(t)
 	_, _ = a.Write([]byte{8})
 	if _, err := chunk.ServerHandshake(b, time.Second); err == nil || !strings.Contains(err.Error(), "RTMP version 8, want 3") {
 		t.Fatalf("err = %v", err)
 	}
 
 	// A client that says nothing.
-	_, b = tcpPair(t)
+	_, b = wiretest.TCPPair(t)
 	start := time.Now()
 	if _, err := chunk.ServerHandshake(b, 100*time.Millisecond); err == nil || !strings.Contains(err.Error(), "timed out after 100ms") {
 		t.Fatalf("err = %v", err)

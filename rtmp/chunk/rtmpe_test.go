@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/rtmp/internal/wiretest"
 )
 
 // The group is the RFC 2409 one: a safe prime of 1024 bits.
@@ -50,33 +52,13 @@ func (c *rtmpeClient) hello(t *testing.T, pub []byte) []byte {
 	return append([]byte{VersionEncrypted}, c.c1...)
 }
 
-// tcpPair returns the two ends of a loopback TCP connection.
-func tcpPair(t *testing.T) (client, server net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	client, err = net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	server, err = ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close(); server.Close() })
-	return client, server
-}
-
 // A client of either digest scheme completes the handshake: S1's digest
 // and S2's signature verify with the published server key, both sides
 // derive the same RC4 streams, and bytes cross encrypted both ways.
 func TestRTMPEHandshake(t *testing.T) {
 	for scheme := range 2 {
 		cli := &rtmpeClient{scheme: scheme}
-		a, b := tcpPair(t)
+		a, b := wiretest.TCPPair(t)
 		type result struct {
 			conn net.Conn
 			err  error
@@ -178,7 +160,7 @@ func TestRTMPERefusesBadHandshakes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a, b := tcpPair(t)
+			a, b := wiretest.TCPPair(t)
 			_, _ = a.Write(c.send(t))
 			_ = a.(*net.TCPConn).CloseWrite()
 			_, err := ServerHandshake(b, 2*time.Second)
