@@ -143,7 +143,7 @@ func TestHandshake(t *testing.T) {
 	// An HTTP client on the RTMP port.
 	a, b = wiretest.TCPPair(t)
 	_, _ = a.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
-	if _, err := chunk.ServerHandshake(b, time.Second); !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "speaks HTTP") {
+	if _, err := chunk.ServerHandshake(b, time.Second); !errors.Is(err, chunk.ErrProtocol) || !strings.Contains(err.Error(), "speaks HTTP") || !strings.Contains(err.Error(), "rtmpt://") {
 		t.Fatalf("err = %v", err)
 	}
 

@@ -149,6 +149,8 @@ type versionError struct {
 
 func (e *versionError) Error() string {
 	switch {
+	case (e.b == 'G' || e.b == 'P' || e.b == 'H') && e.peer == "client":
+		return "RTMP handshake failed: the client speaks HTTP, not RTMP (rtmpt:// goes to the web side's port, the RTMP port + 1 by default)"
 	case e.b == 'G' || e.b == 'P' || e.b == 'H':
 		return fmt.Sprintf("RTMP handshake failed: the %s speaks HTTP, not RTMP", e.peer)
 	case e.b == 0x15 || e.b == 0x16:
