@@ -159,6 +159,17 @@ func TestInteropDebianRoots(t *testing.T) {
 			}
 			r.write(t, "/tmp/onair.deb", data, 0o644)
 			r.must(t, 3*time.Minute, "apt-get", "update", "-qq")
+			if floor, have := debLibcFloor(t, deb), r.libcVersion(t); dpkgVersionLess(have, floor) {
+				// A .deb built on a newer Debian (13, glibc 2.41) needs its
+				// glibc: on this root apt must refuse it cleanly. CI builds on
+				// Debian 12, whose .deb installs on both.
+				t.Logf("the .deb needs glibc %s and this root has %s: it was built on a newer Debian than this root", floor, have)
+				code, out, errOut := r.run(t, 5*time.Minute, "apt-get", "install", "-y", "-qq", "/tmp/onair.deb")
+				if code == 0 || !strings.Contains(out+errOut, "libc6") {
+					t.Errorf("apt installed a .deb that needs glibc %s on glibc %s (exit %d):\n%s%s", floor, have, code, out, errOut)
+				}
+				return
+			}
 			r.must(t, 5*time.Minute, "apt-get", "install", "-y", "-qq", "/tmp/onair.deb")
 			if pkgs := r.ffmpegPackages(t); len(pkgs) > 0 {
 				t.Errorf("installing the .deb brought FFmpeg or x264 packages: %v", pkgs)
@@ -271,4 +282,31 @@ func debRootMissing(t *testing.T, r *debRoot, lib, pkg string) {
 		t.Errorf("without %s: exit %d, stdout %q; want 1 and nothing", lib, code, stdout)
 	}
 	pkgCheckSentence(t, stderr, lib+" is missing", "`sudo apt install "+pkg+"`")
+}
+
+// debLibcFloor is the glibc version the .deb's Depends asks for ("2.35"
+// from "libc6 (>= 2.35)").
+func debLibcFloor(t *testing.T, deb string) string {
+	t.Helper()
+	out, err := exec.Command("dpkg-deb", "-f", deb, "Depends").Output()
+	if err != nil {
+		t.Fatalf("dpkg-deb -f %s Depends: %v", deb, err)
+	}
+	_, rest, ok := strings.Cut(string(out), "libc6 (>= ")
+	floor, _, ok2 := strings.Cut(rest, ")")
+	if !ok || !ok2 {
+		t.Fatalf("the .deb's Depends names no libc6 version: %s", out)
+	}
+	return floor
+}
+
+// libcVersion is the root's glibc package version.
+func (r *debRoot) libcVersion(t *testing.T) string {
+	t.Helper()
+	return strings.TrimSpace(r.must(t, time.Minute, "dpkg-query", "-W", "-f", "${Version}", "libc6"))
+}
+
+// dpkgVersionLess compares two Debian versions as dpkg does.
+func dpkgVersionLess(a, b string) bool {
+	return exec.Command("dpkg", "--compare-versions", a, "lt", b).Run() == nil
 }
