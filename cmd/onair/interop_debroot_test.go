@@ -160,8 +160,8 @@ func TestInteropDebianRoots(t *testing.T) {
 			r.write(t, "/tmp/onair.deb", data, 0o644)
 			r.must(t, 3*time.Minute, "apt-get", "update", "-qq")
 			if floor, have := debLibcFloor(t, deb), r.libcVersion(t); dpkgVersionLess(have, floor) {
-				// A .deb built on a newer Debian (13, glibc 2.41) needs its
-				// glibc: on this root apt must refuse it cleanly. CI builds on
+				// A .deb built on a newer Debian (13) needs a newer glibc
+				// (2.38): on this root apt must refuse it cleanly. CI builds on
 				// Debian 12, whose .deb installs on both.
 				t.Logf("the .deb needs glibc %s and this root has %s: it was built on a newer Debian than this root", floor, have)
 				code, out, errOut := r.run(t, 5*time.Minute, "apt-get", "install", "-y", "-qq", "/tmp/onair.deb")
