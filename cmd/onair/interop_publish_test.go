@@ -87,6 +87,13 @@ func checkRecording(t *testing.T, path string, c publishCase, dur time.Duration)
 	if bad := offGrid(vpts, c.fps); bad != "" {
 		t.Error(bad)
 	}
+	vdts := testpeer.PacketDTS(t, path, "v")
+	for i := 1; i < len(vdts); i++ {
+		if vdts[i] <= vdts[i-1] {
+			t.Errorf("video DTS does not increase: %.3f s after %.3f s (packet %d)", vdts[i], vdts[i-1], i)
+			break
+		}
+	}
 	counts, reported := publishCounts.Load(path)
 	fc, _ := counts.(publishFrames)
 	switch {
