@@ -10,6 +10,7 @@ import (
 	"math"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,6 +35,12 @@ func startServe(t *testing.T, args ...string) *servedServer {
 	t.Helper()
 	s := &servedServer{addr: fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t)),
 		stdout: &testpeer.SyncBuffer{}, stderr: &testpeer.SyncBuffer{}}
+	if !slices.ContainsFunc(args, func(a string) bool { return a == "--http" || strings.HasPrefix(a, "--http=") }) {
+		// The web side's default port is the RTMP port + 1, which another
+		// program (an outgoing connection's ephemeral port, another test
+		// run) may hold: give it a free one of its own.
+		args = append([]string{"--http", fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t))}, args...)
+	}
 	s.cmd = exec.Command(onairBin, append([]string{"serve", "--listen", s.addr}, args...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
 	if err := s.cmd.Start(); err != nil {
