@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
 // uiLoop stands in for the UI goroutine: one goroutine runs what is
@@ -42,18 +44,6 @@ func (l uiLoop) run(f func()) {
 	<-done
 }
 
-// waitFor polls cond for up to 5 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func TestWatchdogCountsOneStall(t *testing.T) {
 	ui := newUILoop(t)
 	wd := New(ui.post)
@@ -63,10 +53,10 @@ func TestWatchdogCountsOneStall(t *testing.T) {
 		defer close(done)
 		wd.Run(ctx)
 	}()
-	waitFor(t, "first probes", func() bool { return wd.Stats().Samples >= 3 })
+	testpeer.WaitFor(t, 5*time.Second, "first probes", func() bool { return wd.Stats().Samples >= 3 })
 	ui.run(func() { time.Sleep(120 * time.Millisecond) }) // a callback that blocks
 	n := wd.Stats().Samples
-	waitFor(t, "probes after the block", func() bool { return wd.Stats().Samples >= n+3 })
+	testpeer.WaitFor(t, 5*time.Second, "probes after the block", func() bool { return wd.Stats().Samples >= n+3 })
 	cancel()
 	<-done
 
