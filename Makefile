@@ -214,7 +214,7 @@ bench: deps build bench-windows
 soak: deps ffmpeg
 	ONAIR_SOAK=$(SOAK) $(GO) test -tags soak -run TestSoak -v -count=1 -timeout 3h ./app/
 
-FUZZ_PKGS := ./rtmp/amf0/ ./rtmp/chunk/ ./rtmp/server/ ./codec/h264/ ./codec/aac/ ./flv/ ./cmd/onair-launch/ ./web/
+FUZZ_PKGS := ./rtmp/amf0/ ./rtmp/chunk/ ./rtmp/server/ ./codec/h264/ ./codec/aac/ ./codec/hevc/ ./codec/av1/ ./codec/vp9/ ./flv/ ./cmd/onair-launch/ ./web/
 
 # The monitor page's players (hls.js, dash.js) from the npm registry, at the
 # versions and integrity hashes of web/jsvendor/package-lock.json, into

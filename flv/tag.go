@@ -43,21 +43,26 @@ var SetDataFrame = []byte{amf0.MarkerString, 0, 13, '@', 's', 'e', 't', 'D', 'a'
 // VideoTag is a parsed FLV video tag body. Data aliases the input.
 type VideoTag struct {
 	FrameType       uint8
-	CodecID         uint8
-	AVCPacketType   uint8 // AVC only
-	CompositionTime int32 // AVC only: PTS-DTS in ms
+	CodecID         uint8 // legacy tags only
+	AVCPacketType   uint8 // legacy AVC only
+	CompositionTime int32 // AVC and HEVC: PTS-DTS in ms
 	Data            []byte
+
+	Enhanced   bool        // an Enhanced RTMP ExVideoTagHeader
+	PacketType uint8       // enhanced only: ExSequenceStart, ExCodedFrames…
+	Codec      media.Codec // enhanced only: from the FourCC
 }
 
-// ParseVideoTag parses an FLV video tag body. For codecs other than AVC only
-// the first byte is interpreted. Enhanced-RTMP bodies (HEVC, AV1…) are
-// ErrUnsupported.
+// ParseVideoTag parses an FLV video tag body, legacy or Enhanced RTMP (v1
+// and v2: FourCC, ModEx, and track 0 of a multitrack message). For legacy
+// codecs other than AVC only the first byte is interpreted; FourCCs other
+// than avc1, hvc1, av01 and vp09 are ErrUnsupported.
 func ParseVideoTag(b []byte) (VideoTag, error) {
 	if len(b) < 1 {
 		return VideoTag{}, fmt.Errorf("%w: empty video tag", ErrMalformed)
 	}
-	if b[0]&0x80 != 0 {
-		return VideoTag{}, fmt.Errorf("%w: enhanced RTMP video (only H.264 is supported)", ErrUnsupported)
+	if b[0]&ExHeaderBit != 0 {
+		return parseExVideoTag(b)
 	}
 	t := VideoTag{FrameType: b[0] >> 4, CodecID: b[0] & 0x0F}
 	if t.CodecID != CodecAVC || t.FrameType == FrameInfo {
@@ -128,7 +133,8 @@ func AppendAudioTag(dst []byte, header bool, data []byte) []byte {
 // through a media.TimestampUnwrapper first for streams that may run past 49
 // days. Tags with no media (end of sequence, info frames, empty bodies,
 // data other than onMetaData) return an error wrapping ErrNotMedia; codecs
-// other than H.264 and AAC return ErrUnsupported.
+// other than H.264, HEVC, AV1, VP9 (the last three over Enhanced RTMP) and
+// AAC return ErrUnsupported.
 func PacketFromTag(tagType uint8, timestamp uint32, body []byte) (media.Packet, error) {
 	ts := int64(timestamp)
 	switch tagType {
@@ -142,6 +148,9 @@ func PacketFromTag(tagType uint8, timestamp uint32, body []byte) (media.Packet, 
 		}
 		if t.FrameType == FrameInfo {
 			return media.Packet{}, fmt.Errorf("%w: video info frame", ErrNotMedia)
+		}
+		if t.Enhanced {
+			return exPacket(t, ts)
 		}
 		if t.CodecID != CodecAVC {
 			return media.Packet{}, fmt.Errorf("%w: video codec %d (only H.264 is supported)", ErrUnsupported, t.CodecID)
@@ -194,10 +203,14 @@ func leadingAMF0String(b []byte) (string, bool) {
 }
 
 // AppendPayload appends the tag body (the RTMP message body) of p: an
-// audio or video tag body, or @setDataFrame plus p.Data for data.
+// audio or video tag body (Enhanced RTMP for video other than H.264), or
+// @setDataFrame plus p.Data for data.
 func AppendPayload(dst []byte, p *media.Packet) []byte {
 	switch p.Kind {
 	case media.KindVideo:
+		if p.Codec != media.CodecH264 {
+			return AppendExVideoTag(dst, p)
+		}
 		var pt uint8 = AVCNALU
 		if p.Header {
 			pt = AVCSequenceHeader

@@ -33,8 +33,8 @@ func TestVideoAudioTags(t *testing.T) {
 			t.Errorf("ParseVideoTag(%x) accepted", bad)
 		}
 	}
-	if _, err := ParseVideoTag([]byte{0x90, 'h', 'v', 'c', '1'}); !errors.Is(err, ErrUnsupported) {
-		t.Errorf("enhanced RTMP: %v", err)
+	if _, err := ParseVideoTag([]byte{0x90, 'v', 'p', '0', '8'}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("enhanced RTMP with an unknown FourCC: %v", err)
 	}
 	if _, err := ParseAudioTag([]byte{0xAF}); err == nil {
 		t.Error("1-byte AAC tag accepted")

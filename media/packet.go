@@ -4,7 +4,8 @@ package media
 type Kind uint8
 
 const (
-	// KindVideo is an H.264 packet (FLV video tag, codec id 7).
+	// KindVideo is a video packet: H.264 (FLV video tag, codec id 7) or,
+	// from Enhanced RTMP, another Codec.
 	KindVideo Kind = iota + 1
 	// KindAudio is an AAC packet (FLV audio tag, sound format 10).
 	KindAudio
@@ -26,16 +27,65 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// Codec names a packet's video codec. The zero value is H.264, the codec of
+// legacy FLV and of everything the studio encodes; the others arrive over
+// Enhanced RTMP. Audio is always AAC.
+type Codec uint8
+
+const (
+	// CodecH264 is H.264/AVC (FLV codec id 7, or FourCC "avc1").
+	CodecH264 Codec = iota
+	// CodecHEVC is H.265/HEVC (FourCC "hvc1").
+	CodecHEVC
+	// CodecAV1 is AV1 (FourCC "av01").
+	CodecAV1
+	// CodecVP9 is VP9 (FourCC "vp09").
+	CodecVP9
+)
+
+// String returns the codec's common short name: h264, hevc, av1 or vp9.
+func (c Codec) String() string {
+	switch c {
+	case CodecH264:
+		return "h264"
+	case CodecHEVC:
+		return "hevc"
+	case CodecAV1:
+		return "av1"
+	case CodecVP9:
+		return "vp9"
+	}
+	return "unknown"
+}
+
+// FourCC returns the codec's Enhanced RTMP FourCC ("avc1", "hvc1", "av01",
+// "vp09").
+func (c Codec) FourCC() string {
+	switch c {
+	case CodecHEVC:
+		return "hvc1"
+	case CodecAV1:
+		return "av01"
+	case CodecVP9:
+		return "vp09"
+	}
+	return "avc1"
+}
+
 // Packet is the media unit the studio passes around: one FLV-shaped
-// H.264 or AAC access unit, or a sequence header. It knows no protocol.
+// video or AAC access unit, or a sequence header. It knows no protocol.
 //
-// For video, Data is either the AVCDecoderConfigurationRecord (Header) or one
-// access unit as 4-byte-length-prefixed NAL units (AVCC). For audio, Data is
+// For H.264 video, Data is either the AVCDecoderConfigurationRecord (Header)
+// or one access unit as 4-byte-length-prefixed NAL units (AVCC). HEVC is the
+// same with the HEVCDecoderConfigurationRecord; AV1 is the
+// AV1CodecConfigurationRecord or one temporal unit of OBUs; VP9 is the
+// VPCodecConfigurationRecord or one frame. For audio, Data is
 // either the AudioSpecificConfig (Header) or one raw AAC frame. Data is
 // immutable once the packet is handed on: consumers on other goroutines share
 // it without copying.
 type Packet struct {
 	Kind   Kind
+	Codec  Codec // video only: the zero value is H.264
 	Header bool  // sequence header rather than a coded frame
 	Key    bool  // video keyframe (IDR); always true for audio and headers
 	DTS    int64 // decode timestamp, milliseconds
