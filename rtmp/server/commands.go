@@ -102,6 +102,7 @@ func (c *serverConn) connect(cmd chunk.Command) error {
 		}
 	}
 	c.app, c.appKey, c.connected = app, key, true
+	c.codecs = parseFourCCList(obj["fourCcList"])
 	cs := c.srv.cfg.ChunkSize
 	if err := c.write(chunk.WindowAckSizeMessage(chunk.AckWindow), chunk.SetPeerBandwidthMessage(chunk.AckWindow, chunk.BandwidthDynamic),
 		chunk.SetChunkSizeMessage(uint32(cs))); err != nil {
@@ -114,7 +115,8 @@ func (c *serverConn) connect(cmd chunk.Command) error {
 		return err
 	}
 	m, err := chunk.CommandMessage(chunk.CSIDCommand, 0, "_result", cmd.TransactionID,
-		amf0.Object{{Key: "fmsVer", Value: "FMS/3,5,7,7009"}, {Key: "capabilities", Value: 31.0}, {Key: "mode", Value: 1.0}},
+		amf0.Object{{Key: "fmsVer", Value: "FMS/3,5,7,7009"}, {Key: "capabilities", Value: 31.0}, {Key: "mode", Value: 1.0},
+			{Key: "fourCcList", Value: serverFourCCs}},
 		amf0.Object{{Key: "level", Value: "status"}, {Key: "code", Value: chunk.StatusConnectSuccess}, {Key: "description", Value: "Connection succeeded."}, {Key: "objectEncoding", Value: 0.0}})
 	if err != nil {
 		return err

@@ -50,6 +50,10 @@ type serverConn struct {
 	app       string
 	appKey    string // key carried in the app's query (rtmp://host/live?key=…)
 	connected bool
+	// codecs is the Enhanced RTMP video codecs the client listed in
+	// connect's fourCcList (H.264 is always playable). Set by connect,
+	// before any player starts; read by players.
+	codecs    codecSet
 	streams   map[uint32]*connStream
 	nextID    uint32
 	ackWindow uint32

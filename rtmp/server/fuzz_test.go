@@ -249,6 +249,8 @@ func serverFuzzSeeds(tb testing.TB) []fuzzSeed {
 	add("publish", newSession(tb).connect("live").publish("fuzz").media(1, heads).
 		cmd(chunk.CSIDCommand, 0, "FCUnpublish", 6, nil, "fuzz").cmd(chunk.CSIDCommand, 0, "deleteStream", 7, nil, 1.0).bytes())
 
+	add("publish-enhanced", enhancedPublish(tb).bytes())
+
 	big := newSession(tb)
 	if err := big.w.SetChunkSize(4096); err != nil {
 		tb.Fatal(err)

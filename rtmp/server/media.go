@@ -70,6 +70,10 @@ func (c *serverConn) publishingStream(id uint32) *connStream {
 // must fit its message. It records what headers say in the stream info.
 func validPacket(log *slog.Logger, ls *liveStream, p *media.Packet) bool {
 	switch {
+	case p.Kind == media.KindVideo && p.Codec != media.CodecH264 && p.Header:
+		return validEnhancedHeader(log, ls, p)
+	case p.Kind == media.KindVideo && p.Codec != media.CodecH264:
+		return validEnhancedFrame(ls, p)
 	case p.Kind == media.KindVideo && p.Header:
 		cfg, err := h264.ParseConfig(p.Data)
 		if err == nil && cfg.NALULengthSize != 4 {

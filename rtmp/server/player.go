@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"time"
 
@@ -79,6 +80,12 @@ func (p *player) run(ctx context.Context) error {
 		}
 		if err != nil {
 			return nil
+		}
+		if pkt.Kind == media.KindVideo {
+			if why := refusalFor(p.ls.key, p.c.codecs, pkt.Codec); why != "" {
+				_ = p.c.sendAndClose(nil, onStatus(p.streamID, "error", chunk.StatusPlayFailed, why))
+				return fmt.Errorf("the player cannot take %s video (no %q in its fourCcList)", pkt.Codec, pkt.Codec.FourCC())
+			}
 		}
 		if err := p.writeBatch(pkt); err != nil {
 			return err
