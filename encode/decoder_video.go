@@ -27,6 +27,7 @@ import (
 
 	"github.com/asticode/go-astiav"
 	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/codec/hevc"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -37,8 +38,8 @@ var ErrNoPicture = errors.New("encode: no picture decoded yet")
 // decoderThreads keeps a preview tile cheap: two frame threads at most.
 const decoderThreads = 2
 
-// VideoDecoder decodes an incoming H.264 stream (media.Packet: AVC sequence
-// headers and AVCC access units) for a preview tile, and scales its most
+// VideoDecoder decodes an incoming H.264 or HEVC stream (media.Packet:
+// sequence headers and 4-byte-length access units) for a preview tile, and scales its most
 // recent picture to a fixed RGBA size only when asked, so a tile refreshed
 // at 15 fps from a 60 fps stream pays for decoding, not for scaling, of
 // every frame.
@@ -55,6 +56,7 @@ type VideoDecoder struct {
 	mu      sync.Mutex // guards the codec side against a concurrent Close
 	closed  bool
 	cc      *astiav.CodecContext // nil until a usable sequence header arrives
+	codec   media.Codec          // what cc decodes
 	header  []byte               // the record cc was opened with
 	pkt     *astiav.Packet
 	recv    *astiav.Frame // the decoder's output, moved to last
@@ -97,11 +99,11 @@ func (d *VideoDecoder) Decode(p media.Packet) (bool, error) {
 	case p.Kind != media.KindVideo:
 		return false, fmt.Errorf("%w: a %s packet given to the video decoder", ErrUnsupportedInput, p.Kind)
 	case p.Header:
-		return d.reopen(p.Data)
-	case d.cc == nil:
+		return d.reopen(p.Codec, p.Data)
+	case d.cc == nil || p.Codec != d.codec:
 		return false, nil
 	}
-	idr, err := checkAVCC(p.Data)
+	idr, err := checkAVCC(p.Codec, p.Data)
 	if err != nil {
 		return false, d.fail(p.DTS, err)
 	}
@@ -143,18 +145,16 @@ func (d *VideoDecoder) fail(dts int64, cause error) error {
 		msg: fmt.Sprintf("encode: decoding the H.264 access unit at dts %d ms", dts)}
 }
 
-// reopen opens a decoder for the AVCDecoderConfigurationRecord rec. A
+// reopen opens a decoder for the sequence header rec of codec (an
+// AVCDecoderConfigurationRecord or an HEVCDecoderConfigurationRecord). A
 // record that does not parse leaves the current decoder in place.
-func (d *VideoDecoder) reopen(rec []byte) (bool, error) {
-	if d.cc != nil && bytes.Equal(rec, d.header) {
+func (d *VideoDecoder) reopen(codecID media.Codec, rec []byte) (bool, error) {
+	if d.cc != nil && codecID == d.codec && bytes.Equal(rec, d.header) {
 		return false, nil
 	}
-	cfg, err := h264.ParseConfig(rec)
-	if err == nil && cfg.NALULengthSize != 4 {
-		err = fmt.Errorf("NAL unit length size %d (only 4 is supported)", cfg.NALULengthSize)
-	}
+	info, err := parseSequenceHeader(codecID, rec)
 	if err != nil {
-		return false, &sentinelError{sentinel: ErrCorruptPacket, cause: err, msg: "encode: AVC sequence header"}
+		return false, err
 	}
 	if err := shimCheck(); err != nil {
 		return false, err
@@ -167,13 +167,13 @@ func (d *VideoDecoder) reopen(rec []byte) (bool, error) {
 		d.cc.Free()
 		d.cc = nil
 	}
-	codec := astiav.FindDecoder(astiav.CodecIDH264)
+	codec := astiav.FindDecoder(info.id)
 	if codec == nil {
-		return got, errors.New("encode: FFmpeg's H.264 decoder is not part of this build")
+		return got, fmt.Errorf("encode: FFmpeg's %s decoder is not part of this build", codecID)
 	}
 	cc := astiav.AllocCodecContext(codec)
 	if cc == nil {
-		return got, errors.New("encode: allocating the H.264 decoder failed")
+		return got, fmt.Errorf("encode: allocating the %s decoder failed", codecID)
 	}
 	cc.SetThreadCount(decoderThreads)
 	cc.SetThreadType(astiav.ThreadTypeFrame | astiav.ThreadTypeSlice)
@@ -183,23 +183,53 @@ func (d *VideoDecoder) reopen(rec []byte) (bool, error) {
 	}
 	if err != nil {
 		cc.Free()
-		return got, fmt.Errorf("encode: opening the H.264 decoder: %w", err)
+		return got, fmt.Errorf("encode: opening the %s decoder: %w", codecID, err)
 	}
-	d.cc, d.header, d.needKey = cc, append(d.header[:0], rec...), true
-	info, err := cfg.Info()
-	if err == nil {
+	d.cc, d.codec, d.header, d.needKey = cc, codecID, append(d.header[:0], rec...), true
+	if info.width > 0 {
 		d.picMu.Lock()
-		d.streamW, d.streamH = info.Width, info.Height
+		d.streamW, d.streamH = info.width, info.height
 		d.picMu.Unlock()
 	}
-	d.log.Info("video decoder opened", "width", info.Width, "height", info.Height,
-		"profile", cfg.Profile, "level", cfg.Level, "threads", decoderThreads)
+	d.log.Info("video decoder opened", "codec", codecID.String(), "width", info.width, "height", info.height,
+		"profile", info.profile, "level", info.level, "threads", decoderThreads)
 	return got, nil
 }
 
-// checkAVCC validates the 4-byte NAL lengths of an access unit, so that
-// only well-framed data reaches libav, and reports whether it holds an IDR.
-func checkAVCC(b []byte) (idr bool, err error) {
+// headerInfo is what a sequence header says, and the libav decoder for it.
+type headerInfo struct {
+	id             astiav.CodecID
+	width, height  int
+	profile, level int
+}
+
+// parseSequenceHeader checks a sequence header before libav sees it.
+func parseSequenceHeader(c media.Codec, rec []byte) (headerInfo, error) {
+	switch c {
+	case media.CodecH264:
+		cfg, err := h264.ParseConfig(rec)
+		if err == nil && cfg.NALULengthSize != 4 {
+			err = fmt.Errorf("NAL unit length size %d (only 4 is supported)", cfg.NALULengthSize)
+		}
+		if err != nil {
+			return headerInfo{}, &sentinelError{sentinel: ErrCorruptPacket, cause: err, msg: "encode: AVC sequence header"}
+		}
+		info, _ := cfg.Info()
+		return headerInfo{id: astiav.CodecIDH264, width: info.Width, height: info.Height, profile: int(cfg.Profile), level: int(cfg.Level)}, nil
+	case media.CodecHEVC:
+		cfg, err := hevc.ParseConfig(rec)
+		if err != nil {
+			return headerInfo{}, &sentinelError{sentinel: ErrCorruptPacket, cause: err, msg: "encode: HEVC sequence header"}
+		}
+		return headerInfo{id: astiav.CodecIDHevc, width: cfg.Width, height: cfg.Height, profile: int(cfg.ProfileIDC), level: int(cfg.LevelIDC)}, nil
+	}
+	return headerInfo{}, fmt.Errorf("%w: %s video (the studio decodes H.264 and HEVC)", ErrUnsupportedInput, c)
+}
+
+// checkAVCC validates the 4-byte NAL lengths of an H.264 or HEVC access
+// unit, so that only well-framed data reaches libav, and reports whether it
+// holds an IDR (H.264) or an IRAP picture (HEVC).
+func checkAVCC(c media.Codec, b []byte) (idr bool, err error) {
 	if len(b) == 0 || len(b) > math.MaxInt32-64 {
 		return false, fmt.Errorf("access unit of %d bytes", len(b))
 	}
@@ -211,7 +241,12 @@ func checkAVCC(b []byte) (idr bool, err error) {
 		if n == 0 || n > uint64(len(b)-4) {
 			return false, fmt.Errorf("NAL unit length %d with %d bytes left", n, len(b)-4)
 		}
-		idr = idr || b[4]&0x1f == h264.NALIDR
+		if c == media.CodecHEVC {
+			t := b[4] >> 1 & 0x3F
+			idr = idr || t >= 16 && t <= 23
+		} else {
+			idr = idr || b[4]&0x1f == h264.NALIDR
+		}
 		b = b[4+n:]
 	}
 	return idr, nil

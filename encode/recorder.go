@@ -78,6 +78,7 @@ type Recorder struct {
 	sink    *fileSink
 	mux     *muxer // nil until the first media packet
 	vHeader []byte
+	vCodec  media.Codec // of vHeader
 	aHeader []byte
 
 	bytes    atomic.Int64
@@ -172,7 +173,7 @@ func (r *Recorder) Write(p media.Packet) error {
 			r.dropped.Add(1)
 			return nil
 		}
-		m, err := startMuxer(r.cfg, r.sink, r.vHeader, r.aHeader, p.DTS, r.log)
+		m, err := startMuxer(r.cfg, r.sink, r.vCodec, r.vHeader, r.aHeader, p.DTS, r.log)
 		if err != nil {
 			r.err = r.writeError(err)
 			return r.err
@@ -201,9 +202,12 @@ func (r *Recorder) header(p media.Packet) error {
 	}
 	if r.mux == nil {
 		*cur = append((*cur)[:0], p.Data...)
+		if p.Kind == media.KindVideo {
+			r.vCodec = p.Codec
+		}
 		return nil
 	}
-	if r.mux.has(p.Kind) && string(*cur) != string(p.Data) {
+	if r.mux.has(p.Kind) && (string(*cur) != string(p.Data) || p.Kind == media.KindVideo && p.Codec != r.vCodec) {
 		r.err = fmt.Errorf("%w (a new %s sequence header)", ErrRecordingFormatChanged, p.Kind)
 		return r.err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/asticode/go-astiav"
 	"github.com/seed7c1a73c4/onair/codec/aac"
 	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/codec/hevc"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -42,7 +43,7 @@ func trackIndex(k media.Kind) int {
 
 // startMuxer opens the output on sink with a track per header given and
 // writes the file header; base is the DTS of the first packet.
-func startMuxer(cfg RecorderConfig, sink *fileSink, vHeader, aHeader []byte, base int64, log *slog.Logger) (m *muxer, err error) {
+func startMuxer(cfg RecorderConfig, sink *fileSink, vCodec media.Codec, vHeader, aHeader []byte, base int64, log *slog.Logger) (m *muxer, err error) {
 	name := "mp4"
 	if cfg.Format == RecordMatroska {
 		name = "matroska"
@@ -51,14 +52,15 @@ func startMuxer(cfg RecorderConfig, sink *fileSink, vHeader, aHeader []byte, bas
 	if err != nil {
 		return nil, fmt.Errorf("encode: allocating the %s muxer: %w", name, err)
 	}
-	m = &muxer{fc: fc, pkt: astiav.AllocPacket(), base: base}
+	mm := &muxer{fc: fc, pkt: astiav.AllocPacket(), base: base}
 	defer func() {
-		if err != nil {
-			m.free()
+		if err != nil { // the returns below give a nil m: free mm
+			mm.free()
 		}
 	}()
+	m = mm
 	if vHeader != nil {
-		if err := m.addVideo(vHeader); err != nil {
+		if err := m.addVideo(vCodec, vHeader, name); err != nil {
 			return nil, err
 		}
 	}
@@ -106,14 +108,30 @@ func muxerOptions(format string) map[string]string {
 	}
 }
 
-func (m *muxer) addVideo(rec []byte) error {
-	cfg, err := h264.ParseConfig(rec)
-	if err != nil {
-		return fmt.Errorf("%w: the AVC sequence header: %w", ErrUnsupportedInput, err)
-	}
-	info, err := cfg.Info()
-	if err != nil {
-		return fmt.Errorf("%w: the SPS: %w", ErrUnsupportedInput, err)
+// addVideo adds an H.264 or HEVC track (HEVC as hvc1 in MP4: parameter
+// sets in the sample entry, which is how Apple's players want it).
+func (m *muxer) addVideo(c media.Codec, rec []byte, format string) error {
+	var w, h int
+	fps := 0.0
+	switch c {
+	case media.CodecH264:
+		cfg, err := h264.ParseConfig(rec)
+		if err != nil {
+			return fmt.Errorf("%w: the AVC sequence header: %w", ErrUnsupportedInput, err)
+		}
+		info, err := cfg.Info()
+		if err != nil {
+			return fmt.Errorf("%w: the SPS: %w", ErrUnsupportedInput, err)
+		}
+		w, h, fps = info.Width, info.Height, info.FrameRate
+	case media.CodecHEVC:
+		cfg, err := hevc.ParseConfig(rec)
+		if err != nil {
+			return fmt.Errorf("%w: the HEVC sequence header: %w", ErrUnsupportedInput, err)
+		}
+		w, h = cfg.Width, cfg.Height
+	default:
+		return fmt.Errorf("%w: %s video (recordings take H.264 and HEVC)", ErrUnsupportedInput, c)
 	}
 	st := m.fc.NewStream(nil)
 	if st == nil {
@@ -122,15 +140,21 @@ func (m *muxer) addVideo(rec []byte) error {
 	cp := st.CodecParameters()
 	cp.SetMediaType(astiav.MediaTypeVideo)
 	cp.SetCodecID(astiav.CodecIDH264)
-	cp.SetWidth(info.Width)
-	cp.SetHeight(info.Height)
+	if c == media.CodecHEVC {
+		cp.SetCodecID(astiav.CodecIDHevc)
+		if format == "mp4" {
+			cp.SetCodecTag(astiav.CodecTag('h' | 'v'<<8 | 'c'<<16 | '1'<<24))
+		}
+	}
+	cp.SetWidth(w)
+	cp.SetHeight(h)
 	if err := cp.SetExtraData(rec); err != nil {
 		return fmt.Errorf("encode: the video track's extradata: %w", err)
 	}
 	st.SetTimeBase(msTimeBase)
 	frame := int64(33)
-	if info.FrameRate > 0 {
-		frame = max(int64(1000/info.FrameRate+0.5), 1)
+	if fps > 0 {
+		frame = max(int64(1000/fps+0.5), 1)
 	}
 	m.track[0] = &muxTrack{st: st, frameMS: frame}
 	return nil
@@ -198,7 +222,7 @@ func (m *muxer) write(p media.Packet) (ms int64, ok bool, err error) {
 		return 0, false, nil
 	}
 	if p.Kind == media.KindVideo {
-		if _, err := checkAVCC(p.Data); err != nil {
+		if _, err := checkAVCC(p.Codec, p.Data); err != nil {
 			return 0, false, nil // never hand libav a badly framed access unit
 		}
 	}

@@ -46,8 +46,14 @@ type rtmpReader struct {
 	once sync.Once
 }
 
+// Read returns the stream's next packet. Video other than H.264 (HEVC, AV1
+// or VP9 from an Enhanced RTMP publisher) is left out: the HLS and DASH
+// packagers take H.264, so such a stream plays there as audio only.
 func (r *rtmpReader) Read(ctx context.Context) (Packet, error) {
 	p, err := r.q.Pop(ctx)
+	for err == nil && p.Kind == media.KindVideo && p.Codec != media.CodecH264 {
+		p, err = r.q.Pop(ctx)
+	}
 	if errors.Is(err, media.ErrQueueClosed) {
 		return Packet{}, ErrEnded
 	}

@@ -97,6 +97,7 @@ type Probe struct {
 type ProbeStream struct {
 	CodecType     string `json:"codec_type"`
 	CodecName     string `json:"codec_name"`
+	CodecTag      string `json:"codec_tag_string"`
 	Profile       string `json:"profile"`
 	Width         int    `json:"width"`
 	Height        int    `json:"height"`

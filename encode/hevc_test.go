@@ -1,0 +1,145 @@
+package encode
+
+import (
+	"errors"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+
+	mp4hevc "github.com/Eyevinn/mp4ff/hevc"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
+	"github.com/seed7c1a73c4/onair/media"
+)
+
+// hevcPackets reads testdata/red-160x120.hevc (libx265, solid red, 10 fps,
+// a keyframe every 5 frames, an access unit delimiter before each access
+// unit) as an Enhanced RTMP publisher would send it: an
+// HEVCDecoderConfigurationRecord and 4-byte-length access units.
+func hevcPackets(t *testing.T) []media.Packet {
+	t.Helper()
+	b, err := os.ReadFile("testdata/red-160x120.hevc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vps, sps, pps [][]byte
+	var pkts []media.Packet
+	var au []byte
+	flush := func() {
+		if len(au) > 0 {
+			dts := int64(len(pkts)) * 100
+			key := mp4hevc.IsRAPSample(au)
+			pkts = append(pkts, media.Packet{Kind: media.KindVideo, Codec: media.CodecHEVC, Key: key, DTS: dts, PTS: dts, Data: au})
+		}
+		au = nil
+	}
+	for _, n := range splitStartCodes(b) {
+		switch t := n[0] >> 1 & 0x3F; t {
+		case 35: // access unit delimiter
+			flush()
+			continue
+		case 32:
+			vps = append(vps, n)
+		case 33:
+			sps = append(sps, n)
+		case 34:
+			pps = append(pps, n)
+		}
+		au = append(au, byte(len(n)>>24), byte(len(n)>>16), byte(len(n)>>8), byte(len(n)))
+		au = append(au, n...)
+	}
+	flush()
+	rec, err := mp4hevc.CreateHEVCDecConfRec(vps[:1], sps[:1], pps[:1], true, true, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := &writerBuffer{}
+	if err := rec.Encode(hdr); err != nil {
+		t.Fatal(err)
+	}
+	return append([]media.Packet{{Kind: media.KindVideo, Codec: media.CodecHEVC, Header: true, Key: true, Data: hdr.b}}, pkts...)
+}
+
+type writerBuffer struct{ b []byte }
+
+func (w *writerBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+// splitStartCodes returns the NAL units of an Annex B stream.
+func splitStartCodes(b []byte) [][]byte {
+	var out [][]byte
+	start := -1
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] != 0 || b[i+1] != 0 || b[i+2] != 1 {
+			continue
+		}
+		if start >= 0 {
+			end := i
+			for end > start && b[end-1] == 0 {
+				end--
+			}
+			out = append(out, b[start:end])
+		}
+		start, i = i+3, i+2
+	}
+	if start >= 0 {
+		out = append(out, b[start:])
+	}
+	return out
+}
+
+// TestVideoDecoderHEVC: a tile decodes an HEVC camera (issue 15).
+func TestVideoDecoderHEVC(t *testing.T) {
+	pkts := hevcPackets(t)
+	if len(pkts) != 11 || !pkts[1].Key || pkts[2].Key || !pkts[6].Key {
+		t.Fatalf("test clip: %d packets, keys %v %v %v", len(pkts), pkts[1].Key, pkts[2].Key, pkts[6].Key)
+	}
+	d := NewVideoDecoder(80, 60, nil)
+	defer d.Close()
+	if n := decodeOK(t, d, pkts...); n == 0 {
+		t.Fatal("no picture from 10 HEVC frames")
+	}
+	if w, h := d.Width(), d.Height(); w != 160 || h != 120 {
+		t.Errorf("stream size %dx%d, want 160x120", w, h)
+	}
+	// The clip is BT.601 without saying so and the tile reads it as BT.709,
+	// which moves green by about 23: the tolerance allows for that.
+	checkColour(t, d, image.NewRGBA(image.Rect(0, 0, 80, 60)), red, 30)
+	if _, err := d.Decode(media.Packet{Kind: media.KindVideo, Codec: media.CodecAV1, Header: true, Data: []byte{0x81, 0, 0, 0}}); !errors.Is(err, ErrUnsupportedInput) {
+		t.Errorf("an AV1 sequence start: %v, want ErrUnsupportedInput", err)
+	}
+}
+
+// TestRecorderHEVC: a recording of an HEVC camera is MP4 with an hvc1 track
+// that plays; AV1, which this build cannot record, is refused with an error.
+func TestRecorderHEVC(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hevc.mp4")
+	r, err := NewRecorder(RecorderConfig{Path: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recordAll(t, r, hevcPackets(t))
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	probe := testpeer.FFprobe(t, path)
+	v, ok := probe.Stream("video")
+	if !ok || v.CodecName != "hevc" || v.CodecTag != "hvc1" || v.Width != 160 || v.Height != 120 {
+		t.Errorf("recording's video %+v, want hevc (hvc1) 160x120", v)
+	}
+	if e := testpeer.DecodeErrors(t, path); e != "" {
+		t.Errorf("decoding the recording reported errors:\n%s", e)
+	}
+
+	r, err = NewRecorder(RecorderConfig{Path: filepath.Join(t.TempDir(), "av1.mp4")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.Write(media.Packet{Kind: media.KindVideo, Codec: media.CodecAV1, Header: true, Key: true, Data: []byte{0x81, 0, 0x0C, 0}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write(media.Packet{Kind: media.KindVideo, Codec: media.CodecAV1, Key: true, Data: []byte{0x12, 0}}); !errors.Is(err, ErrUnsupportedInput) {
+		t.Errorf("recording AV1: %v, want ErrUnsupportedInput", err)
+	}
+}
