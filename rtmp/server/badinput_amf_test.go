@@ -48,7 +48,7 @@ func TestServerHostileAMF(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			_ = rc.send(c.m)
 			rc.requireClosed(closedSoon)
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 		})
 	}
 
@@ -71,7 +71,7 @@ func TestServerHostileAMF(t *testing.T) {
 			rc.mustSend(c.m)
 			rc.expect("_error", chunk.StatusConnectRejected)
 			rc.requireClosed(closedSoon)
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 		})
 	}
 
@@ -86,7 +86,7 @@ func TestServerHostileAMF(t *testing.T) {
 		rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "connect", 1, obj, strings.Repeat("s", 65535)))
 		rc.expect("_result", chunk.StatusConnectSuccess)
 		rc.createStream(2)
-		e.h.requireFlowing(t, "64 KiB strings")
+		e.requireFlowing(t, "64 KiB strings")
 	})
 
 	// A type-17 command with its AMF0 body after the format byte works.
@@ -97,7 +97,7 @@ func TestServerHostileAMF(t *testing.T) {
 		rc.mustSend(m)
 		rc.expect("_result", chunk.StatusConnectSuccess)
 		rc.createStream(2)
-		e.h.requireFlowing(t, "an AMF3 command")
+		e.requireFlowing(t, "an AMF3 command")
 	})
 
 	// NaN and infinite transaction ids are answered as transaction 0.
@@ -110,7 +110,7 @@ func TestServerHostileAMF(t *testing.T) {
 			}
 			rc.mustSend(cmd(t, chunk.CSIDCommand, 0, "createStream", txn, nil)) // answered with nothing
 			rc.createStream(2)
-			e.h.requireFlowing(t, "a NaN transaction id")
+			e.requireFlowing(t, "a NaN transaction id")
 		})
 	}
 }

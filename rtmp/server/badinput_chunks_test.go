@@ -45,7 +45,7 @@ func TestServerHostileChunks(t *testing.T) {
 			c.in(&b)
 			_ = rc.write(b.Bytes())
 			rc.requireClosed(closedSoon)
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 		})
 	}
 
@@ -56,7 +56,7 @@ func TestServerHostileChunks(t *testing.T) {
 		b.Fmt0(3, 0, 0, chunk.TypeCommandAMF0, 0)
 		_ = rc.write(b.Bytes())
 		rc.requireClosed(closedSoon)
-		e.h.requireFlowing(t, "a zero-length command")
+		e.requireFlowing(t, "a zero-length command")
 	})
 
 	// Zero-length messages of types the server ignores, even 1000 of them
@@ -74,7 +74,7 @@ func TestServerHostileChunks(t *testing.T) {
 		}
 		rc.connect("live")
 		rc.createStream(2)
-		e.h.requireFlowing(t, "zero-length messages")
+		e.requireFlowing(t, "zero-length messages")
 	})
 
 	// A header inside a message that changes its length or type closes
@@ -98,7 +98,7 @@ func TestServerHostileChunks(t *testing.T) {
 			b.Raw(p[chunk.DefaultChunkSize:])
 			_ = rc.write(b.Bytes())
 			rc.requireClosed(closedSoon)
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 		})
 	}
 
@@ -138,7 +138,7 @@ func TestServerHostileChunks(t *testing.T) {
 		for _, rc := range rcs {
 			rc.requireClosed(e.srv.cfg.IdleTimeout + time.Second)
 		}
-		e.h.requireFlowing(t, "never-completed 0xFFFFFF messages")
+		e.requireFlowing(t, "never-completed 0xFFFFFF messages")
 	})
 
 	// Partial messages that really add up to more than MaxPendingBytes
@@ -154,7 +154,7 @@ func TestServerHostileChunks(t *testing.T) {
 		go func() { defer close(done); _ = rc.write(b.Bytes()) }()
 		rc.requireClosed(closedSoon)
 		<-done
-		e.h.requireFlowing(t, "pending bytes over the limit")
+		e.requireFlowing(t, "pending bytes over the limit")
 	})
 
 	// 2-byte (64..319) and 3-byte (320..65599) chunk stream ids are legal,
@@ -182,7 +182,7 @@ func TestServerHostileChunks(t *testing.T) {
 		if c := rc.expect("_result", ""); c.TransactionID != 9 {
 			t.Fatalf("3-byte form of csid 100: answered %+v", c)
 		}
-		e.h.requireFlowing(t, "2- and 3-byte csids")
+		e.requireFlowing(t, "2- and 3-byte csids")
 	})
 
 	// Exactly MaxChunkStreams chunk streams are fine; one more closes the
@@ -205,7 +205,7 @@ func TestServerHostileChunks(t *testing.T) {
 		}
 		_ = bad.write(b.Bytes())
 		bad.requireClosed(closedSoon)
-		e.h.requireFlowing(t, "too many csids")
+		e.requireFlowing(t, "too many csids")
 	})
 
 	// Extended timestamps in type-0 headers and type-3 chunks (both
@@ -233,7 +233,7 @@ func TestServerHostileChunks(t *testing.T) {
 		if len(ids) != 3 {
 			t.Fatalf("three createStream with extended timestamps gave stream ids %v", ids)
 		}
-		e.h.requireFlowing(t, "extended timestamps")
+		e.requireFlowing(t, "extended timestamps")
 	})
 
 	// Abort drops a partial message; the chunk stream then takes a new one.
@@ -262,7 +262,7 @@ func TestServerHostileChunks(t *testing.T) {
 		b.Fmt0(2, 0, 2, chunk.TypeAbort, 0).Raw([]byte{0, 3})
 		_ = short.write(b.Bytes())
 		short.requireClosed(closedSoon)
-		e.h.requireFlowing(t, "abort")
+		e.requireFlowing(t, "abort")
 	})
 
 	// The peer hanging up inside a basic header, a message header or a
@@ -283,7 +283,7 @@ func TestServerHostileChunks(t *testing.T) {
 			_ = rc.write(b.Bytes())
 			_ = rc.c.CloseWrite()
 			rc.requireClosed(closedSoon)
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 		})
 	}
 }

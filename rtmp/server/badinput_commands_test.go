@@ -32,7 +32,7 @@ func TestServerHostileCommands(t *testing.T) {
 		rc.connect("live")
 		_ = rc.send(cmd(t, chunk.CSIDCommand, 0, "connect", 2, connectObject("live")))
 		rc.requireClosed(closedSoon)
-		e.h.requireFlowing(t, "connect twice")
+		e.requireFlowing(t, "connect twice")
 	})
 
 	// Any command before connect closes the connection.
@@ -40,7 +40,7 @@ func TestServerHostileCommands(t *testing.T) {
 		rc := dialRTMP(t, e.addr)
 		_ = rc.send(cmd(t, chunk.CSIDCommand, 0, "createStream", 2, nil))
 		rc.requireClosed(closedSoon)
-		e.h.requireFlowing(t, "createStream before connect")
+		e.requireFlowing(t, "createStream before connect")
 	})
 
 	// publish and play on a stream that was not created: an onStatus
@@ -54,7 +54,7 @@ func TestServerHostileCommands(t *testing.T) {
 				t.Errorf("%s before createStream: %+v", c.name, st)
 			}
 			rc.requireClosed(closedSoon)
-			e.h.requireFlowing(t, c.name+" before createStream")
+			e.requireFlowing(t, c.name+" before createStream")
 		})
 	}
 
@@ -96,7 +96,7 @@ func TestServerHostileCommands(t *testing.T) {
 		if cpu > budget {
 			t.Errorf("10000 createStream cost %v of CPU, want under %v", cpu, budget)
 		}
-		e.h.requireFlowing(t, "10000 createStream")
+		e.requireFlowing(t, "10000 createStream")
 	})
 
 	// deleteStream of a publishing stream unpublishes it; the same name can
@@ -131,7 +131,7 @@ func TestServerHostileCommands(t *testing.T) {
 		if s, ok := e.streamStats("live/again"); !ok || !s.Live {
 			t.Fatalf("live/again after republishing: %+v", s)
 		}
-		e.h.requireFlowing(t, "deleteStream while publishing")
+		e.requireFlowing(t, "deleteStream while publishing")
 	})
 
 	// A player of a name nobody publishes yet waits, and gets media once a
@@ -173,7 +173,7 @@ func TestServerHostileCommands(t *testing.T) {
 		if err := <-chVideo; err != nil {
 			t.Fatalf("the early player got no video: %v", err)
 		}
-		e.h.requireFlowing(t, "play before publish")
+		e.requireFlowing(t, "play before publish")
 	})
 }
 

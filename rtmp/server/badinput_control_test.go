@@ -41,7 +41,7 @@ func TestServerHostileControl(t *testing.T) {
 			rc := dialRTMP(t, e.addr)
 			_ = rc.send(c.m)
 			rc.requireClosed(closedSoon)
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 		})
 	}
 
@@ -68,7 +68,7 @@ func TestServerHostileControl(t *testing.T) {
 			}
 			rc.connect("live")
 			rc.createStream(2)
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 		})
 	}
 
@@ -106,7 +106,7 @@ func TestServerHostileControl(t *testing.T) {
 		if most := buf.Len()/chunk.MinAckWindow + 5; acks > most {
 			t.Errorf("WinAckSize 1: %d acknowledgements for %d bytes, want at most %d", acks, buf.Len(), most)
 		}
-		e.h.requireFlowing(t, "WinAckSize 1")
+		e.requireFlowing(t, "WinAckSize 1")
 	})
 
 	// 10000 pings in one burst get at most maxPongsPerSecond pongs per
@@ -145,6 +145,6 @@ func TestServerHostileControl(t *testing.T) {
 		if pongs < 1 || pongs > most {
 			t.Errorf("10000 pings got %d pongs in %v, want 1..%d", pongs, time.Since(start), most)
 		}
-		e.h.requireFlowing(t, "a ping flood")
+		e.requireFlowing(t, "a ping flood")
 	})
 }

@@ -30,7 +30,7 @@ func TestServerHostileHandshake(t *testing.T) {
 		if took < 700*time.Millisecond || took > 2*time.Second || n != 0 {
 			t.Errorf("closed after %v with %d bytes sent; want about 1 s and nothing", took, n)
 		}
-		e.h.requireFlowing(t, "a silent connection")
+		e.requireFlowing(t, "a silent connection")
 	})
 
 	// One byte every 500 ms must not extend the deadline: the server
@@ -57,7 +57,7 @@ func TestServerHostileHandshake(t *testing.T) {
 		if took > 1800*time.Millisecond {
 			t.Errorf("a dripping handshake was closed after %v, want about HandshakeTimeout (1 s)", took)
 		}
-		e.h.requireFlowing(t, "a dripping handshake")
+		e.requireFlowing(t, "a dripping handshake")
 	})
 
 	// A C0 other than 3 and 6 (RTMPE) is refused at once, before S0 is
@@ -86,7 +86,7 @@ func TestServerHostileHandshake(t *testing.T) {
 			if took > 500*time.Millisecond || n != 0 {
 				t.Errorf("%s: closed after %v with %d bytes answered; want at once and nothing", c.name, took, n)
 			}
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 		})
 	}
 
@@ -98,7 +98,7 @@ func TestServerHostileHandshake(t *testing.T) {
 		if took > 1800*time.Millisecond || n != 0 {
 			t.Errorf("a truncated RTMPE C1 was closed after %v with %d bytes answered; want about 1 s and nothing", took, n)
 		}
-		e.h.requireFlowing(t, "a truncated RTMPE C1")
+		e.requireFlowing(t, "a truncated RTMPE C1")
 	})
 
 	// An HTTP request on the RTMP port is refused at once.
@@ -109,7 +109,7 @@ func TestServerHostileHandshake(t *testing.T) {
 		if took > 500*time.Millisecond || n != 0 {
 			t.Errorf("HTTP: closed after %v with %d bytes answered; want at once and nothing", took, n)
 		}
-		e.h.requireFlowing(t, "an HTTP request")
+		e.requireFlowing(t, "an HTTP request")
 	})
 
 	// A C2 cut short is closed at HandshakeTimeout if the peer waits, and
@@ -138,7 +138,7 @@ func TestServerHostileHandshake(t *testing.T) {
 			if hangUp && took > 500*time.Millisecond || !hangUp && took > 1500*time.Millisecond {
 				t.Errorf("truncated C2: closed after %v", took)
 			}
-			e.h.requireFlowing(t, "a truncated C2")
+			e.requireFlowing(t, "a truncated C2")
 		})
 	}
 
@@ -165,6 +165,6 @@ func TestServerHostileHandshake(t *testing.T) {
 		e.waitConnections(t, 2, 3*time.Second) // the healthy publisher and player
 		rc := dialRTMP(t, e.addr)
 		rc.connect("live")
-		e.h.requireFlowing(t, "200 aborted handshakes")
+		e.requireFlowing(t, "200 aborted handshakes")
 	})
 }

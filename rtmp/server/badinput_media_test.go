@@ -147,7 +147,7 @@ func TestServerHostileMedia(t *testing.T) {
 			if c.name == "SPS of 16384x16384" && s.Video != nil && s.Video.Width > maxIngestDimension {
 				t.Errorf("the refused header reached the stream info: %+v", s.Video)
 			}
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 			rc.c.Close()
 			pl.Close()
 			e.waitStreamGone(t, "live/bad")
@@ -204,7 +204,7 @@ func TestServerHostileMedia(t *testing.T) {
 			} else if took := time.Since(start); took > e.srv.cfg.MediaTimeout+700*time.Millisecond {
 				t.Errorf("a publisher sending %s was closed %v after its last media; MediaTimeout is %v", c.name, took, e.srv.cfg.MediaTimeout)
 			}
-			e.h.requireFlowing(t, c.name)
+			e.requireFlowing(t, c.name)
 			rc.c.Close()
 			e.waitStreamGone(t, "live/bad")
 		})
@@ -242,7 +242,7 @@ func TestServerHostileMedia(t *testing.T) {
 			}
 			t.Errorf("the player received a %v packet of %d bytes", p.Kind, len(p.Data))
 		}
-		e.h.requireFlowing(t, "a 16 MiB data message")
+		e.requireFlowing(t, "a 16 MiB data message")
 		pl.Close()
 		e.waitStreamGone(t, "live/bad")
 	})

@@ -42,7 +42,7 @@ func TestServerHostileNames(t *testing.T) {
 					t.Errorf("a refused name left a stream behind: %q", truncate(s.Name))
 				}
 			}
-			e.h.requireFlowing(t, "publish of "+c.label)
+			e.requireFlowing(t, "publish of "+c.label)
 		})
 	}
 }
