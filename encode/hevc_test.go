@@ -1,12 +1,14 @@
 package encode
 
 import (
+	"bytes"
 	"errors"
 	"image"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/Eyevinn/mp4ff/avc"
 	mp4hevc "github.com/Eyevinn/mp4ff/hevc"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
@@ -34,7 +36,7 @@ func hevcPackets(t *testing.T) []media.Packet {
 		}
 		au = nil
 	}
-	for _, n := range splitStartCodes(b) {
+	for _, n := range avc.ExtractNalusFromByteStream(b) { // start codes are codec-neutral
 		switch t := n[0] >> 1 & 0x3F; t {
 		case 35: // access unit delimiter
 			flush()
@@ -54,38 +56,11 @@ func hevcPackets(t *testing.T) []media.Packet {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hdr := &writerBuffer{}
-	if err := rec.Encode(hdr); err != nil {
+	var hdr bytes.Buffer
+	if err := rec.Encode(&hdr); err != nil {
 		t.Fatal(err)
 	}
-	return append([]media.Packet{{Kind: media.KindVideo, Codec: media.CodecHEVC, Header: true, Key: true, Data: hdr.b}}, pkts...)
-}
-
-type writerBuffer struct{ b []byte }
-
-func (w *writerBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
-
-// splitStartCodes returns the NAL units of an Annex B stream.
-func splitStartCodes(b []byte) [][]byte {
-	var out [][]byte
-	start := -1
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] != 0 || b[i+1] != 0 || b[i+2] != 1 {
-			continue
-		}
-		if start >= 0 {
-			end := i
-			for end > start && b[end-1] == 0 {
-				end--
-			}
-			out = append(out, b[start:end])
-		}
-		start, i = i+3, i+2
-	}
-	if start >= 0 {
-		out = append(out, b[start:])
-	}
-	return out
+	return append([]media.Packet{{Kind: media.KindVideo, Codec: media.CodecHEVC, Header: true, Key: true, Data: hdr.Bytes()}}, pkts...)
 }
 
 // TestVideoDecoderHEVC: a tile decodes an HEVC camera (issue 15).
