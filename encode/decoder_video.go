@@ -61,6 +61,9 @@ type VideoDecoder struct {
 	pkt     *astiav.Packet
 	recv    *astiav.Frame // the decoder's output, moved to last
 	needKey bool          // drop access units until an IDR (after opening or an error)
+	// onFrame, when set (a Transcoder), sees each decoded picture in
+	// presentation order before it becomes the latest; under mu.
+	onFrame func(*astiav.Frame) error
 
 	picMu            sync.Mutex // guards the picture side; taken after mu
 	last             *astiav.Frame
@@ -117,6 +120,21 @@ func (d *VideoDecoder) Decode(p media.Packet) (bool, error) {
 	return d.receive(p.DTS)
 }
 
+// drain ends the stream for the decoder: the pictures it holds (frame
+// threads, reordering) come out through receive.
+func (d *VideoDecoder) drain() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed || d.cc == nil {
+		return nil
+	}
+	if ret := C.avcodec_send_packet(codecContextC(d.cc), nil); ret < 0 {
+		return libavError(int(ret))
+	}
+	_, err := d.receive(0)
+	return err
+}
+
 // receive moves every picture the decoder has ready to last.
 func (d *VideoDecoder) receive(dts int64) (got bool, err error) {
 	for {
@@ -126,6 +144,12 @@ func (d *VideoDecoder) receive(dts int64) (got bool, err error) {
 		}
 		if ret < 0 {
 			return got, d.fail(dts, libavError(ret))
+		}
+		if d.onFrame != nil {
+			if err := d.onFrame(d.recv); err != nil {
+				d.recv.Unref()
+				return got, err
+			}
 		}
 		d.picMu.Lock()
 		d.last.Unref()
