@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp"
 	"github.com/seed7c1a73c4/onair/rtmp/server"
@@ -28,10 +29,15 @@ type Options struct {
 	// when the forward joins a live stream). The forward only moves packets
 	// on, so it is nearly empty otherwise.
 	SourceQueue media.QueueLimits
+	// Transcode, when set, re-encodes the video to H.264 with these
+	// settings (decoded once, encoded once for every destination of the
+	// forward); audio goes on as it is. Nil sends the stream on as it is.
+	Transcode *encode.TranscodeConfig
 }
 
 // Forward restreams one incoming stream of the local server, as it
-// arrives and without re-encoding, to one or more destinations. It reads
+// arrives (or with its video re-encoded to H.264, Options.Transcode), to one
+// or more destinations. It reads
 // the source through its own watch queue and feeds a hub of its own; each
 // destination has a runner with its own bounded queue, reconnects with
 // backoff and starts at a keyframe with the sequence headers. The source

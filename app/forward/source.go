@@ -60,45 +60,77 @@ func (f *Forward) run(ctx context.Context) {
 }
 
 // session (source goroutine) moves one publisher's packets from the watch
-// queue into the forward's hub until the publisher leaves or ctx ends. It
-// returns how many media packets it moved. It never blocks on a
-// destination: the hub only enqueues.
+// queue into the forward's hub until the publisher leaves or ctx ends,
+// through a transcoder of its own when the forward re-encodes. It returns
+// how many media packets it moved. It never blocks on a destination: the
+// hub only enqueues.
 func (f *Forward) session(ctx context.Context, q media.Reader) (moved int) {
 	f.clock.newSession()
+	tc := f.newTranscoder()
+	if tc != nil {
+		defer tc.Close()
+	}
+	failures := 0
 	for {
 		p, err := q.Pop(ctx) // ends with ErrQueueClosed or ctx's error
 		if err != nil {
+			if tc != nil && ctx.Err() == nil {
+				// The source left: what the encoder still holds (its
+				// lookahead, about half a second) goes out too.
+				if err := tc.Flush(func(v media.Packet) { moved += f.pass(v, moved) }); err != nil {
+					f.log.Warn("transcode: flushing at the end of the session", "err", err)
+				}
+			}
 			return moved
 		}
 		out := p
 		f.clock.place(&out)
 		switch {
-		case out.Kind == media.KindData:
-			if m, err := flv.ParseMetadata(out.Data, amf0.Limits{}); err == nil {
-				f.meta = &m
+		case tc != nil && out.Kind == media.KindVideo:
+			err := tc.Video(out, func(v media.Packet) { moved += f.pass(v, moved) })
+			if err != nil {
+				if failures++; failures == 1 || failures%100 == 0 {
+					f.log.Warn("transcode", "err", err, "failures", failures)
+				}
 			}
-		case out.Header && out.Kind == media.KindVideo:
-			cp := out
-			f.vHeader = &cp
-		case out.Header && out.Kind == media.KindAudio:
-			f.aHeader = true
+		case tc != nil && out.Kind == media.KindData:
+			f.pass(f.transcodedMetadata(out), moved)
+		default:
+			moved += f.pass(out, moved)
 		}
-		f.hub.Write(out)
-		f.packets.Add(1)
-		f.bytes.Add(uint64(len(out.Data)))
-		if out.Header || out.Kind == media.KindData {
-			continue
-		}
-		if moved == 0 {
-			f.mu.Lock()
-			f.live = true
-			f.sessions++
-			f.mu.Unlock()
-			f.log.Info("source live; forwarding")
-			f.startRunners()
-		}
-		moved++
 	}
+}
+
+// pass (source goroutine) writes one packet to the hub, noting headers and
+// metadata; the session's first media packet starts the destinations. It
+// returns 1 for a media packet.
+func (f *Forward) pass(out media.Packet, moved int) int {
+	switch {
+	case out.Kind == media.KindData:
+		if m, err := flv.ParseMetadata(out.Data, amf0.Limits{}); err == nil {
+			f.meta = &m
+		}
+	case out.Header && out.Kind == media.KindVideo:
+		cp := out
+		f.vHeader = &cp
+	case out.Header && out.Kind == media.KindAudio:
+		f.aHeader = true
+	}
+	f.hub.Write(out)
+	f.packets.Add(1)
+	f.bytes.Add(uint64(len(out.Data)))
+	if out.Header || out.Kind == media.KindData {
+		return 0
+	}
+	if moved == 0 {
+		f.mu.Lock()
+		f.live = true
+		f.sessions++
+		f.mu.Unlock()
+		f.log.Info("source live; forwarding")
+		f.startRunners()
+	}
+	return 1
 }
 
 // forgetGOP (source goroutine) empties the hub's GOP cache once the source

@@ -3,29 +3,40 @@ package forward
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/store"
-
+	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
 
-// Spec is one "SOURCE=URL" of `onair serve --forward`: a stream of
-// the local server and one destination to send it to as-is.
+// Spec is one "SOURCE[:h264[@BITRATE]]=URL" of `onair serve --forward`: a
+// stream of the local server and one destination to send it to, as it is
+// or re-encoded to H.264.
 type Spec struct {
 	Source      string           // "app/name" on the local server, e.g. live/cam
 	Destination dest.Destination // Server holds the whole URL, key included
 	Target      rtmp.Target      // the parsed URL; prints redacted
+	// Transcode is set by ":h264": re-encode the video to H.264 at the
+	// bitrate given after "@" (default 4.5 Mb/s), keyframes every 2 s.
+	Transcode *encode.TranscodeConfig
 }
+
+// DefaultTranscodeBitrate is a ":h264" forward's bitrate when it names none.
+const DefaultTranscodeBitrate = 4_500_000
 
 // errSyntax is the sentence for a spec without "=". It never
 // repeats the input, which may hold a stream key.
-var errSyntax = errors.New("a forward is SOURCE=URL, e.g. live/cam=rtmps://host/app/KEY")
+var errSyntax = errors.New("a forward is SOURCE=URL, e.g. live/cam=rtmps://host/app/KEY, or SOURCE:h264@4500k=URL to re-encode")
 
-// ParseSpec parses "live/cam=rtmps://host/app/KEY". A source
-// without an app ("cam") is in the app "live". Errors never contain the
-// stream key: they name the source and the redacted URL only.
+// ParseSpec parses "live/cam=rtmps://host/app/KEY", or
+// "live/cam:h264@4500k=rtmps://host/app/KEY" to re-encode the video to
+// H.264 at 4500 kb/s. A source without an app ("cam") is in the app
+// "live". Errors never contain the stream key: they name the source and
+// the redacted URL only.
 func ParseSpec(spec string) (Spec, error) {
 	// A source name cannot hold "=", so the first one ends it; the URL may
 	// have more in its query.
@@ -33,9 +44,16 @@ func ParseSpec(spec string) (Spec, error) {
 	if !ok {
 		return Spec{}, errSyntax
 	}
+	src, how, transcode := strings.Cut(src, ":")
 	src, err := SourceName(src)
 	if err != nil {
 		return Spec{}, err
+	}
+	var tc *encode.TranscodeConfig
+	if transcode {
+		if tc, err = parseTranscode(how); err != nil {
+			return Spec{}, fmt.Errorf("forward of %s: %w", src, err)
+		}
 	}
 	t, err := rtmp.ParseTarget(rawURL, "")
 	if err != nil {
@@ -48,7 +66,34 @@ func ParseSpec(spec string) (Spec, error) {
 		Server:  strings.TrimSpace(rawURL),
 		Enabled: true,
 	}
-	return Spec{Source: src, Destination: d, Target: t}, nil
+	return Spec{Source: src, Destination: d, Target: t, Transcode: tc}, nil
+}
+
+// parseTranscode reads what follows the source's ":": "h264", or
+// "h264@RATE" with RATE in b/s, or with k or M (4500k, 4.5M).
+func parseTranscode(s string) (*encode.TranscodeConfig, error) {
+	codec, rate, hasRate := strings.Cut(strings.ToLower(s), "@")
+	if codec != "h264" {
+		// Never quoted: the input may be a misplaced URL with its key.
+		return nil, errors.New("a forward's source is a local stream name, followed by :h264 or :h264@RATE to re-encode to H.264")
+	}
+	tc := &encode.TranscodeConfig{Bitrate: DefaultTranscodeBitrate, KeyInt: 2 * time.Second}
+	if !hasRate {
+		return tc, nil
+	}
+	mul := 1.0
+	switch {
+	case strings.HasSuffix(rate, "k"):
+		mul, rate = 1e3, strings.TrimSuffix(rate, "k")
+	case strings.HasSuffix(rate, "m"):
+		mul, rate = 1e6, strings.TrimSuffix(rate, "m")
+	}
+	v, err := strconv.ParseFloat(rate, 64)
+	if err != nil || v*mul < 100e3 || v*mul > 100e6 {
+		return nil, errors.New("the bitrate after :h264@ must be from 100k to 100M (4500k, 4.5M)")
+	}
+	tc.Bitrate = int(v * mul)
+	return tc, nil
 }
 
 // SourceName normalises and checks the name of a local stream to

@@ -3,6 +3,7 @@ package forward
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seed7c1a73c4/onair/app/store"
 
@@ -36,6 +37,33 @@ func TestParseForwardSpec(t *testing.T) {
 	}
 }
 
+func TestParseForwardSpecTranscode(t *testing.T) {
+	for _, c := range []struct {
+		spec string
+		rate int // 0: no transcode
+	}{
+		{"live/cam=rtmp://h/app/" + fwdTestKey, 0},
+		{"live/cam:h264=rtmp://h/app/" + fwdTestKey, DefaultTranscodeBitrate},
+		{"cam:h264@4500k=rtmp://h/app/" + fwdTestKey, 4_500_000},
+		{"cam:H264@2.5M=rtmp://h/app/" + fwdTestKey, 2_500_000},
+		{"cam:h264@800000=rtmp://h/app/" + fwdTestKey, 800_000},
+	} {
+		s, err := ParseSpec(c.spec)
+		if err != nil {
+			t.Fatalf("%q: %v", c.spec, err)
+		}
+		if s.Source != "live/cam" {
+			t.Errorf("%q: source %q", c.spec, s.Source)
+		}
+		switch {
+		case c.rate == 0 && s.Transcode != nil:
+			t.Errorf("%q: transcodes (%+v)", c.spec, *s.Transcode)
+		case c.rate != 0 && (s.Transcode == nil || s.Transcode.Bitrate != c.rate || s.Transcode.KeyInt != 2*time.Second):
+			t.Errorf("%q: transcode %+v, want H.264 at %d b/s, keyframes every 2 s", c.spec, s.Transcode, c.rate)
+		}
+	}
+}
+
 func TestParseForwardSpecRefusesWithoutTheKey(t *testing.T) {
 	for _, c := range []struct{ spec, want string }{
 		{"rtmps://host/app/" + fwdTestKey, "SOURCE=URL"},
@@ -47,6 +75,9 @@ func TestParseForwardSpecRefusesWithoutTheKey(t *testing.T) {
 		{"live/cam=rtmp://host/app", "stream key"},
 		{"live/cam=", "URL"},
 		{strings.Repeat("a/", 70) + "=rtmp://h/app/" + fwdTestKey, "128"},
+		{"live/cam:h265=rtmp://h/app/" + fwdTestKey, ":h264"},
+		{"live/cam:h264@50k=rtmp://h/app/" + fwdTestKey, "100k to 100M"},
+		{"live/cam:h264@fast=rtmp://h/app/" + fwdTestKey, "100k to 100M"},
 	} {
 		_, err := ParseSpec(c.spec)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -53,8 +53,14 @@ func needERTMPPeer(t *testing.T) string {
 // no B-frames, access unit delimiters) or AV1 (libaom, OBUs).
 func ertmpClip(t *testing.T, codec string) string {
 	t.Helper()
+	return ertmpClipSized(t, codec, "320x240")
+}
+
+// ertmpClipSized is ertmpClip at another size.
+func ertmpClipSized(t *testing.T, codec, size string) string {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "clip."+codec)
-	args := []string{"-hide_banner", "-loglevel", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2", "-pix_fmt", "yuv420p"}
+	args := []string{"-hide_banner", "-loglevel", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=25", "-t", "2", "-pix_fmt", "yuv420p"}
 	if codec == "hevc" {
 		args = append(args, "-c:v", "libx265", "-x265-params", "log-level=error:keyint=25:bframes=0:aud=1:repeat-headers=1", "-f", "hevc", out)
 	} else {

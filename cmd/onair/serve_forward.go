@@ -9,13 +9,14 @@ import (
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/forward"
 	"github.com/seed7c1a73c4/onair/app/store"
+	"github.com/seed7c1a73c4/onair/encode"
 
 	"github.com/seed7c1a73c4/onair/app"
 )
 
 // forwardUsage is the help of `onair serve --forward`.
-const forwardUsage = "forward an incoming stream as-is, without re-encoding: SOURCE=URL, e.g. live/cam=rtmps://host/app/KEY " +
-	"(repeatable; rtmps trusts the system CAs and --ca-file)"
+const forwardUsage = "forward an incoming stream as it is: SOURCE=URL, e.g. live/cam=rtmps://host/app/KEY, " +
+	"or re-encoded to H.264: SOURCE:h264@4500k=URL (repeatable; rtmps trusts the system CAs and --ca-file)"
 
 // forwardFlag collects the repeatable --forward SOURCE=URL. Set checks
 // nothing: the flag package quotes a refused value, stream key and all, in
@@ -40,10 +41,11 @@ func (f *forwardFlag) Set(v string) error {
 // running and the error is one sentence without any key.
 func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets *store.Secrets, log *slog.Logger) (stop func(), err error) {
 	type group struct {
-		source string
-		dests  []dest.Destination
-		urls   []string
-		seen   map[string]bool
+		source    string
+		transcode *encode.TranscodeConfig
+		dests     []dest.Destination
+		urls      []string
+		seen      map[string]bool
 	}
 	var groups []*group
 	bySource := map[string]*group{}
@@ -53,10 +55,16 @@ func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets 
 			return nil, fmt.Errorf("--forward #%d: %w", i+1, err)
 		}
 		forward.AddSecrets(secrets, spec.Target)
-		g := bySource[spec.Source]
+		// One forward per source and output: each decodes and encodes once
+		// for all of its destinations.
+		key := spec.Source
+		if spec.Transcode != nil {
+			key += fmt.Sprintf(":h264@%d", spec.Transcode.Bitrate)
+		}
+		g := bySource[key]
 		if g == nil {
-			g = &group{source: spec.Source, seen: map[string]bool{}}
-			bySource[spec.Source] = g
+			g = &group{source: spec.Source, transcode: spec.Transcode, seen: map[string]bool{}}
+			bySource[key] = g
 			groups = append(groups, g)
 		}
 		t := spec.Target
@@ -77,13 +85,17 @@ func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets 
 		wg.Wait()
 	}
 	for _, g := range groups {
-		f, err := forward.Start(srv.RTMP, g.source, g.dests, forward.Options{CAFile: caFile}, log)
+		f, err := forward.Start(srv.RTMP, g.source, g.dests, forward.Options{CAFile: caFile, Transcode: g.transcode}, log)
 		if err != nil {
 			stopAll()
 			return nil, err
 		}
 		fwds = append(fwds, f)
-		log.Info("forwarding", "source", g.source, "to", strings.Join(g.urls, ", "))
+		how := "as it is"
+		if g.transcode != nil {
+			how = fmt.Sprintf("re-encoded to H.264 at %d kb/s", g.transcode.Bitrate/1000)
+		}
+		log.Info("forwarding", "source", g.source, "to", strings.Join(g.urls, ", "), "video", how)
 	}
 	var once sync.Once
 	return func() { once.Do(stopAll) }, nil
