@@ -16,19 +16,20 @@ import (
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
-// TestInteropTranscodeHEVCToH264 is the transcode acceptance of issue 15,
-// but for the A/V offset (the HEVC peer sends no audio): gortmplib pushes
-// an HEVC camera (640x360, 25 fps) into onair serve, which forwards it to
-// nginx-rtmp re-encoded to H.264 at 800 kb/s. What nginx plays out is H.264
-// High at 640x360, at 800 kb/s within 10 %, with keyframes exactly 2 s
-// apart, and decodes clean.
+// TestInteropTranscodeHEVCToH264 is the transcode acceptance of issue 15:
+// gortmplib pushes an HEVC camera (640x360, 25 fps, a white flash each
+// second) with AAC audio (a beep each second) into onair serve, which
+// forwards it to nginx-rtmp with the video re-encoded to H.264 at 800 kb/s.
+// What nginx plays out is H.264 High at 640x360, at 800 kb/s within 10 %,
+// with keyframes exactly 2 s apart, every flash within one frame of its
+// beep, and it decodes clean.
 func TestInteropTranscodeHEVCToH264(t *testing.T) {
 	peer := needERTMPPeer(t)
-	clip := ertmpClipSized(t, "hevc", "640x360")
+	clip, aac := flashBeepClip(t)
 	ng := testpeer.StartNginx(t, testpeer.NginxOptions{})
 	const rate = 800_000
 	srv := startServe(t, "--forward", "live/tcam:h264@800k="+ng.URL("transcoded"))
-	pub := startBG(t, peer, "publish", "-url", srv.url("tcam"), "-codec", "hevc", "-in", clip, "-loops", "6")
+	pub := startBG(t, peer, "publish", "-url", srv.url("tcam"), "-codec", "hevc", "-in", clip, "-audio", aac)
 	testpeer.WaitFor(t, 15*time.Second, "the transcode to start", func() bool {
 		return strings.Contains(srv.stderr.String(), "transcoding")
 	})
@@ -70,6 +71,27 @@ func TestInteropTranscodeHEVCToH264(t *testing.T) {
 	if math.Abs(got-rate) > 0.1*rate {
 		t.Errorf("the transcode runs at %.0f kb/s; want %d kb/s within 10 %%", got/1000, rate/1000)
 	}
+	flashes, beeps := flashTimes(t, out), beepOnsets(t, out)
+	if len(flashes) < 8 || len(beeps) < 8 {
+		t.Fatalf("%d flashes and %d beeps in what nginx played out; want about 11 of each", len(flashes), len(beeps))
+	}
+	const frame = 1.0 / 25
+	worst := 0.0
+	for _, f := range flashes {
+		best := math.Inf(1)
+		for _, b := range beeps {
+			if d := b - f; math.Abs(d) < math.Abs(best) {
+				best = d
+			}
+		}
+		if math.Abs(best) > math.Abs(worst) {
+			worst = best
+		}
+	}
+	t.Logf("A/V: %d flashes, %d beeps, the worst beep %+.1f ms from its flash", len(flashes), len(beeps), worst*1000)
+	if math.Abs(worst) > frame {
+		t.Errorf("a beep is %+.1f ms from its flash; want within one frame (%.0f ms)", worst*1000, frame*1000)
+	}
 	if e := testpeer.DecodeErrors(t, out); e != "" {
 		t.Errorf("decoding what nginx played out reported errors:\n%s", e)
 	}
@@ -98,4 +120,26 @@ func videoBits(t *testing.T, path string, from, to float64) float64 {
 		}
 	}
 	return sum
+}
+
+// flashBeepClip encodes 12 s for the HEVC peer: 640x360 black at 25 fps
+// with one white frame at each whole second (HEVC, a keyframe each second)
+// and a 1 kHz beep for the first 100 ms of each second (AAC in ADTS).
+// ffmpeg's filters evaluate "enable" once a frame of 1024 samples, which
+// puts a volume-gated beep up to 21 ms late: the beep is computed per sample.
+func flashBeepClip(t *testing.T) (video, audio string) {
+	t.Helper()
+	dir := t.TempDir()
+	video, audio = filepath.Join(dir, "flash.hevc"), filepath.Join(dir, "beep.aac")
+	cmd := exec.Command(testpeer.Require(t, "ffmpeg"), "-hide_banner", "-loglevel", "error", "-nostdin",
+		"-t", "12", "-f", "lavfi", "-i", "color=c=black:s=640x360:r=25,drawbox=c=white:t=fill:enable='lt(mod(t\\,1)\\,0.04)'",
+		// Sample-exact, and 1024 samples early: the AAC encoder's priming
+		// delays what a decoder puts out by that much, and ADTS cannot say so.
+		"-t", "12", "-f", "lavfi", "-i", "aevalsrc=exprs='if(lt(mod(t+1024/48000\\,1)\\,0.1)\\,0.5*sin(2*PI*1000*t)\\,0)':s=48000",
+		"-map", "0:v", "-c:v", "libx265", "-x265-params", "log-level=error:keyint=25:bframes=0:aud=1:repeat-headers=1",
+		"-pix_fmt", "yuv420p", "-f", "hevc", video, "-map", "1:a", "-c:a", "aac", "-b:a", "128k", "-f", "adts", audio)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("encoding the flash and beep clip: %v\n%s", err, b)
+	}
+	return video, audio
 }

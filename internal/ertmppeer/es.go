@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/av1"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
 )
 
 // hevcAccessUnits splits an Annex B HEVC stream at its access unit
@@ -115,4 +117,26 @@ func obus(tu [][]byte) ([]byte, error) {
 		tu = append([][]byte{{byte(av1.OBUTypeTemporalDelimiter) << 3}}, tu...)
 	}
 	return av1.Bitstream(tu).Marshal()
+}
+
+// adtsFrames reads an ADTS file: its AAC frames and the configuration of
+// the first.
+func adtsFrames(path string) ([][]byte, *mpeg4audio.AudioSpecificConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var pkts mpeg4audio.ADTSPackets
+	if err := pkts.Unmarshal(b); err != nil {
+		return nil, nil, fmt.Errorf("reading ADTS: %w", err)
+	}
+	if len(pkts) == 0 {
+		return nil, nil, errors.New("no AAC frames")
+	}
+	aus := make([][]byte, len(pkts))
+	for i, p := range pkts {
+		aus[i] = p.AU
+	}
+	cfg := &mpeg4audio.AudioSpecificConfig{Type: pkts[0].Type, SampleRate: pkts[0].SampleRate, ChannelConfig: pkts[0].ChannelConfig}
+	return aus, cfg, nil
 }

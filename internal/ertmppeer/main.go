@@ -4,12 +4,14 @@
 // video back out as one. The interop tests build it; it is its own module so
 // that gortmplib's dependencies stay out of the studio's.
 //
-//	ertmppeer publish -url rtmp://host/live/name -codec hevc|av1 -in FILE [-fps 25] [-loops 1]
+//	ertmppeer publish -url rtmp://host/live/name -codec hevc|av1 -in FILE [-audio ADTS] [-fps 25] [-loops 1]
 //	ertmppeer play -url rtmp://host/live/name -out FILE -frames N [-timeout 20s]
 //
 // HEVC files are Annex B with an access unit delimiter before each access
 // unit (x265's aud=1); AV1 files are the low-overhead OBU format (ffmpeg's
-// -f obu), a temporal delimiter before each temporal unit.
+// -f obu), a temporal delimiter before each temporal unit. -audio adds an
+// AAC track from an ADTS file, sent beside the video on one clock (use it
+// with -loops 1: AAC frames do not fill a loop exactly).
 package main
 
 import (
@@ -23,6 +25,7 @@ import (
 
 	"github.com/bluenviron/gortmplib"
 	"github.com/bluenviron/gortmplib/pkg/codecs"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
 )
 
 func main() {
@@ -69,6 +72,7 @@ func publishCmd(args []string) error {
 	in := fs.String("in", "", "elementary stream file")
 	fps := fs.Int("fps", 25, "frame rate of the file")
 	loops := fs.Int("loops", 1, "how many times to send the file")
+	audioIn := fs.String("audio", "", "ADTS (AAC) file to send as the audio track")
 	_ = fs.Parse(args)
 	b, err := os.ReadFile(*in)
 	if err != nil {
@@ -90,6 +94,19 @@ func publishCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	tracks := []*gortmplib.Track{track}
+	var aus [][]byte
+	var audio *gortmplib.Track
+	var auDur time.Duration
+	if *audioIn != "" {
+		var cfg *mpeg4audio.AudioSpecificConfig
+		if aus, cfg, err = adtsFrames(*audioIn); err != nil {
+			return err
+		}
+		audio = &gortmplib.Track{Codec: &codecs.MPEG4Audio{Config: cfg}}
+		tracks = append(tracks, audio)
+		auDur = time.Duration(mpeg4audio.SamplesPerAccessUnit) * time.Second / time.Duration(cfg.SampleRate)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c, err := dial(ctx, *u, true)
@@ -97,17 +114,23 @@ func publishCmd(args []string) error {
 		return err
 	}
 	defer c.Close()
-	w := &gortmplib.Writer{Conn: c, Tracks: []*gortmplib.Track{track}}
+	w := &gortmplib.Writer{Conn: c, Tracks: tracks}
 	if err := w.Initialize(); err != nil {
 		return fmt.Errorf("announcing the track: %w", err)
 	}
 	frame := time.Second / time.Duration(*fps)
 	start := time.Now()
-	n := 0
+	n, sentAU := 0, 0
 	for range *loops {
 		for _, unit := range units {
 			pts := time.Duration(n) * frame
 			time.Sleep(time.Until(start.Add(pts)))
+			for ; len(aus) > 0 && time.Duration(sentAU)*auDur <= pts; sentAU++ {
+				if err := w.WriteMPEG4Audio(audio, time.Duration(sentAU)*auDur, aus[0]); err != nil {
+					return fmt.Errorf("audio frame %d: %w", sentAU, err)
+				}
+				aus = aus[1:]
+			}
 			if *codec == "hevc" {
 				err = w.WriteH265(track, pts, pts, unit)
 			} else {
