@@ -4,14 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/forward"
+	"github.com/seed7c1a73c4/onair/encode"
 )
 
 // ForwardIncoming restreams an incoming stream of the local server (e.g.
-// "live/cam") as it arrives, without re-encoding, to the saved
-// destinations with these IDs, whether or not the studio is live. It
+// "live/cam") as it arrives to the saved destinations with these IDs,
+// whether or not the studio is live. H.264 goes on without re-encoding;
+// other video (an HEVC camera) is re-encoded to H.264, which every
+// platform takes (autoTranscode). It
 // replaces any forward of that stream. Problems show in the snapshot.
 func (s *Studio) ForwardIncoming(stream string, destIDs []string) {
 	s.do(func() {
@@ -54,7 +58,8 @@ func (s *Studio) startForward(stream string, destIDs []string) error {
 	if len(dests) == 0 {
 		return fmt.Errorf("choose at least one destination to send %s to", stream)
 	}
-	f, err := forward.Start(srv.RTMP, stream, dests, forward.Options{CAFile: s.cfg.CAFile}, s.log)
+	opts := forward.Options{CAFile: s.cfg.CAFile, AutoTranscode: autoTranscode(dests)}
+	f, err := forward.Start(srv.RTMP, stream, dests, opts, s.log)
 	if err != nil {
 		return err
 	}
@@ -87,4 +92,25 @@ func (s *Studio) stopForwards() {
 	for _, f := range fs {
 		f.Stop()
 	}
+}
+
+// defaultTranscodeBitrate is a re-encode's bitrate when no destination
+// states a limit: what Twitch takes, and plenty for 1080p30.
+const defaultTranscodeBitrate = 6_000_000
+
+// autoTranscode is how a restream from the window re-encodes a camera that
+// does not send H.264: to H.264 at the lowest video bitrate limit among the
+// destinations' platforms (6 Mb/s when none states one), keyframes every
+// 2 s, once for all of them.
+func autoTranscode(dests []dest.Destination) *encode.TranscodeConfig {
+	rate := 0
+	for _, d := range dests {
+		if svc, ok := dest.ServiceByID(d.Service); ok && svc.MaxVideoBitrate > 0 && (rate == 0 || svc.MaxVideoBitrate < rate) {
+			rate = svc.MaxVideoBitrate
+		}
+	}
+	if rate == 0 {
+		rate = defaultTranscodeBitrate
+	}
+	return &encode.TranscodeConfig{Bitrate: rate, KeyInt: 2 * time.Second}
 }

@@ -50,3 +50,24 @@ func TestStudioForwardsAnIncomingStream(t *testing.T) {
 	waitFor(t, 5*time.Second, "the forward gone", func() bool { return len(forwarding()) == 0 })
 	waitFor(t, 10*time.Second, "the relay stream ended", func() bool { v, _ := sinkFrames(sink, "live/relay-key-1"); return v == 0 })
 }
+
+// A restream from the window re-encodes a camera that is not H.264 for the
+// strictest of its platforms, once for all of them.
+func TestAutoTranscodeTakesTheLowestLimit(t *testing.T) {
+	for _, c := range []struct {
+		services []string
+		want     int
+	}{
+		{[]string{"youtube-rtmps", "twitch", "facebook"}, 6_000_000},
+		{[]string{"youtube-rtmps", "facebook"}, 9_000_000},
+		{[]string{dest.CustomServiceID}, defaultTranscodeBitrate},
+	} {
+		var ds []dest.Destination
+		for _, s := range c.services {
+			ds = append(ds, dest.Destination{Service: s})
+		}
+		if got := autoTranscode(ds); got.Bitrate != c.want || got.KeyInt != 2*time.Second {
+			t.Errorf("%v: %+v, want %d b/s, keyframes every 2 s", c.services, *got, c.want)
+		}
+	}
+}

@@ -54,7 +54,8 @@ func (s *Studio) Snapshot() StudioSnapshot {
 		snap.Server.Streams = s.incomingStreams(s.server)
 		for i := range snap.Server.Streams {
 			if f := s.forwards[snap.Server.Streams[i].Name]; f != nil {
-				snap.Server.Streams[i].Forwarding = f.Stats().Destinations
+				st := f.Stats()
+				snap.Server.Streams[i].Forwarding, snap.Server.Streams[i].ForwardNote = st.Destinations, st.Transcoding
 			}
 			for w := range s.watchers {
 				if w.name == snap.Server.Streams[i].Name {

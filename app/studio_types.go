@@ -49,6 +49,9 @@ type IncomingStream struct {
 	// Forwarding lists the destinations this stream is restreamed to
 	// (ForwardIncoming), with their states; empty when it is not.
 	Forwarding []dest.Status
+	// ForwardNote says what the restream re-encodes, e.g. "HEVC re-encoded
+	// to H.264 at 6 Mb/s"; empty when it sends the stream on as it is.
+	ForwardNote string
 }
 
 // LocalServerStatus is the built-in server in a snapshot.

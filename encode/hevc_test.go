@@ -1,67 +1,17 @@
 package encode
 
 import (
-	"bytes"
 	"errors"
 	"image"
-	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/Eyevinn/mp4ff/avc"
-	mp4hevc "github.com/Eyevinn/mp4ff/hevc"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
-// hevcPackets reads testdata/red-160x120.hevc (libx265, solid red, 10 fps,
-// a keyframe every 5 frames, an access unit delimiter before each access
-// unit) as an Enhanced RTMP publisher would send it: an
-// HEVCDecoderConfigurationRecord and 4-byte-length access units.
-func hevcPackets(t *testing.T) []media.Packet {
-	t.Helper()
-	b, err := os.ReadFile("testdata/red-160x120.hevc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vps, sps, pps [][]byte
-	var pkts []media.Packet
-	var au []byte
-	flush := func() {
-		if len(au) > 0 {
-			dts := int64(len(pkts)) * 100
-			key := mp4hevc.IsRAPSample(au)
-			pkts = append(pkts, media.Packet{Kind: media.KindVideo, Codec: media.CodecHEVC, Key: key, DTS: dts, PTS: dts, Data: au})
-		}
-		au = nil
-	}
-	for _, n := range avc.ExtractNalusFromByteStream(b) { // start codes are codec-neutral
-		switch t := n[0] >> 1 & 0x3F; t {
-		case 35: // access unit delimiter
-			flush()
-			continue
-		case 32:
-			vps = append(vps, n)
-		case 33:
-			sps = append(sps, n)
-		case 34:
-			pps = append(pps, n)
-		}
-		au = append(au, byte(len(n)>>24), byte(len(n)>>16), byte(len(n)>>8), byte(len(n)))
-		au = append(au, n...)
-	}
-	flush()
-	rec, err := mp4hevc.CreateHEVCDecConfRec(vps[:1], sps[:1], pps[:1], true, true, true, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var hdr bytes.Buffer
-	if err := rec.Encode(&hdr); err != nil {
-		t.Fatal(err)
-	}
-	return append([]media.Packet{{Kind: media.KindVideo, Codec: media.CodecHEVC, Header: true, Key: true, Data: hdr.Bytes()}}, pkts...)
-}
+// hevcPackets is the HEVC test clip (solid red, 160x120, 10 frames).
+func hevcPackets(t *testing.T) []media.Packet { return testpeer.HEVCPackets(t) }
 
 // TestVideoDecoderHEVC: a tile decodes an HEVC camera (issue 15).
 func TestVideoDecoderHEVC(t *testing.T) {

@@ -51,8 +51,9 @@ func (t *tile) chooseDestinations() {
 	}, t.w.win)
 }
 
-// updateForwarding shows where the stream is restreamed; UI goroutine.
-func (t *tile) updateForwarding(fs []dest.Status) {
+// updateForwarding shows where the stream is restreamed, and what the
+// restream re-encodes (note); UI goroutine.
+func (t *tile) updateForwarding(fs []dest.Status, note string) {
 	on := len(fs) > 0
 	if on != t.forwards {
 		t.forwards = on
@@ -69,6 +70,9 @@ func (t *tile) updateForwarding(fs []dest.Status) {
 		for i, d := range fs {
 			line, _ := stateLine(d, t.w.now())
 			parts[i] = "→ " + d.Name + " " + line
+		}
+		if note != "" {
+			parts = append(parts, note)
 		}
 		widgets.SetText(t.sending, strings.Join(parts, " · "))
 	}

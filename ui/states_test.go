@@ -234,11 +234,18 @@ func TestTileShowsItsForward(t *testing.T) {
 	if tl.send.Text != "Stop sending" || !tl.sending.Visible() || tl.sending.Text != "→ My YouTube ● live · 2.50 Mb/s" {
 		t.Fatalf("forwarding tile: button %q, line %q (visible %v)", tl.send.Text, tl.sending.Text, tl.sending.Visible())
 	}
+	// An HEVC camera restreamed as H.264: the line says so.
+	s.Server.Streams[0].ForwardNote = "HEVC re-encoded to H.264 at 6 Mb/s"
+	f.setSnapshot(s)
+	w.pollForTest()
+	if want := "→ My YouTube ● live · 2.50 Mb/s · HEVC re-encoded to H.264 at 6 Mb/s"; tl.sending.Text != want {
+		t.Errorf("re-encoding tile: line %q, want %q", tl.sending.Text, want)
+	}
 	tl.send.Tapped(nil)
 	if got := f.Calls(); !slices.Contains(got, "StopForward(live/cam)") {
 		t.Errorf("calls %v", got)
 	}
-	s.Server.Streams[0].Forwarding = nil
+	s.Server.Streams[0].Forwarding, s.Server.Streams[0].ForwardNote = nil, ""
 	f.setSnapshot(s)
 	w.pollForTest()
 	if tl.send.Text != "Send to destinations…" || tl.sending.Visible() {

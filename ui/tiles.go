@@ -158,7 +158,7 @@ func (t *tile) update(s app.IncomingStream) {
 	}
 	widgets.SetText(t.from, s.Publisher+" · "+players+" · up "+widgets.HMS(s.Uptime))
 	t.meter.SetLevels(s.Levels)
-	t.updateForwarding(s.Forwarding)
+	t.updateForwarding(s.Forwarding, s.ForwardNote)
 }
 
 // close stops watching and closes the enlarged view.

@@ -33,6 +33,10 @@ type Options struct {
 	// settings (decoded once, encoded once for every destination of the
 	// forward); audio goes on as it is. Nil sends the stream on as it is.
 	Transcode *encode.TranscodeConfig
+	// AutoTranscode, when set and Transcode is not, re-encodes only video
+	// that is not H.264 (an HEVC, AV1 or VP9 camera) for destinations that
+	// take H.264; H.264 goes on as it is.
+	AutoTranscode *encode.TranscodeConfig
 }
 
 // Forward restreams one incoming stream of the local server, as it
@@ -60,6 +64,7 @@ type Forward struct {
 	meta    *media.Metadata
 	vHeader *media.Packet
 	aHeader bool
+	active  *encode.TranscodeConfig // of the session's transcoder
 
 	packets, bytes atomic.Uint64
 
@@ -70,6 +75,8 @@ type Forward struct {
 	queue    media.Reader // the current watch queue
 	dropped  uint64       // by watch queues that are gone
 	endErr   error        // why the source loop ended early
+	// transcoding says what the current session re-encodes ("" for none).
+	transcoding string
 }
 
 // Start starts forwarding the local stream source ("live/cam", or

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
@@ -66,10 +67,13 @@ func (f *Forward) run(ctx context.Context) {
 // hub only enqueues.
 func (f *Forward) session(ctx context.Context, q media.Reader) (moved int) {
 	f.clock.newSession()
-	tc := f.newTranscoder()
-	if tc != nil {
-		defer tc.Close()
-	}
+	var tc *encode.Transcoder
+	defer func() {
+		if tc != nil {
+			tc.Close()
+		}
+	}()
+	var lastMeta *media.Packet // the source's onMetaData, for a transcode that starts later
 	failures := 0
 	for {
 		p, err := q.Pop(ctx) // ends with ErrQueueClosed or ctx's error
@@ -85,6 +89,15 @@ func (f *Forward) session(ctx context.Context, q media.Reader) (moved int) {
 		}
 		out := p
 		f.clock.place(&out)
+		if tc == nil && out.Kind == media.KindVideo {
+			if tc = f.newTranscoder(out.Codec); tc != nil && lastMeta != nil {
+				f.pass(f.transcodedMetadata(*lastMeta), moved)
+			}
+		}
+		if out.Kind == media.KindData {
+			cp := out
+			lastMeta = &cp
+		}
 		switch {
 		case tc != nil && out.Kind == media.KindVideo:
 			err := tc.Video(out, func(v media.Packet) { moved += f.pass(v, moved) })
