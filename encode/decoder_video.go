@@ -166,7 +166,7 @@ func (d *VideoDecoder) fail(dts int64, cause error) error {
 	C.avcodec_flush_buffers(codecContextC(d.cc))
 	d.needKey = true
 	return &sentinelError{sentinel: ErrCorruptPacket, cause: cause,
-		msg: fmt.Sprintf("encode: decoding the H.264 access unit at dts %d ms", dts)}
+		msg: fmt.Sprintf("encode: decoding the %s access unit at dts %d ms", d.codec, dts)}
 }
 
 // reopen opens a decoder for the sequence header rec of codec (an
