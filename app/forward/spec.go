@@ -3,11 +3,11 @@ package forward
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/app/program"
 	"github.com/seed7c1a73c4/onair/app/store"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/rtmp"
@@ -81,18 +81,11 @@ func parseTranscode(s string) (*encode.TranscodeConfig, error) {
 	if !hasRate {
 		return tc, nil
 	}
-	mul := 1.0
-	switch {
-	case strings.HasSuffix(rate, "k"):
-		mul, rate = 1e3, strings.TrimSuffix(rate, "k")
-	case strings.HasSuffix(rate, "m"):
-		mul, rate = 1e6, strings.TrimSuffix(rate, "m")
-	}
-	v, err := strconv.ParseFloat(rate, 64)
-	if err != nil || v*mul < 100e3 || v*mul > 100e6 {
+	v, err := program.ParseBitrate(rate)
+	if err != nil || v < 100e3 || v > 100e6 {
 		return nil, errors.New("the bitrate after :h264@ must be from 100k to 100M (4500k, 4.5M)")
 	}
-	tc.Bitrate = int(v * mul)
+	tc.Bitrate = v
 	return tc, nil
 }
 

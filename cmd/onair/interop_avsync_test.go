@@ -76,6 +76,18 @@ func beepOnsets(t *testing.T, path string) []float64 {
 	return onsets
 }
 
+// beepOffset returns how far the beep nearest to a flash at time at is from
+// it (seconds; positive when the beep comes later).
+func beepOffset(beeps []float64, at float64) float64 {
+	best := math.Inf(1)
+	for _, b := range beeps {
+		if d := b - at; math.Abs(d) < math.Abs(best) {
+			best = d
+		}
+	}
+	return best
+}
+
 // TestInteropAVSync is acceptance 3: the flash and the beep line up within
 // one frame at the start and again after 60 s.
 func TestInteropAVSync(t *testing.T) {
@@ -89,12 +101,7 @@ func TestInteropAVSync(t *testing.T) {
 	}
 	const frame = 1.0 / 30
 	check := func(label string, flash float64) {
-		best := math.Inf(1)
-		for _, b := range beeps {
-			if d := b - flash; math.Abs(d) < math.Abs(best) {
-				best = d
-			}
-		}
+		best := beepOffset(beeps, flash)
 		t.Logf("%s: flash at %.3f s, beep offset %+.1f ms", label, flash, best*1000)
 		if math.Abs(best) > frame {
 			t.Errorf("%s: beep is %+.1f ms from the flash at %.3f s, want within one frame (%.1f ms)",

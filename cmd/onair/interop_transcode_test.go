@@ -78,13 +78,7 @@ func TestInteropTranscodeHEVCToH264(t *testing.T) {
 	const frame = 1.0 / 25
 	worst := 0.0
 	for _, f := range flashes {
-		best := math.Inf(1)
-		for _, b := range beeps {
-			if d := b - f; math.Abs(d) < math.Abs(best) {
-				best = d
-			}
-		}
-		if math.Abs(best) > math.Abs(worst) {
+		if best := beepOffset(beeps, f); math.Abs(best) > math.Abs(worst) {
 			worst = best
 		}
 	}

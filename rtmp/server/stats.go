@@ -5,6 +5,9 @@ import (
 	"time"
 )
 
+// rateWindow is how many whole seconds a stream's bitrates average over.
+const rateWindow = 5
+
 // VideoStats describes a stream's video as its publisher sends it.
 type VideoStats struct {
 	Codec      string  `json:"codec"`
