@@ -13,7 +13,7 @@ import (
 // ExVideoTagHeader, its next three bits are the frame type and its low four
 // bits the packet type below; a FourCC names the codec.
 const (
-	ExHeaderBit uint8 = 0x80
+	ExHeaderBit uint8 = 0x80 // set in the first byte: an ExVideoTagHeader follows
 
 	ExSequenceStart        uint8 = 0 // body is the codec's configuration record
 	ExCodedFrames          uint8 = 1 // HEVC and AVC: SI24 composition time, then the frame
