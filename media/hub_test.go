@@ -171,3 +171,37 @@ func TestHubNeverBlocksOnStalledReader(t *testing.T) {
 		t.Fatal("Close must drop readers")
 	}
 }
+
+// A queue starts small and grows to its limit as packets wait, in order,
+// also when its ring has wrapped: hundreds of players of a server cost a
+// few KB each, not MaxPackets slots.
+func TestQueueGrowsToItsLimit(t *testing.T) {
+	q := NewQueue[Packet](QueueLimits{MaxPackets: 1000, MaxBytes: 1 << 30}, false)
+	if len(q.ring) != initialRing {
+		t.Fatalf("a new queue has room for %d packets, want %d", len(q.ring), initialRing)
+	}
+	dts := int64(0)
+	for range 40 { // wrap the ring before it grows
+		q.Push(aud(dts), false)
+		dts++
+	}
+	drain(t, q)
+	next := dts
+	for range 1000 {
+		if !q.Push(aud(dts), false) {
+			t.Fatalf("packet %d was dropped below the limit", dts)
+		}
+		dts++
+	}
+	if len(q.ring) != 1000 {
+		t.Fatalf("a full queue has room for %d packets, want 1000", len(q.ring))
+	}
+	for i, p := range drain(t, q) {
+		if p.DTS != next+int64(i) {
+			t.Fatalf("packet %d has DTS %d, want %d", i, p.DTS, next+int64(i))
+		}
+	}
+	if q.Push(aud(dts), false); q.Stats().Dropped != 0 {
+		t.Fatalf("dropped %d", q.Stats().Dropped)
+	}
+}

@@ -49,13 +49,18 @@ type Queue[T Unit[T]] struct {
 	chNotify chan struct{}
 }
 
+// initialRing is how many packets a new queue has room for before it grows
+// (doubling, up to MaxPackets): a server with hundreds of players keeps a
+// few KB per player, not MaxPackets slots each.
+const initialRing = 64
+
 // NewQueue returns an empty queue. If startAtKeyframe is set, media is
 // skipped until the first video keyframe (audio-only streams never wait).
 func NewQueue[T Unit[T]](lim QueueLimits, startAtKeyframe bool) *Queue[T] {
 	lim = lim.withDefaults()
 	return &Queue[T]{
 		lim:      lim,
-		ring:     make([]T, lim.MaxPackets),
+		ring:     make([]T, min(initialRing, lim.MaxPackets)),
 		waitKey:  startAtKeyframe,
 		chNotify: make(chan struct{}, 1),
 	}
@@ -81,13 +86,16 @@ func (q *Queue[T]) push(u T, p Packet, hasVideo bool) bool {
 		}
 		q.waitKey = false
 	}
-	if q.n == len(q.ring) || q.bytes+len(p.Data) > q.lim.MaxBytes || q.behindLocked(p) {
+	if q.n == q.lim.MaxPackets || q.bytes+len(p.Data) > q.lim.MaxBytes || q.behindLocked(p) {
 		q.overflowLocked()
 		if !p.Header && (!hasVideo || !(p.Kind == KindVideo && p.Key)) {
 			q.dropped++
 			return false
 		}
 		q.waitKey = false
+	}
+	if q.n == len(q.ring) {
+		q.growLocked()
 	}
 	q.ring[(q.head+q.n)%len(q.ring)] = u
 	q.n++
@@ -97,6 +105,15 @@ func (q *Queue[T]) push(u T, p Packet, hasVideo bool) bool {
 	default:
 	}
 	return true
+}
+
+// growLocked doubles the ring (up to MaxPackets), keeping the order.
+func (q *Queue[T]) growLocked() {
+	ring := make([]T, min(2*len(q.ring), q.lim.MaxPackets))
+	for i := range q.n {
+		ring[i] = q.ring[(q.head+i)%len(q.ring)]
+	}
+	q.ring, q.head = ring, 0
 }
 
 // behindLocked reports whether pushing p would make the queued media span

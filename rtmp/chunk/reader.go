@@ -57,12 +57,17 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// NewReader returns a reader of r with the default chunk size of 128.
-// Zero fields of lim take their defaults.
-func NewReader(r io.Reader, lim Limits) *Reader {
+// NewReader returns a reader of r with the default chunk size of 128 and a
+// 64 KiB read buffer. Zero fields of lim take their defaults.
+func NewReader(r io.Reader, lim Limits) *Reader { return NewReaderSize(r, lim, readBufferSize) }
+
+// NewReaderSize is NewReader with a read buffer of bufSize bytes (at least
+// 16): a server with many connections that mostly send little gives each a
+// small one; payloads larger than the buffer are read past it.
+func NewReaderSize(r io.Reader, lim Limits, bufSize int) *Reader {
 	cr := &Reader{lim: lim.WithDefaults(), streams: map[uint32]*inStream{}}
 	cr.src.r = r
-	cr.br = bufio.NewReaderSize(&cr.src, readBufferSize)
+	cr.br = bufio.NewReaderSize(&cr.src, bufSize)
 	cr.chunkSize.Store(DefaultChunkSize)
 	return cr
 }

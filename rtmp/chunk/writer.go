@@ -45,15 +45,23 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 // NewWriter returns a writer to w that splits messages into chunks of
-// chunkSize bytes. It does not announce the size: pass DefaultChunkSize (128)
-// and call SetChunkSize to change it, or announce it yourself.
+// chunkSize bytes, with a 64 KiB write buffer. It does not announce the
+// size: pass DefaultChunkSize (128) and call SetChunkSize to change it, or
+// announce it yourself.
 func NewWriter(w io.Writer, chunkSize int) *Writer {
+	return NewWriterSize(w, chunkSize, writeBufferSize)
+}
+
+// NewWriterSize is NewWriter with a write buffer of bufSize bytes: a server
+// whose players get most of their media as shared encodings (written past
+// the buffer) gives each connection a small one.
+func NewWriterSize(w io.Writer, chunkSize, bufSize int) *Writer {
 	cw := &Writer{chunkSize: chunkSize, streams: map[uint32]*outStream{}}
 	if cw.chunkSize <= 0 {
 		cw.chunkSize = DefaultChunkSize
 	}
 	cw.dst.w = w
-	cw.bw = bufio.NewWriterSize(&cw.dst, writeBufferSize)
+	cw.bw = bufio.NewWriterSize(&cw.dst, bufSize)
 	return cw
 }
 

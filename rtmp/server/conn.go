@@ -21,6 +21,15 @@ const (
 	maxPongsPerSecond = 10
 )
 
+// A connection's read and write buffers: small, because a server has
+// hundreds of players, each sending a few bytes (acknowledgements, pings)
+// and getting most media as shared encodings written past the buffer.
+// Publishers' chunks larger than the read buffer are read past it.
+const (
+	connReadBuffer  = 4 << 10
+	connWriteBuffer = 8 << 10
+)
+
 // serverConn is one client connection. Its goroutine (serve) reads and
 // handles every message; players of this connection each have a writer
 // goroutine. All writes go through wmu, each with a deadline.
@@ -134,8 +143,8 @@ func (c *serverConn) run() error {
 	if rw != c.conn {
 		c.log = c.log.With("handshake", "rtmpe") // before any player goroutine reads it
 	}
-	c.r = chunk.NewReader(rw, cfg.Limits)
-	c.w = chunk.NewWriter(rw, chunk.DefaultChunkSize)
+	c.r = chunk.NewReaderSize(rw, cfg.Limits, connReadBuffer)
+	c.w = chunk.NewWriterSize(rw, chunk.DefaultChunkSize, connWriteBuffer)
 	for {
 		if c.r.Buffered() == 0 {
 			if err := c.flush(); err != nil {
