@@ -34,6 +34,7 @@ type VideoConfig struct {
 	ZeroLatency   bool          // x264 tune=zerolatency (B-frames still follow BFrames)
 	BFrames       int           // maximum consecutive B-frames, 0..16
 	Encoder       string        // "auto" (default), "x264", "vaapi" or "nvenc"
+	Threads       int           // libx264 threads; 0 lets libx264 choose
 }
 
 // withDefaults returns c with its zero fields defaulted, or an error that

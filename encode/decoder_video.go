@@ -64,6 +64,7 @@ type VideoDecoder struct {
 	// onFrame, when set (a Transcoder), sees each decoded picture in
 	// presentation order before it becomes the latest; under mu.
 	onFrame func(*astiav.Frame) error
+	threads int // decoding threads: decoderThreads, or 1 for a Transcoder
 
 	picMu            sync.Mutex // guards the picture side; taken after mu
 	last             *astiav.Frame
@@ -79,7 +80,7 @@ func NewVideoDecoder(w, h int, log *slog.Logger) *VideoDecoder {
 		log = slog.New(slog.DiscardHandler)
 	}
 	w, h = min(max(w, 1), MaxVideoSize), min(max(h, 1), MaxVideoSize)
-	return &VideoDecoder{log: log, w: w, h: h, pkt: astiav.AllocPacket(), recv: astiav.AllocFrame(),
+	return &VideoDecoder{log: log, w: w, h: h, threads: decoderThreads, pkt: astiav.AllocPacket(), recv: astiav.AllocFrame(),
 		last: astiav.AllocFrame(), sws: newSwscaler(w, h, astiav.PixelFormatRgba, true)}
 }
 
@@ -199,7 +200,7 @@ func (d *VideoDecoder) reopen(codecID media.Codec, rec []byte) (bool, error) {
 	if cc == nil {
 		return got, fmt.Errorf("encode: allocating the %s decoder failed", codecID)
 	}
-	cc.SetThreadCount(decoderThreads)
+	cc.SetThreadCount(d.threads)
 	cc.SetThreadType(astiav.ThreadTypeFrame | astiav.ThreadTypeSlice)
 	err = cc.SetExtraData(rec)
 	if err == nil {
@@ -216,7 +217,7 @@ func (d *VideoDecoder) reopen(codecID media.Codec, rec []byte) (bool, error) {
 		d.picMu.Unlock()
 	}
 	d.log.Info("video decoder opened", "codec", codecID.String(), "width", info.width, "height", info.height,
-		"profile", info.profile, "level", info.level, "threads", decoderThreads)
+		"profile", info.profile, "level", info.level, "threads", d.threads)
 	return got, nil
 }
 

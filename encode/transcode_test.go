@@ -2,6 +2,7 @@ package encode
 
 import (
 	"image"
+	"runtime"
 	"testing"
 	"time"
 
@@ -41,6 +42,9 @@ func TestTranscoderHEVCToH264(t *testing.T) {
 	}
 	if info, _ := cfg.Info(); info.Width != 160 || info.Height != 120 {
 		t.Errorf("H.264 picture %dx%d, want the source's 160x120", info.Width, info.Height)
+	}
+	if cpu, ok := tr.CPUTime(); runtime.GOOS == "linux" && (!ok || cpu <= 0) {
+		t.Errorf("CPUTime %v, %v: want the transcode's CPU time", cpu, ok)
 	}
 	if tr.Encoder() != "libx264" {
 		t.Errorf("encoder %q", tr.Encoder())

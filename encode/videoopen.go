@@ -89,7 +89,7 @@ func openBackend(cfg VideoConfig, b backend) (o *openedVideo, err error) {
 		}
 	}
 	if b.kind == EncoderX264 {
-		cc.SetThreadCount(0) // let libx264 pick its own threading
+		cc.SetThreadCount(cfg.Threads) // 0: libx264 picks its own threading
 	}
 	opts := astiav.NewDictionary()
 	defer opts.Free()

@@ -75,8 +75,15 @@ type Forward struct {
 	queue    media.Reader // the current watch queue
 	dropped  uint64       // by watch queues that are gone
 	endErr   error        // why the source loop ended early
-	// transcoding says what the current session re-encodes ("" for none).
+	// transcoding says what the current session re-encodes ("" for none);
+	// tc is its transcoder, whose CPU time Stats turns into cores: cores
+	// (negative until measured) over the time since cpuAt, when it had
+	// spent cpuPrev.
 	transcoding string
+	tc          *encode.Transcoder
+	cpuAt       time.Time
+	cpuPrev     time.Duration
+	cores       float64
 }
 
 // Start starts forwarding the local stream source ("live/cam", or

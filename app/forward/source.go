@@ -70,7 +70,7 @@ func (f *Forward) session(ctx context.Context, q media.Reader) (moved int) {
 	var tc *encode.Transcoder
 	defer func() {
 		if tc != nil {
-			tc.Close()
+			f.endTranscode(tc)
 		}
 	}()
 	var lastMeta *media.Packet // the source's onMetaData, for a transcode that starts later

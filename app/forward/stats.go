@@ -23,8 +23,9 @@ type Stats struct {
 	Pending int
 	// Error says, in one sentence, why forwarding ended early ("" if not).
 	Error string
-	// Transcoding says what the forward re-encodes, e.g. "HEVC re-encoded
-	// to H.264 at 6 Mb/s" ("" when it sends the stream on as it is).
+	// Transcoding says what the forward re-encodes and what it costs, e.g.
+	// "HEVC re-encoded to H.264 at 6 Mb/s, 0.42 of a core" ("" when it
+	// sends the stream on as it is; the cost once measured over a second).
 	Transcoding string
 	// Destinations are in the order given; URLs are redacted.
 	Destinations []dest.Status
@@ -35,7 +36,7 @@ func (f *Forward) Stats() Stats {
 	now := time.Now()
 	f.mu.Lock()
 	st := Stats{Source: f.source, SourceLive: f.live, Sessions: f.sessions,
-		Packets: f.packets.Load(), Bytes: f.bytes.Load(), SourceDropped: f.dropped, Transcoding: f.transcoding}
+		Packets: f.packets.Load(), Bytes: f.bytes.Load(), SourceDropped: f.dropped, Transcoding: f.transcodeNoteLocked(now)}
 	if f.queue != nil {
 		st.SourceDropped += f.queue.Stats().Dropped
 	}

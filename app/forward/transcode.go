@@ -3,6 +3,7 @@ package forward
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/flv"
@@ -31,8 +32,19 @@ func (f *Forward) newTranscoder(c media.Codec) *encode.Transcoder {
 		return nil
 	}
 	f.active = cfg
+	f.mu.Lock()
+	f.tc, f.cpuAt, f.cpuPrev, f.cores = tc, time.Now(), 0, -1
+	f.mu.Unlock()
 	f.setTranscoding(fmt.Sprintf("%s re-encoded to H.264 at %s", codecName(c), formatRate(cfg.Bitrate)))
 	return tc
+}
+
+// endTranscode (source goroutine) closes the session's transcoder.
+func (f *Forward) endTranscode(tc *encode.Transcoder) {
+	f.mu.Lock()
+	f.tc = nil
+	f.mu.Unlock()
+	tc.Close()
 }
 
 // setTranscoding records what Stats says of the transcode.
@@ -40,6 +52,23 @@ func (f *Forward) setTranscoding(s string) {
 	f.mu.Lock()
 	f.transcoding = s
 	f.mu.Unlock()
+}
+
+// transcodeNoteLocked is what Stats says of the transcode: what it does,
+// and the share of a core it took since the last measurement of at least a
+// second (f.mu held).
+func (f *Forward) transcodeNoteLocked(now time.Time) string {
+	if f.tc == nil || f.transcoding == "" {
+		return f.transcoding
+	}
+	if cpu, ok := f.tc.CPUTime(); ok && now.Sub(f.cpuAt) >= time.Second {
+		f.cores = float64(cpu-f.cpuPrev) / float64(now.Sub(f.cpuAt))
+		f.cpuPrev, f.cpuAt = cpu, now
+	}
+	if f.cores < 0 {
+		return f.transcoding
+	}
+	return fmt.Sprintf("%s, %.2f of a core", f.transcoding, f.cores)
 }
 
 // codecName is how the window names a video codec.

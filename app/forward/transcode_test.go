@@ -2,6 +2,9 @@ package forward
 
 import (
 	"context"
+	"regexp"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,8 +16,8 @@ import (
 )
 
 // TestForwardAutoTranscodesHEVC: a restream told to re-encode only what is
-// not H.264 (the window's) sends an HEVC camera on as H.264, says so in its
-// stats, and keeps the source's times.
+// not H.264 (the window's) sends an HEVC camera on as H.264 and says so in
+// its stats.
 func TestForwardAutoTranscodesHEVC(t *testing.T) {
 	log, logs := fwdLog()
 	src, dst := fwdServer(t, log), fwdServer(t, log)
@@ -38,25 +41,30 @@ func TestForwardAutoTranscodesHEVC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The camera sends until the destination has what the test reads (the
+	// forward joins it at a keyframe, and x264 holds its lookahead), 100
+	// loops of 10 frames at most.
 	clip := testpeer.HEVCPackets(t)
-	pub.Write(clip[0])
-	for loop := range int64(5) { // 50 frames, 5 s of media
-		for _, p := range clip[1:] {
-			p.DTS += loop * 1000
-			p.PTS += loop * 1000
-			pub.Write(p)
+	stopPub := make(chan struct{})
+	pubDone := make(chan struct{})
+	go func() {
+		defer close(pubDone)
+		defer pub.Close() // the source leaves: the forward flushes its encoder
+		pub.Write(clip[0])
+		for loop := range int64(100) {
+			for _, p := range clip[1:] {
+				p.DTS += loop * 1000
+				p.PTS += loop * 1000
+				pub.Write(p)
+				select {
+				case <-stopPub:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
 		}
-		if loop == 2 { // x264 hands out its first frames after its lookahead
-			// The rest once the destination is live, so that it gets them
-			// from the forward's hub rather than a GOP cache the source's
-			// leaving has emptied.
-			testpeer.WaitFor(t, 10*time.Second, "the destination to go live", func() bool {
-				st := f.Stats()
-				return len(st.Destinations) == 1 && st.Destinations[0].State == dest.StateLive
-			})
-		}
-	}
-	pub.Close() // the source leaves: the forward flushes its encoder
+	}()
+	defer func() { close(stopPub); <-pubDone }()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -85,7 +93,30 @@ func TestForwardAutoTranscodesHEVC(t *testing.T) {
 	if !header {
 		t.Error("no H.264 sequence header reached the destination")
 	}
-	if got, want := f.Stats().Transcoding, "HEVC re-encoded to H.264 at 300 kb/s"; got != want {
+	if got, want := f.Stats().Transcoding, "HEVC re-encoded to H.264 at 300 kb/s"; !strings.HasPrefix(got, want) {
 		t.Errorf("stats say %q, want %q", got, want)
+	}
+}
+
+// The note on a transcoding forward says what its transcode costs, as a
+// share of a core over the last second or more.
+func TestTranscodeNoteSaysTheCost(t *testing.T) {
+	tc, err := encode.NewTranscoder(encode.TranscodeConfig{Bitrate: 300_000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	for _, p := range testpeer.HEVCPackets(t) {
+		if err := tc.Video(p, func(media.Packet) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &Forward{tc: tc, transcoding: "HEVC re-encoded to H.264 at 300 kb/s", cores: -1, cpuAt: time.Now().Add(-2 * time.Second)}
+	note := f.transcodeNoteLocked(time.Now())
+	if runtime.GOOS != "linux" {
+		t.Skipf("no thread CPU time on %s; the note is %q", runtime.GOOS, note)
+	}
+	if !regexp.MustCompile(`^HEVC re-encoded to H\.264 at 300 kb/s, \d+\.\d\d of a core$`).MatchString(note) || f.cores <= 0 {
+		t.Errorf("note %q (cores %v)", note, f.cores)
 	}
 }
