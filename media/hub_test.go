@@ -172,9 +172,9 @@ func TestHubNeverBlocksOnStalledReader(t *testing.T) {
 	}
 }
 
-// A queue starts small and grows to its limit as packets wait, in order,
-// also when its ring has wrapped: hundreds of players of a server cost a
-// few KB each, not MaxPackets slots.
+// A queue starts small, grows to its limit as packets wait, in order, also
+// when its ring has wrapped, and shrinks again once emptied: hundreds of
+// players of a server cost a few KB each, not MaxPackets slots.
 func TestQueueGrowsToItsLimit(t *testing.T) {
 	q := NewQueue[Packet](QueueLimits{MaxPackets: 1000, MaxBytes: 1 << 30}, false)
 	if len(q.ring) != initialRing {
@@ -200,6 +200,9 @@ func TestQueueGrowsToItsLimit(t *testing.T) {
 		if p.DTS != next+int64(i) {
 			t.Fatalf("packet %d has DTS %d, want %d", i, p.DTS, next+int64(i))
 		}
+	}
+	if len(q.ring) != initialRing {
+		t.Errorf("an emptied queue keeps room for %d packets, want %d", len(q.ring), initialRing)
 	}
 	if q.Push(aud(dts), false); q.Stats().Dropped != 0 {
 		t.Fatalf("dropped %d", q.Stats().Dropped)

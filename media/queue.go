@@ -198,6 +198,11 @@ func (q *Queue[T]) popLocked() (T, bool) {
 	q.head = (q.head + 1) % len(q.ring)
 	q.n--
 	q.bytes -= len(u.Media().Data)
+	if q.n == 0 && len(q.ring) > 4*initialRing {
+		// A burst (a late joiner's cached GOP, a stall) is over: give the
+		// room back, so that hundreds of idle-ish readers stay small.
+		q.ring, q.head = make([]T, initialRing), 0
+	}
 	return u, true
 }
 

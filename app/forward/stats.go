@@ -14,7 +14,9 @@ type Stats struct {
 	SourceLive bool   // a publisher of the source is sending media
 	// Sessions counts the source's publishes that carried media.
 	Sessions int
-	// Packets and Bytes count what was read from the source (all sessions).
+	// Packets and Bytes count what went on to the destinations' hub (all
+	// sessions): the source's packets, or the re-encoded video when the
+	// forward transcodes.
 	Packets, Bytes uint64
 	// SourceDropped counts packets the forward's own watch queue skipped
 	// (it fell behind the source).
