@@ -267,8 +267,7 @@ func checkAVCC(c media.Codec, b []byte) (idr bool, err error) {
 			return false, fmt.Errorf("NAL unit length %d with %d bytes left", n, len(b)-4)
 		}
 		if c == media.CodecHEVC {
-			t := b[4] >> 1 & 0x3F
-			idr = idr || t >= 16 && t <= 23
+			idr = idr || hevc.IsIRAP(b[4])
 		} else {
 			idr = idr || b[4]&0x1f == h264.NALIDR
 		}

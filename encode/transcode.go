@@ -120,11 +120,7 @@ func (t *Transcoder) Flush(emit func(media.Packet)) error {
 		if t.enc == nil {
 			return nil
 		}
-		return t.enc.Flush(func(p media.Packet) {
-			p.DTS += t.base
-			p.PTS += t.base
-			emit(p)
-		})
+		return t.enc.Flush(t.toSource)
 	})
 }
 
@@ -193,11 +189,14 @@ func (t *Transcoder) encode(img *image.YCbCr, pts int64) error {
 		return nil // a picture from before the last one (a source restart): leave it out
 	}
 	t.last = pts
-	return t.enc.Encode(img, time.Duration(pts-t.base)*time.Millisecond, func(p media.Packet) {
-		p.DTS += t.base
-		p.PTS += t.base
-		t.emit(p)
-	})
+	return t.enc.Encode(img, time.Duration(pts-t.base)*time.Millisecond, t.toSource)
+}
+
+// toSource hands on an encoder packet at the source's times.
+func (t *Transcoder) toSource(p media.Packet) {
+	p.DTS += t.base
+	p.PTS += t.base
+	t.emit(p)
 }
 
 // Close frees the decoder and the encoder. Safe more than once.

@@ -31,15 +31,8 @@ const (
 
 // codecFromFourCC maps an Enhanced RTMP video FourCC to a codec.
 func codecFromFourCC(b []byte) (media.Codec, error) {
-	switch string(b) {
-	case "avc1":
-		return media.CodecH264, nil
-	case "hvc1":
-		return media.CodecHEVC, nil
-	case "av01":
-		return media.CodecAV1, nil
-	case "vp09":
-		return media.CodecVP9, nil
+	if c, ok := media.CodecByFourCC(string(b)); ok {
+		return c, nil
 	}
 	return 0, fmt.Errorf("%w: enhanced RTMP video FourCC %q", ErrUnsupported, b)
 }

@@ -72,6 +72,29 @@ func (c Codec) FourCC() string {
 	return "avc1"
 }
 
+// Codecs returns every video codec, H.264 first.
+func Codecs() []Codec { return []Codec{CodecH264, CodecHEVC, CodecAV1, CodecVP9} }
+
+// FourCCList is every codec's FourCC as an AMF0 strict array, what a
+// connect's fourCcList holds.
+func FourCCList() []any {
+	var l []any
+	for _, c := range Codecs() {
+		l = append(l, c.FourCC())
+	}
+	return l
+}
+
+// CodecByFourCC returns the codec of an Enhanced RTMP FourCC ("hvc1"…).
+func CodecByFourCC(fourCC string) (Codec, bool) {
+	for _, c := range Codecs() {
+		if c.FourCC() == fourCC {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
 // Packet is the media unit the studio passes around: one FLV-shaped
 // video or AAC access unit, or a sequence header. It knows no protocol.
 //

@@ -98,7 +98,7 @@ func (p *Player) start() error {
 		{Key: "app", Value: p.t.App}, {Key: "flashVer", Value: "LNX 9,0,124,2"}, {Key: "tcUrl", Value: p.t.TCURL}, {Key: "fpad", Value: false},
 		{Key: "capabilities", Value: 15.0}, {Key: "audioCodecs", Value: 4071.0}, {Key: "videoCodecs", Value: 252.0}, {Key: "videoFunction", Value: 1.0},
 		// Enhanced RTMP: ReadPacket returns HEVC, AV1 and VP9 packets too.
-		{Key: "fourCcList", Value: []any{"avc1", "hvc1", "av01", "vp09"}},
+		{Key: "fourCcList", Value: media.FourCCList()},
 	})
 	create, _ := chunk.CommandMessage(chunk.CSIDCommand, 0, "createStream", 2, nil)
 	if err := p.send(chunk.WindowAckSizeMessage(chunk.AckWindow), connect, create); err != nil {

@@ -69,6 +69,13 @@ func ProfileName(idc uint8) string {
 	return fmt.Sprintf("profile %d", idc)
 }
 
+// IsIRAP reports whether a NAL unit whose header starts with b is an IRAP
+// picture (IDR, CRA or BLA: NAL types 16 to 23), where a decoder can start.
+func IsIRAP(b byte) bool {
+	t := b >> 1 & 0x3F
+	return t >= 16 && t <= 23
+}
+
 // IsRandomAccess reports whether an access unit of 4-byte-length-prefixed
 // NAL units holds an IRAP picture (IDR, CRA or BLA: NAL types 16 to 23), where
 // a decoder can start.
@@ -78,7 +85,7 @@ func IsRandomAccess(au []byte) bool {
 		if n == 0 || uint64(n) > uint64(len(au)-4) {
 			return false
 		}
-		if t := au[4] >> 1 & 0x3F; t >= 16 && t <= 23 {
+		if IsIRAP(au[4]) {
 			return true
 		}
 		au = au[4+n:]

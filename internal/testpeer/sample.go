@@ -11,6 +11,7 @@ import (
 	"github.com/Eyevinn/mp4ff/avc"
 	mp4hevc "github.com/Eyevinn/mp4ff/hevc"
 
+	"github.com/seed7c1a73c4/onair/codec/hevc"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -44,7 +45,7 @@ func HEVCPackets(t testing.TB) []media.Packet {
 	flush := func() {
 		if len(au) > 0 {
 			dts := int64(len(pkts)) * 100
-			pkts = append(pkts, media.Packet{Kind: media.KindVideo, Codec: media.CodecHEVC, Key: mp4hevc.IsRAPSample(au), DTS: dts, PTS: dts, Data: au})
+			pkts = append(pkts, media.Packet{Kind: media.KindVideo, Codec: media.CodecHEVC, Key: hevc.IsRandomAccess(au), DTS: dts, PTS: dts, Data: au})
 		}
 		au = nil
 	}

@@ -12,7 +12,7 @@ import (
 
 // serverFourCCs is what the server answers connect with: the Enhanced RTMP
 // video codecs it takes from publishers and plays to players that ask.
-var serverFourCCs = []any{"avc1", "hvc1", "av01", "vp09"}
+var serverFourCCs = media.FourCCList()
 
 // codecSet is a set of video codecs, one bit per media.Codec.
 type codecSet uint8
@@ -26,9 +26,13 @@ func parseFourCCList(v any) codecSet {
 	list, _ := v.([]any)
 	var s codecSet
 	for _, e := range list {
-		f, _ := e.(string)
-		for _, c := range []media.Codec{media.CodecHEVC, media.CodecAV1, media.CodecVP9} {
-			if f == "*" || f == c.FourCC() {
+		switch f, _ := e.(string); f {
+		case "*":
+			for _, c := range media.Codecs() {
+				s |= 1 << c
+			}
+		default:
+			if c, ok := media.CodecByFourCC(f); ok {
 				s |= 1 << c
 			}
 		}
