@@ -72,14 +72,17 @@ func (c Codec) FourCC() string {
 	return "avc1"
 }
 
+// codecs is every video codec, H.264 first.
+var codecs = [...]Codec{CodecH264, CodecHEVC, CodecAV1, CodecVP9}
+
 // Codecs returns every video codec, H.264 first.
-func Codecs() []Codec { return []Codec{CodecH264, CodecHEVC, CodecAV1, CodecVP9} }
+func Codecs() []Codec { return append([]Codec(nil), codecs[:]...) }
 
 // FourCCList is every codec's FourCC as an AMF0 strict array, what a
 // connect's fourCcList holds.
 func FourCCList() []any {
 	var l []any
-	for _, c := range Codecs() {
+	for _, c := range codecs {
 		l = append(l, c.FourCC())
 	}
 	return l
@@ -87,7 +90,7 @@ func FourCCList() []any {
 
 // CodecByFourCC returns the codec of an Enhanced RTMP FourCC ("hvc1"…).
 func CodecByFourCC(fourCC string) (Codec, bool) {
-	for _, c := range Codecs() {
+	for _, c := range codecs { // no allocation: flv calls it for every enhanced video tag
 		if c.FourCC() == fourCC {
 			return c, true
 		}
