@@ -17,6 +17,12 @@ type VideoFrame struct {
 	release func()
 }
 
+// NewVideoFrame makes a frame for a source outside this package: release,
+// if not nil, is called once, by the first Release.
+func NewVideoFrame(img image.Image, t time.Duration, release func()) VideoFrame {
+	return VideoFrame{Image: img, Time: t, release: release}
+}
+
 // Release hands the frame's buffers back to the source.
 func (f *VideoFrame) Release() {
 	if f.release != nil {

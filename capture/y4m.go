@@ -85,10 +85,7 @@ func loadY4M(path string) (*y4mClip, error) {
 // frame per output frame, on the same clock grid as the test pattern.
 type clipSource struct {
 	clip   *y4mClip
-	fps    int64
-	clock  *Clock
-	pace   *pacer
-	next   int64
+	grid   *FrameGrid
 	chDone chan struct{}
 	closer sync.Once
 }
@@ -99,24 +96,18 @@ func openClip(path string, c VideoConstraints, clock *Clock, log *slog.Logger) (
 		return nil, err
 	}
 	log.Debug("clip opened", "path", path, "width", clip.width, "height", clip.height, "frames", len(clip.frames))
-	s := &clipSource{clip: clip, fps: int64(c.FPS), clock: clock, chDone: make(chan struct{})}
-	s.pace = newPacer(clock, s.chDone)
-	s.next = gridCeil(clock.Now(), s.fps)
+	s := &clipSource{clip: clip, chDone: make(chan struct{})}
+	s.grid = NewFrameGrid(clock, c.FPS, s.chDone)
 	return s, nil
 }
 
 // Read returns the next frame when it is due. Frames are shared and
 // read-only: Release is a no-op.
 func (s *clipSource) Read() (VideoFrame, error) {
-	n := s.next
-	if due := gridFloor(s.clock.Now(), s.fps); due > n && gridTime(due, s.fps)-gridTime(n, s.fps) > patternBacklog {
-		n = due
-	}
-	t := gridTime(n, s.fps)
-	if !s.pace.until(t) {
+	n, t := s.grid.Due()
+	if !s.grid.Wait(n, t) {
 		return VideoFrame{}, ErrClosed
 	}
-	s.next = n + 1
 	return VideoFrame{Image: s.clip.frames[n%int64(len(s.clip.frames))], Time: t}, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/compose"
+	"github.com/seed7c1a73c4/onair/app/scene"
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/media"
@@ -16,7 +18,9 @@ import (
 
 // Config says what the program captures and how it is encoded.
 type Config struct {
-	Video  string // capture spec: test, camera[:ID], screen[:N]
+	Video string // capture spec: test, camera[:ID], screen[:N]; unused with Scene
+	// Scene, when set, is composed as the video instead of Video.
+	Scene  *scene.Scene
 	Audio  string // capture spec: test, mic[:ID], none
 	Output OutputConfig
 	// Duration stops the program after this much media; 0 runs until Close.
@@ -42,6 +46,7 @@ type Program struct {
 	hub   *media.PacketHub
 
 	video  *switchable[capture.VideoFrame]
+	scene  atomic.Pointer[compose.Source]  // the last scene source opened
 	audio  *switchable[capture.AudioFrame] // nil: no audio track
 	mix    audioMix
 	scaler *encode.PreviewScaler
@@ -86,11 +91,11 @@ func Open(cfg Config, clock *capture.Clock, log *slog.Logger) (_ *Program, err e
 		}
 	}()
 	p.mix.gain.Store(1)
-	v, err := p.openVideo(cfg.Video)
+	v, spec, err := p.openFirstVideo()
 	if err != nil {
 		return nil, err
 	}
-	p.video = newSwitchable(v, cfg.Video)
+	p.video = newSwitchable(v, spec)
 	a, silent, err := p.openAudio(cfg.Audio)
 	if err != nil {
 		return nil, err
@@ -104,6 +109,44 @@ func Open(cfg Config, clock *capture.Clock, log *slog.Logger) (_ *Program, err e
 		p.scaler = encode.NewPreviewScaler(sz.X, sz.Y)
 	}
 	return p, nil
+}
+
+// openFirstVideo opens the scene, or else the Video source.
+func (p *Program) openFirstVideo() (capture.VideoSource, string, error) {
+	if p.cfg.Scene == nil {
+		v, err := p.openVideo(p.cfg.Video)
+		return v, p.cfg.Video, err
+	}
+	v, err := p.openScene(*p.cfg.Scene)
+	return v, sceneSpec, err
+}
+
+// sceneSpec is the video spec shown while a scene is composed.
+const sceneSpec = "scene"
+
+func (p *Program) openScene(sc scene.Scene) (*compose.Source, error) {
+	o := p.cfg.Output
+	src, err := compose.Open(sc, compose.Config{Width: o.Width, Height: o.Height, FPS: o.FPS, Clock: p.clock, Log: p.log})
+	if err != nil {
+		return nil, fmt.Errorf("opening the scene: %w", err)
+	}
+	p.scene.Store(src)
+	return src, nil
+}
+
+// SwitchScene puts sc on air with a cut: the encoder runs on and the
+// stream's timestamps stay continuous. Sources the scenes share stay open.
+// It blocks while new sources open, so call it off the UI goroutine.
+func (p *Program) SwitchScene(sc scene.Scene) error {
+	if cur := p.scene.Load(); cur != nil && p.video.Spec() == sceneSpec {
+		return cur.SetScene(sc)
+	}
+	src, err := p.openScene(sc)
+	if err != nil {
+		return err
+	}
+	p.video.Swap(src, sceneSpec)
+	return nil
 }
 
 func (p *Program) openVideo(spec string) (capture.VideoSource, error) {
