@@ -26,7 +26,7 @@ func TestCompositorLaysLayersInOrderWithAlphaAndOpacity(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	green := solidYCbCr(64, 48, 145, 54, 34)   // BT.709 video-range green
+	green := solidYCbCr(64, 48, 145, 54, 34)         // BT.709 video-range green
 	logo := image.NewNRGBA(image.Rect(0, 0, 40, 40)) // left half opaque white, right half clear
 	for y := 0; y < 40; y++ {
 		for x := 0; x < 20; x++ {
