@@ -10,6 +10,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/app/scene"
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/media"
@@ -177,6 +178,12 @@ func (b *Broadcast) ReachedAtStart() bool { return b.reached }
 // ProgramHub returns the fan-out point of the encoded program, for more
 // readers (a recorder, say). It is closed when the broadcast ends.
 func (b *Broadcast) ProgramHub() *media.PacketHub { return b.prog.Hub() }
+
+// SwitchScene puts sc on air with a cut (fade 0) or a fade; see
+// program.Program.SwitchScene.
+func (b *Broadcast) SwitchScene(sc scene.Scene, fade time.Duration) error {
+	return b.prog.SwitchScene(sc, fade)
+}
 
 // ReconnectNow makes every destination that is not live try again at once
 // instead of waiting out its backoff.

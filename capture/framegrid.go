@@ -37,10 +37,11 @@ func (g *FrameGrid) Due() (n int64, at time.Duration) {
 	return n, gridTime(n, g.fps)
 }
 
-// Wait blocks until the clock reaches at, the time of frame n from Due,
-// and moves the grid past n. It reports false when done closed first.
-func (g *FrameGrid) Wait(n int64, at time.Duration) bool {
-	if !g.pace.until(at) {
+// Wait blocks until the clock reaches until (frame n's time from Due, or a
+// little later for a reader that gathers other sources' frames for that
+// time) and moves the grid past n. It reports false when done closed first.
+func (g *FrameGrid) Wait(n int64, until time.Duration) bool {
+	if !g.pace.until(until) {
 		return false
 	}
 	g.next = n + 1

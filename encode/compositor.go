@@ -83,6 +83,7 @@ func NewCompositor(w, h, fps int) (*Compositor, error) {
 	c.base.SetHeight(h)
 	c.base.SetPixelFormat(astiav.PixelFormatYuv420P)
 	c.base.SetColorRange(astiav.ColorRangeMpeg)
+	c.base.SetColorSpace(astiav.ColorSpaceBt709)
 	if err := c.base.AllocBuffer(0); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("encode: allocating the compositor canvas: %w", err)
@@ -196,6 +197,7 @@ func (st *layerState) scale(pic image.Image, l CompositorLayer) error {
 		st.frame.SetHeight(r.Dy())
 		st.frame.SetPixelFormat(f)
 		st.frame.SetColorRange(astiav.ColorRangeMpeg)
+		st.frame.SetColorSpace(astiav.ColorSpaceBt709)
 		st.alpha = alpha
 		if err := st.frame.AllocBuffer(0); err != nil {
 			return fmt.Errorf("encode: allocating a layer picture: %w", err)

@@ -41,13 +41,18 @@ type Source struct {
 	pool chan *image.YCbCr  // composed pictures handed back by Release
 
 	compMu sync.Mutex         // held by Read while it composes, and by Close
-	comp   *encode.Compositor // nil once closed
+	comp   *encode.Compositor // draws the current scene; nil once closed
+	fade   fadeState          // Read's, under compMu
 
 	switchMu sync.Mutex // one SetScene at a time
 
 	mu      sync.Mutex
 	cur     *run // drawn by Read
 	pending *run // set by SetScene, taken by the next Read
+	// pendingFade is how the pending run comes in: 0 is a cut.
+	pendingFade time.Duration
+	// leaving is the scene fading out under cur; its feeds stay open.
+	leaving *run
 	feeds   map[string]*feed
 	closed  bool
 
@@ -100,7 +105,15 @@ func Open(sc scene.Scene, cfg Config) (*Source, error) {
 // two scenes share stay open; the others open now (SetScene blocks while
 // a camera opens, so call it off the UI goroutine) and close after the cut.
 // On an error the current scene stays.
-func (s *Source) SetScene(sc scene.Scene) error {
+func (s *Source) SetScene(sc scene.Scene) error { return s.Switch(sc, 0) }
+
+// Switch is SetScene with a fade of the given length: the new scene comes
+// in over the old one, which keeps moving, from the next frame on. A fade
+// of 0 is a cut.
+func (s *Source) Switch(sc scene.Scene, fade time.Duration) error {
+	if fade < 0 || fade > MaxFade {
+		return fmt.Errorf("a fade of %v: it must be between 0 and %v", fade, MaxFade)
+	}
 	s.switchMu.Lock()
 	defer s.switchMu.Unlock()
 	// Sources open without s.mu, so that Read never waits for a camera. A
@@ -122,7 +135,7 @@ func (s *Source) SetScene(sc scene.Scene) error {
 			return err
 		}
 		s.mu.Lock()
-		if ok := s.install(r, opened); ok || try == 2 {
+		if ok := s.install(r, opened, fade); ok || try == 2 {
 			s.mu.Unlock()
 			if !ok {
 				return errors.New("the scene could not be switched: its sources kept closing")
@@ -139,7 +152,7 @@ func (s *Source) SetScene(sc scene.Scene) error {
 
 // install makes r the pending run unless a feed it reuses was retired (or
 // the source closed) since it was prepared. s.mu is held.
-func (s *Source) install(r *run, opened []*feed) bool {
+func (s *Source) install(r *run, opened []*feed, fade time.Duration) bool {
 	isNew := map[*feed]bool{}
 	for _, f := range opened {
 		isNew[f] = true
@@ -155,7 +168,7 @@ func (s *Source) install(r *run, opened []*feed) bool {
 	for _, f := range opened {
 		s.feeds[f.key] = f
 	}
-	s.pending = r
+	s.pending, s.pendingFade = r, fade
 	s.retireUnused()
 	return true
 }
@@ -171,11 +184,13 @@ func (s *Source) Scene() scene.Scene {
 }
 
 // retireUnused closes, in the background, the feeds that neither the
-// current nor the pending scene uses. s.mu is held.
+// current, the pending nor the leaving scene uses. s.mu is held.
 func (s *Source) retireUnused() {
 	keep := s.cur.feeds()
-	for f := range s.pending.feeds() {
-		keep[f] = true
+	for _, r := range []*run{s.pending, s.leaving} {
+		for f := range r.feeds() {
+			keep[f] = true
+		}
 	}
 	for k, f := range s.feeds {
 		if keep[f] {
@@ -188,74 +203,6 @@ func (s *Source) retireUnused() {
 			f.close()
 		}()
 	}
-}
-
-// Read waits for the next frame on the grid and composes it. The frame's
-// picture is the source's own until Release.
-func (s *Source) Read() (capture.VideoFrame, error) {
-	n, at := s.grid.Due()
-	if !s.grid.Wait(n, at) {
-		return capture.VideoFrame{}, capture.ErrClosed
-	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return capture.VideoFrame{}, capture.ErrClosed
-	}
-	if s.pending != nil {
-		s.cur, s.pending = s.pending, nil
-		s.compMu.Lock()
-		if s.comp != nil {
-			s.comp.SetLayers(s.cur.places())
-		}
-		s.compMu.Unlock()
-		s.retireUnused()
-	}
-	r := s.cur
-	s.mu.Unlock()
-	out := s.picture()
-	s.compMu.Lock()
-	err := s.compose(r, out)
-	s.compMu.Unlock()
-	if err != nil {
-		return capture.VideoFrame{}, fmt.Errorf("composing scene %q: %w", r.scene.Name, err)
-	}
-	return capture.NewVideoFrame(out, at, func() {
-		select {
-		case s.pool <- out:
-		default:
-		}
-	}), nil
-}
-
-// compose gathers every layer's picture, with the live feeds locked while
-// their pixels are read, and composes them into out. s.compMu is held.
-func (s *Source) compose(r *run, out *image.YCbCr) error {
-	if s.comp == nil {
-		return capture.ErrClosed
-	}
-	now := s.cfg.Clock.Now()
-	pics := make([]image.Image, len(r.layers))
-	locked := map[*feed]bool{}
-	defer func() {
-		for f := range locked {
-			f.mu.Unlock()
-		}
-	}()
-	for i, l := range r.layers {
-		switch {
-		case l.spec.Hidden:
-		case l.static != nil:
-			pics[i] = l.static
-		case l.feed != nil:
-			if !locked[l.feed] {
-				l.feed.mu.Lock()
-				locked[l.feed] = true
-			}
-			pics[i] = cropLive(l.feed.picture(now, s.cfg.HoldFor), l.spec.Crop)
-		}
-	}
-	return s.comp.Compose(pics, out)
 }
 
 // picture returns a composed-picture buffer, reused when one is free.
@@ -285,6 +232,7 @@ func (s *Source) Close() error {
 		s.compMu.Lock()
 		s.comp.Close()
 		s.comp = nil
+		s.fade.free()
 		s.compMu.Unlock()
 	})
 	return nil

@@ -223,3 +223,49 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 	t.Fatalf("timed out waiting for %s", what)
 }
+
+func TestSourceFadesFrameByFrame(t *testing.T) {
+	clock := capture.NewClock()
+	colour := func(name, c string) scene.Scene {
+		return scene.Scene{Name: name, Layers: []scene.Layer{
+			{Name: "bg", Source: scene.Source{Kind: scene.KindColor, Color: c}, Place: scene.Full}}}
+	}
+	s, err := Open(colour("black", "#000000"), Config{Width: 64, Height: 48, FPS: 30, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f := readFrame(t, s)
+	f.Release()
+	if err := s.Switch(colour("white", "#FFFFFF"), time.Second); err != nil { // 30 frames at 30 fps
+		t.Fatal(err)
+	}
+	if err := s.Switch(colour("x", "#FFFFFF"), MaxFade+time.Second); err == nil {
+		t.Error("a fade longer than MaxFade was accepted")
+	}
+	// Black is 16 and white 235: the fade's frames lie between and rise,
+	// then the new scene stays. (A reader kept from running for over 0.1 s
+	// skips a few frames, so the test asks for most steps, not all.)
+	var lumas []int
+	for i := 0; i < 40; i++ {
+		f := readFrame(t, s)
+		lumas = append(lumas, lumaAt(t, f, 32, 24))
+		f.Release()
+	}
+	between := 0
+	for i, y := range lumas {
+		if i > 0 && y < lumas[i-1] {
+			t.Errorf("luma fell from %d to %d during the fade: %v", lumas[i-1], y, lumas)
+			break
+		}
+		if y > 16 && y < 235 {
+			between++
+		}
+	}
+	if between < 20 || lumas[0] >= 100 {
+		t.Errorf("%d frames between black and white, starting at %d (want at least 20 of 30, starting near black): %v", between, lumas[0], lumas)
+	}
+	if lumas[len(lumas)-1] < 233 {
+		t.Errorf("luma after the fade = %d, want white (235)", lumas[len(lumas)-1])
+	}
+}

@@ -134,12 +134,13 @@ func (p *Program) openScene(sc scene.Scene) (*compose.Source, error) {
 	return src, nil
 }
 
-// SwitchScene puts sc on air with a cut: the encoder runs on and the
-// stream's timestamps stay continuous. Sources the scenes share stay open.
+// SwitchScene puts sc on air, with a cut (fade 0) or a fade of that
+// length: the encoder runs on and the stream's timestamps stay continuous.
+// Sources the scenes share stay open. From a camera or screen it is a cut.
 // It blocks while new sources open, so call it off the UI goroutine.
-func (p *Program) SwitchScene(sc scene.Scene) error {
+func (p *Program) SwitchScene(sc scene.Scene, fade time.Duration) error {
 	if cur := p.scene.Load(); cur != nil && p.video.Spec() == sceneSpec {
-		return cur.SetScene(sc)
+		return cur.Switch(sc, fade)
 	}
 	src, err := p.openScene(sc)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -139,4 +140,73 @@ func TestInteropScenePixels(t *testing.T) {
 			t.Errorf("frame %d: %d pixels of the text box's blank end are not black", 60+i, blank)
 		}
 	}
+}
+
+// TestInteropSceneSwitching switches between two scenes 20 times while
+// live, cut and fade in turn, and checks what nginx-rtmp received: the
+// switches show, the timestamps run on without a gap, keyframes stay every
+// 2 s, nothing fails to decode, and the pattern's flash stays with the
+// tone's beep.
+func TestInteropSceneSwitching(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := sceneFile(t, dir, `{"scenes": [
+  {"name": "Pattern", "layers": [
+    {"name": "Pattern", "source": {"kind": "test"}, "place": {"x": 0, "y": 0, "w": 1, "h": 1}}]},
+  {"name": "Pattern + title", "layers": [
+    {"name": "Pattern", "source": {"kind": "test"}, "place": {"x": 0, "y": 0, "w": 1, "h": 1}},
+    {"name": "Title", "source": {"kind": "text", "text": "Switching", "color": "#FFFFFF", "background": "#C02020"},
+     "place": {"x": 0.05, "y": 0.82, "w": 0.4, "h": 0.1}}]}
+]}`)
+	c := publishCase{640, 360, 30, "1500k"}
+	dur := 12 * time.Second
+	// 20 switches at 0.55 s, the fades 0.3 s long, inside the 12 s.
+	out := publishAndRecord(t, c, dur, "--scene", file, "--switch-every", "550ms", "--transitions", "cut,fade:300ms")
+	checkRecording(t, out, c, dur)
+	// The title box's left margin is red in one scene and the pattern's
+	// black band in the other: count the changes from one to the other.
+	frames := testpeer.DecodeFrames(t, out, 0, 330, c.width, c.height)
+	red := ycbcr709(0xC0, 0x20, 0x20)
+	inTitle, switches := false, 0
+	for _, f := range frames {
+		now := yuvNear(yuvAt(f, 34, 300), red, 12)
+		if now != inTitle {
+			switches++
+			inTitle = now
+		}
+	}
+	t.Logf("the title came and went %d times", switches)
+	if switches < 18 {
+		t.Errorf("the title came and went %d times in 11 s, want about 20 (a switch every 0.55 s)", switches)
+	}
+	// No gap in the video's timestamps: each DTS 1/30 s after the one
+	// before, unless onair said the machine was too busy for a frame.
+	dts := testpeer.PacketDTS(t, out, "v")
+	gaps := 0
+	for i := 1; i < len(dts); i++ {
+		if dts[i]-dts[i-1] > 1.5/float64(c.fps) {
+			gaps++
+		}
+	}
+	counts, _ := publishCounts.Load(out)
+	fc, _ := counts.(publishFrames)
+	t.Logf("%d video packets, %d DTS gaps over 1.5 frames, %d frames reported missed", len(dts), gaps, fc.missed)
+	if gaps > fc.missed {
+		t.Errorf("%d gaps over 1.5 frames in the video's DTS, and onair reported %d frames missed", gaps, fc.missed)
+	}
+	flashes, beeps := flashTimes(t, out), beepOnsets(t, out)
+	if len(flashes) < 10 || len(beeps) < 10 {
+		t.Fatalf("found %d flashes and %d beeps in 12 s, want about 12 of each", len(flashes), len(beeps))
+	}
+	worst := 0.0
+	for _, f := range flashes {
+		off := beepOffset(beeps, f)
+		if math.Abs(off) > math.Abs(worst) {
+			worst = off
+		}
+		if math.Abs(off) > 1.0/float64(c.fps) {
+			t.Errorf("the beep is %+.1f ms from the flash at %.3f s, want within one frame", off*1000, f)
+		}
+	}
+	t.Logf("%d flashes; the beep furthest from its flash was %+.1f ms away", len(flashes), worst*1000)
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
-	"github.com/seed7c1a73c4/onair/app/scene"
 
 	"github.com/seed7c1a73c4/onair/app/record"
 
@@ -65,6 +64,9 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	audio := fs.String("audio", "test", "audio source: test, mic[:ID] or none")
 	sceneFile := fs.String("scene", "", "compose the video from the scene file `FILE` (see docs/scenes.md) instead of --video")
 	sceneName := fs.String("scene-name", "", "which scene of the --scene file to compose (default: its current one, or the first)")
+	var cycle sceneCycle
+	fs.DurationVar(&cycle.every, "switch-every", 0, "switch to the --scene file's next scene every `DURATION`, round and round (0 = never)")
+	fs.Var(&cycle.transitions, "transitions", "how --switch-every switches, in turn: a comma `LIST` of cut and fade:DURATION (default cut)")
 	fs.Var(sizeValue{&out.Width, &out.Height}, "size", "output size `WIDTHxHEIGHT`")
 	fs.IntVar(&out.FPS, "fps", out.FPS, "output frame rate")
 	fs.Var(bitrateValue{&out.VideoBitrate}, "video-bitrate", "video `bitrate` (constant), e.g. 4500k or 6M")
@@ -94,7 +96,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	if out.ZeroLatency {
 		out.BFrames = 0
 	}
-	sc, err := loadScene(*sceneFile, *sceneName)
+	sc, err := cycle.load(*sceneFile, *sceneName)
 	if err != nil {
 		return fail(stderr, secrets, err)
 	}
@@ -122,6 +124,8 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 			return fail(stderr, secrets, err)
 		}
 	}
+	stopCycle := cycle.start(b, log)
+	defer stopCycle()
 	stopProgress := startProgress(stderr, b, secrets)
 	stopSignal := reconnectOnSignal(b, log)
 	select {
@@ -159,26 +163,6 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return fail(stderr, secrets, err)
 	}
 	return 0
-}
-
-// loadScene reads the scene called name from a scene file; no file is no
-// scene.
-func loadScene(file, name string) (*scene.Scene, error) {
-	if file == "" {
-		if name != "" {
-			return nil, errors.New("--scene-name needs a --scene file")
-		}
-		return nil, nil
-	}
-	c, err := scene.Load(file)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := c.Find(name)
-	if err != nil {
-		return nil, fmt.Errorf("scene file %s: %w", file, err)
-	}
-	return &sc, nil
 }
 
 // registerURLSecrets marks the last path segment and every query value of a
