@@ -14,6 +14,15 @@ type FrameGrid struct {
 	pace  *pacer
 	next  int64 // lowest frame index the reader may make next
 	skips int64
+	delay time.Duration
+}
+
+// WithDelay makes Wait return d after each frame's time, for a reader that
+// gathers other sources' frames for that time (a scene, a mix): it is not
+// counted as late for that delay. It returns g.
+func (g *FrameGrid) WithDelay(d time.Duration) *FrameGrid {
+	g.delay = d
+	return g
 }
 
 // NewFrameGrid starts a grid at the first frame due from now.
@@ -30,18 +39,18 @@ const frameBacklog = 100 * time.Millisecond
 // Due returns the frame to make next and its time.
 func (g *FrameGrid) Due() (n int64, at time.Duration) {
 	n = g.next
-	if due := gridFloor(g.clock.Now(), g.fps); due > n && gridTime(due, g.fps)-gridTime(n, g.fps) > frameBacklog {
+	if due := gridFloor(g.clock.Now()-g.delay, g.fps); due > n && gridTime(due, g.fps)-gridTime(n, g.fps) > frameBacklog {
 		g.skips += due - n
 		n = due
 	}
 	return n, gridTime(n, g.fps)
 }
 
-// Wait blocks until the clock reaches until (frame n's time from Due, or a
-// little later for a reader that gathers other sources' frames for that
-// time) and moves the grid past n. It reports false when done closed first.
-func (g *FrameGrid) Wait(n int64, until time.Duration) bool {
-	if !g.pace.until(until) {
+// Wait blocks until the clock reaches at, the time of frame n from Due,
+// plus the grid's delay, and moves the grid past n. It reports false when
+// done closed first.
+func (g *FrameGrid) Wait(n int64, at time.Duration) bool {
+	if !g.pace.until(at + g.delay) {
 		return false
 	}
 	g.next = n + 1

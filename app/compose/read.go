@@ -44,8 +44,7 @@ func (f *fadeState) free() {
 // pattern's flash stays with the tone's beep.
 func (s *Source) Read() (capture.VideoFrame, error) {
 	n, at := s.grid.Due()
-	slack := min(composeSlack, time.Second/time.Duration(3*s.cfg.FPS))
-	if !s.grid.Wait(n, at+slack) {
+	if !s.grid.Wait(n, at) {
 		return capture.VideoFrame{}, capture.ErrClosed
 	}
 	r, err := s.takeSwitch(at)

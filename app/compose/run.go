@@ -37,6 +37,10 @@ func feedKey(l scene.Layer, r image.Rectangle) string {
 			return l.Source.Kind
 		}
 		return l.Source.Kind + ":" + l.Source.Device
+	case scene.KindClip:
+		return "file:" + l.Source.Path
+	case scene.KindStream:
+		return "stream:" + l.Source.URL
 	}
 	return ""
 }
@@ -93,8 +97,13 @@ func (s *Source) prepare(sc scene.Scene, have map[string]*feed) (_ *run, opened 
 	return r, opened, nil
 }
 
-// openLive opens a live layer's source through capture.
+// openLive opens a live layer's source: a stream is played and decoded
+// here, the rest comes from capture.
 func (s *Source) openLive(l scene.Layer, r image.Rectangle) (capture.VideoSource, error) {
+	if l.Source.Kind == scene.KindStream {
+		w, h := testSize(r)
+		return openStream(l.Source.URL, l.Name, w, h, s.cfg.Clock, s.log, s.cfg.Mix)
+	}
 	c := capture.VideoConstraints{Width: s.cfg.Width, Height: s.cfg.Height, FPS: s.cfg.FPS}
 	spec := l.Source.Kind
 	switch l.Source.Kind {
@@ -104,6 +113,8 @@ func (s *Source) openLive(l scene.Layer, r image.Rectangle) (capture.VideoSource
 		if l.Source.Device != "" {
 			spec += ":" + l.Source.Device
 		}
+	case scene.KindClip:
+		spec = "file:" + l.Source.Path
 	}
 	return s.cfg.OpenVideo(spec, c, s.cfg.Clock, s.log)
 }

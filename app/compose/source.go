@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/mixer"
 	"github.com/seed7c1a73c4/onair/app/scene"
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
@@ -27,6 +28,9 @@ type Config struct {
 	// OpenVideo opens cameras, screens and the test pattern; nil is
 	// capture.OpenVideo.
 	OpenVideo func(spec string, c capture.VideoConstraints, clock *capture.Clock, log *slog.Logger) (capture.VideoSource, error)
+	// Mix, when set, takes the audio of stream layers while they are in
+	// a scene on air (or fading out).
+	Mix *mixer.Mixer
 	// HoldFor is how long a layer whose source stalled or ended keeps its
 	// last picture before it hides; 0 is DefaultHoldFor.
 	HoldFor time.Duration
@@ -96,7 +100,7 @@ func Open(sc scene.Scene, cfg Config) (*Source, error) {
 	}
 	s.cur = r
 	comp.SetLayers(r.places())
-	s.grid = capture.NewFrameGrid(cfg.Clock, cfg.FPS, s.done)
+	s.grid = capture.NewFrameGrid(cfg.Clock, cfg.FPS, s.done).WithDelay(min(composeSlack, time.Second/time.Duration(3*cfg.FPS)))
 	log.Info("scene on", "scene", sc.Name, "layers", len(sc.Layers))
 	return s, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/compose"
+	"github.com/seed7c1a73c4/onair/app/mixer"
 	"github.com/seed7c1a73c4/onair/app/scene"
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
@@ -47,6 +48,7 @@ type Program struct {
 
 	video  *switchable[capture.VideoFrame]
 	scene  atomic.Pointer[compose.Source]  // the last scene source opened
+	mixer  atomic.Pointer[mixer.Mixer]     // the audio mix, when the audio is one
 	audio  *switchable[capture.AudioFrame] // nil: no audio track
 	mix    audioMix
 	scaler *encode.PreviewScaler
@@ -91,11 +93,7 @@ func Open(cfg Config, clock *capture.Clock, log *slog.Logger) (_ *Program, err e
 		}
 	}()
 	p.mix.gain.Store(1)
-	v, spec, err := p.openFirstVideo()
-	if err != nil {
-		return nil, err
-	}
-	p.video = newSwitchable(v, spec)
+	// Audio first: a scene's stream layers join its mix.
 	a, silent, err := p.openAudio(cfg.Audio)
 	if err != nil {
 		return nil, err
@@ -104,6 +102,11 @@ func Open(cfg Config, clock *capture.Clock, log *slog.Logger) (_ *Program, err e
 		p.audio = newSwitchable(a, cfg.Audio)
 		p.mix.silent.Store(silent)
 	}
+	v, spec, err := p.openFirstVideo()
+	if err != nil {
+		return nil, err
+	}
+	p.video = newSwitchable(v, spec)
 	if cfg.Preview != nil {
 		sz := cfg.Preview.Size()
 		p.scaler = encode.NewPreviewScaler(sz.X, sz.Y)
@@ -126,7 +129,8 @@ const sceneSpec = "scene"
 
 func (p *Program) openScene(sc scene.Scene) (*compose.Source, error) {
 	o := p.cfg.Output
-	src, err := compose.Open(sc, compose.Config{Width: o.Width, Height: o.Height, FPS: o.FPS, Clock: p.clock, Log: p.log})
+	src, err := compose.Open(sc, compose.Config{Width: o.Width, Height: o.Height, FPS: o.FPS, Clock: p.clock, Log: p.log,
+		Mix: p.mixer.Load()})
 	if err != nil {
 		return nil, fmt.Errorf("opening the scene: %w", err)
 	}
@@ -159,18 +163,6 @@ func (p *Program) openVideo(spec string) (capture.VideoSource, error) {
 	return v, nil
 }
 
-// openAudio opens spec; with SilentTrack, "none" opens a tone to silence.
-func (p *Program) openAudio(spec string) (src capture.AudioSource, silent bool, err error) {
-	if spec == "none" && p.cfg.SilentTrack {
-		spec, silent = "test", true
-	}
-	src, err = capture.OpenAudio(spec, capture.AudioConstraints{SampleRate: 48000, Channels: 2}, p.clock, p.log)
-	if err != nil {
-		return nil, false, fmt.Errorf("opening the audio source: %w", err)
-	}
-	return src, silent, nil
-}
-
 // SwitchVideo replaces the video source while the program runs: the
 // stream stays up, with at most a short freeze while the device opens.
 // It blocks while the device opens, so call it off the UI goroutine.
@@ -180,21 +172,6 @@ func (p *Program) SwitchVideo(spec string) error {
 		return err
 	}
 	p.video.Swap(v, spec)
-	return nil
-}
-
-// SwitchAudio replaces the audio source while the program runs ("none"
-// gives silence when the program has an audio track).
-func (p *Program) SwitchAudio(spec string) error {
-	if p.audio == nil {
-		return errors.New("this program has no audio track")
-	}
-	a, silent, err := p.openAudio(spec)
-	if err != nil {
-		return err
-	}
-	p.mix.silent.Store(silent)
-	p.audio.Swap(a, spec)
 	return nil
 }
 

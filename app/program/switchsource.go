@@ -66,6 +66,20 @@ func (s *switchable[F]) Swap(src reader[F], spec string) {
 	old.Close()
 }
 
+// Current returns the current device.
+func (s *switchable[F]) Current() reader[F] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// SetSpec renames the current device (its sources changed in place).
+func (s *switchable[F]) SetSpec(spec string) {
+	s.mu.Lock()
+	s.spec = spec
+	s.mu.Unlock()
+}
+
 // Spec returns the capture spec of the current device.
 func (s *switchable[F]) Spec() string {
 	s.mu.Lock()

@@ -21,6 +21,8 @@ const (
 	KindScreen = "screen" // a screen (Device: its number, or empty for the first)
 	KindImage  = "image"  // a PNG or JPEG file (Path)
 	KindText   = "text"   // a line of text (Text, Font, Color, Background)
+	KindClip   = "clip"   // a YUV4MPEG2 clip (Path), looped
+	KindStream = "stream" // an RTMP stream (URL): an IP camera, OBS or a phone pushed into the local server
 )
 
 // Source is what a layer shows.
@@ -29,7 +31,9 @@ type Source struct {
 	// Device picks the camera (an ID from `onair devices`) or the screen
 	// (a number); empty takes the first.
 	Device string `json:"device,omitempty"`
-	// Path is the image file.
+	// URL is a stream layer's rtmp:// or rtmps:// play URL.
+	URL string `json:"url,omitempty"`
+	// Path is the image file or the clip.
 	Path string `json:"path,omitempty"`
 	// Text is the text of a text layer, one line.
 	Text string `json:"text,omitempty"`
@@ -162,9 +166,14 @@ func (s Source) validate() error {
 		return err
 	case KindTest, KindCamera, KindScreen:
 		return nil
-	case KindImage:
+	case KindStream:
+		if !strings.HasPrefix(s.URL, "rtmp://") && !strings.HasPrefix(s.URL, "rtmps://") {
+			return errors.New("a stream layer needs an rtmp:// or rtmps:// url, e.g. rtmp://127.0.0.1:1935/live/cam1")
+		}
+		return nil
+	case KindImage, KindClip:
 		if s.Path == "" {
-			return errors.New("an image layer needs a path")
+			return fmt.Errorf("an %s layer needs a path", s.Kind)
 		}
 		return nil
 	case KindText:
@@ -183,5 +192,5 @@ func (s Source) validate() error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown source kind %q: use color, test, camera, screen, image or text", s.Kind)
+	return fmt.Errorf("unknown source kind %q: use color, test, camera, screen, image, text, clip or stream", s.Kind)
 }

@@ -1,0 +1,111 @@
+package program
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/seed7c1a73c4/onair/app/compose"
+	"github.com/seed7c1a73c4/onair/app/mixer"
+	"github.com/seed7c1a73c4/onair/capture"
+)
+
+// openAudio opens spec: one source, or several separated by commas, which
+// are mixed; with a scene the audio is always a mix, which the scene's
+// stream layers join. With SilentTrack, "none" opens a tone to silence.
+func (p *Program) openAudio(spec string) (src capture.AudioSource, silent bool, err error) {
+	if spec == "none" && p.cfg.SilentTrack {
+		spec, silent = "test", true
+	}
+	parts := strings.Split(spec, ",")
+	if len(parts) == 1 && (p.cfg.Scene == nil || spec == "none") {
+		src, err = capture.OpenAudio(spec, capture.AudioConstraints{SampleRate: mixer.Rate, Channels: 2}, p.clock, p.log)
+		if err != nil {
+			return nil, false, fmt.Errorf("opening the audio source: %w", err)
+		}
+		return src, silent, nil
+	}
+	m := mixer.New(p.clock, 0, p.log)
+	if err := p.addToMix(m, parts); err != nil {
+		m.Close()
+		return nil, false, err
+	}
+	p.mixer.Store(m)
+	return m, silent, nil
+}
+
+// addToMix opens each spec and adds it to m under its spec.
+func (p *Program) addToMix(m *mixer.Mixer, specs []string) error {
+	for _, spec := range specs {
+		spec = strings.TrimSpace(spec)
+		if spec == "none" || spec == "" {
+			continue
+		}
+		src, err := capture.OpenAudio(spec, capture.AudioConstraints{SampleRate: mixer.Rate, Channels: 2}, p.clock, p.log)
+		if err != nil {
+			return fmt.Errorf("opening the audio source %q: %w", spec, err)
+		}
+		if err := m.Add(spec, src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SwitchAudio replaces the audio source while the program runs ("none"
+// gives silence when the program has an audio track). When the audio is a
+// mix, its sources are replaced and a scene's streams stay in it.
+func (p *Program) SwitchAudio(spec string) error {
+	if p.audio == nil {
+		return errors.New("this program has no audio track")
+	}
+	if m := p.mixer.Load(); m != nil && p.audio.Current() == capture.AudioSource(m) {
+		for _, in := range m.Levels() {
+			if !strings.HasPrefix(in.Name, compose.StreamInputPrefix) {
+				m.Remove(in.Name)
+			}
+		}
+		silent := spec == "none" && p.cfg.SilentTrack
+		p.mix.silent.Store(silent)
+		if err := p.addToMix(m, strings.Split(spec, ",")); err != nil {
+			return err
+		}
+		p.audio.SetSpec(spec)
+		return nil
+	}
+	a, silent, err := p.openAudio(spec)
+	if err != nil {
+		return err
+	}
+	p.mix.silent.Store(silent)
+	p.audio.Swap(a, spec)
+	return nil
+}
+
+// SetSourceGain sets the gain in dB of one source of the audio mix (its
+// spec, or "stream: " and a stream layer's name).
+func (p *Program) SetSourceGain(name string, db float64) error {
+	m := p.mixer.Load()
+	if m == nil {
+		return errors.New("the program's audio is not a mix")
+	}
+	return m.SetGain(name, db)
+}
+
+// SetSourceMuted mutes or unmutes one source of the audio mix.
+func (p *Program) SetSourceMuted(name string, muted bool) error {
+	m := p.mixer.Load()
+	if m == nil {
+		return errors.New("the program's audio is not a mix")
+	}
+	return m.SetMuted(name, muted)
+}
+
+// SourceLevels returns the meter of every source of the audio mix, or nil
+// when the audio is one source.
+func (p *Program) SourceLevels() []mixer.InputLevels {
+	if m := p.mixer.Load(); m != nil {
+		return m.Levels()
+	}
+	return nil
+}
