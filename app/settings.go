@@ -11,6 +11,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/app/scene"
 
 	"github.com/seed7c1a73c4/onair/app/store"
 )
@@ -46,7 +47,9 @@ type ServerSettings struct {
 // of the saved JSON: SaveSettings puts them in a SecretStore under the
 // destination ID and LoadSettings fills them back in.
 type Settings struct {
-	Video, Audio string // capture specs
+	Video, Audio string // capture specs; Video "scene" composes Scenes.Current
+	// Scenes are the window's scenes; the starters until the user changes them.
+	Scenes       scene.Collection
 	Output       program.OutputConfig
 	Muted        bool
 	GainDB       float64
@@ -60,6 +63,7 @@ type Settings struct {
 func DefaultSettings() Settings {
 	return Settings{
 		Video: "test", Audio: "test",
+		Scenes: scene.Starters(),
 		Output: program.DefaultOutput(),
 		Server: ServerSettings{On: true, Port: DefaultServerPort},
 	}
@@ -68,6 +72,7 @@ func DefaultSettings() Settings {
 // storedSettings is Settings as saved: the same fields, keys left out.
 type storedSettings struct {
 	Video, Audio string
+	Scenes       scene.Collection
 	Output       program.OutputConfig
 	Muted        bool
 	GainDB       float64
@@ -83,7 +88,7 @@ type storedDestination struct {
 }
 
 func toStored(s Settings) storedSettings {
-	st := storedSettings{Video: s.Video, Audio: s.Audio, Output: s.Output, Muted: s.Muted,
+	st := storedSettings{Video: s.Video, Audio: s.Audio, Scenes: s.Scenes, Output: s.Output, Muted: s.Muted,
 		GainDB: s.GainDB, Server: s.Server, RecordDir: s.RecordDir}
 	for _, d := range s.Destinations {
 		st.Destinations = append(st.Destinations, storedDestination{ID: d.ID, Name: d.Name,
@@ -93,7 +98,7 @@ func toStored(s Settings) storedSettings {
 }
 
 func (st storedSettings) settings() Settings {
-	s := Settings{Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted,
+	s := Settings{Video: st.Video, Audio: st.Audio, Scenes: st.Scenes, Output: st.Output, Muted: st.Muted,
 		GainDB: st.GainDB, Server: st.Server, RecordDir: st.RecordDir}
 	for _, d := range st.Destinations {
 		s.Destinations = append(s.Destinations, dest.Destination{ID: d.ID, Name: d.Name,

@@ -24,11 +24,18 @@ func (s *Studio) restartProgram() error {
 	st := s.settings
 	s.mu.Unlock()
 	cfg := program.Config{Video: st.Video, Audio: st.Audio, Output: st.Output, Preview: s.preview, SilentTrack: true, OnDemand: true}
+	if st.Video == sceneVideo {
+		sc, err := st.Scenes.Find("")
+		if err != nil {
+			return s.programFailed(err)
+		}
+		cfg.Scene = &sc
+	}
 	prog, err := program.Open(cfg, s.clock, s.log)
 	var fallback error
 	if err != nil {
 		fallback = fmt.Errorf("%w; showing the test sources instead", err)
-		cfg.Video, cfg.Audio = "test", "test"
+		cfg.Video, cfg.Audio, cfg.Scene = "test", "test", nil
 		if prog, err = program.Open(cfg, s.clock, s.log); err != nil {
 			return s.programFailed(err)
 		}

@@ -17,6 +17,7 @@ func (s *Studio) Snapshot() StudioSnapshot {
 	st := s.settings
 	snap := StudioSnapshot{
 		Video: st.Video, Audio: st.Audio, Output: st.Output, Muted: st.Muted, GainDB: st.GainDB,
+		Scenes:    sceneNames(st.Scenes),
 		OutputFPS: s.fps.PerSecond(now), EncoderIdle: s.prog != nil && !s.prog.Encoding(), CPUPercent: s.cpu.Percent(), Error: s.lastErr,
 		Server:    s.serverStatusLocked(),
 		Recording: s.recordingStatusLocked(),
@@ -24,6 +25,11 @@ func (s *Studio) Snapshot() StudioSnapshot {
 	snap.VideoSources, snap.AudioSources = deviceOptions(s.devices)
 	if s.prog != nil {
 		snap.Video, snap.Audio = s.prog.Sources()
+		if snap.Video == sceneVideo {
+			if sc, err := st.Scenes.Find(""); err == nil {
+				snap.Scene = sc.Name
+			}
+		}
 		snap.Levels = s.prog.Levels()
 		snap.FramesDropped = s.prog.Counters().FramesDropped
 	}

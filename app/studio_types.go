@@ -81,7 +81,10 @@ type StudioSnapshot struct {
 	Connecting bool
 	LiveSince  time.Time
 
-	Video, Audio               string // current source specs
+	Video, Audio string // current source specs ("scene" while a scene is on)
+	// Scenes are the scenes' names; Scene is the one on air, or "".
+	Scenes                     []string
+	Scene                      string
 	VideoSources, AudioSources []SourceOption
 	Output                     program.OutputConfig
 	Muted                      bool

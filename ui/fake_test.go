@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
@@ -87,6 +88,9 @@ func (f *fakeStudio) StopRecording()              { f.record("StopRecording") }
 func (f *fakeStudio) ReconnectNow(id string)      { f.record("ReconnectNow(%s)", id) }
 func (f *fakeStudio) SetVideoSource(s string)     { f.record("SetVideoSource(%s)", s) }
 func (f *fakeStudio) SetAudioSource(s string)     { f.record("SetAudioSource(%s)", s) }
+func (f *fakeStudio) SwitchScene(name string, fade time.Duration) {
+	f.record("SwitchScene(%s,%v)", name, fade)
+}
 func (f *fakeStudio) SetMuted(m bool)             { f.record("SetMuted(%v)", m) }
 func (f *fakeStudio) SetGain(db float64)          { f.record("SetGain(%.1f)", db) }
 func (f *fakeStudio) RemoveDestination(id string) { f.record("RemoveDestination(%s)", id) }

@@ -14,10 +14,11 @@ import (
 	"github.com/seed7c1a73c4/onair/ui/widgets"
 )
 
-// programPanel sits under the preview: the source selects, the program
-// meter, Mute and Gain.
+// programPanel sits under the preview: the scene switcher, the source
+// selects, the program meter, Mute and Gain.
 type programPanel struct {
 	w            *Window
+	scenes       *scenesRow
 	video, audio *sourceSelect
 	meter        *widgets.LevelMeter
 	mute         *widget.Button
@@ -29,7 +30,7 @@ type programPanel struct {
 }
 
 func newProgramPanel(w *Window) *programPanel {
-	p := &programPanel{w: w}
+	p := &programPanel{w: w, scenes: newScenesRow(w)}
 	p.video = newSourceSelect(func(spec string) { w.s.SetVideoSource(spec) })
 	p.audio = newSourceSelect(func(spec string) { w.s.SetAudioSource(spec) })
 	p.meter = widgets.NewLevelMeter(w.now, false)
@@ -44,6 +45,7 @@ func newProgramPanel(w *Window) *programPanel {
 		}
 	}
 	form := container.New(layout.NewFormLayout(),
+		p.scenes.label, p.scenes.obj,
 		widget.NewLabel("Video"), p.video.sel,
 		widget.NewLabel("Audio"), p.audio.sel,
 		widget.NewLabel("Level"), p.meter,
@@ -78,6 +80,7 @@ func (p *programPanel) setMuted(m bool) {
 }
 
 func (p *programPanel) update(snap, prev app.StudioSnapshot, first bool) {
+	p.scenes.update(snap)
 	p.video.update(snap.VideoSources, snap.Video)
 	p.audio.update(snap.AudioSources, snap.Audio)
 	p.meter.SetLevels(snap.Levels)

@@ -3,6 +3,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
@@ -26,6 +28,8 @@ type Studio interface {
 	// SetVideoSource and SetAudioSource switch the program's sources, live or not.
 	SetVideoSource(spec string)
 	SetAudioSource(spec string)
+	// SwitchScene puts a scene on air (by name) with a cut (fade 0) or a fade.
+	SwitchScene(name string, fade time.Duration)
 	// SetMuted and SetGain control the program audio (gain in dB, −30 to +20).
 	SetMuted(muted bool)
 	SetGain(db float64)

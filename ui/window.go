@@ -109,6 +109,7 @@ func newWindow(a fyne.App, s Studio, opts Options, do func(func())) *Window {
 	floor := canvas.NewRectangle(color.Transparent)
 	floor.SetMinSize(opts.MinSize)
 	w.win.SetContent(container.NewStack(floor, w.content))
+	w.program.scenes.bindKeys(w.win.Canvas())
 	w.win.Resize(opts.MinSize)
 	w.win.SetMaster()
 	w.win.SetOnClosed(func() {

@@ -1,0 +1,49 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/app/scene"
+)
+
+// sceneVideo is the video setting (and the program's video spec) while a
+// scene is composed.
+const sceneVideo = "scene"
+
+func sceneNames(c scene.Collection) []string {
+	names := make([]string, len(c.Scenes))
+	for i, s := range c.Scenes {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// SwitchScene puts the scene called name on air, live or not, with a cut
+// (fade 0) or a fade: the encoder runs on, so destinations see no break.
+// A scene whose sources cannot open leaves the picture as it was and says
+// why.
+func (s *Studio) SwitchScene(name string, fade time.Duration) {
+	s.do(func() {
+		s.mu.Lock()
+		prog, coll := s.prog, s.settings.Scenes
+		s.mu.Unlock()
+		if prog == nil {
+			return
+		}
+		sc, err := coll.Find(name)
+		if err == nil {
+			err = prog.SwitchScene(sc, fade)
+		}
+		if err != nil {
+			s.setErr(fmt.Errorf("switching to the scene %q: %w", name, err))
+			return
+		}
+		s.mu.Lock()
+		s.settings.Video = sceneVideo
+		s.settings.Scenes.Current = name
+		s.mu.Unlock()
+		s.setErr(nil)
+		s.save()
+	})
+}
