@@ -82,12 +82,12 @@ func (f *fakeStudio) Stop()   { f.record("Stop") }
 func (f *fakeStudio) ForwardIncoming(stream string, ids []string) {
 	f.record("ForwardIncoming(%s,%s)", stream, strings.Join(ids, ","))
 }
-func (f *fakeStudio) StopForward(stream string)   { f.record("StopForward(%s)", stream) }
-func (f *fakeStudio) StartRecording()             { f.record("StartRecording") }
-func (f *fakeStudio) StopRecording()              { f.record("StopRecording") }
-func (f *fakeStudio) ReconnectNow(id string)      { f.record("ReconnectNow(%s)", id) }
-func (f *fakeStudio) SetVideoSource(s string)     { f.record("SetVideoSource(%s)", s) }
-func (f *fakeStudio) SetAudioSource(s string)     { f.record("SetAudioSource(%s)", s) }
+func (f *fakeStudio) StopForward(stream string) { f.record("StopForward(%s)", stream) }
+func (f *fakeStudio) StartRecording()           { f.record("StartRecording") }
+func (f *fakeStudio) StopRecording()            { f.record("StopRecording") }
+func (f *fakeStudio) ReconnectNow(id string)    { f.record("ReconnectNow(%s)", id) }
+func (f *fakeStudio) SetVideoSource(s string)   { f.record("SetVideoSource(%s)", s) }
+func (f *fakeStudio) SetAudioSource(s string)   { f.record("SetAudioSource(%s)", s) }
 func (f *fakeStudio) SwitchScene(name string, fade time.Duration) {
 	f.record("SwitchScene(%s,%v)", name, fade)
 }
