@@ -47,3 +47,13 @@ func (s *Studio) SwitchScene(name string, fade time.Duration) {
 		s.save()
 	})
 }
+
+// ReplaceScenes makes c the studio's scenes, with its current scene on
+// air, and saves them. Call it before Start.
+func (s *Studio) ReplaceScenes(c scene.Collection) {
+	s.mu.Lock()
+	s.settings.Scenes = c
+	s.settings.Video = sceneVideo
+	s.mu.Unlock()
+	s.save()
+}

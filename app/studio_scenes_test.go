@@ -1,11 +1,13 @@
 package app
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/scene"
+	"github.com/seed7c1a73c4/onair/app/store"
 )
 
 // TestStudioSwitchScenesWhileLive switches between two scenes live, cut
@@ -53,4 +55,32 @@ func TestStudioSwitchScenesWhileLive(t *testing.T) {
 	s.Close()
 	s2 := newTestStudio(t, dir, nil)
 	waitFor(t, 5*time.Second, "the saved scene on air again", func() bool { return s2.Snapshot().Scene == "Titled" })
+}
+
+func TestStudioReplaceScenesBeforeStart(t *testing.T) {
+	dir := t.TempDir()
+	kv, err := OpenFileKV(filepath.Join(dir, "settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := store.OpenFileSecretStore(filepath.Join(dir, "keys.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStudio(StudioConfig{Settings: kv, Keys: keys, ServerListen: "127.0.0.1:0", Log: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.ReplaceScenes(scene.Collection{Current: "Two", Scenes: []scene.Scene{
+		{Name: "One", Layers: []scene.Layer{{Name: "P", Source: scene.Source{Kind: scene.KindTest}, Place: scene.Full}}},
+		{Name: "Two", Layers: []scene.Layer{{Name: "C", Source: scene.Source{Kind: scene.KindColor, Color: "#FF0000"}, Place: scene.Full}}},
+	}})
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "scene Two on air", func() bool { return s.Snapshot().Scene == "Two" })
+	if got := s.Snapshot().Scenes; len(got) != 2 || got[0] != "One" {
+		t.Errorf("scenes = %v, want One and Two", got)
+	}
 }

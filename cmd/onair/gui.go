@@ -13,6 +13,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/seed7c1a73c4/onair/app"
+	"github.com/seed7c1a73c4/onair/app/scene"
 	"github.com/seed7c1a73c4/onair/assets"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/ui"
@@ -89,6 +90,13 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, secrets, err)
 	}
+	if *wf.scenes != "" { // before Start, so the program opens on them
+		coll, err := scene.Load(*wf.scenes)
+		if err != nil {
+			return fail(stderr, secrets, err)
+		}
+		studio.ReplaceScenes(coll)
+	}
 	if err := studio.Start(); err != nil {
 		log.Error("studio", "err", err) // the window shows the sentence
 	}
@@ -123,13 +131,14 @@ func runGUI(ctx context.Context, args []string, _, stderr io.Writer) int {
 
 // windowFlags are the window's flags that onair -h lists (the automation
 // hook, for tests, is left out).
-type windowFlags struct{ profile, caFile, logLevel *string }
+type windowFlags struct{ profile, caFile, logLevel, scenes *string }
 
 // defineWindowFlags defines the window's listed flags on fs.
 func defineWindowFlags(fs *flag.FlagSet) windowFlags {
 	return windowFlags{
 		profile:  fs.String("profile", "", "keep settings and keys in this `folder` instead of the system's (a portable profile)"),
 		caFile:   fs.String("ca-file", "", "extra PEM certificate authorities for rtmps:// destinations"),
+		scenes:   fs.String("scenes", "", "replace the window's scenes with those of the scene `file` (see docs/scenes.md), and keep them"),
 		logLevel: logLevelFlag(fs, "info"),
 	}
 }
