@@ -57,3 +57,50 @@ func (s *Studio) ReplaceScenes(c scene.Collection) {
 	s.mu.Unlock()
 	s.save()
 }
+
+// Scenes returns a copy of the studio's scenes, for the editor.
+func (s *Studio) Scenes() scene.Collection {
+	s.mu.Lock()
+	c := s.settings.Scenes
+	s.mu.Unlock()
+	return c.Clone()
+}
+
+// SaveScenes replaces the scenes after checking them (the error names the
+// scene and layer at fault, and nothing changes). When a scene is on air,
+// its new version goes on air with a cut; if it was deleted, the first
+// scene does.
+func (s *Studio) SaveScenes(c scene.Collection) error {
+	if c.Current != "" {
+		if _, err := c.Find(c.Current); err != nil {
+			c.Current = ""
+		}
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c = c.Clone()
+	s.do(func() {
+		s.mu.Lock()
+		if _, err := c.Find(s.settings.Scenes.Current); err == nil && c.Current == "" {
+			c.Current = s.settings.Scenes.Current
+		}
+		s.settings.Scenes = c
+		prog, onScene := s.prog, s.settings.Video == sceneVideo
+		s.mu.Unlock()
+		s.save()
+		if prog == nil || !onScene {
+			return
+		}
+		sc, err := c.Find("")
+		if err == nil {
+			err = prog.SwitchScene(sc, 0)
+		}
+		if err != nil {
+			s.setErr(fmt.Errorf("showing the edited scene %q: %w", sc.Name, err))
+			return
+		}
+		s.setErr(nil)
+	})
+	return nil
+}

@@ -83,4 +83,21 @@ func TestStudioReplaceScenesBeforeStart(t *testing.T) {
 	if got := s.Snapshot().Scenes; len(got) != 2 || got[0] != "One" {
 		t.Errorf("scenes = %v, want One and Two", got)
 	}
+	// Edits: a bad one is refused whole, a good one is kept and, for the
+	// scene on air, shown.
+	bad := s.Scenes()
+	bad.Scenes[1].Layers[0].Source.Color = "red"
+	if err := s.SaveScenes(bad); err == nil {
+		t.Error("a scene with a bad colour was saved")
+	}
+	good := s.Scenes()
+	good.Scenes[1].Name = "Two, renamed"
+	good.Current = "Two, renamed"
+	if err := s.SaveScenes(good); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "the renamed scene on air", func() bool { return s.Snapshot().Scene == "Two, renamed" })
+	if c := s.Scenes(); c.Scenes[1].Layers[0].Source.Color != "#FF0000" {
+		t.Errorf("the refused edit leaked into the scenes: %+v", c.Scenes[1])
+	}
 }

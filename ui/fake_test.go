@@ -10,6 +10,7 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/app/scene"
 
 	"github.com/seed7c1a73c4/onair/app"
 )
@@ -27,6 +28,7 @@ type fakeStudio struct {
 	watching  map[string]int // WatchIncoming calls minus stops, per stream
 	stopped   map[string]int // stop calls per stream
 	watchLink string
+	scenes    scene.Collection
 
 	applyOutput     func(program.OutputConfig) error
 	saveDestination func(dest.Destination) error
@@ -88,6 +90,24 @@ func (f *fakeStudio) StopRecording()            { f.record("StopRecording") }
 func (f *fakeStudio) ReconnectNow(id string)    { f.record("ReconnectNow(%s)", id) }
 func (f *fakeStudio) SetVideoSource(s string)   { f.record("SetVideoSource(%s)", s) }
 func (f *fakeStudio) SetAudioSource(s string)   { f.record("SetAudioSource(%s)", s) }
+func (f *fakeStudio) Scenes() scene.Collection {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.scenes.Clone()
+}
+
+func (f *fakeStudio) SaveScenes(c scene.Collection) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	data, _ := c.Marshal()
+	f.record("SaveScenes(%s)", strings.Join(strings.Fields(string(data)), " "))
+	f.mu.Lock()
+	f.scenes = c.Clone()
+	f.mu.Unlock()
+	return nil
+}
+
 func (f *fakeStudio) SwitchScene(name string, fade time.Duration) {
 	f.record("SwitchScene(%s,%v)", name, fade)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/app/scene"
 )
 
 // Studio is what the window needs from the studio core (app.Studio). Every
@@ -30,6 +31,10 @@ type Studio interface {
 	SetAudioSource(spec string)
 	// SwitchScene puts a scene on air (by name) with a cut (fade 0) or a fade.
 	SwitchScene(name string, fade time.Duration)
+	// Scenes returns a copy of the scenes, for the editor; SaveScenes
+	// checks and keeps edited ones (the error names the scene and layer).
+	Scenes() scene.Collection
+	SaveScenes(c scene.Collection) error
 	// SetMuted and SetGain control the program audio (gain in dB, −30 to +20).
 	SetMuted(muted bool)
 	SetGain(db float64)

@@ -40,6 +40,7 @@ type Window struct {
 	preview  *picture
 	previewV *canvas.Image
 	program  *programPanel
+	scenes   *sceneEditor
 	dests    *destinationsTab
 	output   *outputTab
 	server   *serverTab
@@ -95,11 +96,13 @@ func newWindow(a fyne.App, s Studio, opts Options, do func(func())) *Window {
 	w.dests = newDestinationsTab(w)
 	w.output = newOutputTab(w)
 	w.server = newServerTab(w)
+	w.scenes = newSceneEditor(w)
 	w.stats = newStatsBar()
 	w.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Destinations", theme.UploadIcon(), w.dests.obj),
 		container.NewTabItemWithIcon("Output", theme.SettingsIcon(), w.output.obj),
 		container.NewTabItemWithIcon("Local server", theme.ComputerIcon(), w.server.obj),
+		container.NewTabItemWithIcon("Scenes", theme.GridIcon(), w.scenes.obj),
 	)
 	left := container.NewBorder(nil, w.program.obj, nil, nil, previewObj)
 	split := container.NewHSplit(left, w.tabs)

@@ -87,6 +87,32 @@ func Load(path string) (Collection, error) {
 	return c, nil
 }
 
+// Clone returns a deep copy of c.
+func (c Collection) Clone() Collection {
+	out := Collection{Current: c.Current, Scenes: make([]Scene, len(c.Scenes))}
+	for i, sc := range c.Scenes {
+		out.Scenes[i] = sc.Clone()
+	}
+	return out
+}
+
+// Clone returns a deep copy of s.
+func (s Scene) Clone() Scene {
+	out := Scene{Name: s.Name, Layers: make([]Layer, len(s.Layers))}
+	for i, l := range s.Layers {
+		if l.Crop != nil {
+			c := *l.Crop
+			l.Crop = &c
+		}
+		if l.Opacity != nil {
+			o := *l.Opacity
+			l.Opacity = &o
+		}
+		out.Layers[i] = l
+	}
+	return out
+}
+
 // Marshal writes c as a scene file.
 func (c Collection) Marshal() ([]byte, error) {
 	data, err := json.MarshalIndent(c, "", "  ")
