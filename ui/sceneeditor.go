@@ -31,6 +31,7 @@ type sceneEditor struct {
 	layers   *widget.List
 	kind     *widget.Select
 	form     *layerForm
+	overlay  *layerOverlay // the selected layer's frame over the preview
 	errs     *widgets.ErrorList
 	status   *widget.Label
 	// The buttons, named for the tests.
@@ -63,10 +64,15 @@ func newSceneEditor(w *Window) *sceneEditor {
 	e.layers.OnSelected = func(id widget.ListItemID) {
 		e.sel = e.layerAt(id)
 		e.form.load(e.layer())
+		e.overlay.follow()
 	}
 	e.kind = widget.NewSelect(layerKinds, nil)
 	e.kind.SetSelected(scene.KindText)
-	e.form = newLayerForm(func() { e.layers.RefreshItem(e.layerAt(e.sel)) })
+	e.overlay = newLayerOverlay(e)
+	e.form = newLayerForm(func() {
+		e.layers.RefreshItem(e.layerAt(e.sel))
+		e.overlay.follow()
+	})
 	e.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), e.newScene)
 	e.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), e.deleteScene)
 	e.addBtn = widget.NewButtonWithIcon("Add layer", theme.ContentAddIcon(), e.addLayer)
@@ -119,6 +125,7 @@ func (e *sceneEditor) refresh() {
 	e.layers.UnselectAll()
 	e.layers.Refresh()
 	e.form.load(nil)
+	e.overlay.follow()
 }
 
 // scene returns the scene being edited, or nil when there is none.
@@ -215,6 +222,7 @@ func (e *sceneEditor) removeLayer() {
 	e.layers.UnselectAll()
 	e.layers.Refresh()
 	e.form.load(nil)
+	e.overlay.follow()
 }
 
 // moveLayer moves the selected layer up (+1: drawn later, over more) or

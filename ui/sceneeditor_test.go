@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/seed7c1a73c4/onair/app/scene"
@@ -104,5 +107,57 @@ func TestSceneEditorReportsProblemsAndEditsScenes(t *testing.T) {
 	test.Tap(e.deleteBtn)
 	if got := strings.Join(e.errs.Texts(), " "); !strings.Contains(got, "at least one scene") {
 		t.Errorf("deleting the last scene gave %q", got)
+	}
+}
+
+func TestLayerOverlayDragsResizesAndSnaps(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	f.scenes = editorScenes()
+	w := newTestWindow(t, f)
+	e, o := w.scenes, w.scenes.overlay
+	if o.Visible() {
+		t.Fatal("the layer frame shows with no layer selected")
+	}
+	e.layers.Select(0) // Logo: x 0.8, y 0.05, w 0.15, h 0.15
+	if !o.Visible() {
+		t.Fatal("the layer frame does not show for the selected layer")
+	}
+	origin := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	_, pic := o.picture()
+	pos, size := o.frame(e.layer().Place)
+	centre := origin.Add(pos).Add(fyne.NewPos(size.Width/2, size.Height/2))
+	// test.Drag sends one event at the position it is given, where the
+	// real driver reports the pointer's position after the move: give it
+	// the end point, as the driver would. Move right by 4% of the width:
+	// the right edge (0.99) snaps to 1.
+	test.Drag(w.win.Canvas(), centre.Add(fyne.NewPos(0.04*pic.Width, 0)), 0.04*pic.Width, 0)
+	if p := e.layer().Place; math.Abs(p.X-0.85) > 1e-9 || math.Abs(p.Y-0.05) > 1e-3 {
+		t.Errorf("after the move the place is %+v, want x snapped to 0.85 (right edge on the canvas' edge)", p)
+	}
+	if calls := f.Calls(); len(calls) != 1 || !strings.HasPrefix(calls[0], "SaveScenes(") {
+		t.Fatalf("after the drag: calls %v, want the edit applied", calls)
+	}
+	// Resize from the corner handle by 10% of the height: 0.15 -> 0.25.
+	pos, size = o.frame(e.layer().Place)
+	corner := origin.Add(pos).Add(fyne.NewPos(size.Width-handleSize/2, size.Height-handleSize/2))
+	test.Drag(w.win.Canvas(), corner.Add(fyne.NewPos(0, 0.10*pic.Height)), 0, 0.10*pic.Height)
+	if p := e.layer().Place; math.Abs(p.H-0.25) > 1e-3 || math.Abs(p.W-0.15) > 1e-3 || math.Abs(p.X-0.85) > 1e-9 {
+		t.Errorf("after the resize the place is %+v, want h 0.25, the rest kept", p)
+	}
+	if h, err := strconv.ParseFloat(e.form.place[3].Text, 64); err != nil || math.Abs(h-25) > 0.1 {
+		t.Errorf("the form's H reads %q after the resize", e.form.place[3].Text)
+	}
+}
+
+func TestSnap(t *testing.T) {
+	for _, c := range []struct{ x, w, want float64 }{
+		{0.015, 0.2, 0}, {0.79, 0.2, 0.8}, {0.41, 0.2, 0.4}, {0.3, 0.2, 0.3},
+	} {
+		if got := snapMove(c.x, c.w); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("snapMove(%v, %v) = %v, want %v", c.x, c.w, got, c.want)
+		}
+	}
+	if got := snapEnd(0.3, 0.69); math.Abs(got-0.7) > 1e-9 {
+		t.Errorf("snapEnd(0.3, 0.69) = %v, want 0.7", got)
 	}
 }

@@ -104,7 +104,7 @@ func newWindow(a fyne.App, s Studio, opts Options, do func(func())) *Window {
 		container.NewTabItemWithIcon("Local server", theme.ComputerIcon(), w.server.obj),
 		container.NewTabItemWithIcon("Scenes", theme.GridIcon(), w.scenes.obj),
 	)
-	left := container.NewBorder(nil, w.program.obj, nil, nil, previewObj)
+	left := container.NewBorder(nil, w.program.obj, nil, nil, container.NewStack(previewObj, w.scenes.overlay))
 	split := container.NewHSplit(left, w.tabs)
 	split.Offset = 0.5
 	w.content = container.NewBorder(w.top.obj, w.stats.obj, nil, nil, split)
@@ -197,6 +197,7 @@ func (w *Window) apply(snap app.StudioSnapshot) {
 	prev, first := w.prev, !w.applied
 	w.top.update(snap)
 	w.program.update(snap, prev, first)
+	w.scenes.overlay.setAspect(snap.Output.Width, snap.Output.Height)
 	w.dests.update(snap)
 	w.output.update(snap, prev, first)
 	w.server.update(snap)
