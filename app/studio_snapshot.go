@@ -31,6 +31,9 @@ func (s *Studio) Snapshot() StudioSnapshot {
 			}
 		}
 		snap.Levels = s.prog.Levels()
+		for _, in := range s.prog.SourceLevels() {
+			snap.Mix = append(snap.Mix, MixSource{Name: in.Name, Levels: in.Levels, GainDB: in.GainDB, Muted: in.Muted, Err: in.Err})
+		}
 		snap.FramesDropped = s.prog.Counters().FramesDropped
 	}
 	running := map[string]dest.Status{}

@@ -75,6 +75,16 @@ type LocalServerStatus struct {
 	FreePort  int
 }
 
+// MixSource is one source of the program's audio mix: its meter (after
+// its gain and mute), its controls, and why it stopped, if it did.
+type MixSource struct {
+	Name   string
+	Levels capture.Levels
+	GainDB float64
+	Muted  bool
+	Err    string
+}
+
 // StudioSnapshot is everything the window shows, taken at one instant.
 type StudioSnapshot struct {
 	Live       bool
@@ -90,6 +100,8 @@ type StudioSnapshot struct {
 	Muted                      bool
 	GainDB                     float64
 	Levels                     capture.Levels // program audio after gain/mute
+	// Mix is each source of the program's audio mix, when it is one.
+	Mix []MixSource
 
 	Destinations   []dest.Status
 	ProgramPlayURL string // the program on the local server (live/program), when served

@@ -84,12 +84,17 @@ func (f *fakeStudio) Stop()   { f.record("Stop") }
 func (f *fakeStudio) ForwardIncoming(stream string, ids []string) {
 	f.record("ForwardIncoming(%s,%s)", stream, strings.Join(ids, ","))
 }
-func (f *fakeStudio) StopForward(stream string) { f.record("StopForward(%s)", stream) }
-func (f *fakeStudio) StartRecording()           { f.record("StartRecording") }
-func (f *fakeStudio) StopRecording()            { f.record("StopRecording") }
-func (f *fakeStudio) ReconnectNow(id string)    { f.record("ReconnectNow(%s)", id) }
-func (f *fakeStudio) SetVideoSource(s string)   { f.record("SetVideoSource(%s)", s) }
-func (f *fakeStudio) SetAudioSource(s string)   { f.record("SetAudioSource(%s)", s) }
+func (f *fakeStudio) StopForward(stream string)          { f.record("StopForward(%s)", stream) }
+func (f *fakeStudio) StartRecording()                    { f.record("StartRecording") }
+func (f *fakeStudio) StopRecording()                     { f.record("StopRecording") }
+func (f *fakeStudio) ReconnectNow(id string)             { f.record("ReconnectNow(%s)", id) }
+func (f *fakeStudio) SetVideoSource(s string)            { f.record("SetVideoSource(%s)", s) }
+func (f *fakeStudio) SetAudioSource(s string)            { f.record("SetAudioSource(%s)", s) }
+func (f *fakeStudio) SetMixGain(name string, db float64) { f.record("SetMixGain(%s,%.1f)", name, db) }
+func (f *fakeStudio) SetMixMuted(name string, m bool)    { f.record("SetMixMuted(%s,%v)", name, m) }
+func (f *fakeStudio) AddMixSource(spec string)           { f.record("AddMixSource(%s)", spec) }
+func (f *fakeStudio) RemoveMixSource(name string)        { f.record("RemoveMixSource(%s)", name) }
+
 func (f *fakeStudio) Scenes() scene.Collection {
 	f.mu.Lock()
 	defer f.mu.Unlock()

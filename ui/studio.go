@@ -35,6 +35,12 @@ type Studio interface {
 	// checks and keeps edited ones (the error names the scene and layer).
 	Scenes() scene.Collection
 	SaveScenes(c scene.Collection) error
+	// SetMixGain, SetMixMuted, AddMixSource and RemoveMixSource work the
+	// program's audio mix, source by source (by name; added by spec).
+	SetMixGain(name string, db float64)
+	SetMixMuted(name string, muted bool)
+	AddMixSource(spec string)
+	RemoveMixSource(name string)
 	// SetMuted and SetGain control the program audio (gain in dB, −30 to +20).
 	SetMuted(muted bool)
 	SetGain(db float64)

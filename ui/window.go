@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 
 	"github.com/seed7c1a73c4/onair/app"
 	"github.com/seed7c1a73c4/onair/app/dest"
@@ -41,6 +40,7 @@ type Window struct {
 	previewV *canvas.Image
 	program  *programPanel
 	scenes   *sceneEditor
+	mixer    *mixerTab
 	dests    *destinationsTab
 	output   *outputTab
 	server   *serverTab
@@ -97,12 +97,15 @@ func newWindow(a fyne.App, s Studio, opts Options, do func(func())) *Window {
 	w.output = newOutputTab(w)
 	w.server = newServerTab(w)
 	w.scenes = newSceneEditor(w)
+	w.mixer = newMixerTab(w)
 	w.stats = newStatsBar()
 	w.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Destinations", theme.UploadIcon(), w.dests.obj),
-		container.NewTabItemWithIcon("Output", theme.SettingsIcon(), w.output.obj),
-		container.NewTabItemWithIcon("Local server", theme.ComputerIcon(), w.server.obj),
-		container.NewTabItemWithIcon("Scenes", theme.GridIcon(), w.scenes.obj),
+		// Text only: with icons, five tabs no longer fit the smallest window.
+		container.NewTabItem("Destinations", w.dests.obj),
+		container.NewTabItem("Output", w.output.obj),
+		container.NewTabItem("Local server", w.server.obj),
+		container.NewTabItem("Scenes", w.scenes.obj),
+		container.NewTabItem("Mixer", w.mixer.obj),
 	)
 	left := container.NewBorder(nil, w.program.obj, nil, nil, container.NewStack(previewObj, w.scenes.overlay))
 	split := container.NewHSplit(left, w.tabs)
@@ -198,6 +201,7 @@ func (w *Window) apply(snap app.StudioSnapshot) {
 	w.top.update(snap)
 	w.program.update(snap, prev, first)
 	w.scenes.overlay.setAspect(snap.Output.Width, snap.Output.Height)
+	w.mixer.update(snap)
 	w.dests.update(snap)
 	w.output.update(snap, prev, first)
 	w.server.update(snap)

@@ -133,10 +133,13 @@ func (m *Mixer) SetMuted(name string, muted bool) error {
 	return nil
 }
 
-// InputLevels is one source's meter, after its gain and mute.
+// InputLevels is one source's meter, after its gain and mute, and its
+// controls.
 type InputLevels struct {
 	Name   string
 	Levels capture.Levels
+	GainDB float64
+	Muted  bool
 	// Err is why the source stopped, or "".
 	Err string
 }
@@ -149,11 +152,19 @@ func (m *Mixer) Levels() []InputLevels {
 	out := make([]InputLevels, len(ins))
 	for i, in := range ins {
 		in.mu.Lock()
-		out[i] = InputLevels{Name: in.name, Err: in.errText, Levels: capture.Levels{
+		out[i] = InputLevels{Name: in.name, Err: in.errText, GainDB: gainDB(math.Float64frombits(in.gain.Load())), Muted: in.muted.Load(), Levels: capture.Levels{
 			Peak: append([]float64(nil), in.levels.Peak...), RMS: append([]float64(nil), in.levels.RMS...), Clipped: in.levels.Clipped}}
 		in.mu.Unlock()
 	}
 	return out
+}
+
+// gainDB is a linear gain in dB, rounded to 0.1 dB.
+func gainDB(g float64) float64 {
+	if g <= 0 {
+		return -60
+	}
+	return math.Round(200*math.Log10(g)) / 10
 }
 
 // Read returns the next 10 ms of the mix, S16 stereo at 48 kHz, once its

@@ -109,3 +109,50 @@ func (p *Program) SourceLevels() []mixer.InputLevels {
 	}
 	return nil
 }
+
+// AddAudioSource opens spec and adds it to the audio mix, making the audio
+// a mix first if it is one source.
+func (p *Program) AddAudioSource(spec string) error {
+	if p.audio == nil {
+		return errors.New("this program has no audio track")
+	}
+	specs := append(specList(p.audio.Spec()), spec)
+	if m := p.mixer.Load(); m != nil && p.audio.Current() == capture.AudioSource(m) {
+		if err := p.addToMix(m, []string{spec}); err != nil {
+			return err
+		}
+		p.audio.SetSpec(strings.Join(specs, ","))
+		return nil
+	}
+	return p.SwitchAudio(strings.Join(specs, ","))
+}
+
+// specList splits an audio spec into its sources, leaving out "none".
+func specList(spec string) []string {
+	var out []string
+	for _, s := range strings.Split(spec, ",") {
+		if s = strings.TrimSpace(s); s != "" && s != "none" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// RemoveAudioSource takes the source called name out of the audio mix.
+func (p *Program) RemoveAudioSource(name string) error {
+	m := p.mixer.Load()
+	if m == nil || !m.Remove(name) {
+		return fmt.Errorf("the audio mix has no source called %q", name)
+	}
+	var keep []string
+	for _, s := range specList(p.audio.Spec()) {
+		if s != name {
+			keep = append(keep, s)
+		}
+	}
+	if len(keep) == 0 {
+		keep = []string{"none"}
+	}
+	p.audio.SetSpec(strings.Join(keep, ","))
+	return nil
+}

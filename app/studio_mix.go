@@ -1,0 +1,72 @@
+package app
+
+import "fmt"
+
+// withMix runs f on the program, off the caller's goroutine, and reports
+// its error in the window; what names the action for the sentence.
+func (s *Studio) withMix(what string, f func(p mixProgram) error) {
+	s.do(func() {
+		s.mu.Lock()
+		prog := s.prog
+		s.mu.Unlock()
+		if prog == nil {
+			return
+		}
+		if err := f(prog); err != nil {
+			s.setErr(fmt.Errorf("%s: %w", what, err))
+			return
+		}
+		s.setErr(nil)
+	})
+}
+
+// mixProgram is what the mix controls need of the program.
+type mixProgram interface {
+	SetSourceGain(name string, db float64) error
+	SetSourceMuted(name string, muted bool) error
+	AddAudioSource(spec string) error
+	RemoveAudioSource(name string) error
+	Sources() (video, audio string)
+}
+
+// SetMixGain sets one mix source's gain in dB (−60 to +20).
+func (s *Studio) SetMixGain(name string, db float64) {
+	s.withMix("the mixer", func(p mixProgram) error { return p.SetSourceGain(name, db) })
+}
+
+// SetMixMuted mutes or unmutes one mix source.
+func (s *Studio) SetMixMuted(name string, muted bool) {
+	s.withMix("the mixer", func(p mixProgram) error { return p.SetSourceMuted(name, muted) })
+}
+
+// AddMixSource adds an audio source (a spec from AudioSources) to the mix
+// and keeps it in the settings.
+func (s *Studio) AddMixSource(spec string) {
+	s.withMix("adding an audio source", func(p mixProgram) error {
+		if err := p.AddAudioSource(spec); err != nil {
+			return err
+		}
+		s.keepAudioSpec(p)
+		return nil
+	})
+}
+
+// RemoveMixSource takes a source out of the mix and the settings.
+func (s *Studio) RemoveMixSource(name string) {
+	s.withMix("removing an audio source", func(p mixProgram) error {
+		if err := p.RemoveAudioSource(name); err != nil {
+			return err
+		}
+		s.keepAudioSpec(p)
+		return nil
+	})
+}
+
+// keepAudioSpec saves the program's audio sources as the setting.
+func (s *Studio) keepAudioSpec(p mixProgram) {
+	_, audio := p.Sources()
+	s.mu.Lock()
+	s.settings.Audio = audio
+	s.mu.Unlock()
+	s.save()
+}
