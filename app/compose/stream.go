@@ -112,7 +112,7 @@ func (s *streamSource) play(ctx context.Context) error {
 		switch pkt.Kind {
 		case media.KindVideo:
 			if got, err := vdec.Decode(pkt); err == nil && got {
-				s.showPicture(vdec)
+				s.showPicture(ctx, vdec)
 			}
 		case media.KindAudio:
 			if s.audio == nil {
@@ -135,11 +135,13 @@ func (s *streamSource) play(ctx context.Context) error {
 
 // showPicture scales the decoder's newest picture into a free buffer and
 // offers it to Read, replacing one Read has not taken.
-func (s *streamSource) showPicture(d *encode.VideoDecoder) {
+func (s *streamSource) showPicture(ctx context.Context, d *encode.VideoDecoder) {
 	var pic *image.RGBA
 	select {
 	case pic = <-s.free:
 	case pic = <-s.pics: // Read is behind: reuse the picture it did not take
+	case <-ctx.Done():
+		return
 	}
 	if err := d.Picture(pic); err != nil {
 		s.free <- pic
