@@ -1,13 +1,11 @@
 package app
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/scene"
-	"github.com/seed7c1a73c4/onair/app/store"
 )
 
 // TestStudioSwitchScenesWhileLive switches between two scenes live, cut
@@ -58,20 +56,7 @@ func TestStudioSwitchScenesWhileLive(t *testing.T) {
 }
 
 func TestStudioReplaceScenesBeforeStart(t *testing.T) {
-	dir := t.TempDir()
-	kv, err := OpenFileKV(filepath.Join(dir, "settings.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.OpenFileSecretStore(filepath.Join(dir, "keys.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := NewStudio(StudioConfig{Settings: kv, Keys: keys, ServerListen: "127.0.0.1:0", Log: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := newUnstartedStudio(t, t.TempDir(), "127.0.0.1:0", nil)
 	s.ReplaceScenes(scene.Collection{Current: "Two", Scenes: []scene.Scene{
 		{Name: "One", Layers: []scene.Layer{{Name: "P", Source: scene.Source{Kind: scene.KindTest}, Place: scene.Full}}},
 		{Name: "Two", Layers: []scene.Layer{{Name: "C", Source: scene.Source{Kind: scene.KindColor, Color: "#FF0000"}, Place: scene.Full}}},

@@ -31,6 +31,17 @@ func newTestStudio(t *testing.T, dir string, edit func(*Settings)) *Studio {
 // newTestStudioOn is newTestStudio with its local server on listen.
 func newTestStudioOn(t *testing.T, dir, listen string, edit func(*Settings)) *Studio {
 	t.Helper()
+	s := newUnstartedStudio(t, dir, listen, edit)
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// newUnstartedStudio is newTestStudioOn before Start; Close is left to
+// the cleanup.
+func newUnstartedStudio(t *testing.T, dir, listen string, edit func(*Settings)) *Studio {
+	t.Helper()
 	kv, err := OpenFileKV(filepath.Join(dir, "settings.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -51,9 +62,6 @@ func newTestStudioOn(t *testing.T, dir, listen string, edit func(*Settings)) *St
 	}
 	s, err := NewStudio(StudioConfig{Settings: kv, Keys: keys, ServerListen: listen, Log: testLogger(t)})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/capture"
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
 // tone is a sine source on the clock's 10 ms grid, S16 stereo at 48 kHz.
@@ -75,16 +76,8 @@ func readLeft(t *testing.T, m *Mixer, n int) []float64 {
 	return out
 }
 
-// amplitude is the amplitude of freq in x (Goertzel).
-func amplitude(x []float64, freq float64) float64 {
-	k := 2 * math.Cos(2*math.Pi*freq/Rate)
-	var s1, s2 float64
-	for _, v := range x {
-		s1, s2 = v+k*s1-s2, s1
-	}
-	p := s1*s1 + s2*s2 - k*s1*s2
-	return 2 * math.Sqrt(math.Max(p, 0)) / float64(len(x))
-}
+// amplitude is the amplitude of freq in x.
+func amplitude(x []float64, freq float64) float64 { return testpeer.ToneAmplitude(x, freq, Rate) }
 
 func TestMixerSumsInputsAndAStalledOneOnlyFallsSilent(t *testing.T) {
 	clock := capture.NewClock()

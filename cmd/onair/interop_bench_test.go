@@ -59,6 +59,26 @@ func runMeasured(b *testing.B, name string, args ...string) procUsage {
 	return procUsage{cpu: cpu, maxRSS: ru.Maxrss * 1024, stderr: stderr.String()}
 }
 
+// reportAgainstFFmpeg reads onair publish's frame counts from its last
+// line and reports both programs' CPU (cores) over dur, their ratio and
+// the frames onair dropped or missed.
+func reportAgainstFFmpeg(b *testing.B, ours, theirs procUsage, dur time.Duration) (frames, dropped, missed int, oursCores, theirCores float64) {
+	b.Helper()
+	m := endedRe.FindStringSubmatch(ours.stderr)
+	if m == nil {
+		b.Fatalf("no 'broadcast ended' line in onair's log:\n%s", ours.stderr)
+	}
+	frames, _ = strconv.Atoi(m[1])
+	dropped, _ = strconv.Atoi(m[2])
+	missed, _ = strconv.Atoi(m[3])
+	oursCores, theirCores = ours.cpu.Seconds()/dur.Seconds(), theirs.cpu.Seconds()/dur.Seconds()
+	b.ReportMetric(oursCores, "onair-cores")
+	b.ReportMetric(theirCores, "ffmpeg-cores")
+	b.ReportMetric(oursCores/theirCores, "cpu-ratio")
+	b.ReportMetric(float64(dropped+missed), "dropped-frames")
+	return frames, dropped, missed, oursCores, theirCores
+}
+
 var endedRe = regexp.MustCompile(`msg="broadcast ended" frames=(\d+) dropped=(\d+) missed=(\d+)`)
 
 // BenchmarkInteropRealtimePublish publishes 720p30 veryfast to nginx-rtmp
@@ -85,22 +105,10 @@ func BenchmarkInteropRealtimePublish(b *testing.B) {
 		pattern := runMeasured(b, onairBin, "publish", "--video", "test", "--audio", "test",
 			"--size", "1280x720", "--fps", "30", "--video-bitrate", "4500k", "--preset", "veryfast",
 			"--to", ng.URL("pattern"), "--duration", dur.String())
-		m := endedRe.FindStringSubmatch(ours.stderr)
-		if m == nil {
-			b.Fatalf("no 'broadcast ended' line in onair's log:\n%s", ours.stderr)
-		}
-		frames, _ := strconv.Atoi(m[1])
-		dropped, _ := strconv.Atoi(m[2])
-		missed, _ := strconv.Atoi(m[3])
-		oursCores := ours.cpu.Seconds() / dur.Seconds()
-		theirCores := theirs.cpu.Seconds() / dur.Seconds()
-		b.ReportMetric(oursCores, "onair-cores")
-		b.ReportMetric(theirCores, "ffmpeg-cores")
-		b.ReportMetric(oursCores/theirCores, "cpu-ratio")
+		frames, dropped, missed, oursCores, theirCores := reportAgainstFFmpeg(b, ours, theirs, dur)
 		b.ReportMetric(float64(ours.maxRSS)/(1<<20), "onair-clip-RSS-MB")
 		b.ReportMetric(float64(pattern.maxRSS)/(1<<20), "onair-pattern-RSS-MB")
 		b.ReportMetric(float64(theirs.maxRSS)/(1<<20), "ffmpeg-RSS-MB")
-		b.ReportMetric(float64(dropped+missed), "dropped-frames")
 		b.ReportMetric(float64(frames), "frames")
 		fmt.Fprintf(os.Stderr, "real-time 720p30 veryfast for %ds: onair %.1f%% of a core, RSS %.0f MB (test pattern: %.0f MB), %d frames, %d dropped, %d missed; ffmpeg %.1f%% of a core, RSS %.0f MB; CPU ratio %.2f\n",
 			secs, oursCores*100, float64(ours.maxRSS)/(1<<20), float64(pattern.maxRSS)/(1<<20), frames, dropped, missed,

@@ -46,14 +46,21 @@ func writeLogo(t *testing.T, path string) {
 	}
 }
 
-// ycbcr709 is r, g, b as BT.709 video-range Y, Cb, Cr: what the studio
-// encodes a colour layer as.
-func ycbcr709(r, g, b float64) [3]int {
-	y := 0.2126*r + 0.7152*g + 0.0722*b
+// matrix is a YCbCr matrix's red and blue luma weights.
+type matrix struct{ kr, kb float64 }
+
+var (
+	bt709 = matrix{0.2126, 0.0722} // what the studio encodes colour layers as
+	bt601 = matrix{0.299, 0.114}   // what ffmpeg's color source makes
+)
+
+// ycbcr is r, g, b as video-range Y, Cb, Cr in matrix m.
+func ycbcr(m matrix, r, g, b float64) [3]int {
+	y := m.kr*r + (1-m.kr-m.kb)*g + m.kb*b
 	return [3]int{
 		int(16 + 219*y/255 + 0.5),
-		int(128 + 224*(b-y)/1.8556/255 + 0.5),
-		int(128 + 224*(r-y)/1.5748/255 + 0.5),
+		int(128 + 224*(b-y)/(2*(1-m.kb))/255 + 0.5),
+		int(128 + 224*(r-y)/(2*(1-m.kr))/255 + 0.5),
 	}
 }
 
@@ -91,8 +98,8 @@ func TestInteropScenePixels(t *testing.T) {
 		t.Errorf("decode errors: %s", errs)
 	}
 	frames := testpeer.DecodeFrames(t, out, 60, 5, c.width, c.height)
-	bg := ycbcr709(0x20, 0x60, 0xC0)
-	orange := ycbcr709(255, 128, 0)
+	bg := ycbcr(bt709, 0x20, 0x60, 0xC0)
+	orange := ycbcr(bt709, 255, 128, 0)
 	black, white := [3]int{16, 128, 128}, [3]int{235, 128, 128}
 	bars := [][3]int{{180, 128, 128}, {162, 44, 142}, {131, 156, 44}, {112, 72, 58}, {84, 184, 198}, {65, 100, 212}, {35, 212, 114}}
 	for i, f := range frames {
@@ -166,7 +173,7 @@ func TestInteropSceneSwitching(t *testing.T) {
 	// The title box's left margin is red in one scene and the pattern's
 	// black band in the other: count the changes from one to the other.
 	frames := testpeer.DecodeFrames(t, out, 0, 330, c.width, c.height)
-	red := ycbcr709(0xC0, 0x20, 0x20)
+	red := ycbcr(bt709, 0xC0, 0x20, 0x20)
 	inTitle, switches := false, 0
 	for _, f := range frames {
 		now := yuvNear(yuvAt(f, 34, 300), red, 12)

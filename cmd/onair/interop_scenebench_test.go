@@ -81,19 +81,7 @@ func BenchmarkInteropSceneComposite(b *testing.B) {
 			"-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-b:v", "6000k", "-maxrate", "6000k",
 			"-bufsize", "12000k", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-bf", "2",
 			"-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", "-f", "flv", ng.URL("ffmpeg"))
-		m := endedRe.FindStringSubmatch(ours.stderr)
-		if m == nil {
-			b.Fatalf("no 'broadcast ended' line in onair's log:\n%s", ours.stderr)
-		}
-		frames, _ := strconv.Atoi(m[1])
-		dropped, _ := strconv.Atoi(m[2])
-		missed, _ := strconv.Atoi(m[3])
-		oursCores := ours.cpu.Seconds() / dur.Seconds()
-		theirCores := theirs.cpu.Seconds() / dur.Seconds()
-		b.ReportMetric(oursCores, "onair-cores")
-		b.ReportMetric(theirCores, "ffmpeg-cores")
-		b.ReportMetric(oursCores/theirCores, "cpu-ratio")
-		b.ReportMetric(float64(dropped+missed), "dropped-frames")
+		frames, dropped, missed, oursCores, theirCores := reportAgainstFFmpeg(b, ours, theirs, dur)
 		fmt.Fprintf(os.Stderr, "scene 1080p30 veryfast (1080p clip + 720p clip at 25%% + text) for %ds: onair %.1f%% of a core, RSS %.0f MB, %d frames, %d dropped, %d missed; ffmpeg -filter_complex %.1f%% of a core, RSS %.0f MB; CPU ratio %.2f\n",
 			secs, oursCores*100, float64(ours.maxRSS)/(1<<20), frames, dropped, missed,
 			theirCores*100, float64(theirs.maxRSS)/(1<<20), oursCores/theirCores)

@@ -15,26 +15,6 @@ import (
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
 
-// goertzel is the amplitude of freq in x, sampled at rate.
-func goertzel(x []float64, freq, rate float64) float64 {
-	k := 2 * math.Cos(2*math.Pi*freq/rate)
-	var s1, s2 float64
-	for _, v := range x {
-		s1, s2 = v+k*s1-s2, s1
-	}
-	return 2 * math.Sqrt(math.Max(s1*s1+s2*s2-k*s1*s2, 0)) / float64(len(x))
-}
-
-// ycbcr601 is r, g, b as BT.601 video-range Y, Cb, Cr.
-func ycbcr601(r, g, b float64) [3]int {
-	y := 0.299*r + 0.587*g + 0.114*b
-	return [3]int{
-		int(16 + 219*y/255 + 0.5),
-		int(128 + 224*(b-y)/1.772/255 + 0.5),
-		int(128 + 224*(r-y)/1.402/255 + 0.5),
-	}
-}
-
 // audioFrom decodes secs seconds of path's audio from from on, as mono
 // float samples at 48 kHz.
 func audioFrom(t *testing.T, path string, from, secs float64) []float64 {
@@ -80,7 +60,7 @@ func TestInteropSceneIPCamera(t *testing.T) {
 	}
 	// ffmpeg's color source makes BT.601 YCbCr, which the studio passes
 	// through as it is.
-	green, grey := ycbcr601(0x20, 0xC0, 0x40), ycbcr709(0x30, 0x30, 0x30)
+	green, grey := ycbcr(bt601, 0x20, 0xC0, 0x40), ycbcr(bt709, 0x30, 0x30, 0x30)
 	frames := testpeer.DecodeFrames(t, out, 150, 60, c.width, c.height) // 5 s to 7 s
 	for i, f := range frames {
 		// The layer is (320,180)-(576,324).
@@ -106,8 +86,8 @@ func TestInteropSceneIPCamera(t *testing.T) {
 	var tones []float64
 	beep := 0.0
 	for w := 0; w+4800 <= len(x); w += 4800 {
-		tones = append(tones, goertzel(x[w:w+4800], 440, 48000))
-		beep = math.Max(beep, goertzel(x[w:w+4800], 1000, 48000))
+		tones = append(tones, testpeer.ToneAmplitude(x[w:w+4800], 440, 48000))
+		beep = math.Max(beep, testpeer.ToneAmplitude(x[w:w+4800], 1000, 48000))
 	}
 	slices.Sort(tones)
 	if len(tones) < 20 {
