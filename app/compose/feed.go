@@ -24,17 +24,18 @@ type feed struct {
 	clock *capture.Clock
 	log   *slog.Logger
 
-	mu    sync.Mutex // held by the compositor while it reads frame's pixels
-	frame capture.VideoFrame
-	has   bool
-	at    time.Duration // clock time frame arrived
-	ended bool
+	mu      sync.Mutex // held by the compositor while it reads frame's pixels
+	frame   capture.VideoFrame
+	has     bool
+	at      time.Duration // clock time frame arrived
+	ended   bool
+	arrived chan struct{} // closed (and replaced) when a frame arrives
 
 	done chan struct{} // closed when the reading goroutine has returned
 }
 
 func startFeed(key string, src capture.VideoSource, clock *capture.Clock, log *slog.Logger) *feed {
-	f := &feed{key: key, src: src, clock: clock, log: log, done: make(chan struct{})}
+	f := &feed{key: key, src: src, clock: clock, log: log, done: make(chan struct{}), arrived: make(chan struct{})}
 	go f.run()
 	return f
 }
@@ -50,14 +51,44 @@ func (f *feed) run() {
 			}
 			f.mu.Lock()
 			f.ended = true
+			close(f.arrived)
+			f.arrived = make(chan struct{})
 			f.mu.Unlock()
 			return
 		}
 		f.mu.Lock()
 		old := f.frame
 		f.frame, f.has, f.at = fr, true, f.clock.Now()
+		close(f.arrived)
+		f.arrived = make(chan struct{})
 		f.mu.Unlock()
 		old.Release()
+	}
+}
+
+// waitDue waits, until the clock reaches deadline at the latest, for a
+// frame the source owes by time at: one whose capture time, a frame
+// period after the newest one's, is at or before at. So a source on the
+// same grid as the scene (the test pattern, a clip) is shown in the frame
+// of its own time even when its goroutine ran a little late, and a camera's
+// frame that is due is not missed by a hair.
+func (f *feed) waitDue(at, period, deadline time.Duration) {
+	for {
+		f.mu.Lock()
+		due := f.has && !f.ended && f.frame.Time+period <= at
+		arrived := f.arrived
+		f.mu.Unlock()
+		wait := deadline - f.clock.Now()
+		if !due || wait <= 0 {
+			return
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-arrived:
+			t.Stop()
+		case <-t.C:
+			return
+		}
 	}
 }
 

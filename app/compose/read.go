@@ -51,6 +51,7 @@ func (s *Source) Read() (capture.VideoFrame, error) {
 	if err != nil {
 		return capture.VideoFrame{}, err
 	}
+	s.waitForDueFrames(r, at)
 	out := s.picture()
 	s.compMu.Lock()
 	err = s.draw(r, at, out)
@@ -64,6 +65,20 @@ func (s *Source) Read() (capture.VideoFrame, error) {
 		default:
 		}
 	}), nil
+}
+
+// waitForDueFrames gives live sources that owe a frame by time at up to
+// half a frame past at to deliver it (see feed.waitDue).
+func (s *Source) waitForDueFrames(r *run, at time.Duration) {
+	period := time.Second / time.Duration(s.cfg.FPS)
+	deadline := at + period/2
+	seen := map[*feed]bool{}
+	for _, l := range r.layers {
+		if l.feed != nil && !seen[l.feed] {
+			seen[l.feed] = true
+			l.feed.waitDue(at, period, deadline)
+		}
+	}
 }
 
 // takeSwitch makes a pending scene current at frame time at (starting its
