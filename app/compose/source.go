@@ -139,17 +139,17 @@ func (s *Source) Switch(sc scene.Scene, fade time.Duration) error {
 			return err
 		}
 		s.mu.Lock()
-		if ok := s.install(r, opened, fade); ok || try == 2 {
-			s.mu.Unlock()
-			if !ok {
-				return errors.New("the scene could not be switched: its sources kept closing")
-			}
+		ok := s.install(r, opened, fade)
+		s.mu.Unlock()
+		if ok {
 			s.log.Info("scene switched", "scene", sc.Name)
 			return nil
 		}
-		s.mu.Unlock()
 		for _, f := range opened {
 			f.close()
+		}
+		if try == 2 {
+			return errors.New("the scene could not be switched: its sources kept closing")
 		}
 	}
 }
