@@ -95,14 +95,26 @@ func (w *lumaWatcher) firstAfter(since time.Time, bright bool, timeout time.Dura
 // changed picture at a player of live/program on the local server: two
 // scenes, black and white, switched 6 times by keys 1 and 2. It reports
 // the median and the worst. The player decodes as it receives, so the
-// time includes the encoder's and the server's.
+// time includes the encoder's delay (x264's lookahead and B-frames) and
+// the server's: the default output, then the same with zero latency.
 func BenchmarkInteropGUISceneSwitchLatency(b *testing.B) {
+	for _, zero := range []bool{false, true} {
+		name := "default"
+		if zero {
+			name = "zerolatency"
+		}
+		b.Run(name, func(b *testing.B) { benchSceneSwitch(b, zero) })
+	}
+}
+
+func benchSceneSwitch(b *testing.B, zeroLatency bool) {
 	testpeer.Require(b, "xdotool")
 	x := startXvfb(b)
 	port := testpeer.FreePort(b)
 	profile := b.TempDir()
 	writeProfile(b, profile, func(st *app.Settings) {
 		st.Server.On, st.Server.Port = true, port
+		st.Output.ZeroLatency = zeroLatency
 		st.Video = "scene"
 		colour := func(name, c string) scene.Scene {
 			return scene.Scene{Name: name, Layers: []scene.Layer{{Name: name, Source: scene.Source{Kind: scene.KindColor, Color: c}, Place: scene.Full}}}
