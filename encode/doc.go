@@ -4,7 +4,8 @@
 // and scaling (swscale), audio resampling and re-framing (swresample and an
 // audio FIFO), the H.264 encoder (libx264, or a hardware encoder where the
 // machine has one) and the AAC encoder; the H.264 and HEVC decoders for
-// tiles and the H.264 transcoder; and the MP4/Matroska recorder.
+// tiles and the H.264 transcoder; the MP4/Matroska recorder; the scene
+// compositor (libavfilter's overlay) and the PCM converter a mix uses.
 //
 // Encoders turn capture frames into media.Packet values: FLV-shaped access
 // units with millisecond DTS/PTS and fresh, immutable Data. Every codec

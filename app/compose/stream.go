@@ -103,6 +103,12 @@ func (s *streamSource) play(ctx context.Context) error {
 	adec := encode.NewAudioDecoder(s.log)
 	defer adec.Close()
 	var offset time.Duration = -1 // clock time minus stream time, the smallest seen
+	var conv *encode.PCMConverter  // made when the stream's audio is not at the mix's rate
+	defer func() {
+		if conv != nil {
+			conv.Close()
+		}
+	}()
 	for {
 		_ = p.SetReadDeadline(time.Now().Add(10 * time.Second))
 		pkt, err := p.ReadPacket()
@@ -127,9 +133,30 @@ func (s *streamSource) play(ctx context.Context) error {
 			}
 			_ = adec.Decode(pkt, func(f capture.AudioFrame) {
 				f.Time += offset + streamAudioDelay
-				s.audio.put(f)
+				s.mixable(&conv, f)
 			})
 		}
+	}
+}
+
+// mixable hands f to the mix, converted first when it is not at the mix's
+// rate or has more than two channels (IP cameras often send 8, 16 or 44.1
+// kHz); mono stays mono, which the mix spreads to both sides.
+func (s *streamSource) mixable(conv **encode.PCMConverter, f capture.AudioFrame) {
+	if f.Rate == mixer.Rate && f.Channels <= 2 {
+		s.audio.put(f)
+		return
+	}
+	if *conv == nil {
+		c, err := encode.NewPCMConverter(mixer.Rate, min(f.Channels, 2))
+		if err != nil {
+			s.log.Warn("a stream layer's sound cannot be converted for the mix; it stays silent", "err", err)
+			return
+		}
+		*conv = c
+	}
+	if err := (*conv).Convert(f, s.audio.put); err != nil {
+		s.log.Debug("a stream layer's sound could not be converted", "err", err)
 	}
 }
 

@@ -42,11 +42,12 @@ func TestInteropSceneIPCamera(t *testing.T) {
 	t.Parallel()
 	srv := startServe(t)
 	cam := srv.url("cam1")
-	// The camera: a solid green picture and a 440 Hz tone at 0.125.
+	// The camera: a solid green picture and a 440 Hz mono tone at 0.125,
+	// at 44.1 kHz as many cameras send it (the mix resamples it to 48 kHz).
 	startBG(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-		"-f", "lavfi", "-i", "color=c=0x20C040:size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+		"-f", "lavfi", "-i", "color=c=0x20C040:size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
 		"-t", "40", "-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p",
-		"-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-f", "flv", cam)
+		"-c:a", "aac", "-b:a", "128k", "-ar", "44100", "-f", "flv", cam)
 	waitLive(t, cam)
 	file := sceneFile(t, t.TempDir(), fmt.Sprintf(`{"scenes": [{"name": "Guest", "layers": [
   {"name": "Background", "source": {"kind": "color", "color": "#303030"}, "place": {"x": 0, "y": 0, "w": 1, "h": 1}},
