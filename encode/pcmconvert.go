@@ -19,15 +19,15 @@ import (
 // samples given out, and start again from an input's own time when it
 // jumps (a gap in the stream). Not safe for concurrent use.
 type PCMConverter struct {
-	rs        *resampler
-	rate, ch  int
-	frame     *astiav.Frame // planar float scratch of blockSamples
-	buf       []byte
-	base      time.Duration // time of output sample 0
-	out       int64         // samples given out since base
-	expect    time.Duration // where the next input should start
-	started   bool
-	inRate    int
+	rs       *resampler
+	rate, ch int
+	frame    *astiav.Frame // planar float scratch of blockSamples
+	buf      []byte
+	base     time.Duration // time of output sample 0
+	out      int64         // samples given out since base
+	expect   time.Duration // where the next input should start
+	started  bool
+	inRate   int
 }
 
 // pcmBlock is how many samples per channel the converter gives out at a time.

@@ -103,7 +103,7 @@ func (s *streamSource) play(ctx context.Context) error {
 	adec := encode.NewAudioDecoder(s.log)
 	defer adec.Close()
 	var offset time.Duration = -1 // clock time minus stream time, the smallest seen
-	var conv *encode.PCMConverter  // made when the stream's audio is not at the mix's rate
+	var conv *encode.PCMConverter // made when the stream's audio is not at the mix's rate
 	defer func() {
 		if conv != nil {
 			conv.Close()
