@@ -67,9 +67,11 @@ func (s *Studio) Scenes() scene.Collection {
 }
 
 // SaveScenes replaces the scenes after checking them (the error names the
-// scene and layer at fault, and nothing changes). When a scene is on air,
-// its new version goes on air with a cut; if it was deleted, the first
-// scene does.
+// scene and layer at fault, and nothing changes). c.Current names the scene
+// on air in c (the editor follows a rename); when it is empty, the scene on
+// air keeps its place if its name is still there, and the first scene
+// takes it otherwise. When a scene is on air, its new version goes on air
+// with a cut.
 func (s *Studio) SaveScenes(c scene.Collection) error {
 	if c.Current != "" {
 		if _, err := c.Find(c.Current); err != nil {

@@ -24,7 +24,8 @@ var layerKinds = []string{scene.KindTest, scene.KindCamera, scene.KindScreen, sc
 type sceneEditor struct {
 	w        *Window
 	coll     scene.Collection
-	cur      int // the scene being edited
+	orig     []string // each edited scene's name in the studio ("" for a new one)
+	cur      int      // the scene being edited
 	sel      int // the selected layer, or -1
 	sceneSel *widget.Select
 	name     *widget.Entry
@@ -50,11 +51,7 @@ func newSceneEditor(w *Window) *sceneEditor {
 	e.name = widget.NewEntry()
 	e.name.OnChanged = func(v string) {
 		if e.cur < len(e.coll.Scenes) && v != "" {
-			old := e.coll.Scenes[e.cur].Name
 			e.coll.Scenes[e.cur].Name = v
-			if e.coll.Current == old {
-				e.coll.Current = v
-			}
 			e.sceneSel.SetOptions(e.sceneNames())
 			e.sceneSel.Selected = v
 			e.sceneSel.Refresh()
@@ -94,6 +91,7 @@ func newSceneEditor(w *Window) *sceneEditor {
 // reload takes the studio's scenes, dropping unapplied edits.
 func (e *sceneEditor) reload() {
 	e.coll = e.w.s.Scenes()
+	e.orig = e.sceneNames()
 	e.cur, e.sel = 0, -1
 	if c, err := e.coll.Find(""); err == nil {
 		e.cur = max(e.sceneIndex(c.Name), 0)
@@ -176,6 +174,7 @@ func (e *sceneEditor) newScene() {
 		name = fmt.Sprintf("Scene %d", n)
 	}
 	e.coll.Scenes = append(e.coll.Scenes, scene.Scene{Name: name})
+	e.orig = append(e.orig, "")
 	e.cur, e.sel = len(e.coll.Scenes)-1, -1
 	e.refresh()
 }
@@ -186,6 +185,7 @@ func (e *sceneEditor) deleteScene() {
 		return
 	}
 	e.coll.Scenes = slices.Delete(e.coll.Scenes, e.cur, e.cur+1)
+	e.orig = slices.Delete(e.orig, e.cur, e.cur+1)
 	e.cur, e.sel = 0, -1
 	e.refresh()
 }
@@ -245,11 +245,21 @@ func (e *sceneEditor) apply() {
 		e.errs.Set([]string{msg})
 		return
 	}
-	if err := e.w.s.SaveScenes(e.coll.Clone()); err != nil {
+	// The scene on air stays on air, under its new name if it was renamed
+	// here; the editor never switches scenes by itself.
+	c := e.coll.Clone()
+	c.Current = ""
+	for i, name := range e.orig {
+		if name != "" && name == e.w.prev.Scene {
+			c.Current = c.Scenes[i].Name
+		}
+	}
+	if err := e.w.s.SaveScenes(c); err != nil {
 		e.errs.Set([]string{err.Error()})
 		e.status.SetText("")
 		return
 	}
+	e.orig = e.sceneNames()
 	e.errs.Set(nil)
 	e.status.SetText("Saved")
 }

@@ -26,6 +26,12 @@ func TestSceneEditorAddsMovesAndAppliesLayers(t *testing.T) {
 	f.scenes = editorScenes()
 	w := newTestWindow(t, f)
 	e := w.scenes
+	// The studio switched to Pattern after the editor loaded (Titled was on
+	// air then): applying edits must not switch back.
+	onAir := idleSnapshot()
+	onAir.Scenes, onAir.Scene = []string{"Pattern", "Titled"}, "Pattern"
+	f.setSnapshot(onAir)
+	w.pollForTest()
 	if e.sceneSel.Selected != "Titled" || e.layerCount() != 2 {
 		t.Fatalf("editing %q with %d layers, want the scene on air (Titled) with 2", e.sceneSel.Selected, e.layerCount())
 	}
@@ -62,6 +68,16 @@ func TestSceneEditorAddsMovesAndAppliesLayers(t *testing.T) {
 	}
 	if e.status.Text != "Saved" {
 		t.Errorf("status %q after Apply", e.status.Text)
+	}
+	if saved.Current != "Pattern" {
+		t.Errorf("the scenes were saved with %q on air, want Pattern (the studio's, not the editor's stale one)", saved.Current)
+	}
+	// Renaming the scene on air keeps it on air under its new name.
+	e.sceneSel.SetSelected("Pattern")
+	e.name.SetText("Pattern 2")
+	test.Tap(e.applyBtn)
+	if c := f.Scenes(); c.Current != "Pattern 2" {
+		t.Errorf("after renaming the scene on air it is saved as %q on air, want Pattern 2", c.Current)
 	}
 }
 
