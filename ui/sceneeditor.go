@@ -26,7 +26,7 @@ type sceneEditor struct {
 	coll     scene.Collection
 	orig     []string // each edited scene's name in the studio ("" for a new one)
 	cur      int      // the scene being edited
-	sel      int // the selected layer, or -1
+	sel      int      // the selected layer, or -1
 	sceneSel *widget.Select
 	name     *widget.Entry
 	layers   *widget.List
