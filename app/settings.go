@@ -49,13 +49,21 @@ type ServerSettings struct {
 type Settings struct {
 	Video, Audio string // capture specs; Video "scene" composes Scenes.Current
 	// Scenes are the window's scenes; the starters until the user changes them.
-	Scenes       scene.Collection
-	Output       program.OutputConfig
-	Muted        bool
-	GainDB       float64
+	Scenes scene.Collection
+	Output program.OutputConfig
+	Muted  bool
+	GainDB float64
+	// Mix holds each mix source's gain and mute, by source name.
+	Mix          map[string]MixSetting
 	Destinations []dest.Destination
 	Server       ServerSettings
 	RecordDir    string // where program recordings go; "" is record.DefaultDir
+}
+
+// MixSetting is one audio mix source's saved gain (dB) and mute.
+type MixSetting struct {
+	GainDB float64
+	Muted  bool
 }
 
 // DefaultSettings returns the test sources, DefaultOutput, no destinations
@@ -76,6 +84,7 @@ type storedSettings struct {
 	Output       program.OutputConfig
 	Muted        bool
 	GainDB       float64
+	Mix          map[string]MixSetting `json:",omitempty"`
 	Destinations []storedDestination
 	Server       ServerSettings
 	RecordDir    string `json:",omitempty"`
@@ -88,7 +97,7 @@ type storedDestination struct {
 }
 
 func toStored(s Settings) storedSettings {
-	st := storedSettings{Video: s.Video, Audio: s.Audio, Scenes: s.Scenes, Output: s.Output, Muted: s.Muted,
+	st := storedSettings{Video: s.Video, Audio: s.Audio, Scenes: s.Scenes, Output: s.Output, Muted: s.Muted, Mix: s.Mix,
 		GainDB: s.GainDB, Server: s.Server, RecordDir: s.RecordDir}
 	for _, d := range s.Destinations {
 		st.Destinations = append(st.Destinations, storedDestination{ID: d.ID, Name: d.Name,
@@ -98,7 +107,7 @@ func toStored(s Settings) storedSettings {
 }
 
 func (st storedSettings) settings() Settings {
-	s := Settings{Video: st.Video, Audio: st.Audio, Scenes: st.Scenes, Output: st.Output, Muted: st.Muted,
+	s := Settings{Video: st.Video, Audio: st.Audio, Scenes: st.Scenes, Output: st.Output, Muted: st.Muted, Mix: st.Mix,
 		GainDB: st.GainDB, Server: st.Server, RecordDir: st.RecordDir}
 	for _, d := range st.Destinations {
 		s.Destinations = append(s.Destinations, dest.Destination{ID: d.ID, Name: d.Name,

@@ -11,7 +11,8 @@ import (
 // gain, a mute, a source removed and added again (kept in the settings),
 // and a source that is already there refused with a sentence.
 func TestStudioMixControls(t *testing.T) {
-	s := newTestStudio(t, t.TempDir(), func(st *Settings) {
+	dir := t.TempDir()
+	s := newTestStudio(t, dir, func(st *Settings) {
 		st.Output = studioOutput()
 		st.Video, st.Audio = sceneVideo, "test"
 		st.Scenes = scene.Collection{Scenes: []scene.Scene{{Name: "P", Layers: []scene.Layer{
@@ -30,11 +31,25 @@ func TestStudioMixControls(t *testing.T) {
 		t.Errorf("audio setting %q after removing the only source, want none", a)
 	}
 	s.AddMixSource("test")
-	waitFor(t, 5*time.Second, "the tone back", func() bool { m := mix(); return len(m) == 1 && !m[0].Muted })
+	waitFor(t, 5*time.Second, "the tone back, with its saved gain and mute", func() bool {
+		m := mix()
+		return len(m) == 1 && m[0].Muted && m[0].GainDB == -6
+	})
+	s.SetMixMuted("test", false)
 	s.mu.Lock()
 	audio := s.settings.Audio
 	s.mu.Unlock()
 	if audio != "test" {
 		t.Errorf("the audio setting is %q, want the tone kept", audio)
 	}
+	// The source's gain and mute are kept: a new studio on the same
+	// settings gives them back.
+	s.SetMixGain("test", -12)
+	waitFor(t, 5*time.Second, "the new gain", func() bool { m := mix(); return len(m) == 1 && m[0].GainDB == -12 })
+	s.Close()
+	s2 := newTestStudio(t, dir, nil)
+	waitFor(t, 5*time.Second, "the saved gain after a restart", func() bool {
+		m := s2.Snapshot().Mix
+		return len(m) == 1 && m[0].GainDB == -12 && !m[0].Muted
+	})
 }

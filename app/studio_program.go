@@ -46,6 +46,7 @@ func (s *Studio) restartProgram() error {
 	}
 	prog.SetGain(st.GainDB)
 	prog.SetMuted(st.Muted)
+	applyMixSettings(prog, st.Mix)
 	s.mu.Lock()
 	s.prog = prog
 	s.fps, s.fpsCount = newFPSMeter(), 0
