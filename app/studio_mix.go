@@ -1,39 +1,16 @@
 package app
 
-import "fmt"
+import (
+	"fmt"
 
-// withMix runs f on the program, off the caller's goroutine, and reports
-// its error in the window; what names the action for the sentence.
-func (s *Studio) withMix(what string, f func(p mixProgram) error) {
-	s.do(func() {
-		s.mu.Lock()
-		prog := s.prog
-		s.mu.Unlock()
-		if prog == nil {
-			return
-		}
-		if err := f(prog); err != nil {
-			s.setErr(fmt.Errorf("%s: %w", what, err))
-			return
-		}
-		s.setErr(nil)
-	})
-}
-
-// mixProgram is what the mix controls need of the program.
-type mixProgram interface {
-	SetSourceGain(name string, db float64) error
-	SetSourceMuted(name string, muted bool) error
-	AddAudioSource(spec string) error
-	RemoveAudioSource(name string) error
-	Sources() (video, audio string)
-}
+	"github.com/seed7c1a73c4/onair/app/program"
+)
 
 // SetMixGain sets one mix source's gain in dB (−60 to +20) and keeps it.
 func (s *Studio) SetMixGain(name string, db float64) {
-	s.withMix("the mixer", func(p mixProgram) error {
+	s.onProgram(false, func(p *program.Program) error {
 		if err := p.SetSourceGain(name, db); err != nil {
-			return err
+			return fmt.Errorf("the mixer: %w", err)
 		}
 		s.keepMix(name, func(m *MixSetting) { m.GainDB = min(max(db, -60), 20) })
 		return nil
@@ -42,9 +19,9 @@ func (s *Studio) SetMixGain(name string, db float64) {
 
 // SetMixMuted mutes or unmutes one mix source and keeps it.
 func (s *Studio) SetMixMuted(name string, muted bool) {
-	s.withMix("the mixer", func(p mixProgram) error {
+	s.onProgram(false, func(p *program.Program) error {
 		if err := p.SetSourceMuted(name, muted); err != nil {
-			return err
+			return fmt.Errorf("the mixer: %w", err)
 		}
 		s.keepMix(name, func(m *MixSetting) { m.Muted = muted })
 		return nil
@@ -69,7 +46,7 @@ func (s *Studio) keepMix(name string, edit func(*MixSetting)) {
 
 // applyMixSettings gives the program's mix sources their saved gain and
 // mute; a saved source that is not in the mix now is left for later.
-func applyMixSettings(p mixProgram, mix map[string]MixSetting) {
+func applyMixSettings(p *program.Program, mix map[string]MixSetting) {
 	for name, m := range mix {
 		if p.SetSourceGain(name, m.GainDB) == nil {
 			_ = p.SetSourceMuted(name, m.Muted)
@@ -80,9 +57,9 @@ func applyMixSettings(p mixProgram, mix map[string]MixSetting) {
 // AddMixSource adds an audio source (a spec from AudioSources) to the mix
 // and keeps it in the settings.
 func (s *Studio) AddMixSource(spec string) {
-	s.withMix("adding an audio source", func(p mixProgram) error {
+	s.onProgram(true, func(p *program.Program) error {
 		if err := p.AddAudioSource(spec); err != nil {
-			return err
+			return fmt.Errorf("adding an audio source: %w", err)
 		}
 		s.mu.Lock()
 		saved, ok := s.settings.Mix[spec]
@@ -97,20 +74,20 @@ func (s *Studio) AddMixSource(spec string) {
 
 // RemoveMixSource takes a source out of the mix and the settings.
 func (s *Studio) RemoveMixSource(name string) {
-	s.withMix("removing an audio source", func(p mixProgram) error {
+	s.onProgram(true, func(p *program.Program) error {
 		if err := p.RemoveAudioSource(name); err != nil {
-			return err
+			return fmt.Errorf("removing an audio source: %w", err)
 		}
 		s.keepAudioSpec(p)
 		return nil
 	})
 }
 
-// keepAudioSpec saves the program's audio sources as the setting.
-func (s *Studio) keepAudioSpec(p mixProgram) {
+// keepAudioSpec takes the program's audio sources as the setting (saved by
+// onProgram).
+func (s *Studio) keepAudioSpec(p *program.Program) {
 	_, audio := p.Sources()
 	s.mu.Lock()
 	s.settings.Audio = audio
 	s.mu.Unlock()
-	s.save()
 }

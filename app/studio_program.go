@@ -113,8 +113,11 @@ func (s *Studio) watchProgram() {
 	s.relinkLive()
 }
 
-// SetVideoSource switches the program's video, live or not.
-func (s *Studio) SetVideoSource(spec string) {
+// onProgram runs f on the program, on the studio's worker, when there is
+// a program: f's error is shown in the window; on success the last error
+// is cleared and, with save, the settings are saved (after the clearing,
+// so that a failed save stays shown).
+func (s *Studio) onProgram(save bool, f func(p *program.Program) error) {
 	s.do(func() {
 		s.mu.Lock()
 		prog := s.prog
@@ -122,36 +125,40 @@ func (s *Studio) SetVideoSource(spec string) {
 		if prog == nil {
 			return
 		}
-		if err := prog.SwitchVideo(spec); err != nil {
+		if err := f(prog); err != nil {
 			s.setErr(err)
 			return
+		}
+		s.setErr(nil)
+		if save {
+			s.save()
+		}
+	})
+}
+
+// SetVideoSource switches the program's video, live or not.
+func (s *Studio) SetVideoSource(spec string) {
+	s.onProgram(true, func(p *program.Program) error {
+		if err := p.SwitchVideo(spec); err != nil {
+			return err
 		}
 		s.mu.Lock()
 		s.settings.Video = spec
 		s.mu.Unlock()
-		s.setErr(nil)
-		s.save()
+		return nil
 	})
 }
 
 // SetAudioSource switches the program's audio, live or not; "none" sends silence.
 func (s *Studio) SetAudioSource(spec string) {
-	s.do(func() {
-		s.mu.Lock()
-		prog := s.prog
-		s.mu.Unlock()
-		if prog == nil {
-			return
-		}
-		if err := prog.SwitchAudio(spec); err != nil {
-			s.setErr(err)
-			return
+	s.onProgram(true, func(p *program.Program) error {
+		if err := p.SwitchAudio(spec); err != nil {
+			return err
 		}
 		s.mu.Lock()
 		s.settings.Audio = spec
 		s.mu.Unlock()
-		s.setErr(nil)
-		s.save()
+		return nil
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/app/program"
 	"github.com/seed7c1a73c4/onair/app/scene"
 )
 
@@ -24,27 +25,22 @@ func sceneNames(c scene.Collection) []string {
 // A scene whose sources cannot open leaves the picture as it was and says
 // why.
 func (s *Studio) SwitchScene(name string, fade time.Duration) {
-	s.do(func() {
+	s.onProgram(true, func(p *program.Program) error {
 		s.mu.Lock()
-		prog, coll := s.prog, s.settings.Scenes
+		coll := s.settings.Scenes
 		s.mu.Unlock()
-		if prog == nil {
-			return
-		}
 		sc, err := coll.Find(name)
 		if err == nil {
-			err = prog.SwitchScene(sc, fade)
+			err = p.SwitchScene(sc, fade)
 		}
 		if err != nil {
-			s.setErr(fmt.Errorf("switching to the scene %q: %w", name, err))
-			return
+			return fmt.Errorf("switching to the scene %q: %w", name, err)
 		}
 		s.mu.Lock()
 		s.settings.Video = sceneVideo
 		s.settings.Scenes.Current = name
 		s.mu.Unlock()
-		s.setErr(nil)
-		s.save()
+		return nil
 	})
 }
 
