@@ -35,7 +35,8 @@ type Compositor struct {
 	layers    []CompositorLayer
 	state     []*layerState
 	graph     *compositorGraph
-	graphKey  string
+	// graphFor is each layer's form in the current graph.
+	graphFor []layerForm
 	base      *astiav.Frame // the black canvas
 	out       *astiav.Frame // the sink's frame, reused
 	n         int64         // frames composed: the next pts
@@ -106,7 +107,8 @@ func (c *Compositor) SetLayers(layers []CompositorLayer) {
 	for _, st := range c.state {
 		st.fresh = false
 	}
-	c.graphKey = ""
+	c.graph.free() // the next Compose builds one for these layers
+	c.graph = nil
 }
 
 // Builds returns how many filter graphs the compositor has built.

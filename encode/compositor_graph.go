@@ -18,14 +18,24 @@ type compositorGraph struct {
 	sink   *astiav.BuffersinkFilterContext
 }
 
+// layerForm is what the graph takes from a layer.
+type layerForm uint8
+
+const (
+	layerAbsent layerForm = iota
+	layerOpaque           // yuv420p
+	layerAlpha            // yuva420p
+)
+
 // ensureGraph builds the graph unless the current one fits the layers,
-// their visibility and their pictures' alpha.
+// their visibility and their pictures' alpha. It runs for every frame, so
+// it compares without allocating.
 func (c *Compositor) ensureGraph(visible []bool) error {
-	var key strings.Builder
-	for i, v := range visible {
-		fmt.Fprintf(&key, "%t/%t;", v, v && c.state[i].wantAlpha)
+	fits := c.graph != nil && len(c.graphFor) == len(visible)
+	for i := 0; fits && i < len(visible); i++ {
+		fits = c.graphFor[i] == c.formOf(i, visible[i])
 	}
-	if c.graph != nil && c.graphKey == key.String() {
+	if fits {
 		return nil
 	}
 	c.graph.free()
@@ -34,9 +44,24 @@ func (c *Compositor) ensureGraph(visible []bool) error {
 	if err != nil {
 		return err
 	}
-	c.graph, c.graphKey = g, key.String()
+	c.graphFor = c.graphFor[:0]
+	for i, v := range visible {
+		c.graphFor = append(c.graphFor, c.formOf(i, v))
+	}
+	c.graph = g
 	c.builds++
 	return nil
+}
+
+// formOf is layer i's form in a graph for this frame.
+func (c *Compositor) formOf(i int, visible bool) layerForm {
+	switch {
+	case !visible:
+		return layerAbsent
+	case c.state[i].wantAlpha:
+		return layerAlpha
+	}
+	return layerOpaque
 }
 
 func (c *Compositor) buildGraph(visible []bool) (_ *compositorGraph, err error) {

@@ -75,6 +75,12 @@ func TestCompositorLaysLayersInOrderWithAlphaAndOpacity(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("live layer's new picture", 80, 60, [3]int{63, 102, 240})
+	// No layers at all: the canvas alone.
+	c.SetLayers(nil)
+	if err := c.Compose(nil, out); err != nil {
+		t.Fatal(err)
+	}
+	check("the empty scene's canvas", 80, 60, [3]int{16, 128, 128})
 }
 
 func TestCompositorScalesSubImagesAndRejectsBadInput(t *testing.T) {
