@@ -61,7 +61,7 @@ func MeasureLevels(f AudioFrame, dst *Levels) {
 		if n > 0 {
 			rms = math.Sqrt(dst.RMS[c] / float64(n))
 		}
-		dst.Peak[c], dst.RMS[c] = toDB(dst.Peak[c]), toDB(rms)
+		dst.Peak[c], dst.RMS[c] = ToDB(dst.Peak[c]), ToDB(rms)
 	}
 }
 
@@ -95,8 +95,8 @@ func measureF32(b []byte, ch int, peak, sum []float64) (clipped bool) {
 	return clipped
 }
 
-// toDB converts a linear magnitude to dBFS, floored at MinDB.
-func toDB(v float64) float64 {
+// ToDB converts a linear magnitude to dBFS, floored at MinDB.
+func ToDB(v float64) float64 {
 	if v <= 0 {
 		return MinDB
 	}

@@ -188,14 +188,7 @@ func measure(buf []float32, g float32, l *capture.Levels) {
 		sum[i%2] += a * a
 	}
 	n := float64(max(len(buf)/2, 1))
-	l.Peak = append(l.Peak[:0], dbfs(peak[0]), dbfs(peak[1]))
-	l.RMS = append(l.RMS[:0], dbfs(math.Sqrt(sum[0]/n)), dbfs(math.Sqrt(sum[1]/n)))
+	l.Peak = append(l.Peak[:0], capture.ToDB(peak[0]), capture.ToDB(peak[1]))
+	l.RMS = append(l.RMS[:0], capture.ToDB(math.Sqrt(sum[0]/n)), capture.ToDB(math.Sqrt(sum[1]/n)))
 	l.Clipped = peak[0] >= 1 || peak[1] >= 1
-}
-
-func dbfs(v float64) float64 {
-	if v <= 0 {
-		return capture.MinDB
-	}
-	return max(20*math.Log10(v), capture.MinDB)
 }
