@@ -299,14 +299,20 @@ type rect struct {
 
 func (r rect) image() image.Rectangle { return image.Rect(r.X, r.Y, r.X+r.W, r.Y+r.H) }
 
-// waitGeometry waits until the named widget is shown and returns where.
+// waitGeometry waits until the named widget is shown, and laid out (the
+// same place twice in a row: Fyne may size a new widget before it moves
+// it), and returns where.
 func (g *guiApp) waitGeometry(t testing.TB, name string, timeout time.Duration) rect {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
+	var last rect
 	for time.Now().Before(deadline) {
 		var r rect
 		if g.getJSON(t, "/geometry?name="+url.QueryEscape(name), &r) == http.StatusOK && r.W > 0 && r.H > 0 {
-			return r
+			if r == last {
+				return r
+			}
+			last = r
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
