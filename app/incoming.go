@@ -1,17 +1,14 @@
 package app
 
 import (
-	"context"
 	"image"
-	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/app/watch"
 
 	"github.com/seed7c1a73c4/onair/capture"
-	"github.com/seed7c1a73c4/onair/encode"
-	"github.com/seed7c1a73c4/onair/media"
 )
 
 // Tile sizes and pace for incoming-stream previews.
@@ -21,23 +18,24 @@ const (
 	tileFPS    = 20
 )
 
-// incomingWatcher decodes one incoming stream of the local server for its
-// preview tile. It reads through its own bounded queue, like a player, so a
-// slow decode only skips the tile forward; it never slows the stream.
+// incomingWatcher is a tile's share of an incoming stream's decoder (see
+// app/watch): its pictures at the tile's size and pace, and its sound's
+// levels for the tile's meter.
 type incomingWatcher struct {
-	name   string
-	box    *program.FrameMailbox
-	log    *slog.Logger
-	cancel context.CancelFunc
-	leave  func()
-	done   chan struct{}
+	name  string
+	box   *program.FrameMailbox
+	leave func()
+
+	pic  *image.RGBA // the decoding goroutine's
+	pace tilePacer   // the decoding goroutine's
 
 	mu  sync.Mutex
 	lvl capture.Levels
 }
 
-// WatchIncoming starts decoding the incoming stream name ("live/cam") for
-// a tile; stop ends it. Without a server it returns an empty mailbox.
+// WatchIncoming starts showing the incoming stream name ("live/cam") in a
+// tile; stop ends it. The stream is decoded once for its tile and for any
+// scene layer that shows it. Without a server it returns an empty mailbox.
 func (s *Studio) WatchIncoming(name string) (*program.FrameMailbox, func()) {
 	box := program.NewFrameMailbox(TileWidth, TileHeight)
 	s.mu.Lock()
@@ -46,16 +44,16 @@ func (s *Studio) WatchIncoming(name string) (*program.FrameMailbox, func()) {
 	if srv == nil {
 		return box, func() {}
 	}
-	q, leave, err := srv.RTMP.Watch(name, media.QueueLimits{MaxPackets: 1024, MaxBytes: 8 << 20, MaxDelay: time.Second})
+	w := &incomingWatcher{name: name, box: box, pic: image.NewRGBA(image.Rect(0, 0, TileWidth, TileHeight))}
+	leave, err := srv.Decoded.Join(name, w)
 	if err != nil {
+		s.log.Debug("a tile cannot watch its stream", "tile", name, "err", err)
 		return box, func() {}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w := &incomingWatcher{name: name, box: box, log: s.log.With("tile", name), cancel: cancel, leave: leave, done: make(chan struct{})}
+	w.leave = leave
 	s.mu.Lock()
 	s.watchers[w] = struct{}{}
 	s.mu.Unlock()
-	go w.run(ctx, q)
 	var once sync.Once
 	return box, func() {
 		once.Do(func() {
@@ -67,51 +65,27 @@ func (s *Studio) WatchIncoming(name string) (*program.FrameMailbox, func()) {
 	}
 }
 
-func (w *incomingWatcher) stop() {
-	w.cancel()
-	w.leave()
-	<-w.done
-}
+func (w *incomingWatcher) stop() { w.leave() }
 
-func (w *incomingWatcher) run(ctx context.Context, q media.Reader) {
-	defer close(w.done)
-	vdec := encode.NewVideoDecoder(TileWidth, TileHeight, w.log)
-	defer vdec.Close()
-	adec := newTileAudio(w.log)
-	defer adec.close()
-	pic := image.NewRGBA(image.Rect(0, 0, TileWidth, TileHeight))
-	var pace tilePacer
-	errs := 0
-	for {
-		p, err := q.Pop(ctx)
-		if err != nil {
-			return
-		}
-		switch p.Kind {
-		case media.KindVideo:
-			got, err := vdec.Decode(p)
-			if err != nil {
-				if errs++; errs == 1 || errs%100 == 0 {
-					w.log.Debug("tile decode", "err", err, "errors", errs)
-				}
-				continue
-			}
-			if got && pace.due(time.Now()) {
-				if err := vdec.Picture(pic); err == nil {
-					w.box.Put(pic)
-				}
-			}
-		case media.KindAudio:
-			if lv, ok := adec.decode(p); ok {
-				w.mu.Lock()
-				w.lvl.Peak = append(w.lvl.Peak[:0], lv.Peak...)
-				w.lvl.RMS = append(w.lvl.RMS[:0], lv.RMS...)
-				w.lvl.Clipped = lv.Clipped
-				w.mu.Unlock()
-			}
-		}
+// Picture shows every picture the tile's pace lets through.
+func (w *incomingWatcher) Picture(p watch.Picturer) {
+	if !w.pace.due(time.Now()) {
+		return
+	}
+	if err := p.Picture(w.pic); err == nil {
+		w.box.Put(w.pic)
 	}
 }
+
+// Sound meters the stream's audio.
+func (w *incomingWatcher) Sound(f capture.AudioFrame) {
+	w.mu.Lock()
+	capture.MeasureLevels(f, &w.lvl)
+	w.mu.Unlock()
+}
+
+// Ended: the tile goes when the stream leaves the server's list.
+func (w *incomingWatcher) Ended() {}
 
 func (w *incomingWatcher) levels() capture.Levels {
 	w.mu.Lock()
@@ -136,26 +110,3 @@ func (p *tilePacer) due(now time.Time) bool {
 	}
 	return true
 }
-
-// tileAudio decodes a tile's AAC and meters it.
-type tileAudio struct {
-	dec *encode.AudioDecoder
-	lvl capture.Levels
-	got bool
-}
-
-func newTileAudio(log *slog.Logger) *tileAudio { return &tileAudio{dec: encode.NewAudioDecoder(log)} }
-
-// decode meters p; ok reports that levels were measured.
-func (t *tileAudio) decode(p media.Packet) (capture.Levels, bool) {
-	t.got = false
-	if err := t.dec.Decode(p, func(f capture.AudioFrame) {
-		capture.MeasureLevels(f, &t.lvl)
-		t.got = true
-	}); err != nil {
-		return t.lvl, false
-	}
-	return t.lvl, t.got
-}
-
-func (t *tileAudio) close() { t.dec.Close() }

@@ -8,12 +8,15 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/store"
+	"github.com/seed7c1a73c4/onair/app/watch"
+	"github.com/seed7c1a73c4/onair/rtmp"
 
 	"github.com/seed7c1a73c4/onair/rtmp/server"
 	"github.com/seed7c1a73c4/onair/web"
@@ -42,6 +45,9 @@ type LocalServerConfig struct {
 // LocalServer is the running built-in server.
 type LocalServer struct {
 	RTMP *server.Server
+	// Decoded decodes incoming streams once for their tiles and the scene
+	// layers that show them.
+	Decoded *watch.Hub
 	// PublishKeys are the keys in force (configured and generated).
 	PublishKeys []string
 	// GeneratedKeys are the keys this start generated (to show once).
@@ -134,6 +140,7 @@ func StartLocalServer(cfg LocalServerConfig, secrets *store.Secrets, log *slog.L
 	sc.Auth = server.AuthConfig{PublishKeys: keys, PlayKeys: cfg.PlayKeys, OpenPlay: cfg.OpenPlay,
 		MaxFailures: sc.Auth.MaxFailures, FailureWindow: sc.Auth.FailureWindow}
 	ls.RTMP = server.New(sc)
+	ls.Decoded = watch.NewHub(ls.RTMP, log)
 	if err := ls.RTMP.Listen(); err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return nil, &PortInUseError{Host: host, Port: port, Err: err}
@@ -206,7 +213,26 @@ func (ls *LocalServer) Close() error {
 			ls.web.Close()
 		})
 	}
+	ls.Decoded.Close()
 	return ls.RTMP.Close()
+}
+
+// IncomingName reports whether url plays one of this server's streams (an
+// rtmp:// URL to a loopback address or one of the server's own, at its
+// port) and gives the stream's key ("live/cam"), any key in it taken off.
+func (ls *LocalServer) IncomingName(url string) (string, bool) {
+	t, err := rtmp.ParseTarget(url, "")
+	if err != nil || t.Scheme != "rtmp" || t.Port != ls.port {
+		return "", false
+	}
+	if !isLoopbackHost(t.Host) && t.Host != ls.host && !slices.Contains(ls.hosts, t.Host) {
+		return "", false
+	}
+	name := t.Name
+	if t.Query != "" {
+		name += "?" + t.Query
+	}
+	return ls.RTMP.StreamKey(t.App, name)
 }
 
 func isLoopbackHost(h string) bool {

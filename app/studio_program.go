@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/program"
+	"github.com/seed7c1a73c4/onair/app/watch"
 
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/internal/rate"
@@ -23,7 +24,8 @@ func (s *Studio) restartProgram() error {
 	s.mu.Lock()
 	st := s.settings
 	s.mu.Unlock()
-	cfg := program.Config{Video: st.Video, Audio: st.Audio, Output: st.Output, Preview: s.preview, SilentTrack: true, OnDemand: true}
+	cfg := program.Config{Video: st.Video, Audio: st.Audio, Output: st.Output, Preview: s.preview, SilentTrack: true, OnDemand: true,
+		LocalStreams: s.localStream}
 	if st.Video == sceneVideo {
 		sc, err := st.Scenes.Find("")
 		if err != nil {
@@ -233,3 +235,16 @@ func deviceOptions(devs []capture.Device) (video, audio []SourceOption) {
 // newFPSMeter is the output frame rate's meter: the program's frame
 // counter, sampled twice a second, averaged over 3 s.
 func newFPSMeter() *rate.Meter { return rate.New(time.Second, 3) }
+
+// localStream tells a stream layer whether url is an incoming stream of
+// the local server as it runs now, and gives the decoder its tile uses.
+func (s *Studio) localStream(url string) (*watch.Hub, string, bool) {
+	s.mu.Lock()
+	srv := s.server
+	s.mu.Unlock()
+	if srv == nil {
+		return nil, "", false
+	}
+	name, ok := srv.IncomingName(url)
+	return srv.Decoded, name, ok
+}

@@ -37,11 +37,11 @@ type Compositor struct {
 	graph     *compositorGraph
 	// graphFor is each layer's form in the current graph.
 	graphFor []layerForm
-	base      *astiav.Frame // the black canvas
-	out       *astiav.Frame // the sink's frame, reused
-	n         int64         // frames composed: the next pts
-	builds    int           // graphs built (tests check the cache)
-	closed    bool
+	base     *astiav.Frame // the black canvas
+	out      *astiav.Frame // the sink's frame, reused
+	n        int64         // frames composed: the next pts
+	builds   int           // graphs built (tests check the cache)
+	closed   bool
 }
 
 // layerState is one layer's scaler and its frame in the layer's size.

@@ -108,8 +108,16 @@ func TestVideoDecoderColours(t *testing.T) {
 	if n < len(pkts)-4 {
 		t.Errorf("%d pictures from %d packets", n, len(pkts))
 	}
-	if err := d.Picture(image.NewRGBA(image.Rect(0, 0, 160, 90))); !errors.Is(err, ErrUnsupportedInput) {
-		t.Errorf("Picture into a 160x90 image: %v, want ErrUnsupportedInput", err)
+	// One decode feeds pictures of several sizes (a tile and a scene
+	// layer): other sizes get their own scalers, more than it keeps too.
+	for _, sz := range []image.Point{{160, 90}, {640, 360}, {33, 17}, {1280, 720}, {100, 100}, {160, 90}} {
+		checkColour(t, d, image.NewRGBA(image.Rectangle{Max: sz}), blue, 8)
+	}
+	checkColour(t, d, dst, blue, 8)
+	for _, bad := range []image.Rectangle{{}, image.Rect(0, 0, MaxVideoSize+1, 2)} {
+		if err := d.Picture(image.NewRGBA(bad)); !errors.Is(err, ErrUnsupportedInput) {
+			t.Errorf("Picture into a %v image: %v, want ErrUnsupportedInput", bad, err)
+		}
 	}
 	if d.Width() != 1280 || d.Height() != 720 {
 		t.Errorf("stream size %dx%d, want 1280x720", d.Width(), d.Height())

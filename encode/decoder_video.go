@@ -70,8 +70,14 @@ type VideoDecoder struct {
 	last             *astiav.Frame
 	has              bool
 	streamW, streamH int
-	sws              *swscaler
+	sws              *swscaler                 // for w×h
+	others           map[image.Point]*swscaler // for other sizes Picture was asked for
 }
+
+// maxPictureSizes bounds the scalers a VideoDecoder keeps for sizes other
+// than its own (a stream decoded once for a tile and a scene layer asks
+// for two); past it they are freed and made again as asked.
+const maxPictureSizes = 4
 
 // NewVideoDecoder returns a decoder whose Picture is w×h RGBA (each clamped
 // to 1..8192, as NewPreviewScaler does). A nil log discards.
@@ -276,21 +282,25 @@ func checkAVCC(c media.Codec, b []byte) (idr bool, err error) {
 	return idr, nil
 }
 
-// Picture scales the most recent picture into dst, which must be w×h as
-// given to NewVideoDecoder (BT.709; video or full range as the stream
-// says). Before the first picture it returns ErrNoPicture, after Close
-// ErrClosed. The same picture may be fetched any number of times.
+// Picture scales the most recent picture into dst (BT.709; video or full
+// range as the stream says). dst may have any size up to MaxVideoSize: the
+// decoder is prepared for the w×h given to NewVideoDecoder, and keeps a
+// scaler for each other size it is asked for, so one decode can feed
+// pictures of several sizes. Before the first picture it returns
+// ErrNoPicture, after Close ErrClosed. The same picture may be fetched any
+// number of times.
 func (d *VideoDecoder) Picture(dst *image.RGBA) error {
 	d.picMu.Lock()
 	defer d.picMu.Unlock()
 	if d.last == nil {
 		return ErrClosed
 	}
-	if dst == nil || dst.Rect.Dx() != d.w || dst.Rect.Dy() != d.h {
-		return fmt.Errorf("%w: the preview picture must be %dx%d", ErrUnsupportedInput, d.w, d.h)
+	if dst == nil || dst.Rect.Empty() || dst.Rect.Dx() > MaxVideoSize || dst.Rect.Dy() > MaxVideoSize {
+		return fmt.Errorf("%w: a picture must be 1x1 to %dx%d", ErrUnsupportedInput, MaxVideoSize, MaxVideoSize)
 	}
+	w, h := dst.Rect.Dx(), dst.Rect.Dy()
 	off := dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y)
-	if dst.Stride < 4*d.w || len(dst.Pix)-off < dst.Stride*(d.h-1)+4*d.w {
+	if dst.Stride < 4*w || len(dst.Pix)-off < dst.Stride*(h-1)+4*w {
 		return fmt.Errorf("%w: RGBA buffer is shorter than its bounds", ErrUnsupportedInput)
 	}
 	if !d.has {
@@ -303,17 +313,46 @@ func (d *VideoDecoder) Picture(dst *image.RGBA) error {
 		astiav.PixelFormatYuvj440P, astiav.PixelFormatYuvj411P:
 		full = true
 	}
-	if d.sws.src.full != full {
-		d.sws.free() // prepare keys on format and size only
+	sws := d.scalerFor(w, h)
+	if sws.src.full != full {
+		sws.free() // prepare keys on format and size only
 	}
-	if err := d.sws.prepare(planes{format: pf, full: full, w: d.last.Width(), h: d.last.Height()}); err != nil {
+	if err := sws.prepare(planes{format: pf, full: full, w: d.last.Width(), h: d.last.Height()}); err != nil {
 		return fmt.Errorf("encode: preview of the decoded picture: %w", err)
 	}
-	ret := C.onair_sws_from_frame(d.sws.ctx, frameC(d.last), (*C.uint8_t)(unsafe.Pointer(&dst.Pix[off])), C.int(dst.Stride))
+	ret := C.onair_sws_from_frame(sws.ctx, frameC(d.last), (*C.uint8_t)(unsafe.Pointer(&dst.Pix[off])), C.int(dst.Stride))
 	if ret < 0 {
 		return fmt.Errorf("encode: scaling the decoded %s picture: %w", pf, libavError(int(ret)))
 	}
 	return nil
+}
+
+// scalerFor returns the scaler to w×h RGBA; under picMu.
+func (d *VideoDecoder) scalerFor(w, h int) *swscaler {
+	if w == d.w && h == d.h {
+		return d.sws
+	}
+	size := image.Pt(w, h)
+	if s := d.others[size]; s != nil {
+		return s
+	}
+	if len(d.others) >= maxPictureSizes {
+		d.freeOthers()
+	}
+	if d.others == nil {
+		d.others = map[image.Point]*swscaler{}
+	}
+	s := newSwscaler(w, h, astiav.PixelFormatRgba, true)
+	d.others[size] = s
+	return s
+}
+
+// freeOthers frees the scalers to other sizes; under picMu.
+func (d *VideoDecoder) freeOthers() {
+	for _, s := range d.others {
+		s.free()
+	}
+	clear(d.others)
 }
 
 // Width returns the picture width of the stream: from the sequence header
@@ -352,5 +391,6 @@ func (d *VideoDecoder) Close() error {
 		d.last = nil
 	}
 	d.sws.free()
+	d.freeOthers()
 	return nil
 }

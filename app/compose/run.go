@@ -98,11 +98,12 @@ func (s *Source) prepare(sc scene.Scene, have map[string]*feed) (_ *run, opened 
 }
 
 // openLive opens a live layer's source: a stream is played and decoded
-// here, the rest comes from capture.
+// here (or taken from the studio's shared decoder), the rest comes from
+// capture.
 func (s *Source) openLive(l scene.Layer, r image.Rectangle) (capture.VideoSource, error) {
 	if l.Source.Kind == scene.KindStream {
 		w, h := testSize(r)
-		return openStream(l.Source.URL, l.Name, w, h, s.cfg.Clock, s.log, s.cfg.Mix)
+		return openStream(l.Source.URL, l.Name, w, h, s.cfg.Clock, s.log, s.cfg.Mix, s.cfg.Local)
 	}
 	c := capture.VideoConstraints{Width: s.cfg.Width, Height: s.cfg.Height, FPS: s.cfg.FPS}
 	spec := l.Source.Kind

@@ -31,6 +31,10 @@ type Config struct {
 	// Mix, when set, takes the audio of stream layers while they are in
 	// a scene on air (or fading out).
 	Mix *mixer.Mixer
+	// Local, when set, tells stream layers which URLs are the studio's
+	// own incoming streams: those share the decoder of the stream's tile
+	// instead of playing the stream again over RTMP.
+	Local LocalStreams
 	// HoldFor is how long a layer whose source stalled or ended keeps its
 	// last picture before it hides; 0 is DefaultHoldFor.
 	HoldFor time.Duration

@@ -2,12 +2,14 @@ package compose
 
 import (
 	"context"
+	"errors"
 	"image"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/mixer"
+	"github.com/seed7c1a73c4/onair/app/watch"
 	"github.com/seed7c1a73c4/onair/capture"
 	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/media"
@@ -26,6 +28,7 @@ type streamSource struct {
 	clock *capture.Clock
 	log   *slog.Logger
 	w, h  int
+	local LocalStreams // nil: always played over RTMP
 
 	pics   chan *image.RGBA // decoded pictures, newest wins
 	free   chan *image.RGBA
@@ -49,11 +52,21 @@ const streamAudioDelay = 250 * time.Millisecond
 // retryEvery is how often a stream layer tries its stream again.
 const retryEvery = time.Second
 
+// LocalStreams says whether a stream layer's URL is one of the studio's
+// own incoming streams, and gives that stream's shared decoder and key
+// ("live/cam"); ok false plays the URL over RTMP.
+type LocalStreams func(url string) (hub *watch.Hub, name string, ok bool)
+
+// errStreamEnded is why a stream layer's stream stopped when it ended.
+var errStreamEnded = errors.New("the stream ended")
+
 // openStream starts playing url for a w×h layer; with a mix, the stream's
-// audio joins it under the layer's name until Close.
-func openStream(url, name string, w, h int, clock *capture.Clock, log *slog.Logger, mix *mixer.Mixer) (*streamSource, error) {
+// audio joins it under the layer's name until Close. An incoming stream
+// of the studio's own server (local says which) is not played: the layer
+// joins the decoder its tile uses.
+func openStream(url, name string, w, h int, clock *capture.Clock, log *slog.Logger, mix *mixer.Mixer, local LocalStreams) (*streamSource, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &streamSource{url: url, name: name, clock: clock, log: log.With("stream", name), w: w, h: h,
+	s := &streamSource{url: url, name: name, clock: clock, log: log.With("stream", name), w: w, h: h, local: local,
 		pics: make(chan *image.RGBA, 1), free: make(chan *image.RGBA, 3), cancel: cancel, done: make(chan struct{})}
 	for range 3 {
 		s.free <- image.NewRGBA(image.Rect(0, 0, w, h))
@@ -75,7 +88,12 @@ func openStream(url, name string, w, h int, clock *capture.Clock, log *slog.Logg
 func (s *streamSource) run(ctx context.Context) {
 	defer close(s.done)
 	for {
-		err := s.play(ctx)
+		var err error
+		if hub, key, ok := s.localStream(); ok {
+			err = s.watchLocal(ctx, hub, key)
+		} else {
+			err = s.play(ctx)
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -102,13 +120,8 @@ func (s *streamSource) play(ctx context.Context) error {
 	defer vdec.Close()
 	adec := encode.NewAudioDecoder(s.log)
 	defer adec.Close()
-	var offset time.Duration = -1 // clock time minus stream time, the smallest seen
-	var conv *encode.PCMConverter // made when the stream's audio is not at the mix's rate
-	defer func() {
-		if conv != nil {
-			conv.Close()
-		}
-	}()
+	sound := soundPath{s: s, offset: -1}
+	defer sound.close()
 	for {
 		_ = p.SetReadDeadline(time.Now().Add(10 * time.Second))
 		pkt, err := p.ReadPacket()
@@ -118,24 +131,85 @@ func (s *streamSource) play(ctx context.Context) error {
 		switch pkt.Kind {
 		case media.KindVideo:
 			if got, err := vdec.Decode(pkt); err == nil && got {
-				s.showPicture(ctx, vdec)
+				s.showPicture(vdec)
 			}
 		case media.KindAudio:
-			if s.audio == nil {
-				continue
+			if s.audio != nil {
+				_ = adec.Decode(pkt, sound.add)
 			}
-			// Stream times are mapped onto the capture clock by the
-			// smallest lag seen, so that a burst from the server's cache
-			// does not push the audio late for good.
-			at := time.Duration(pkt.PTS) * time.Millisecond
-			if lag := s.clock.Now() - at; offset < 0 || lag < offset {
-				offset = lag
-			}
-			_ = adec.Decode(pkt, func(f capture.AudioFrame) {
-				f.Time += offset + streamAudioDelay
-				s.mixable(&conv, f)
-			})
 		}
+	}
+}
+
+// localStream asks local whether the URL is the studio's own.
+func (s *streamSource) localStream() (*watch.Hub, string, bool) {
+	if s.local == nil {
+		return nil, "", false
+	}
+	return s.local(s.url)
+}
+
+// watchLocal shows an incoming stream of the studio's own server through
+// the decoder it shares with the stream's tile, until the stream ends.
+func (s *streamSource) watchLocal(ctx context.Context, hub *watch.Hub, key string) error {
+	k := &layerSink{s: s, sound: soundPath{s: s, offset: -1}, ended: make(chan struct{})}
+	leave, err := hub.Join(key, k)
+	if err != nil {
+		return err
+	}
+	s.log.Info("a stream layer shows an incoming stream of the local server, decoded once with its tile")
+	select {
+	case <-ctx.Done():
+	case <-k.ended:
+	}
+	leave()
+	k.sound.close() // after leave: the sink gets no more calls
+	return errStreamEnded
+}
+
+// layerSink is a stream layer's share of a local stream's decoder.
+type layerSink struct {
+	s     *streamSource
+	sound soundPath
+	ended chan struct{}
+}
+
+// Picture takes every picture: the compositor picks the newest.
+func (k *layerSink) Picture(p watch.Picturer) { k.s.showPicture(p) }
+
+// Sound takes the stream's audio to the mix.
+func (k *layerSink) Sound(f capture.AudioFrame) {
+	if k.s.audio != nil {
+		k.sound.add(f)
+	}
+}
+
+// Ended lets watchLocal return (called once).
+func (k *layerSink) Ended() { close(k.ended) }
+
+// soundPath takes one playing of a stream's audio to the mix: each block
+// of PCM, stamped with stream time, is mapped onto the capture clock by
+// the smallest lag seen (so that a burst from the server's cache does not
+// push the audio late for good), placed streamAudioDelay later, and
+// converted when the mix cannot take it as it is.
+type soundPath struct {
+	s      *streamSource
+	offset time.Duration        // clock time minus stream time, the smallest seen; -1 before the first
+	conv   *encode.PCMConverter // made when the stream's audio is not at the mix's rate
+}
+
+// add maps f (stream time) onto the clock and hands it to the mix.
+func (sp *soundPath) add(f capture.AudioFrame) {
+	if lag := sp.s.clock.Now() - f.Time; sp.offset < 0 || lag < sp.offset {
+		sp.offset = lag
+	}
+	f.Time += sp.offset + streamAudioDelay
+	sp.s.mixable(&sp.conv, f)
+}
+
+func (sp *soundPath) close() {
+	if sp.conv != nil {
+		sp.conv.Close()
 	}
 }
 
@@ -161,13 +235,14 @@ func (s *streamSource) mixable(conv **encode.PCMConverter, f capture.AudioFrame)
 }
 
 // showPicture scales the decoder's newest picture into a free buffer and
-// offers it to Read, replacing one Read has not taken.
-func (s *streamSource) showPicture(ctx context.Context, d *encode.VideoDecoder) {
+// offers it to Read, replacing one Read has not taken. With every buffer
+// held by the compositor it skips the picture: it never waits.
+func (s *streamSource) showPicture(d watch.Picturer) {
 	var pic *image.RGBA
 	select {
 	case pic = <-s.free:
 	case pic = <-s.pics: // Read is behind: reuse the picture it did not take
-	case <-ctx.Done():
+	default:
 		return
 	}
 	if err := d.Picture(pic); err != nil {

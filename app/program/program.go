@@ -21,9 +21,12 @@ import (
 type Config struct {
 	Video string // capture spec: test, camera[:ID], screen[:N]; unused with Scene
 	// Scene, when set, is composed as the video instead of Video.
-	Scene  *scene.Scene
-	Audio  string // capture spec: test, mic[:ID], none
-	Output OutputConfig
+	Scene *scene.Scene
+	// LocalStreams, when set, gives stream layers that show the studio's
+	// own incoming streams the decoder their tiles use.
+	LocalStreams compose.LocalStreams
+	Audio        string // capture spec: test, mic[:ID], none
+	Output       OutputConfig
 	// Duration stops the program after this much media; 0 runs until Close.
 	Duration time.Duration
 	// Preview, when set, receives every frame scaled to its size.
@@ -130,7 +133,7 @@ const sceneSpec = "scene"
 func (p *Program) openScene(sc scene.Scene) (*compose.Source, error) {
 	o := p.cfg.Output
 	src, err := compose.Open(sc, compose.Config{Width: o.Width, Height: o.Height, FPS: o.FPS, Clock: p.clock, Log: p.log,
-		Mix: p.mixer.Load()})
+		Mix: p.mixer.Load(), Local: p.cfg.LocalStreams})
 	if err != nil {
 		return nil, fmt.Errorf("opening the scene: %w", err)
 	}

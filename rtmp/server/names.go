@@ -61,3 +61,17 @@ func streamCredentials(raw string, keys []string) (name, key string) {
 	}
 	return name, ""
 }
+
+// StreamKey returns the key ("app/name") a player asking for stream raw
+// in app gets, with any key the two carry (?key=…, or a trailing _KEY
+// that is one of the server's keys) taken off; ok is false for a name the
+// server would refuse.
+func (s *Server) StreamKey(app, raw string) (key string, ok bool) {
+	app, _ = splitQuery(strings.Trim(app, "/"))
+	auth := s.auth.Load()
+	name, _ := streamCredentials(raw, append(append([]string(nil), auth.PlayKeys...), auth.PublishKeys...))
+	if checkName(app) != nil || checkName(name) != nil {
+		return "", false
+	}
+	return app + "/" + name, true
+}
