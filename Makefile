@@ -44,6 +44,7 @@ deps-build:
 
 deps-test:
 	@./scripts/apt-deps.sh $(TEST_PKGS)
+	@./scripts/pulse.sh build
 
 # The pinned FFmpeg; a second run with the same configuration does nothing.
 ffmpeg: deps-build
@@ -202,6 +203,7 @@ roots:
 test-interop: build deb roots
 	ONAIR_BIN=$(CURDIR)/$(BIN) ONAIR_PACKAGE=$(CURDIR)/$(PACKAGE) ONAIR_DEB=$(CURDIR)/$(DEB) \
 	ONAIR_ROOT_BOOKWORM=$$(./scripts/debroot.sh path bookworm) ONAIR_ROOT_TRIXIE=$$(./scripts/debroot.sh path trixie) \
+	ONAIR_PULSE=$$(./scripts/pulse.sh path) \
 		$(GO) test -race -count=1 -timeout 30m -tags interop -run 'Interop' -v ./cmd/onair/
 
 test: deps vet test-purego test-unit test-interop test-windows

@@ -227,6 +227,8 @@ func deviceOptions(devs []capture.Device) (video, audio []SourceOption) {
 			video = append(video, SourceOption{Spec: d.Spec, Label: "Screen: " + d.Label})
 		case capture.KindMicrophone:
 			audio = append(audio, SourceOption{Spec: d.Spec, Label: "Microphone: " + d.Label})
+		case capture.KindDesktopAudio:
+			audio = append(audio, SourceOption{Spec: d.Spec, Label: "Desktop audio: " + d.Label})
 		}
 	}
 	return video, audio

@@ -21,6 +21,10 @@ const (
 	KindMicrophone DeviceKind = "microphone"
 	// KindScreen is a display to capture (pion's X11 driver on Linux).
 	KindScreen DeviceKind = "screen"
+	// KindDesktopAudio is what the computer plays: a PulseAudio or
+	// PipeWire monitor source (miniaudio lists it as a capture device
+	// named SINK.monitor), kept apart from the microphones.
+	KindDesktopAudio DeviceKind = "desktop audio"
 	// KindTest is the built-in test pattern or test tone.
 	KindTest DeviceKind = "test"
 )
@@ -58,10 +62,10 @@ var modeCache = map[driver.Driver][]Mode{}
 func ListDevices(log *slog.Logger) ([]Device, error) {
 	log = orDiscard(log)
 	var out []Device
-	for _, kind := range []DeviceKind{KindCamera, KindMicrophone, KindScreen} {
+	for _, kind := range []DeviceKind{KindCamera, KindMicrophone, KindDesktopAudio, KindScreen} {
 		for _, d := range pionDevices(kind) {
 			dev := Device{Kind: kind, ID: d.id, Label: d.label, Spec: specPrefix(kind) + ":" + d.id}
-			if kind != KindMicrophone {
+			if kind == KindCamera || kind == KindScreen {
 				dev.Modes = deviceModes(d, log)
 			}
 			out = append(out, dev)
@@ -72,8 +76,11 @@ func ListDevices(log *slog.Logger) ([]Device, error) {
 
 // specPrefix is the word that opens a device of kind.
 func specPrefix(kind DeviceKind) string {
-	if kind == KindMicrophone {
+	switch kind {
+	case KindMicrophone:
 		return "mic"
+	case KindDesktopAudio:
+		return "desktop"
 	}
 	return string(kind)
 }

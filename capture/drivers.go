@@ -42,7 +42,7 @@ func pionDevices(kind DeviceKind) []pionDevice {
 	switch kind {
 	case KindCamera:
 		t = driver.Camera
-	case KindMicrophone:
+	case KindMicrophone, KindDesktopAudio:
 		t = driver.Microphone
 	case KindScreen:
 		t = driver.Screen
@@ -51,7 +51,11 @@ func pionDevices(kind DeviceKind) []pionDevice {
 	}
 	var out []pionDevice
 	for _, d := range driver.GetManager().Query(driver.FilterDeviceType(t)) {
-		out = append(out, describe(kind, d))
+		pd := describe(kind, d)
+		if t == driver.Microphone && isMonitor(pd.id) != (kind == KindDesktopAudio) {
+			continue // a monitor is desktop audio, not a microphone
+		}
+		out = append(out, pd)
 	}
 	slices.SortFunc(out, func(a, b pionDevice) int {
 		if c := cmp.Compare(b.drv.Info().Priority, a.drv.Info().Priority); c != 0 {
@@ -78,7 +82,7 @@ func describe(kind DeviceKind, d driver.Driver) pionDevice {
 		if i := strings.Index(info.Name, ";"); i >= 0 {
 			pd.label = info.Name[:i]
 		}
-	case KindMicrophone:
+	case KindMicrophone, KindDesktopAudio:
 		// Label is the hex of miniaudio's device ID, usually a string
 		// such as "hw:0,0" or a PulseAudio source name.
 		if b, err := hex.DecodeString(info.Label); err == nil && printable(b) {
@@ -95,6 +99,10 @@ func describe(kind DeviceKind, d driver.Driver) pionDevice {
 	}
 	return pd
 }
+
+// isMonitor reports whether a capture device's ID names a PulseAudio or
+// PipeWire (pipewire-pulse) monitor source: what a sink plays, "SINK.monitor".
+func isMonitor(id string) bool { return strings.HasSuffix(id, ".monitor") }
 
 func printable(b []byte) bool {
 	if len(b) == 0 {

@@ -45,6 +45,9 @@ func OpenVideo(spec string, c VideoConstraints, clock *Clock, log *slog.Logger) 
 //	test     the built-in test tone
 //	mic      the default microphone
 //	mic:ID   the microphone with that ID (see ListDevices)
+//	desktop  what the computer plays: the first PulseAudio or PipeWire
+//	         monitor source
+//	desktop:ID  the monitor source with that ID ("SINK.monitor")
 //	none     no audio: OpenAudio returns nil, nil
 //
 // Zero fields of c take the defaults, 48000 Hz and 2 channels. The test
@@ -67,9 +70,11 @@ func OpenAudio(spec string, c AudioConstraints, clock *Clock, log *slog.Logger) 
 	case kind == "test" && !hasID:
 		return newTestTone(c, clock, log), nil
 	case kind == "mic":
-		return openPionAudio(id, c, clock, log)
+		return openPionAudio(KindMicrophone, id, c, clock, log)
+	case kind == "desktop":
+		return openPionAudio(KindDesktopAudio, id, c, clock, log)
 	}
-	return nil, fmt.Errorf("unknown audio source %q: use test, mic, mic:ID or none", spec)
+	return nil, fmt.Errorf("unknown audio source %q: use test, mic, mic:ID, desktop, desktop:ID or none", spec)
 }
 
 // orDiscard returns log, or a logger that drops everything when log is nil.

@@ -17,7 +17,7 @@ import (
 // 1 s of 20 ms buffers) before the oldest is dropped.
 const audioQueueLen = 50
 
-// pionAudio reads a microphone through its pion driver.
+// pionAudio reads a microphone or desktop audio through its pion driver.
 //
 // One pump goroutine pulls buffers from the driver, stamps each with the
 // clock minus its duration (the time of its first sample), converts it into
@@ -39,28 +39,28 @@ type pionAudio struct {
 	closeErr   error
 }
 
-func openPionAudio(id string, c AudioConstraints, clock *Clock, log *slog.Logger) (AudioSource, error) {
-	dev, err := findPionDevice(KindMicrophone, id)
+func openPionAudio(kind DeviceKind, id string, c AudioConstraints, clock *Clock, log *slog.Logger) (AudioSource, error) {
+	dev, err := findPionDevice(kind, id)
 	if err != nil {
 		return nil, err
 	}
 	rec, ok := dev.drv.(driver.AudioRecorder)
 	if !ok {
-		return nil, fmt.Errorf("microphone %q does not record audio", dev.id)
+		return nil, fmt.Errorf("%s %q does not record audio", kind, dev.id)
 	}
 	driversMu.Lock()
 	defer driversMu.Unlock()
 	if err := dev.drv.Open(); err != nil {
-		return nil, fmt.Errorf("opening microphone %q: %w", dev.id, err)
+		return nil, fmt.Errorf("opening %s %q: %w", kind, dev.id, err)
 	}
 	p, ok := bestAudioProp(dev.drv.Properties(), c)
 	if !ok {
 		_ = dev.drv.Close()
-		return nil, fmt.Errorf("microphone %q offers no audio format", dev.id)
+		return nil, fmt.Errorf("%s %q offers no audio format", kind, dev.id)
 	}
 	r, err := rec.AudioRecord(p) // closes the driver on failure
 	if err != nil {
-		return nil, fmt.Errorf("starting microphone %q at %d Hz, %d channels: %w", dev.id, p.SampleRate, p.ChannelCount, err)
+		return nil, fmt.Errorf("starting %s %q at %d Hz, %d channels: %w", kind, dev.id, p.SampleRate, p.ChannelCount, err)
 	}
 	log.Debug("audio device opened", "id", dev.id, "label", dev.label, "rate", p.SampleRate,
 		"channels", p.ChannelCount, "float", p.IsFloat, "latency", p.Latency)
@@ -119,7 +119,7 @@ func (s *pionAudio) pump() {
 			select {
 			case <-s.chDone:
 			default:
-				s.q.fail(fmt.Errorf("reading microphone %q: %w", s.dev.id, err))
+				s.q.fail(fmt.Errorf("reading %s %q: %w", s.dev.kind, s.dev.id, err))
 			}
 			return
 		}

@@ -34,8 +34,12 @@ func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 func printDevices(w io.Writer, devs []capture.Device, _ *slog.Logger) {
-	for _, kind := range []capture.DeviceKind{"camera", "microphone", "screen", "test"} {
-		fmt.Fprintf(w, "%ss:\n", kind)
+	for _, kind := range []capture.DeviceKind{capture.KindCamera, capture.KindMicrophone, capture.KindDesktopAudio, capture.KindScreen, capture.KindTest} {
+		heading := string(kind) + "s" // cameras, microphones, screens, tests
+		if kind == capture.KindDesktopAudio {
+			heading = string(kind)
+		}
+		fmt.Fprintf(w, "%s:\n", heading)
 		n := 0
 		for _, d := range devs {
 			if d.Kind != kind {

@@ -50,6 +50,7 @@ func TestMain(m *testing.M) {
 // result is how one onair run ended.
 type result struct {
 	code    int
+	stdout  string
 	stderr  string
 	elapsed time.Duration
 }
@@ -57,14 +58,21 @@ type result struct {
 // runOnair runs the binary with args and a hard timeout.
 func runOnair(t *testing.T, timeout time.Duration, args ...string) result {
 	t.Helper()
+	return runOnairEnv(t, nil, timeout, args...)
+}
+
+// runOnairEnv is runOnair with env added to the environment.
+func runOnairEnv(t *testing.T, env []string, timeout time.Duration, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, onairBin, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	r := result{stderr: stderr.String(), elapsed: time.Since(start)}
+	r := result{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
 	if ctx.Err() != nil {
 		t.Fatalf("onair %s did not finish within %s; stderr:\n%s", strings.Join(args, " "), timeout, r.stderr)
 	}

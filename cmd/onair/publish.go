@@ -61,7 +61,7 @@ func runPublish(ctx context.Context, args []string, _, stderr io.Writer) int {
 	fs := flag.NewFlagSet("onair publish", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	video := fs.String("video", "test", "video source: test, camera[:ID] or screen[:N]")
-	audio := fs.String("audio", "test", "audio source: test, mic[:ID] or none; several, separated by commas, are mixed")
+	audio := fs.String("audio", "test", "audio source: test, mic[:ID], desktop[:ID] (what the computer plays) or none; several, separated by commas, are mixed")
 	sceneFile := fs.String("scene", "", "compose the video from the scene file `FILE` (see docs/scenes.md) instead of --video")
 	sceneName := fs.String("scene-name", "", "which scene of the --scene file to compose (default: its current one, or the first)")
 	var cycle sceneCycle

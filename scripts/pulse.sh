@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# A private PulseAudio for the desktop-audio tests, unpacked from Debian's
+# packages into the cache (outside the work tree), not installed: installing
+# pulseaudio pulls libasound2-plugins, whose ALSA configuration makes every
+# program that probes ALSA without a running sound server (miniaudio does,
+# in every onair command) print ALSA and JACK errors on stderr.
+#
+#   pulse.sh build   download (apt-get download: apt checks each .deb
+#                    against the archive's signed index) and unpack, once
+#   pulse.sh path    print the directory
+set -euo pipefail
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/onair
+# The daemon, pactl, and the libraries the daemon needs that the test
+# packages (ffmpeg, GStreamer) do not already bring.
+pkgs=(pulseaudio pulseaudio-utils libpulse0 libfftw3-single3 libtdb1 libwrap0 libspeexdsp1
+	libwebrtc-audio-processing1 libsoxr0 libsndfile1 liborc-0.4-0 libltdl7)
+
+version() { apt-cache policy pulseaudio | awk '/Candidate:/ {print $2}'; }
+
+dir() {
+	local v
+	v=$(version)
+	[[ -n "$v" && "$v" != "(none)" ]] || { echo "pulse.sh: apt knows no pulseaudio package; run apt-get update" >&2; exit 1; }
+	echo "$cache/pulse-${v//[^A-Za-z0-9.+-]/_}"
+}
+
+build() {
+	local d
+	d=$(dir)
+	[[ -f "$d/.ok" ]] && return 0
+	echo "make deps-test: unpacking a private PulseAudio into $d (for the desktop-audio test)"
+	tmp=$(mktemp -d) # global: the EXIT trap reads it
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && { apt-get download -qq "${pkgs[@]}" 2>/dev/null ||
+		{ apt-get update -qq && apt-get download -qq "${pkgs[@]}"; }; })
+	rm -rf "$d.new"
+	mkdir -p "$d.new"
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$d.new"
+	done
+	local libs="$d.new/usr/lib/x86_64-linux-gnu/pulseaudio:$d.new/usr/lib/x86_64-linux-gnu"
+	if LD_LIBRARY_PATH=$libs ldd "$d.new/usr/bin/pulseaudio" | grep 'not found'; then
+		echo "pulse.sh: the unpacked pulseaudio misses the libraries above" >&2
+		exit 1
+	fi
+	LD_LIBRARY_PATH=$libs "$d.new/usr/bin/pulseaudio" --version >/dev/null 2>&1
+	touch "$d.new/.ok"
+	rm -rf "$d"
+	mv "$d.new" "$d"
+}
+
+case "${1:-}" in
+build) build ;;
+path) dir ;;
+*)
+	echo "usage: $0 build|path" >&2
+	exit 2
+	;;
+esac
