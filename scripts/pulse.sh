@@ -10,10 +10,17 @@
 #   pulse.sh path    print the directory
 set -euo pipefail
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/onair
-# The daemon, pactl, and the libraries the daemon needs that the test
-# packages (ffmpeg, GStreamer) do not already bring.
-pkgs=(pulseaudio pulseaudio-utils libpulse0 libfftw3-single3 libtdb1 libwrap0 libspeexdsp1
-	libwebrtc-audio-processing1 libsoxr0 libsndfile1 liborc-0.4-0 libltdl7)
+# The daemon and pactl; the libraries they depend on that this system
+# lacks are added from apt's own dependency list (names differ between
+# Debian 12 and 13).
+pkgs=(pulseaudio pulseaudio-utils)
+
+missingDeps() {
+	apt-cache depends "${pkgs[@]}" | awk '$1 == "Depends:" && $2 !~ /^</ {print $2}' | sort -u |
+		while read -r p; do
+			[[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null)" == "ii " ]] || echo "$p"
+		done
+}
 
 version() { apt-cache policy pulseaudio | awk '/Candidate:/ {print $2}'; }
 
@@ -31,8 +38,10 @@ build() {
 	echo "make deps-test: unpacking a private PulseAudio into $d (for the desktop-audio test)"
 	tmp=$(mktemp -d) # global: the EXIT trap reads it
 	trap 'rm -rf "$tmp"' EXIT
-	(cd "$tmp" && { apt-get download -qq "${pkgs[@]}" 2>/dev/null ||
-		{ apt-get update -qq && apt-get download -qq "${pkgs[@]}"; }; })
+	local want
+	mapfile -t want < <(printf '%s\n' "${pkgs[@]}"; missingDeps)
+	(cd "$tmp" && { apt-get download -qq "${want[@]}" 2>/dev/null ||
+		{ apt-get update -qq && apt-get download -qq "${want[@]}"; }; })
 	rm -rf "$d.new"
 	mkdir -p "$d.new"
 	for deb in "$tmp"/*.deb; do
