@@ -1,7 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/program"
@@ -101,4 +104,60 @@ func (s *Studio) SaveScenes(c scene.Collection) error {
 		s.setErr(nil)
 	})
 	return nil
+}
+
+// pipPlace is where ShowInScene puts a stream: the bottom-right corner,
+// a little under a third of the canvas.
+var pipPlace = scene.Box{X: 0.68, Y: 0.66, W: 0.3, H: 0.3}
+
+// ShowInScene shows the incoming stream name ("live/cam") of the local
+// server in the scene on air, as a picture in picture in the bottom-right
+// corner with its sound in the mix, and puts that scene on air if the
+// program was showing a single source. A stream the scene shows already
+// is made visible again rather than added twice. The layer shares the
+// decoder of the stream's tile.
+func (s *Studio) ShowInScene(name string) error {
+	s.mu.Lock()
+	srv, coll, onScene := s.server, s.settings.Scenes.Clone(), s.settings.Video == sceneVideo
+	s.mu.Unlock()
+	if srv == nil {
+		return errors.New("the local server is off: turn it on to show its streams")
+	}
+	sc, err := coll.Find("")
+	if err != nil {
+		return fmt.Errorf("no scene to show %s in: %w", s.cfg.Secrets.Redact(name), err)
+	}
+	i := slices.IndexFunc(coll.Scenes, func(x scene.Scene) bool { return x.Name == sc.Name })
+	layers := coll.Scenes[i].Layers
+	found := false
+	for j := range layers {
+		if layers[j].Source.Kind != scene.KindStream {
+			continue
+		}
+		if n, ok := srv.IncomingName(layers[j].Source.URL); ok && n == name {
+			layers[j].Hidden, found = false, true
+		}
+	}
+	if !found {
+		l := scene.Layer{Name: uniqueLayerName(layers, s.cfg.Secrets.Redact(strings.TrimPrefix(name, "live/"))),
+			Source: scene.Source{Kind: scene.KindStream, URL: "rtmp://" + srv.RTMPAddr() + "/" + name}, Place: pipPlace}
+		coll.Scenes[i].Layers = append(layers, l) // on top
+	}
+	coll.Current = sc.Name
+	if err := s.SaveScenes(coll); err != nil {
+		return err
+	}
+	if !onScene {
+		s.SwitchScene(sc.Name, 0)
+	}
+	return nil
+}
+
+// uniqueLayerName is base, or base with a number when a layer has it.
+func uniqueLayerName(layers []scene.Layer, base string) string {
+	name := base
+	for n := 2; slices.ContainsFunc(layers, func(l scene.Layer) bool { return l.Name == name }); n++ {
+		name = fmt.Sprintf("%s %d", base, n)
+	}
+	return name
 }

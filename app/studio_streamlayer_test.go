@@ -12,24 +12,21 @@ import (
 )
 
 // TestStudioStreamLayerSharesTheTileDecoder: ffmpeg pushes a green camera
-// with a tone into the studio's server; a scene shows it as a picture in
-// picture while its tile is open. The stream is decoded once for both:
-// one reader on the server, one decoder with two sinks. The layer's
-// rectangle in the program is green, its sound is in the mix, and each
-// side keeps going when the other leaves.
+// with a tone into the studio's server, which shows the test pattern; with
+// its tile open, ShowInScene puts it in the scene as a picture in picture
+// and that scene on air. The stream is decoded once for both: one reader
+// on the server, one decoder with two sinks. The layer's rectangle in the
+// program is green, its sound is in the mix, a second ShowInScene adds no
+// second layer, and each side keeps going when the other leaves.
 func TestStudioStreamLayerSharesTheTileDecoder(t *testing.T) {
 	testpeer.Require(t, "ffmpeg")
 	addr := "127.0.0.1:" + freePort(t)
-	pip := scene.Box{X: 0.5, Y: 0.5, W: 0.5, H: 0.5}
-	withCam := scene.Scene{Name: "Camera in", Layers: []scene.Layer{
-		{Name: "Back", Source: scene.Source{Kind: scene.KindColor, Color: "#000000"}, Place: scene.Full},
-		{Name: "Cam", Source: scene.Source{Kind: scene.KindStream, URL: "rtmp://" + addr + "/live/cam"}, Place: pip}}}
-	without := scene.Scene{Name: "Black", Layers: []scene.Layer{
-		{Name: "Back", Source: scene.Source{Kind: scene.KindColor, Color: "#000000"}, Place: scene.Full}}}
+	black := scene.Collection{Current: "Black", Scenes: []scene.Scene{{Name: "Black", Layers: []scene.Layer{
+		{Name: "Back", Source: scene.Source{Kind: scene.KindColor, Color: "#000000"}, Place: scene.Full}}}}}
 	s := newTestStudioOn(t, t.TempDir(), addr, func(st *Settings) {
 		st.Output = studioOutput()
-		st.Video, st.Audio = sceneVideo, "none"
-		st.Scenes = scene.Collection{Current: withCam.Name, Scenes: []scene.Scene{withCam, without}}
+		st.Video, st.Audio = "test", "none"
+		st.Scenes = black
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -64,6 +61,16 @@ func TestStudioStreamLayerSharesTheTileDecoder(t *testing.T) {
 		}
 		return -1
 	}
+	if err := s.ShowInScene("live/cam"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ShowInScene("live/cam"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "the scene on air", func() bool { return s.Snapshot().Scene == "Black" })
+	if sc := s.Scenes().Scenes[0]; len(sc.Layers) != 2 || sc.Layers[1].Source.Kind != scene.KindStream || sc.Layers[1].Name != "cam" {
+		t.Errorf("after ShowInScene twice the scene is %+v; want one stream layer \"cam\" on top", sc.Layers)
+	}
 	waitFor(t, 10*time.Second, "the tile and the layer on one decoder", func() bool { return decoding() == 2 })
 	if n := readers(); n != 1 {
 		t.Errorf("the server has %d readers of live/cam with the tile and the layer on it, want 1", n)
@@ -79,14 +86,20 @@ func TestStudioStreamLayerSharesTheTileDecoder(t *testing.T) {
 		w, h := pic.Rect.Dx(), pic.Rect.Dy()
 		waitFor(t, 10*time.Second, what, func() bool {
 			s.preview.CopyTo(pic, 0)
-			in, out := pic.RGBAAt(w*3/4, h*3/4), pic.RGBAAt(w/4, h/4)
+			in, out := pic.RGBAAt(w*83/100, h*81/100), pic.RGBAAt(w/4, h/4) // the corner's centre, and outside it
 			return isGreen(in) && out.G < 30
 		})
 	}
 	programShowsTheCamera("the camera's green in its rectangle of the program, black around it")
-	waitFor(t, 10*time.Second, "the camera's tone in the mix", func() bool {
-		for _, m := range s.Snapshot().Mix {
-			if m.Name == "stream: Cam" && len(m.Levels.Peak) > 0 && m.Levels.Peak[0] > -30 {
+	// The audio setting is "none": the scene's mix has no source of its
+	// own, and the camera's sound is heard in the program all the same.
+	waitFor(t, 10*time.Second, "the camera's tone in the mix and in the program", func() bool {
+		snap := s.Snapshot()
+		if len(snap.Levels.Peak) == 0 || snap.Levels.Peak[0] < -30 {
+			return false
+		}
+		for _, m := range snap.Mix {
+			if m.Name == "stream: cam" && len(m.Levels.Peak) > 0 && m.Levels.Peak[0] > -30 {
 				return true
 			}
 		}
@@ -100,7 +113,9 @@ func TestStudioStreamLayerSharesTheTileDecoder(t *testing.T) {
 	box, stopTile = s.WatchIncoming("live/cam")
 	defer stopTile()
 	waitFor(t, 5*time.Second, "the tile back on the layer's decoder", func() bool { return decoding() == 2 })
-	s.SwitchScene(without.Name, 0)
+	if err := s.SaveScenes(black); err != nil { // the layer taken out again
+		t.Fatal(err)
+	}
 	waitFor(t, 5*time.Second, "the tile alone on the decoder", func() bool { return decoding() == 1 })
 	seq := box.Seq()
 	waitFor(t, 5*time.Second, "the tile moving after the layer left", func() bool { return box.Seq() > seq+5 })

@@ -11,14 +11,20 @@ import (
 )
 
 // openAudio opens spec: one source, or several separated by commas, which
-// are mixed; with a scene the audio is always a mix, which the scene's
-// stream layers join. With SilentTrack, "none" opens a tone to silence.
+// are mixed; with a scene (or after one, see mixAudio) the audio is always
+// a mix, which the scene's stream layers join. "none" is no audio track,
+// but with SilentTrack it is a track of silence: alone, a tone made silent;
+// in a mix, no source of its own, so the streams' sound is still heard.
 func (p *Program) openAudio(spec string) (src capture.AudioSource, silent bool, err error) {
-	if spec == "none" && p.cfg.SilentTrack {
-		spec, silent = "test", true
-	}
 	parts := strings.Split(spec, ",")
-	if len(parts) == 1 && (p.cfg.Scene == nil || spec == "none") {
+	mix := len(parts) > 1 || p.cfg.Scene != nil || p.wantMix.Load()
+	if spec == "none" && !p.cfg.SilentTrack {
+		mix = false // no audio track at all
+	}
+	if !mix {
+		if spec == "none" && p.cfg.SilentTrack {
+			spec, silent = "test", true
+		}
 		src, err = capture.OpenAudio(spec, capture.AudioConstraints{SampleRate: mixer.Rate, Channels: 2}, p.clock, p.log)
 		if err != nil {
 			return nil, false, fmt.Errorf("opening the audio source: %w", err)
@@ -31,7 +37,25 @@ func (p *Program) openAudio(spec string) (src capture.AudioSource, silent bool, 
 		return nil, false, err
 	}
 	p.mixer.Store(m)
-	return m, silent, nil
+	return m, false, nil
+}
+
+// mixAudio makes the audio a mix of the same sources, if it is one source,
+// so that the stream layers of a scene coming on air can join it.
+func (p *Program) mixAudio() {
+	if p.audio == nil || p.isMix() {
+		return
+	}
+	p.wantMix.Store(true)
+	if err := p.SwitchAudio(p.audio.Spec()); err != nil {
+		p.log.Warn("the audio stays one source, so the scene's streams are not heard", "err", err)
+	}
+}
+
+// isMix reports whether the audio is the mixer.
+func (p *Program) isMix() bool {
+	m := p.mixer.Load()
+	return m != nil && p.audio.Current() == capture.AudioSource(m)
 }
 
 // addToMix opens each spec and adds it to m under its spec.
@@ -59,14 +83,14 @@ func (p *Program) SwitchAudio(spec string) error {
 	if p.audio == nil {
 		return errors.New("this program has no audio track")
 	}
-	if m := p.mixer.Load(); m != nil && p.audio.Current() == capture.AudioSource(m) {
+	if p.isMix() {
+		m := p.mixer.Load()
 		for _, in := range m.Levels() {
 			if !strings.HasPrefix(in.Name, compose.StreamInputPrefix) {
 				m.Remove(in.Name)
 			}
 		}
-		silent := spec == "none" && p.cfg.SilentTrack
-		p.mix.silent.Store(silent)
+		p.mix.silent.Store(false) // "none" takes the mix's own sources out; the streams stay
 		if err := p.addToMix(m, strings.Split(spec, ",")); err != nil {
 			return err
 		}
@@ -117,8 +141,8 @@ func (p *Program) AddAudioSource(spec string) error {
 		return errors.New("this program has no audio track")
 	}
 	specs := append(specList(p.audio.Spec()), spec)
-	if m := p.mixer.Load(); m != nil && p.audio.Current() == capture.AudioSource(m) {
-		if err := p.addToMix(m, []string{spec}); err != nil {
+	if p.isMix() {
+		if err := p.addToMix(p.mixer.Load(), []string{spec}); err != nil {
 			return err
 		}
 		p.audio.SetSpec(strings.Join(specs, ","))

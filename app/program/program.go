@@ -49,16 +49,19 @@ type Program struct {
 	clock *capture.Clock
 	hub   *media.PacketHub
 
-	video  *switchable[capture.VideoFrame]
-	scene  atomic.Pointer[compose.Source]  // the last scene source opened
-	mixer  atomic.Pointer[mixer.Mixer]     // the audio mix, when the audio is one
-	audio  *switchable[capture.AudioFrame] // nil: no audio track
-	mix    audioMix
-	scaler *encode.PreviewScaler
-	venc   *encode.VideoEncoder // the video loop's; nil while paused
-	aenc   *encode.AudioEncoder // the audio loop's; nil while paused
-	mux    *interleaver
-	cancel context.CancelFunc
+	video *switchable[capture.VideoFrame]
+	scene atomic.Pointer[compose.Source] // the last scene source opened
+	mixer atomic.Pointer[mixer.Mixer]    // the audio mix, when the audio is one
+	// wantMix keeps the audio a mix once a scene went on air, so a switch
+	// of audio source keeps the scene's streams in it.
+	wantMix atomic.Bool
+	audio   *switchable[capture.AudioFrame] // nil: no audio track
+	mix     audioMix
+	scaler  *encode.PreviewScaler
+	venc    *encode.VideoEncoder // the video loop's; nil while paused
+	aenc    *encode.AudioEncoder // the audio loop's; nil while paused
+	mux     *interleaver
+	cancel  context.CancelFunc
 
 	encName    string      // the video encoder's name, for onMetaData
 	wanted     atomic.Bool // SetEncoding's wish
@@ -149,6 +152,7 @@ func (p *Program) SwitchScene(sc scene.Scene, fade time.Duration) error {
 	if cur := p.scene.Load(); cur != nil && p.video.Spec() == sceneSpec {
 		return cur.Switch(sc, fade)
 	}
+	p.mixAudio()
 	src, err := p.openScene(sc)
 	if err != nil {
 		return err
