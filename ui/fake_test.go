@@ -29,6 +29,8 @@ type fakeStudio struct {
 	stopped   map[string]int // stop calls per stream
 	watchLink string
 	scenes    scene.Collection
+	// showInSceneErr is what ShowInScene returns.
+	showInSceneErr error
 
 	applyOutput     func(program.OutputConfig) error
 	saveDestination func(dest.Destination) error
@@ -84,7 +86,11 @@ func (f *fakeStudio) Stop()   { f.record("Stop") }
 func (f *fakeStudio) ForwardIncoming(stream string, ids []string) {
 	f.record("ForwardIncoming(%s,%s)", stream, strings.Join(ids, ","))
 }
-func (f *fakeStudio) StopForward(stream string)          { f.record("StopForward(%s)", stream) }
+func (f *fakeStudio) StopForward(stream string) { f.record("StopForward(%s)", stream) }
+func (f *fakeStudio) ShowInScene(stream string) error {
+	f.record("ShowInScene(%s)", stream)
+	return f.showInSceneErr
+}
 func (f *fakeStudio) StartRecording()                    { f.record("StartRecording") }
 func (f *fakeStudio) StopRecording()                     { f.record("StopRecording") }
 func (f *fakeStudio) ReconnectNow(id string)             { f.record("ReconnectNow(%s)", id) }

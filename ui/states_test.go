@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"image/color"
 	"slices"
 	"strings"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/seed7c1a73c4/onair/app/store"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
@@ -281,4 +284,35 @@ func TestStatsShowTheUploadBudget(t *testing.T) {
 	if markup := test.RenderToMarkup(w.win.Canvas()); !strings.Contains(markup, "Twitch is falling behind") {
 		t.Error("the falling-behind warning is not shown")
 	}
+}
+
+// A tile's "Show in scene" asks the studio to put the stream in the scene
+// on air; a refusal is shown in one sentence.
+func TestTileShowsItsStreamInTheScene(t *testing.T) {
+	f := newFakeStudio(serverSnapshot())
+	w := newTestWindow(t, f)
+	w.tabs.SelectIndex(2)
+	tl := w.server.tiles.tiles["live/cam"]
+	test.Tap(tl.show)
+	if got := f.Calls(); !slices.Equal(got, []string{"ShowInScene(live/cam)"}) {
+		t.Errorf("calls %v", got)
+	}
+	f.mu.Lock()
+	f.showInSceneErr = errors.New("the local server is off: turn it on to show its streams")
+	f.mu.Unlock()
+	test.Tap(tl.show)
+	if !hasText(w.win.Canvas().Overlays().Top(), "The local server is off: turn it on to show its streams") {
+		t.Error("the refusal is not shown")
+	}
+}
+
+// hasText reports whether the texts drawn in o, run together, contain s.
+func hasText(o fyne.CanvasObject, s string) bool {
+	var all strings.Builder
+	for _, x := range test.LaidOutObjects(o) {
+		if t, ok := x.(*canvas.Text); ok {
+			all.WriteString(t.Text + " ")
+		}
+	}
+	return strings.Contains(strings.Join(strings.Fields(all.String()), " "), s)
 }

@@ -74,6 +74,10 @@ type Studio interface {
 	// (with the play key in LAN mode), for the QR code and the clipboard.
 	WatchLink() string
 
+	// ShowInScene puts an incoming stream in the scene on air as a picture
+	// in picture (and that scene on air); the error is one sentence.
+	ShowInScene(stream string) error
+
 	// ForwardIncoming restreams an incoming stream, as it arrives, to the
 	// saved destinations with these IDs; StopForward ends that.
 	ForwardIncoming(stream string, destIDs []string)

@@ -113,6 +113,7 @@ type tile struct {
 	rate     *widget.Label
 	from     *widget.Label
 	meter    *widgets.LevelMeter
+	show     *widget.Button // "Show in scene"
 	send     *widget.Button // "Send to destinations…", or "Stop sending"
 	sending  *widget.Label  // each forward destination's state
 	forwards bool
@@ -137,12 +138,13 @@ func newTile(w *Window, name string) *tile {
 	}
 	t.meter = widgets.NewLevelMeter(w.now, true)
 	copyURL := widget.NewButton("Copy play URL", func() { w.app.Clipboard().SetContent(t.playURL) })
+	t.show = widget.NewButtonWithIcon("Show in scene", theme.ContentAddIcon(), t.showTapped)
 	t.send = widget.NewButtonWithIcon("Send to destinations…", theme.UploadIcon(), t.sendTapped)
 	t.sending = widgets.TruncLabel("", widget.MediumImportance)
 	t.sending.SizeName = theme.SizeNameCaptionText
 	t.sending.Hide()
 	facts := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, t.codec, t.rate, t.from)
-	t.obj = widget.NewCard("", "", container.NewVBox(t.view, facts, t.meter, copyURL, t.send, t.sending))
+	t.obj = widget.NewCard("", "", container.NewVBox(t.view, facts, t.meter, copyURL, t.show, t.send, t.sending))
 	return t
 }
 
@@ -159,6 +161,13 @@ func (t *tile) update(s app.IncomingStream) {
 	widgets.SetText(t.from, s.Publisher+" · "+players+" · up "+widgets.HMS(s.Uptime))
 	t.meter.SetLevels(s.Levels)
 	t.updateForwarding(s.Forwarding, s.ForwardNote)
+}
+
+// showTapped puts the stream in the scene on air, picture in picture.
+func (t *tile) showTapped() {
+	if err := t.w.s.ShowInScene(t.name); err != nil {
+		dialog.ShowError(err, t.w.win)
+	}
 }
 
 // close stops watching and closes the enlarged view.
