@@ -23,7 +23,8 @@ import (
 //	POST /tap?name=NAME       taps the widget a user would, on the UI goroutine
 //	                          (its Tapped method), and replies once it ran.
 //	                          NAME: golive (or stop: the same button),
-//	                          reconnect:<destination ID>, apply-output, record
+//	                          reconnect:<destination ID>, show-in-scene:<stream>
+//	                          (a tile's button), apply-output, record
 //	                          (or stop recording: the same button), use-port
 //	                          (the Local server tab's free port, when shown),
 //	                          open-folder (after a recording),
@@ -148,6 +149,10 @@ func (w *Window) button(name string) *widget.Button {
 	case strings.HasPrefix(name, "reconnect:"):
 		if r := w.dests.rows[strings.TrimPrefix(name, "reconnect:")]; r != nil {
 			return r.reconnect
+		}
+	case strings.HasPrefix(name, "show-in-scene:"):
+		if t := w.server.tiles.tiles[strings.TrimPrefix(name, "show-in-scene:")]; t != nil {
+			return t.show
 		}
 	}
 	return nil

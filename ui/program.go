@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -83,6 +84,9 @@ func (p *programPanel) update(snap, prev app.StudioSnapshot, first bool) {
 	p.scenes.update(snap)
 	p.video.update(snap.VideoSources, snap.Video)
 	p.audio.update(snap.AudioSources, snap.Audio)
+	// A scene or a mix is not one of the options: say what is on instead.
+	p.video.setPlaceHolder(cmp.Or(cond(snap.Scene != "", "Scene: "+snap.Scene), noSource))
+	p.audio.setPlaceHolder(cmp.Or(cond(len(snap.Mix) > 1, fmt.Sprintf("Mix of %d sources (Mixer tab)", len(snap.Mix))), noSource))
 	p.meter.SetLevels(snap.Levels)
 	if first || snap.Muted != prev.Muted {
 		p.setMuted(snap.Muted)
@@ -117,8 +121,28 @@ func newSourceSelect(set func(spec string)) *sourceSelect {
 			}
 		}
 	})
-	s.sel.PlaceHolder = "(none)"
+	s.sel.PlaceHolder = noSource
 	return s
+}
+
+// noSource is what a source select shows when its source is none of its
+// options.
+const noSource = "(none)"
+
+// setPlaceHolder changes what the select shows when nothing is selected.
+func (s *sourceSelect) setPlaceHolder(text string) {
+	if s.sel.PlaceHolder != text {
+		s.sel.PlaceHolder = text
+		s.sel.Refresh()
+	}
+}
+
+// cond is s when ok, else "".
+func cond(ok bool, s string) string {
+	if ok {
+		return s
+	}
+	return ""
 }
 
 // update replaces the options when they changed and selects current.

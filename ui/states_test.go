@@ -316,3 +316,22 @@ func hasText(o fyne.CanvasObject, s string) bool {
 	}
 	return strings.Contains(strings.Join(strings.Fields(all.String()), " "), s)
 }
+
+// On a scene with a mix, the source selects say so instead of "(none)".
+func TestSourceSelectsNameASceneAndAMix(t *testing.T) {
+	s := idleSnapshot()
+	s.Video, s.Scene, s.Audio = "scene", "Interview", "tone,desktop:speakers.monitor"
+	s.Mix = []app.MixSource{{Name: "tone"}, {Name: "desktop:speakers.monitor"}, {Name: "stream: guest"}}
+	f := newFakeStudio(s)
+	w := newTestWindow(t, f)
+	v, a := w.program.video.sel, w.program.audio.sel
+	if v.Selected != "" || v.PlaceHolder != "Scene: Interview" || a.Selected != "" || a.PlaceHolder != "Mix of 3 sources (Mixer tab)" {
+		t.Errorf("video %q/%q, audio %q/%q", v.Selected, v.PlaceHolder, a.Selected, a.PlaceHolder)
+	}
+	s.Video, s.Scene, s.Audio, s.Mix = "test", "", "tone", nil
+	f.setSnapshot(s)
+	w.pollForTest()
+	if v.Selected != "Test pattern" || v.PlaceHolder != noSource || a.Selected != "Test tone" {
+		t.Errorf("back on single sources: video %q/%q, audio %q", v.Selected, v.PlaceHolder, a.Selected)
+	}
+}
