@@ -28,7 +28,7 @@ import (
 //	                          (or stop recording: the same button), use-port
 //	                          (the Local server tab's free port, when shown),
 //	                          open-folder (after a recording),
-//	                          tab:destinations|output|server (selects the tab).
+//	                          tab:destinations|output|server|scenes|mixer (selects the tab).
 //	                          404 unknown name, 409 hidden or disabled.
 //	GET  /geometry?name=NAME  {"x","y","w","h"} of preview or tile:<stream>
 //	                          in window pixels (position × canvas scale), and
@@ -159,7 +159,7 @@ func (w *Window) button(name string) *widget.Button {
 }
 
 // tabNames are the automation names of the tabs, in their order.
-var tabNames = []string{"destinations", "output", "server"}
+var tabNames = []string{"destinations", "output", "server", "scenes", "mixer"}
 
 // selectTab shows the named tab, as a tap on its header would (UI goroutine).
 func (w *Window) selectTab(name string) bool {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -25,9 +26,12 @@ type layerForm struct {
 	value      *widget.Entry // the colour, text, path, URL or device, by kind
 	colour     *widget.Entry // a text's colour
 	background *widget.Entry // a text's box
+	font       *widget.Entry // a text's font file
 	place      [4]*widget.Entry
+	crop       [4]*widget.Entry // empty: the whole source
 	opacity    *widget.Slider
-	bad        string // the last field that did not parse, for problem
+	bad        string // the last place field that did not parse, for problem
+	badCrop    string // the crop, when a field does not parse
 	obj        *fyne.Container
 }
 
@@ -55,9 +59,15 @@ func newLayerForm(changed func()) *layerForm {
 	f.colour.OnChanged = edit(func(l *scene.Layer, v string) { l.Source.Color = v })
 	f.background = widget.NewEntry()
 	f.background.OnChanged = edit(func(l *scene.Layer, v string) { l.Source.Background = v })
+	f.font = widget.NewEntry()
+	f.font.SetPlaceHolder("Go font") // the built-in one; or a TTF/OTF file
+	f.font.OnChanged = edit(func(l *scene.Layer, v string) { l.Source.Font = strings.TrimSpace(v) })
 	for i := range f.place {
 		f.place[i] = widget.NewEntry()
 		f.place[i].OnChanged = edit(func(l *scene.Layer, v string) { f.setPlace(l, i, v) })
+		f.crop[i] = widget.NewEntry()
+		f.crop[i].SetPlaceHolder(cropPlaceHolders[i])
+		f.crop[i].OnChanged = edit(func(l *scene.Layer, _ string) { f.setCrop(l) })
 	}
 	f.opacity = widget.NewSlider(0, 100)
 	f.opacity.OnChanged = func(v float64) {
@@ -67,11 +77,13 @@ func newLayerForm(changed func()) *layerForm {
 		}
 	}
 	placeRow := container.NewGridWithColumns(4, f.place[0], f.place[1], f.place[2], f.place[3])
+	cropRow := container.NewGridWithColumns(4, f.crop[0], f.crop[1], f.crop[2], f.crop[3])
 	f.obj = container.New(layout.NewFormLayout(),
 		widget.NewLabel("Layer"), container.NewBorder(nil, nil, nil, f.visible, f.name),
 		f.valueLabel, f.value,
-		widget.NewLabel("Text colour, box"), container.NewGridWithColumns(2, f.colour, f.background),
+		widget.NewLabel("Text colour, box, font"), container.NewGridWithColumns(3, f.colour, f.background, f.font),
 		widget.NewLabel("X, Y, W, H %"), placeRow,
+		widget.NewLabel("Crop X, Y, W, H %"), cropRow,
 		widget.NewLabel("Opacity"), f.opacity,
 	)
 	f.load(nil)
@@ -127,15 +139,43 @@ func (f *layerForm) setPlace(l *scene.Layer, i int, v string) {
 	*ptr[i] = p / 100
 }
 
+// cropPlaceHolders show the whole source: what an empty crop field means.
+var cropPlaceHolders = [4]string{"0", "0", "100", "100"}
+
+// setCrop writes the crop fields (percent of the source) to the layer: all
+// empty is no crop, an empty field is the whole source's edge.
+func (f *layerForm) setCrop(l *scene.Layer) {
+	var v [4]float64
+	empty := 0
+	for i, e := range f.crop {
+		text := strings.TrimSuffix(strings.TrimSpace(e.Text), "%")
+		if text == "" {
+			text, empty = cropPlaceHolders[i], empty+1
+		}
+		p, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			f.badCrop = fmt.Sprintf("The crop %q is not a number of percent.", e.Text)
+			return
+		}
+		v[i] = p / 100
+	}
+	f.badCrop = ""
+	if empty == len(f.crop) {
+		l.Crop = nil
+		return
+	}
+	l.Crop = &scene.Box{X: v[0], Y: v[1], W: v[2], H: v[3]}
+}
+
 // problem is what keeps the form from being applied, or "".
-func (f *layerForm) problem() string { return f.bad }
+func (f *layerForm) problem() string { return cmp.Or(f.bad, f.badCrop) }
 
 // load shows l (nil: nothing selected, the form is disabled).
 func (f *layerForm) load(l *scene.Layer) {
 	f.loading = true
 	defer func() { f.loading = false }()
-	f.l, f.bad = l, ""
-	entries := []*widget.Entry{f.name, f.value, f.colour, f.background, f.place[0], f.place[1], f.place[2], f.place[3]}
+	f.l, f.bad, f.badCrop = l, "", ""
+	entries := append([]*widget.Entry{f.name, f.value, f.colour, f.background, f.font}, append(f.place[:], f.crop[:]...)...)
 	if l == nil {
 		for _, e := range entries {
 			e.SetText("")
@@ -159,12 +199,25 @@ func (f *layerForm) load(l *scene.Layer) {
 	}
 	f.colour.SetText(l.Source.Color)
 	f.background.SetText(l.Source.Background)
+	f.font.SetText(l.Source.Font)
 	if l.Source.Kind != scene.KindText {
 		f.colour.Disable()
 		f.background.Disable()
+		f.font.Disable()
 	}
 	for i, v := range []float64{l.Place.X, l.Place.Y, l.Place.W, l.Place.H} {
-		f.place[i].SetText(strconv.FormatFloat(v*100, 'f', -1, 64))
+		f.place[i].SetText(percent(v))
+	}
+	for i := range f.crop {
+		f.crop[i].SetText("")
+	}
+	if c := l.Crop; c != nil {
+		for i, v := range []float64{c.X, c.Y, c.W, c.H} {
+			f.crop[i].SetText(percent(v))
+		}
 	}
 	f.opacity.SetValue(l.Alpha() * 100)
 }
+
+// percent writes a fraction as a number of percent.
+func percent(v float64) string { return strconv.FormatFloat(v*100, 'f', -1, 64) }

@@ -44,6 +44,14 @@ func TestSceneEditorAddsMovesAndAppliesLayers(t *testing.T) {
 	e.form.value.SetText("Title of the show")
 	e.form.place[0].SetText("10")
 	e.form.place[2].SetText("40%")
+	e.form.font.SetText("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+	e.form.crop[1].SetText("10") // the rest empty: the whole width, down to the bottom
+	e.form.crop[3].SetText("x")
+	test.Tap(e.applyBtn)
+	if calls, got := f.Calls(), strings.Join(e.errs.Texts(), " "); len(calls) != 0 || !strings.Contains(got, `The crop "x"`) {
+		t.Fatalf("Apply with a crop that is not a number: calls %v, problems %q", calls, got)
+	}
+	e.form.crop[3].SetText("80%")
 	test.Tap(e.form.visible) // hide it
 	test.Tap(e.downBtn)      // under the logo
 	if e.sel != 1 {
@@ -60,7 +68,8 @@ func TestSceneEditorAddsMovesAndAppliesLayers(t *testing.T) {
 		t.Fatalf("saved Titled = %+v, %v", sc, err)
 	}
 	l := sc.Layers[1]
-	if l.Source.Kind != scene.KindText || l.Source.Text != "Title of the show" || l.Place.X != 0.1 || l.Place.W != 0.4 || !l.Hidden {
+	if l.Source.Kind != scene.KindText || l.Source.Text != "Title of the show" || l.Place.X != 0.1 || l.Place.W != 0.4 || !l.Hidden ||
+		l.Source.Font != "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" || l.Crop == nil || *l.Crop != (scene.Box{X: 0, Y: 0.1, W: 1, H: 0.8}) {
 		t.Errorf("the new layer was saved as %+v", l)
 	}
 	if sc.Layers[2].Name != "Logo" {
