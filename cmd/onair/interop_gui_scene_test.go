@@ -62,6 +62,13 @@ func TestInteropGUIShowInScene(t *testing.T) {
 		t.Errorf("the camera is not in the preview's corner after Show in scene (%.0f%% colourful, %d of %d pixels moved)\n%s",
 			100*after, changed, total, g.stderr)
 	}
+	// The UI-stall rule: the window's own work (applying snapshots, frame
+	// ticks, the tap itself) never ran over 50 ms.
+	var st stallStats
+	g.getJSON(t, "/stalls", &st)
+	if st.OwnStalls > 0 {
+		t.Errorf("the window's own work ran over 50 ms %d times (longest apply %.1f ms, tick %.1f ms)", st.OwnStalls, st.ApplyMaxMS, st.TickMaxMS)
+	}
 	saveScreenshot(t, x, "scenes.png")
 }
 
