@@ -157,7 +157,7 @@ func (s *streamSource) watchLocal(ctx context.Context, hub *watch.Hub, key strin
 	if err != nil {
 		return err
 	}
-	s.log.Info("a stream layer shows an incoming stream of the local server, decoded once with its tile")
+	s.log.Info("a stream layer shows an incoming stream of the local server through the studio's shared decoder (its tile's too)")
 	select {
 	case <-ctx.Done():
 	case <-k.ended:
