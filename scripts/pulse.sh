@@ -10,13 +10,14 @@
 #   pulse.sh path    print the directory
 set -euo pipefail
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/onair
-# The daemon and pactl; the libraries they depend on that this system
-# lacks are added from apt's own dependency list (names differ between
-# Debian 12 and 13).
+# The daemon and pactl; what they depend on (all the way down) that this
+# system lacks is added from apt's own dependency lists (names differ
+# between Debian 12 and 13).
 pkgs=(pulseaudio pulseaudio-utils)
 
 missingDeps() {
-	apt-cache depends "${pkgs[@]}" | awk '$1 == "Depends:" && $2 !~ /^</ {print $2}' | sort -u |
+	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances \
+		"${pkgs[@]}" | awk '$1 == "Depends:" && $2 !~ /^</ {print $2}' | sort -u |
 		while read -r p; do
 			[[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null)" == "ii " ]] || echo "$p"
 		done
