@@ -72,12 +72,8 @@ func (s *Source) Read() (capture.VideoFrame, error) {
 func (s *Source) waitForDueFrames(r *run, at time.Duration) {
 	period := time.Second / time.Duration(s.cfg.FPS)
 	deadline := at + period/2
-	seen := map[*feed]bool{}
-	for _, l := range r.layers {
-		if l.feed != nil && !seen[l.feed] {
-			seen[l.feed] = true
-			l.feed.waitDue(at, period, deadline)
-		}
+	for _, f := range r.liveFeeds() {
+		f.waitDue(at, period, deadline)
 	}
 }
 
@@ -155,23 +151,26 @@ func (s *Source) draw(r *run, at time.Duration, out *image.YCbCr) error {
 // their pixels are read, and composes them into out with c.
 func (s *Source) compose(c *encode.Compositor, r *run, out *image.YCbCr) error {
 	now := s.cfg.Clock.Now()
-	pics := make([]image.Image, len(r.layers))
-	locked := map[*feed]bool{}
+	if len(r.pics) != len(r.layers) {
+		r.pics = make([]image.Image, len(r.layers))
+	}
+	pics := r.pics
+	live := r.liveFeeds()
+	for _, f := range live {
+		f.mu.Lock()
+	}
 	defer func() {
-		for f := range locked {
+		for _, f := range live {
 			f.mu.Unlock()
 		}
 	}()
 	for i, l := range r.layers {
+		pics[i] = nil
 		switch {
 		case l.spec.Hidden:
 		case l.static != nil:
 			pics[i] = l.static
 		case l.feed != nil:
-			if !locked[l.feed] {
-				l.feed.mu.Lock()
-				locked[l.feed] = true
-			}
 			pics[i] = cropLive(l.feed.picture(now, s.cfg.HoldFor), l.spec.Crop)
 		}
 	}

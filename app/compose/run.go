@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
+	"slices"
 
 	"github.com/seed7c1a73c4/onair/app/scene"
 	"github.com/seed7c1a73c4/onair/capture"
@@ -15,6 +16,24 @@ import (
 type run struct {
 	scene  scene.Scene
 	layers []runLayer
+	// live is each feed the layers use, once, in layer order; pics is
+	// compose's buffer of the layers' pictures. Both are made on first
+	// use, so composing a frame allocates neither.
+	live []*feed
+	pics []image.Image
+}
+
+// liveFeeds returns r's feeds, each once (composing goroutine only).
+func (r *run) liveFeeds() []*feed {
+	if r.live == nil {
+		r.live = []*feed{}
+		for _, l := range r.layers {
+			if l.feed != nil && !slices.Contains(r.live, l.feed) {
+				r.live = append(r.live, l.feed)
+			}
+		}
+	}
+	return r.live
 }
 
 type runLayer struct {
