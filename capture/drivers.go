@@ -123,7 +123,13 @@ func findPionDevice(kind DeviceKind, id string) (pionDevice, error) {
 	if kind == KindCamera {
 		want = strings.TrimPrefix(id, "/dev/")
 	}
-	for _, d := range pionDevices(kind) {
+	devs := pionDevices(kind)
+	if kind == KindMicrophone && id != "" {
+		// A monitor picked as "mic:ID" before desktop audio was a kind of
+		// its own (settings keep it) still opens.
+		devs = append(devs, pionDevices(KindDesktopAudio)...)
+	}
+	for _, d := range devs {
 		if id == "" {
 			if kind == KindMicrophone && d.id == nullMicID {
 				continue
