@@ -28,20 +28,26 @@ import (
 // key of the --to before it (for servers shown apart from their key).
 type destinationsFlag struct{ list *[]dest.Config }
 
+// String implements flag.Value (no default to show).
 func (f destinationsFlag) String() string { return "" }
 
+// Set adds a destination.
 func (f destinationsFlag) Set(v string) error {
 	*f.list = append(*f.list, dest.Config{URL: v})
 	return nil
 }
 
+// keyFlag is --key: the stream key of the --to before it, registered as a
+// secret so that no log shows it.
 type keyFlag struct {
 	list    *[]dest.Config
 	secrets *store.Secrets
 }
 
+// String implements flag.Value (a key is never shown).
 func (f keyFlag) String() string { return "" }
 
+// Set gives the last destination its key.
 func (f keyFlag) Set(v string) error {
 	f.secrets.Add(v)
 	if len(*f.list) == 0 {
