@@ -41,8 +41,10 @@ build() {
 	trap 'rm -rf "$tmp"' EXIT
 	local want
 	mapfile -t want < <(printf '%s\n' "${pkgs[@]}"; missingDeps)
+	local sudo=""
+	[[ $(id -u) -eq 0 ]] || sudo="sudo"
 	(cd "$tmp" && { apt-get download -qq "${want[@]}" 2>/dev/null ||
-		{ apt-get update -qq && apt-get download -qq "${want[@]}"; }; })
+		{ $sudo apt-get update -qq && apt-get download -qq "${want[@]}"; }; })
 	rm -rf "$d.new"
 	mkdir -p "$d.new"
 	for deb in "$tmp"/*.deb; do
