@@ -129,14 +129,20 @@ func setSourceValue(l *scene.Layer, v string) {
 
 // setPlace writes field i (x, y, w or h, in percent) of the layer's place.
 func (f *layerForm) setPlace(l *scene.Layer, i int, v string) {
-	p, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), "%"), 64)
+	p, err := parsePercent(v)
 	if err != nil {
 		f.bad = fmt.Sprintf("%q is not a number of percent.", v)
 		return
 	}
 	f.bad = ""
 	ptr := [4]*float64{&l.Place.X, &l.Place.Y, &l.Place.W, &l.Place.H}
-	*ptr[i] = p / 100
+	*ptr[i] = p
+}
+
+// parsePercent reads "40" or "40%" as the fraction 0.4.
+func parsePercent(v string) (float64, error) {
+	p, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), "%"), 64)
+	return p / 100, err
 }
 
 // cropPlaceHolders show the whole source: what an empty crop field means.
@@ -148,16 +154,16 @@ func (f *layerForm) setCrop(l *scene.Layer) {
 	var v [4]float64
 	empty := 0
 	for i, e := range f.crop {
-		text := strings.TrimSuffix(strings.TrimSpace(e.Text), "%")
-		if text == "" {
+		text := e.Text
+		if strings.TrimSuffix(strings.TrimSpace(text), "%") == "" {
 			text, empty = cropPlaceHolders[i], empty+1
 		}
-		p, err := strconv.ParseFloat(text, 64)
+		p, err := parsePercent(text)
 		if err != nil {
 			f.badCrop = fmt.Sprintf("The crop %q is not a number of percent.", e.Text)
 			return
 		}
-		v[i] = p / 100
+		v[i] = p
 	}
 	f.badCrop = ""
 	if empty == len(f.crop) {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 
@@ -85,8 +84,15 @@ func (p *programPanel) update(snap, prev app.StudioSnapshot, first bool) {
 	p.video.update(snap.VideoSources, snap.Video)
 	p.audio.update(snap.AudioSources, snap.Audio)
 	// A scene or a mix is not one of the options: say what is on instead.
-	p.video.setPlaceHolder(cmp.Or(cond(snap.Scene != "", "Scene: "+snap.Scene), noSource))
-	p.audio.setPlaceHolder(cmp.Or(cond(len(snap.Mix) > 1, fmt.Sprintf("Mix of %d sources (Mixer tab)", len(snap.Mix))), noSource))
+	video, audio := noSource, noSource
+	if snap.Scene != "" {
+		video = "Scene: " + snap.Scene
+	}
+	if len(snap.Mix) > 1 {
+		audio = fmt.Sprintf("Mix of %d sources (Mixer tab)", len(snap.Mix))
+	}
+	p.video.setPlaceHolder(video)
+	p.audio.setPlaceHolder(audio)
 	p.meter.SetLevels(snap.Levels)
 	if first || snap.Muted != prev.Muted {
 		p.setMuted(snap.Muted)
@@ -135,14 +141,6 @@ func (s *sourceSelect) setPlaceHolder(text string) {
 		s.sel.PlaceHolder = text
 		s.sel.Refresh()
 	}
-}
-
-// cond is s when ok, else "".
-func cond(ok bool, s string) string {
-	if ok {
-		return s
-	}
-	return ""
 }
 
 // update replaces the options when they changed and selects current.

@@ -72,7 +72,7 @@ func (s *Source) Read() (capture.VideoFrame, error) {
 func (s *Source) waitForDueFrames(r *run, at time.Duration) {
 	period := time.Second / time.Duration(s.cfg.FPS)
 	deadline := at + period/2
-	for _, f := range r.liveFeeds() {
+	for _, f := range r.live {
 		f.waitDue(at, period, deadline)
 	}
 }
@@ -151,16 +151,12 @@ func (s *Source) draw(r *run, at time.Duration, out *image.YCbCr) error {
 // their pixels are read, and composes them into out with c.
 func (s *Source) compose(c *encode.Compositor, r *run, out *image.YCbCr) error {
 	now := s.cfg.Clock.Now()
-	if len(r.pics) != len(r.layers) {
-		r.pics = make([]image.Image, len(r.layers))
-	}
 	pics := r.pics
-	live := r.liveFeeds()
-	for _, f := range live {
+	for _, f := range r.live {
 		f.mu.Lock()
 	}
 	defer func() {
-		for _, f := range live {
+		for _, f := range r.live {
 			f.mu.Unlock()
 		}
 	}()

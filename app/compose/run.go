@@ -17,23 +17,10 @@ type run struct {
 	scene  scene.Scene
 	layers []runLayer
 	// live is each feed the layers use, once, in layer order; pics is
-	// compose's buffer of the layers' pictures. Both are made on first
-	// use, so composing a frame allocates neither.
+	// compose's buffer of the layers' pictures (the composing goroutine's).
+	// prepare makes both, so composing a frame allocates neither.
 	live []*feed
 	pics []image.Image
-}
-
-// liveFeeds returns r's feeds, each once (composing goroutine only).
-func (r *run) liveFeeds() []*feed {
-	if r.live == nil {
-		r.live = []*feed{}
-		for _, l := range r.layers {
-			if l.feed != nil && !slices.Contains(r.live, l.feed) {
-				r.live = append(r.live, l.feed)
-			}
-		}
-	}
-	return r.live
 }
 
 type runLayer struct {
@@ -110,9 +97,13 @@ func (s *Source) prepare(sc scene.Scene, have map[string]*feed) (_ *run, opened 
 				opened = append(opened, f)
 			}
 			rl.feed = f
+			if !slices.Contains(r.live, f) {
+				r.live = append(r.live, f)
+			}
 		}
 		r.layers = append(r.layers, rl)
 	}
+	r.pics = make([]image.Image, len(r.layers))
 	return r, opened, nil
 }
 
@@ -183,10 +174,8 @@ func (r *run) feeds() map[*feed]bool {
 	if r == nil {
 		return m
 	}
-	for _, l := range r.layers {
-		if l.feed != nil {
-			m[l.feed] = true
-		}
+	for _, f := range r.live {
+		m[f] = true
 	}
 	return m
 }
