@@ -30,6 +30,12 @@ type AuthConfig struct {
 	FailureWindow time.Duration
 }
 
+// playKeys are the keys that allow playing: the play keys and the publish
+// keys.
+func (a *AuthConfig) playKeys() []string {
+	return append(append([]string(nil), a.PlayKeys...), a.PublishKeys...)
+}
+
 // GenerateKey returns a new random key of 128 bits, as 26 characters of
 // upper-case letters and digits, safe in a URL and in a camera's settings.
 func GenerateKey() string { return rand.Text() }

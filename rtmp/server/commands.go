@@ -196,7 +196,7 @@ func (c *serverConn) play(streamID uint32, cmd chunk.Command) error {
 	}
 	raw, _ := cmd.Arg(0).(string)
 	auth := c.srv.auth.Load()
-	keys := append(append([]string(nil), auth.PlayKeys...), auth.PublishKeys...)
+	keys := auth.playKeys()
 	name, key := streamCredentials(raw, keys)
 	if key == "" {
 		key = c.appKey

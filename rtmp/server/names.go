@@ -68,8 +68,7 @@ func streamCredentials(raw string, keys []string) (name, key string) {
 // server would refuse.
 func (s *Server) StreamKey(app, raw string) (key string, ok bool) {
 	app, _ = splitQuery(strings.Trim(app, "/"))
-	auth := s.auth.Load()
-	name, _ := streamCredentials(raw, append(append([]string(nil), auth.PlayKeys...), auth.PublishKeys...))
+	name, _ := streamCredentials(raw, s.auth.Load().playKeys())
 	if checkName(app) != nil || checkName(name) != nil {
 		return "", false
 	}
