@@ -45,9 +45,20 @@ type Queue[T Unit[T]] struct {
 	closed  bool
 	dropped uint64
 	skips   uint64
+	// idle is set while the reader waits in Pop on an empty queue: every
+	// unit it popped before has been handled, so direct may deliver the
+	// next one in its place.
+	idle   bool
+	direct DirectFunc[T]
 
 	chNotify chan struct{}
 }
+
+// DirectFunc is a reader's fast path (see Queue.SetDirect). It delivers u
+// itself, without blocking, and reports done; or it reports not done and
+// returns what the reader must still deliver: u itself, or the rest of u
+// when it delivered a part.
+type DirectFunc[T any] func(u T) (rest T, done bool)
 
 // initialRing is how many packets a new queue has room for before it grows
 // (doubling, up to MaxPackets): a server with hundreds of players keeps a
@@ -94,6 +105,13 @@ func (q *Queue[T]) push(u T, p Packet, hasVideo bool) bool {
 		}
 		q.waitKey = false
 	}
+	if q.n == 0 && q.idle && q.direct != nil {
+		rest, done := q.direct(u)
+		if done {
+			return true
+		}
+		u = rest
+	}
 	if q.n == len(q.ring) {
 		q.growLocked()
 	}
@@ -105,6 +123,17 @@ func (q *Queue[T]) push(u T, p Packet, hasVideo bool) bool {
 	default:
 	}
 	return true
+}
+
+// SetDirect gives the queue a fast path: while the reader waits in Pop on
+// an empty queue, Push calls f (under the queue's lock, on the pushing
+// goroutine) to deliver the unit at once instead of queueing it and waking
+// the reader. f must not block. What f leaves undone is queued as usual,
+// so the reader delivers it in order, before anything pushed later.
+func (q *Queue[T]) SetDirect(f DirectFunc[T]) {
+	q.mu.Lock()
+	q.direct = f
+	q.mu.Unlock()
 }
 
 // growLocked doubles the ring (up to MaxPackets), keeping the order.
@@ -164,10 +193,12 @@ func (q *Queue[T]) Pop(ctx context.Context) (T, error) {
 	for {
 		q.mu.Lock()
 		if u, ok := q.popLocked(); ok {
+			q.idle = false
 			q.mu.Unlock()
 			return u, nil
 		}
 		closed := q.closed
+		q.idle = !closed && ctx.Err() == nil
 		q.mu.Unlock()
 		if closed {
 			return zero, ErrQueueClosed
@@ -175,6 +206,9 @@ func (q *Queue[T]) Pop(ctx context.Context) (T, error) {
 		select {
 		case <-q.chNotify:
 		case <-ctx.Done():
+			q.mu.Lock()
+			q.idle = false
+			q.mu.Unlock()
 			return zero, ctx.Err()
 		}
 	}

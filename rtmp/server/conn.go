@@ -51,6 +51,9 @@ type serverConn struct {
 	wmu         sync.Mutex
 	w           *chunk.Writer
 	deadlineSet time.Time // when the write deadline was last moved (under wmu)
+	// tail is the unwritten end of a message a player's direct write
+	// began (under wmu): whoever writes next writes it first (payTail).
+	tail []byte
 
 	closeOnce sync.Once
 	players   sync.WaitGroup
@@ -294,6 +297,9 @@ func (c *serverConn) write(msgs ...chunk.Message) error {
 	if err := c.refreshWriteDeadline(); err != nil {
 		return err
 	}
+	if _, err := c.payTail(); err != nil {
+		return err
+	}
 	for _, m := range msgs {
 		if err := c.w.WriteMessage(m); err != nil {
 			return fmt.Errorf("writing to the client: %w", err)
@@ -309,10 +315,29 @@ func (c *serverConn) flush() error {
 	if err := c.refreshWriteDeadline(); err != nil {
 		return err
 	}
+	if _, err := c.payTail(); err != nil {
+		return err
+	}
 	if err := c.w.Flush(); err != nil {
 		return fmt.Errorf("writing to the client: %w", err)
 	}
 	return nil
+}
+
+// payTail writes what a player's direct write left of a message, which
+// must reach the client before any other byte, and returns its length.
+// c.wmu must be held.
+func (c *serverConn) payTail() (int, error) {
+	n := len(c.tail)
+	if n == 0 {
+		return 0, nil
+	}
+	_, err := c.rw.Write(c.tail)
+	c.tail = nil
+	if err != nil {
+		return 0, fmt.Errorf("writing to the client: %w", err)
+	}
+	return n, nil
 }
 
 // sendAndClose flushes msgs (a final status) and ends the connection with err.

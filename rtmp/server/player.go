@@ -26,6 +26,9 @@ type player struct {
 	chDone   chan struct{}
 	bufs     [][]byte // shared chunk encodings waiting for one writev
 	buf      []byte   // payload of a packet encoded for this player alone
+	// sock, when the connection is plain TCP, lets the publisher write a
+	// packet straight to an idle player's socket (direct).
+	sock *socketWriter
 }
 
 // startPlayer starts the writer goroutine of a player; the connection
@@ -33,6 +36,11 @@ type player struct {
 func (c *serverConn) startPlayer(id uint32, ls *liveStream, q *media.Queue[wirePacket]) *player {
 	ctx, cancel := context.WithCancel(c.ctx)
 	p := &player{c: c, streamID: id, ls: ls, q: q, cancel: cancel, chDone: make(chan struct{})}
+	if c.rw == c.conn {
+		if p.sock = newSocketWriter(c.conn); p.sock != nil {
+			q.SetDirect(p.direct)
+		}
+	}
 	c.players.Add(1)
 	go func() {
 		defer c.players.Done()
@@ -110,10 +118,15 @@ func (p *player) writeBatch(first wirePacket) error {
 	if err := c.refreshWriteDeadline(); err != nil {
 		return err
 	}
+	tail, err := c.payTail()
+	if err != nil {
+		return err
+	}
 	p.bufs = p.bufs[:0]
-	pkt, bytes := first, 0
+	pkt, bytes := first, tail
 	for i := 0; ; i++ {
-		if w := pkt.wire; w != nil && w.streamID == p.streamID && w.chunkSize == c.w.ChunkSize() {
+		if w := pkt.wire; w == tailOwed { // paid above
+		} else if w != nil && w.streamID == p.streamID && w.chunkSize == c.w.ChunkSize() {
 			if c.w.Buffered() > 0 { // control messages queued before this one
 				if err := p.writeShared(); err != nil {
 					return err
@@ -167,4 +180,48 @@ func (p *player) writeShared() error {
 	clear(p.bufs)
 	p.bufs = p.bufs[:0]
 	return err
+}
+
+// direct is the player's fast path, called by the publisher's hub write
+// while this player waits for media with nothing queued (media.DirectFunc):
+// it writes the packet's shared encoding to the socket without waiting, as
+// nginx-rtmp does from its one event loop, and so spares a goroutine
+// wake-up per packet and player. Whatever it cannot do now (the connection
+// busy with another write, a packet needing its own encoding, a full
+// socket) it leaves to the player's goroutine: the packet, or its unwritten
+// rest.
+func (p *player) direct(pkt wirePacket) (wirePacket, bool) {
+	w, c := pkt.wire, p.c
+	if w == nil || w.streamID != p.streamID || p.refuses(pkt) {
+		return pkt, false
+	}
+	now := time.Now()
+	if now.After(w.directUntil) || !c.wmu.TryLock() {
+		return pkt, false
+	}
+	defer c.wmu.Unlock()
+	if w.chunkSize != c.w.ChunkSize() || c.w.Buffered() > 0 || c.tail != nil || c.refreshWriteDeadline() != nil {
+		return pkt, false
+	}
+	b := w.bytes(&pkt.Packet)
+	n := p.sock.tryWrite(b)
+	if n == 0 {
+		return pkt, false
+	}
+	_, csid := chunk.KindRoute(pkt.Kind)
+	c.w.Forget(csid)
+	p.ls.out.Add(uint64(n), now)
+	c.srv.counters.direct.Add(1)
+	if n == len(b) {
+		return pkt, true
+	}
+	c.srv.counters.directTails.Add(1)
+	c.tail = b[n:] // before anything else goes out on this connection
+	return wirePacket{Packet: pkt.Packet, wire: tailOwed}, false
+}
+
+// refuses reports whether pkt is video in a codec this player did not
+// list in connect (run ends the player on it).
+func (p *player) refuses(pkt wirePacket) bool {
+	return pkt.Kind == media.KindVideo && refusalFor(p.ls.key, p.c.codecs, pkt.Codec) != ""
 }

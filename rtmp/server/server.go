@@ -49,6 +49,10 @@ type Server struct {
 
 type serverCounters struct {
 	accepted, refused, authFailures, panics atomic.Uint64
+	// direct counts packets the publisher wrote straight to a player's
+	// socket (player.direct), and directTails those it could write only
+	// in part, leaving the rest to the player.
+	direct, directTails atomic.Uint64
 }
 
 // New returns a server with cfg; nothing listens until Listen or Serve.

@@ -222,7 +222,7 @@ func (ls *liveStream) write(c publisher, p media.Packet, rawTS uint32, bytes int
 	}
 	// Most players play on message stream 1: encode the chunks for them
 	// once, on first use.
-	ls.hub.Write(wirePacket{Packet: p, wire: &wireCache{streamID: 1, chunkSize: ls.srv.cfg.ChunkSize}})
+	ls.hub.Write(wirePacket{Packet: p, wire: &wireCache{streamID: 1, chunkSize: ls.srv.cfg.ChunkSize, directUntil: now.Add(directBudget)}})
 	ls.mu.Unlock()
 	ls.in.Add(uint64(bytes), now)
 	return true

@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/chunk"
@@ -28,7 +29,22 @@ type wireCache struct {
 	chunkSize int
 	once      sync.Once
 	b         []byte
+	// directUntil ends the publisher's direct writes of this packet (see
+	// player.direct): players the fan-out reaches later are woken to write
+	// it themselves, on the other cores, so that one packet's fan-out never
+	// holds the publisher for long.
+	directUntil time.Time
 }
+
+// tailOwed marks the unit a direct write queues when it wrote only part of
+// a packet: the rest waits in serverConn.tail, and the unit wakes the
+// player to write it.
+var tailOwed = &wireCache{}
+
+// directBudget is how long the publisher's goroutine may spend writing one
+// packet straight to idle players' sockets: about 200 players' worth on a
+// small machine, and a small share of the time between two packets.
+const directBudget = 3 * time.Millisecond
 
 // bytes returns p's encoding; p must be the packet the cache belongs to.
 func (w *wireCache) bytes(p *media.Packet) []byte {
