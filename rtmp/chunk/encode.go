@@ -39,7 +39,11 @@ func Append(dst []byte, m Message, chunkSize int) []byte {
 
 // Forget makes the next message on csid go out with a full type-0 header,
 // after bytes for that chunk stream were written around the Writer.
-func (w *Writer) Forget(csid uint32) { delete(w.streams, csid) }
+func (w *Writer) Forget(csid uint32) {
+	if _, ok := w.streams[csid]; ok { // a lookup: cheaper than deleting a missing key, per packet
+		delete(w.streams, csid)
+	}
+}
 
 // Buffered reports bytes queued and not yet flushed.
 func (w *Writer) Buffered() int { return w.bw.Buffered() }

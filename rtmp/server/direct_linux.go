@@ -8,7 +8,10 @@ import (
 
 // socketWriter writes to a plain TCP connection's socket without waiting:
 // the fan-out's fast path (player.direct).
-type socketWriter struct{ rc syscall.RawConn }
+type socketWriter struct {
+	rc  syscall.RawConn
+	iov []syscall.Iovec // tryWritev's, kept between calls (under the connection's wmu)
+}
 
 // newSocketWriter returns a socketWriter for conn, or nil when conn is not
 // a plain TCP connection (TLS, the RTMPT tunnel, a test's pipe).
@@ -52,4 +55,52 @@ func (w *socketWriter) tryWrite(b []byte) int {
 		return 0
 	}
 	return n
+}
+
+// tryWritev is tryWrite for several buffers, in one raw writev.
+func (w *socketWriter) tryWritev(bufs [][]byte) int {
+	w.iov = w.iov[:0]
+	total := 0
+	for _, b := range bufs {
+		if len(b) > 0 {
+			v := syscall.Iovec{Base: &b[0]}
+			v.SetLen(len(b))
+			w.iov = append(w.iov, v)
+			total += len(b)
+		}
+	}
+	n := 0
+	err := w.rc.Write(func(fd uintptr) bool {
+		for len(w.iov) > 0 {
+			m, _, errno := syscall.RawSyscall(syscall.SYS_WRITEV, fd, uintptr(unsafe.Pointer(&w.iov[0])), uintptr(len(w.iov)))
+			if errno == syscall.EINTR {
+				continue
+			}
+			if errno != 0 || m == 0 {
+				break
+			}
+			n += int(m)
+			w.iov = skipIovecs(w.iov, int(m))
+		}
+		return true
+	})
+	clear(w.iov) // let the buffers go
+	w.iov = w.iov[:0]
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// skipIovecs drops the first n bytes of iov.
+func skipIovecs(iov []syscall.Iovec, n int) []syscall.Iovec {
+	for len(iov) > 0 && n >= int(iov[0].Len) {
+		n -= int(iov[0].Len)
+		iov = iov[1:]
+	}
+	if len(iov) > 0 && n > 0 {
+		iov[0].Base = (*byte)(unsafe.Add(unsafe.Pointer(iov[0].Base), n))
+		iov[0].SetLen(int(iov[0].Len) - n)
+	}
+	return iov
 }

@@ -12,3 +12,5 @@ type socketWriter struct{}
 func newSocketWriter(net.Conn) *socketWriter { return nil }
 
 func (*socketWriter) tryWrite([]byte) int { return 0 }
+
+func (*socketWriter) tryWritev([][]byte) int { return 0 }

@@ -170,13 +170,21 @@ func (p *player) writeBatch(first wirePacket) error {
 	return nil
 }
 
-// writeShared writes the queued shared encodings with one writev.
+// writeShared writes the queued shared encodings with one writev: a raw
+// one first when the connection is plain TCP (see socketWriter.tryWrite),
+// and what the socket did not take then waits for room as usual.
 func (p *player) writeShared() error {
 	if len(p.bufs) == 0 {
 		return nil
 	}
 	bufs := net.Buffers(p.bufs)
-	_, err := bufs.WriteTo(p.c.rw)
+	if p.sock != nil {
+		bufs = skipBytes(bufs, p.sock.tryWritev(p.bufs))
+	}
+	var err error
+	if len(bufs) > 0 {
+		_, err = bufs.WriteTo(p.c.rw)
+	}
 	clear(p.bufs)
 	p.bufs = p.bufs[:0]
 	return err
@@ -224,4 +232,16 @@ func (p *player) direct(pkt wirePacket) (wirePacket, bool) {
 // list in connect (run ends the player on it).
 func (p *player) refuses(pkt wirePacket) bool {
 	return pkt.Kind == media.KindVideo && refusalFor(p.ls.key, p.c.codecs, pkt.Codec) != ""
+}
+
+// skipBytes drops the first n bytes of bufs.
+func skipBytes(bufs net.Buffers, n int) net.Buffers {
+	for len(bufs) > 0 && n >= len(bufs[0]) {
+		n -= len(bufs[0])
+		bufs = bufs[1:]
+	}
+	if len(bufs) > 0 {
+		bufs[0] = bufs[0][n:]
+	}
+	return bufs
 }
