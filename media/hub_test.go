@@ -181,7 +181,7 @@ func TestQueueGrowsToItsLimit(t *testing.T) {
 		t.Fatalf("a new queue has room for %d packets, want %d", len(q.ring), initialRing)
 	}
 	dts := int64(0)
-	for range 40 { // wrap the ring before it grows
+	for range initialRing * 3 / 4 { // wrap the ring before it grows
 		q.Push(aud(dts), false)
 		dts++
 	}

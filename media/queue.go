@@ -63,7 +63,7 @@ type DirectFunc[T any] func(u T) (rest T, done bool)
 // initialRing is how many packets a new queue has room for before it grows
 // (doubling, up to MaxPackets): a server with hundreds of players keeps a
 // few KB per player, not MaxPackets slots each.
-const initialRing = 64
+const initialRing = 16
 
 // NewQueue returns an empty queue. If startAtKeyframe is set, media is
 // skipped until the first video keyframe (audio-only streams never wait).

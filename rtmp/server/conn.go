@@ -27,7 +27,7 @@ const (
 // Publishers' chunks larger than the read buffer are read past it.
 const (
 	connReadBuffer  = 4 << 10
-	connWriteBuffer = 8 << 10
+	connWriteBuffer = 4 << 10
 )
 
 // serverConn is one client connection. Its goroutine (serve) reads and
