@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 	"testing"
 	"time"
 
@@ -162,12 +161,6 @@ func BenchmarkInteropGUIStartup(b *testing.B) {
 	b.ReportMetric(median(shown), "ms-to-window")
 	b.ReportMetric(median(preview), "ms-to-first-preview")
 	b.Logf("exec to window shown: %.0f ms; to first preview frame: %.0f ms (3 starts: %v / %v)", median(shown), median(preview), shown, preview)
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return s[len(s)/2]
 }
 
 // BenchmarkInteropGUILoad reports the preview fps while live at 720p30,
