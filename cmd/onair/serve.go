@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"runtime/debug"
 	"strconv"
 
 	"github.com/seed7c1a73c4/onair/app/store"
@@ -22,7 +24,20 @@ type listFlag []string
 func (l *listFlag) String() string     { return "" }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
+// serveGCPercent is the Go collector's target for `onair serve` unless
+// $GOGC says otherwise. A fan-out server's live heap is small (its players'
+// buffers and the media in flight: 5 MB with 200 players of a 4.7 Mb/s
+// stream) and its garbage is the media itself, so the default (100) lets
+// the heap swing to twice the live heap between collections. At 50 the
+// server collects about once a second instead of every two (gctrace: some
+// 7 ms of CPU each, about 2% of that server's CPU more) and its RSS with
+// 200 players was 47 MB instead of 52.
+const serveGCPercent = 50
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
 	secrets := &store.Secrets{}
 	cfg := app.LocalServerConfig{Server: server.DefaultConfig()}
 	sc := &cfg.Server
