@@ -47,6 +47,10 @@ type serverConn struct {
 	// streams. Set by serve before any player starts.
 	rw net.Conn
 	r  *chunk.Reader
+	// raw is conn's socket for raw reads and writes, when rw is conn and
+	// it is plain TCP on Linux (see rawSocket); nil otherwise. Set by
+	// serve before any player starts.
+	raw *rawSocket
 
 	wmu         sync.Mutex
 	w           *chunk.Writer
@@ -146,7 +150,13 @@ func (c *serverConn) run() error {
 	if rw != c.conn {
 		c.log = c.log.With("handshake", "rtmpe") // before any player goroutine reads it
 	}
-	c.r = chunk.NewReaderSize(rw, cfg.Limits, connReadBuffer)
+	var src io.Reader = rw
+	if rw == c.conn {
+		if c.raw = newRawSocket(c.conn); c.raw != nil {
+			src = c.raw
+		}
+	}
+	c.r = chunk.NewReaderSize(src, cfg.Limits, connReadBuffer)
 	c.w = chunk.NewWriterSize(rw, chunk.DefaultChunkSize, connWriteBuffer)
 	for {
 		if c.r.Buffered() == 0 {

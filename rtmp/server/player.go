@@ -28,7 +28,7 @@ type player struct {
 	buf      []byte   // payload of a packet encoded for this player alone
 	// sock, when the connection is plain TCP, lets the publisher write a
 	// packet straight to an idle player's socket (direct).
-	sock *socketWriter
+	sock *rawSocket
 }
 
 // startPlayer starts the writer goroutine of a player; the connection
@@ -36,10 +36,8 @@ type player struct {
 func (c *serverConn) startPlayer(id uint32, ls *liveStream, q *media.Queue[wirePacket]) *player {
 	ctx, cancel := context.WithCancel(c.ctx)
 	p := &player{c: c, streamID: id, ls: ls, q: q, cancel: cancel, chDone: make(chan struct{})}
-	if c.rw == c.conn {
-		if p.sock = newSocketWriter(c.conn); p.sock != nil {
-			q.SetDirect(p.direct)
-		}
+	if p.sock = c.raw; p.sock != nil {
+		q.SetDirect(p.direct)
 	}
 	c.players.Add(1)
 	go func() {
@@ -171,7 +169,7 @@ func (p *player) writeBatch(first wirePacket) error {
 }
 
 // writeShared writes the queued shared encodings with one writev: a raw
-// one first when the connection is plain TCP (see socketWriter.tryWrite),
+// one first when the connection is plain TCP (see rawSocket),
 // and what the socket did not take then waits for room as usual.
 func (p *player) writeShared() error {
 	if len(p.bufs) == 0 {

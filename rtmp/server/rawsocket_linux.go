@@ -1,21 +1,30 @@
 package server
 
 import (
+	"io"
 	"net"
+	"os"
 	"syscall"
 	"unsafe"
 )
 
-// socketWriter writes to a plain TCP connection's socket without waiting:
-// the fan-out's fast path (player.direct).
-type socketWriter struct {
+// rawSocket reads and writes a plain TCP connection's socket with raw
+// system calls: the socket is non-blocking, so no call waits, and the Go
+// scheduler need not hand the goroutine's processor to another thread for
+// it. With a write per packet and player, the runtime's bookkeeping for
+// ordinary system calls cost a tenth of the fan-out's CPU: its monitor
+// thread, woken by the first system call after every idle moment, then
+// checks every 20 µs for a while, a context switch each time. Waiting
+// (for data to read) happens in Go's poller, within the connection's
+// deadlines, as for any net.Conn.
+type rawSocket struct {
 	rc  syscall.RawConn
 	iov []syscall.Iovec // tryWritev's, kept between calls (under the connection's wmu)
 }
 
-// newSocketWriter returns a socketWriter for conn, or nil when conn is not
-// a plain TCP connection (TLS, the RTMPT tunnel, a test's pipe).
-func newSocketWriter(conn net.Conn) *socketWriter {
+// newRawSocket returns a rawSocket for conn, or nil when conn is not a
+// plain TCP connection (TLS, the RTMPT tunnel, a test's pipe).
+func newRawSocket(conn net.Conn) *rawSocket {
 	tc, ok := conn.(*net.TCPConn)
 	if !ok {
 		return nil
@@ -24,19 +33,13 @@ func newSocketWriter(conn net.Conn) *socketWriter {
 	if err != nil {
 		return nil
 	}
-	return &socketWriter{rc: rc}
+	return &rawSocket{rc: rc}
 }
 
 // tryWrite writes as much of b as the socket takes now and returns how
 // much that was: 0 when the socket is full, closed or failing (the
 // player's own goroutine then writes b and meets the error, if any).
-//
-// The write is a raw system call: the socket is non-blocking, so the call
-// never waits, and the Go scheduler need not hand this goroutine's
-// processor to another thread for it. (With a call per packet and player,
-// the runtime's bookkeeping for ordinary system calls cost a tenth of the
-// fan-out's CPU: sysmon waking every 20 µs to take processors back.)
-func (w *socketWriter) tryWrite(b []byte) int {
+func (w *rawSocket) tryWrite(b []byte) int {
 	n := 0
 	err := w.rc.Write(func(fd uintptr) bool {
 		for n < len(b) {
@@ -58,7 +61,7 @@ func (w *socketWriter) tryWrite(b []byte) int {
 }
 
 // tryWritev is tryWrite for several buffers, in one raw writev.
-func (w *socketWriter) tryWritev(bufs [][]byte) int {
+func (w *rawSocket) tryWritev(bufs [][]byte) int {
 	w.iov = w.iov[:0]
 	total := 0
 	for _, b := range bufs {
@@ -103,4 +106,37 @@ func skipIovecs(iov []syscall.Iovec, n int) []syscall.Iovec {
 		iov[0].SetLen(int(iov[0].Len) - n)
 	}
 	return iov
+}
+
+// Read reads what the socket holds, waiting for data in Go's poller
+// (within the connection's read deadline) when there is none.
+func (w *rawSocket) Read(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	n := 0
+	var rerr error
+	err := w.rc.Read(func(fd uintptr) bool {
+		for {
+			m, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+			switch errno {
+			case 0:
+				if n = int(m); n == 0 {
+					rerr = io.EOF
+				}
+				return true
+			case syscall.EINTR:
+				continue
+			case syscall.EAGAIN:
+				return false // wait until readable
+			default:
+				rerr = os.NewSyscallError("read", errno)
+				return true
+			}
+		}
+	})
+	if err != nil {
+		return 0, err // the deadline passed, or the connection was closed
+	}
+	return n, rerr
 }
