@@ -111,8 +111,9 @@ func runBenchPlay(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			}
 			fmt.Fprintln(stdout, line)
 		}
-		fmt.Fprintf(stdout, "%d of %d players got at least 99%% of the frames (lowest %.1f%%); latency p50 %s p99 %s; first frame p50 %s max %s; %.1f MB\n",
+		fmt.Fprintf(stdout, "%d of %d players got at least 99%% of the frames (lowest %.1f%%); latency p50 %s p99 %s (caught up, %s after the first frame: p50 %s p99 %s); first frame p50 %s max %s; %.1f MB\n",
 			rep.Sustained, len(rep.Players), rep.MinFraction*100, rep.LatencyP50.Round(100*time.Microsecond), rep.LatencyP99.Round(100*time.Microsecond),
+			bench.CatchUp, rep.CaughtUpP50.Round(100*time.Microsecond), rep.CaughtUpP99.Round(100*time.Microsecond),
 			rep.FirstFrameP50.Round(time.Millisecond), rep.FirstFrameMax.Round(time.Millisecond), float64(rep.Bytes)/1e6)
 	}
 	if rep.Sustained < len(rep.Players) {

@@ -39,18 +39,32 @@ type PlayerResult struct {
 	LatencyP99  time.Duration `json:"latency_p99_ns"`
 	Error       string        `json:"error,omitempty"`
 	latencies   []time.Duration
+	// caughtUp holds the latencies of the frames that arrived CatchUp or
+	// more after the player's first frame.
+	caughtUp []time.Duration
 }
+
+// CatchUp is how long after its first frame a player's latencies count as
+// caught up: a player that joins a live stream first gets the server's
+// cached GOP (up to a keyframe interval of video at once), and the frames
+// published meanwhile wait behind it.
+const CatchUp = 2 * time.Second
 
 // LoadReport sums up a load run.
 type LoadReport struct {
-	Players       []PlayerResult `json:"players"`
-	Sustained     int            `json:"sustained"` // players with at least 99% of the frames
-	MinFraction   float64        `json:"min_fraction"`
-	LatencyP50    time.Duration  `json:"latency_p50_ns"`
-	LatencyP99    time.Duration  `json:"latency_p99_ns"`
-	FirstFrameP50 time.Duration  `json:"first_frame_p50_ns"`
-	FirstFrameMax time.Duration  `json:"first_frame_max_ns"`
-	Bytes         uint64         `json:"bytes"`
+	Players     []PlayerResult `json:"players"`
+	Sustained   int            `json:"sustained"` // players with at least 99% of the frames
+	MinFraction float64        `json:"min_fraction"`
+	LatencyP50  time.Duration  `json:"latency_p50_ns"`
+	LatencyP99  time.Duration  `json:"latency_p99_ns"`
+	// CaughtUpP50 and CaughtUpP99 are the latencies of frames that arrived
+	// CatchUp or more after their player's first frame: delivery once the
+	// join is over.
+	CaughtUpP50   time.Duration `json:"caught_up_latency_p50_ns"`
+	CaughtUpP99   time.Duration `json:"caught_up_latency_p99_ns"`
+	FirstFrameP50 time.Duration `json:"first_frame_p50_ns"`
+	FirstFrameMax time.Duration `json:"first_frame_max_ns"`
+	Bytes         uint64        `json:"bytes"`
 }
 
 // RunLoad starts cfg.Players players of cfg.URL and reports what each
@@ -134,6 +148,9 @@ func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 			// nothing about latency.
 			if t, ok := h264.StampOf(pkt.Data); ok && t.After(start) {
 				r.latencies = append(r.latencies, now.Sub(t))
+				if now.Sub(start)-r.FirstFrame >= CatchUp {
+					r.caughtUp = append(r.caughtUp, now.Sub(t))
+				}
 			}
 		}
 	}
@@ -157,7 +174,7 @@ func percentile(d []time.Duration, p float64) time.Duration {
 
 func summarize(results []PlayerResult) LoadReport {
 	rep := LoadReport{Players: results, MinFraction: 1}
-	var all, first []time.Duration
+	var all, caughtUp, first []time.Duration
 	for _, r := range results {
 		if r.Fraction >= 0.99 && r.Error == "" {
 			rep.Sustained++
@@ -165,6 +182,7 @@ func summarize(results []PlayerResult) LoadReport {
 		rep.MinFraction = min(rep.MinFraction, r.Fraction)
 		rep.Bytes += r.Bytes
 		all = append(all, r.latencies...)
+		caughtUp = append(caughtUp, r.caughtUp...)
 		if r.Error == "" {
 			first = append(first, r.FirstFrame)
 		}
@@ -173,6 +191,7 @@ func summarize(results []PlayerResult) LoadReport {
 		rep.MinFraction = 0
 	}
 	rep.LatencyP50, rep.LatencyP99 = percentile(all, 0.50), percentile(all, 0.99)
+	rep.CaughtUpP50, rep.CaughtUpP99 = percentile(caughtUp, 0.50), percentile(caughtUp, 0.99)
 	rep.FirstFrameP50, rep.FirstFrameMax = percentile(first, 0.50), percentile(first, 1)
 	return rep
 }
