@@ -286,12 +286,12 @@ func (c *serverConn) acknowledge() {
 	}
 }
 
-// refreshWriteDeadline moves the write deadline to WriteTimeout from now,
+// refreshWriteDeadline moves the write deadline to WriteTimeout from now
+// (the caller's clock reading, which the fan-out's hot path has anyway),
 // at most once a second: a write always has between WriteTimeout-1s and
 // WriteTimeout to complete, and the hot path of a player saves a timer
 // update per batch. c.wmu must be held.
-func (c *serverConn) refreshWriteDeadline() error {
-	now := time.Now()
+func (c *serverConn) refreshWriteDeadline(now time.Time) error {
 	if now.Sub(c.deadlineSet) < time.Second {
 		return nil
 	}
@@ -304,7 +304,7 @@ func (c *serverConn) refreshWriteDeadline() error {
 func (c *serverConn) write(msgs ...chunk.Message) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if err := c.refreshWriteDeadline(); err != nil {
+	if err := c.refreshWriteDeadline(time.Now()); err != nil {
 		return err
 	}
 	if _, err := c.payTail(); err != nil {
@@ -322,7 +322,7 @@ func (c *serverConn) write(msgs ...chunk.Message) error {
 func (c *serverConn) flush() error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if err := c.refreshWriteDeadline(); err != nil {
+	if err := c.refreshWriteDeadline(time.Now()); err != nil {
 		return err
 	}
 	if _, err := c.payTail(); err != nil {

@@ -113,7 +113,7 @@ func (p *player) writeBatch(first wirePacket) error {
 	c := p.c
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if err := c.refreshWriteDeadline(); err != nil {
+	if err := c.refreshWriteDeadline(time.Now()); err != nil {
 		return err
 	}
 	tail, err := c.payTail()
@@ -206,7 +206,7 @@ func (p *player) direct(pkt wirePacket) (wirePacket, bool) {
 		return pkt, false
 	}
 	defer c.wmu.Unlock()
-	if w.chunkSize != c.w.ChunkSize() || c.w.Buffered() > 0 || c.tail != nil || c.refreshWriteDeadline() != nil {
+	if w.chunkSize != c.w.ChunkSize() || c.w.Buffered() > 0 || c.tail != nil || c.refreshWriteDeadline(now) != nil {
 		return pkt, false
 	}
 	b := w.bytes(&pkt.Packet)

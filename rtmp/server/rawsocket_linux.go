@@ -39,37 +39,16 @@ func newRawSocket(conn net.Conn) *rawSocket {
 // tryWrite writes as much of b as the socket takes now and returns how
 // much that was: 0 when the socket is full, closed or failing (the
 // player's own goroutine then writes b and meets the error, if any).
-func (w *rawSocket) tryWrite(b []byte) int {
-	n := 0
-	err := w.rc.Write(func(fd uintptr) bool {
-		for n < len(b) {
-			m, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&b[n])), uintptr(len(b)-n))
-			if errno == syscall.EINTR {
-				continue
-			}
-			if errno != 0 || m == 0 {
-				break
-			}
-			n += int(m)
-		}
-		return true // never wait for room: what is left goes to the player's queue
-	})
-	if err != nil {
-		return 0
-	}
-	return n
-}
+func (w *rawSocket) tryWrite(b []byte) int { return w.tryWritev([][]byte{b}) }
 
 // tryWritev is tryWrite for several buffers, in one raw writev.
 func (w *rawSocket) tryWritev(bufs [][]byte) int {
 	w.iov = w.iov[:0]
-	total := 0
 	for _, b := range bufs {
 		if len(b) > 0 {
 			v := syscall.Iovec{Base: &b[0]}
 			v.SetLen(len(b))
 			w.iov = append(w.iov, v)
-			total += len(b)
 		}
 	}
 	n := 0
@@ -85,7 +64,7 @@ func (w *rawSocket) tryWritev(bufs [][]byte) int {
 			n += int(m)
 			w.iov = skipIovecs(w.iov, int(m))
 		}
-		return true
+		return true // never wait for room: what is left goes to the player
 	})
 	clear(w.iov) // let the buffers go
 	w.iov = w.iov[:0]
