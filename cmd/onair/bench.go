@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/program"
@@ -88,9 +86,7 @@ func runBenchPublish(ctx context.Context, args []string, stdout, stderr io.Write
 const benchPlayGCPercent = 400
 
 func runBenchPlay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(benchPlayGCPercent)
-	}
+	setGCPercent(benchPlayGCPercent)
 	secrets := &store.Secrets{}
 	fs := flag.NewFlagSet("onair bench play", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"runtime/debug"
 	"strconv"
 
 	"github.com/seed7c1a73c4/onair/app/store"
@@ -35,9 +33,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 const serveGCPercent = 50
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(serveGCPercent)
-	}
+	setGCPercent(serveGCPercent)
 	secrets := &store.Secrets{}
 	cfg := app.LocalServerConfig{Server: server.DefaultConfig()}
 	sc := &cfg.Server

@@ -147,9 +147,10 @@ func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 			// Frames sent before this player joined (the GOP cache) say
 			// nothing about latency.
 			if t, ok := h264.StampOf(pkt.Data); ok && t.After(start) {
-				r.latencies = append(r.latencies, now.Sub(t))
+				lat := now.Sub(t)
+				r.latencies = append(r.latencies, lat)
 				if now.Sub(start)-r.FirstFrame >= CatchUp {
-					r.caughtUp = append(r.caughtUp, now.Sub(t))
+					r.caughtUp = append(r.caughtUp, lat)
 				}
 			}
 		}
