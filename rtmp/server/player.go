@@ -74,9 +74,10 @@ func (p *player) run(ctx context.Context) error {
 		wait.Stop()
 		return nil
 	}
-	caughtUp := time.Now()
+	lag := lagMeter{max: cfg.MaxPlayerLag, caughtUp: time.Now(), idle: true}
 	for {
 		pkt, err := p.q.Pop(ctx)
+		lag.woke(time.Now())
 		if errors.Is(err, media.ErrQueueClosed) {
 			// The publisher left: tell the player, so it ends cleanly.
 			_ = p.c.sendAndClose(nil, chunk.UserControlMessage(chunk.EventStreamEOF, p.streamID),
@@ -96,13 +97,42 @@ func (p *player) run(ctx context.Context) error {
 		if err := p.writeBatch(pkt); err != nil {
 			return err
 		}
-		now := time.Now()
-		if p.q.Stats().Len == 0 {
-			caughtUp = now
-		} else if now.Sub(caughtUp) > cfg.MaxPlayerLag {
-			return errPlayerLag
+		if err := lag.wrote(time.Now(), p.q.Stats().Len); err != nil {
+			return err
 		}
 	}
+}
+
+// lagMeter tells how long a player has been behind the live stream: since
+// the last time it had nothing left to write. It counts the time it slept
+// waiting for media as caught up: while it sleeps, the publisher's direct
+// writes deliver each packet at once, and it wakes only for what those
+// leave.
+type lagMeter struct {
+	max      time.Duration
+	caughtUp time.Time // when the player last had nothing left to write
+	idle     bool      // it had nothing left after its last write: the next packet woke it
+}
+
+// woke notes that the player took a packet at now, after waiting for it
+// if it was idle.
+func (l *lagMeter) woke(now time.Time) {
+	if l.idle {
+		l.caughtUp = now
+	}
+}
+
+// wrote notes that the player wrote a batch at now and has queued packets
+// left; it returns errPlayerLag once the player has been behind too long.
+func (l *lagMeter) wrote(now time.Time, queued int) error {
+	if l.idle = queued == 0; l.idle {
+		l.caughtUp = now
+		return nil
+	}
+	if now.Sub(l.caughtUp) > l.max {
+		return errPlayerLag
+	}
+	return nil
 }
 
 // writeBatch writes first and whatever else is queued (up to a bound),
