@@ -62,15 +62,7 @@ func (o *layerOverlay) follow() {
 // picture returns where the preview shows the canvas inside the overlay
 // (the picture is fitted, with black bars).
 func (o *layerOverlay) picture() (pos fyne.Position, size fyne.Size) {
-	s := o.Size()
-	if s.Width <= 0 || s.Height <= 0 {
-		return fyne.Position{}, fyne.Size{}
-	}
-	w, h := s.Width, s.Width/float32(o.aspect)
-	if h > s.Height {
-		w, h = s.Height*float32(o.aspect), s.Height
-	}
-	return fyne.NewPos((s.Width-w)/2, (s.Height-h)/2), fyne.NewSize(w, h)
+	return fitRect(o.Size(), o.aspect)
 }
 
 // frame returns the selected layer's place in overlay coordinates.

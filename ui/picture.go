@@ -2,14 +2,12 @@ package ui
 
 import (
 	"image"
-	"image/color"
 	"slices"
 
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 )
 
 // defaultPictureSize is used when a mailbox is missing or empty.
@@ -71,10 +69,4 @@ func (p *picture) update() bool {
 		v.Refresh()
 	}
 	return true
-}
-
-// onBlack puts an image on a black backdrop, so the letterbox bars are black
-// in both themes.
-func onBlack(img *canvas.Image) *fyne.Container {
-	return container.NewStack(canvas.NewRectangle(color.Black), img)
 }

@@ -13,7 +13,7 @@ var previewMinSize = fyne.NewSize(416, 234)
 func (w *Window) newPreview() (*picture, *canvas.Image, fyne.CanvasObject) {
 	p := newPicture(w.s.Preview())
 	img := p.view(previewMinSize)
-	return p, img, onBlack(img)
+	return p, img, letterbox(img)
 }
 
 // tick runs on the UI goroutine 30 times a second: it copies the newest

@@ -196,7 +196,7 @@ func newTapImage(img *canvas.Image, onTap func()) *tapImage {
 
 // CreateRenderer implements fyne.Widget.
 func (t *tapImage) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(onBlack(t.img))
+	return widget.NewSimpleRenderer(letterbox(t.img))
 }
 
 // Tapped implements fyne.Tappable.
@@ -219,7 +219,7 @@ func (t *tile) enlarge() {
 		return
 	}
 	e := &enlargedView{t: t, img: t.pic.view(fyne.NewSize(640, 360))}
-	e.dlg = dialog.NewCustom(t.label, "Close", onBlack(e.img), t.w.win)
+	e.dlg = dialog.NewCustom(t.label, "Close", letterbox(e.img), t.w.win)
 	e.dlg.SetOnClosed(func() {
 		t.pic.drop(e.img)
 		if t.enlarged == e {
