@@ -1,31 +1,9 @@
 package watchdog
 
 import (
-	"bytes"
-	"os"
 	"runtime"
-	"strconv"
 	"time"
 )
-
-// runqueueWait is how long the calling OS thread has spent runnable but
-// waiting for a CPU, from Linux's /proc/thread-self/schedstat (its second
-// field, in nanoseconds). It is 0 where that file does not exist.
-func runqueueWait() time.Duration {
-	b, err := os.ReadFile("/proc/thread-self/schedstat")
-	if err != nil {
-		return 0
-	}
-	fields := bytes.Fields(b)
-	if len(fields) < 2 {
-		return 0
-	}
-	ns, err := strconv.ParseInt(string(fields[1]), 10, 64)
-	if err != nil {
-		return 0
-	}
-	return time.Duration(ns)
-}
 
 // ownTime runs f on the calling OS thread and returns how long it took
 // less the time the kernel kept that thread waiting for a CPU: the time f
