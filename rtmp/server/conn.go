@@ -307,7 +307,7 @@ func (c *serverConn) write(msgs ...chunk.Message) error {
 	if err := c.refreshWriteDeadline(time.Now()); err != nil {
 		return err
 	}
-	if _, err := c.payTail(); err != nil {
+	if err := c.payTail(); err != nil {
 		return err
 	}
 	for _, m := range msgs {
@@ -325,7 +325,7 @@ func (c *serverConn) flush() error {
 	if err := c.refreshWriteDeadline(time.Now()); err != nil {
 		return err
 	}
-	if _, err := c.payTail(); err != nil {
+	if err := c.payTail(); err != nil {
 		return err
 	}
 	if err := c.w.Flush(); err != nil {
@@ -335,19 +335,18 @@ func (c *serverConn) flush() error {
 }
 
 // payTail writes what a player's direct write left of a message, which
-// must reach the client before any other byte, and returns its length.
-// c.wmu must be held.
-func (c *serverConn) payTail() (int, error) {
-	n := len(c.tail)
-	if n == 0 {
-		return 0, nil
+// must reach the client before any other byte (the direct write counted it
+// as sent). c.wmu must be held.
+func (c *serverConn) payTail() error {
+	if len(c.tail) == 0 {
+		return nil
 	}
 	_, err := c.rw.Write(c.tail)
 	c.tail = nil
 	if err != nil {
-		return 0, fmt.Errorf("writing to the client: %w", err)
+		return fmt.Errorf("writing to the client: %w", err)
 	}
-	return n, nil
+	return nil
 }
 
 // sendAndClose flushes msgs (a final status) and ends the connection with err.

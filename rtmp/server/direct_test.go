@@ -104,7 +104,7 @@ func TestDirectWritesKeepTheStreamWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pl.Close()
-	var got, foreign int
+	var got, foreign, payload int
 	var lastDTS, maxGap int64 = -1, 0
 	for ctx.Err() == nil {
 		_ = pl.SetReadDeadline(time.Now().Add(2 * time.Second))
@@ -115,6 +115,7 @@ func TestDirectWritesKeepTheStreamWhole(t *testing.T) {
 			}
 			break
 		}
+		payload += len(pkt.Data)
 		if pkt.Kind != media.KindVideo || pkt.Header {
 			continue
 		}
@@ -128,15 +129,18 @@ func TestDirectWritesKeepTheStreamWhole(t *testing.T) {
 		got++
 	}
 	direct, tails := srv.counters.direct.Load(), srv.counters.directTails.Load()
-	var dropped uint64
+	var dropped, sent uint64
 	if st := srv.Stats(); len(st.Streams) == 1 {
-		dropped = st.Streams[0].DroppedFrames
+		dropped, sent = st.Streams[0].DroppedFrames, st.Streams[0].BytesOut
 	}
 
 	t.Logf("%d frames, largest DTS gap %d ms, %d not as published, %d dropped; %d packets written directly, %d of them in part",
 		got, maxGap, foreign, dropped, direct, tails)
 	if got < 100 || foreign > 0 || maxGap > 100 {
 		t.Errorf("%d frames, %d not as published, largest DTS gap %d ms: want ≥100 frames, each as published, none missing", got, foreign, maxGap)
+	}
+	if sent < uint64(payload) {
+		t.Errorf("the stream counts %d bytes sent, fewer than the %d bytes of media the player read", sent, payload)
 	}
 	if direct == 0 || tails == 0 {
 		t.Errorf("%d direct writes, %d cut short: the test did not take both paths", direct, tails)

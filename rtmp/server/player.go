@@ -146,12 +146,11 @@ func (p *player) writeBatch(first wirePacket) error {
 	if err := c.refreshWriteDeadline(time.Now()); err != nil {
 		return err
 	}
-	tail, err := c.payTail()
-	if err != nil {
+	if err := c.payTail(); err != nil { // counted by the direct write that left it
 		return err
 	}
 	p.bufs = p.bufs[:0]
-	pkt, bytes := first, tail
+	pkt, bytes := first, 0
 	for i := 0; ; i++ {
 		if w := pkt.wire; w == tailOwed { // paid above
 		} else if w != nil && w.streamID == p.streamID && w.chunkSize == c.w.ChunkSize() {
@@ -246,7 +245,10 @@ func (p *player) direct(pkt wirePacket) (wirePacket, bool) {
 	}
 	_, csid := chunk.KindRoute(pkt.Kind)
 	c.w.Forget(csid)
-	p.ls.out.Add(uint64(n), now)
+	// The whole packet counts as sent now: a rest goes out before any
+	// other byte, by whichever writer comes next (the read loop's flush
+	// too), or the connection ends.
+	p.ls.out.Add(uint64(len(b)), now)
 	c.srv.counters.direct.Add(1)
 	if n == len(b) {
 		return pkt, true
