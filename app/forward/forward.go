@@ -29,69 +29,81 @@ type Options struct {
 	// when the forward joins a live stream). The forward only moves packets
 	// on, so it is nearly empty otherwise.
 	SourceQueue media.QueueLimits
-	// Transcode, when set, re-encodes the video to H.264 with these
-	// settings (decoded once, encoded once for every destination of the
-	// forward); audio goes on as it is. Nil sends the stream on as it is.
+	// Transcode, when set, re-encodes the video of Start's one output to
+	// H.264 with these settings (decoded once, encoded once for every
+	// destination); audio goes on as it is. Nil sends the stream on as it
+	// is. StartOutputs sets it per Output instead.
 	Transcode *encode.TranscodeConfig
-	// AutoTranscode, when set and Transcode is not, re-encodes only video
-	// that is not H.264 (an HEVC, AV1 or VP9 camera) for destinations that
-	// take H.264; H.264 goes on as it is.
+	// AutoTranscode, when set, re-encodes only video that is not H.264 (an
+	// HEVC, AV1 or VP9 camera) for the outputs without a Transcode of their
+	// own, whose destinations take H.264; H.264 goes on as it is.
 	AutoTranscode *encode.TranscodeConfig
 }
 
-// Forward restreams one incoming stream of the local server, as it
-// arrives (or with its video re-encoded to H.264, Options.Transcode), to one
-// or more destinations. It reads
-// the source through its own watch queue and feeds a hub of its own; each
-// destination has a runner with its own bounded queue, reconnects with
-// backoff and starts at a keyframe with the sequence headers. The source
-// may leave and come back (a camera reconnecting): the destinations stay
-// connected and the next session follows on the same timeline.
+// Output is one stream a forward makes of its source, for some of its
+// destinations: the source as it is, or its video re-encoded.
+type Output struct {
+	Dests []dest.Destination
+	// Transcode re-encodes the video to H.264 with these settings; nil
+	// sends it on as it is (or as Options.AutoTranscode says).
+	Transcode *encode.TranscodeConfig
+}
+
+// Forward restreams one incoming stream of the local server to one or more
+// destinations, in one or more outputs: as it arrives, or with its video
+// re-encoded to H.264. It reads the source through one watch queue and
+// decodes it once, however many outputs re-encode it; each output has a
+// hub of its own and, when it re-encodes, an encoder goroutine of its own,
+// so a slow encoder delays no other output. Each destination has a runner
+// with its own bounded queue, reconnects with backoff and starts at a
+// keyframe with the sequence headers. The source may leave and come back
+// (a camera reconnecting): the destinations stay connected and the next
+// session follows on the same timeline.
 type Forward struct {
 	source string
 	srv    *server.Server
-	dests  []dest.Destination
 	opts   Options
 	log    *slog.Logger
-	hub    *media.PacketHub
+	outs   []*output
 
 	cancel   context.CancelFunc
 	done     chan struct{}
 	stopOnce sync.Once
 
 	// Owned by the source goroutine.
-	clock   clock
-	meta    *media.Metadata
-	vHeader *media.Packet
-	aHeader bool
-	active  *encode.TranscodeConfig // of the session's transcoder
+	clock    clock
+	failures int // the session's decoding failures
+	pictures picturePool
 
-	packets, bytes atomic.Uint64
+	// decoders counts the sessions' picture decoders (one per session
+	// that re-encodes, whatever the number of outputs).
+	decoders atomic.Int32
 
 	mu       sync.Mutex
-	runners  []*dest.Runner
 	live     bool
 	sessions int
 	queue    media.Reader // the current watch queue
 	dropped  uint64       // by watch queues that are gone
 	endErr   error        // why the source loop ended early
-	// transcoding says what the current session re-encodes ("" for none);
-	// tc is its transcoder, whose CPU time Stats turns into cores: cores
-	// (negative until measured) over the time since cpuAt, when it had
-	// spent cpuPrev.
-	transcoding string
-	tc          *encode.Transcoder
-	cpuAt       time.Time
-	cpuPrev     time.Duration
-	cores       float64
+	dec      *encode.PictureDecoder
+	srcCodec media.Codec // the current session's video codec
+	decCPU   cpuRate     // of dec
 }
 
-// Start starts forwarding the local stream source ("live/cam", or
-// "cam" for the app live) to dests. It returns at once: the destinations
-// are connected when the source goes live, and forwarding goes on until
-// Stop, across the source leaving and coming back. Errors name the
-// destination by its redacted URL, never by its key.
+// Start starts forwarding the local stream source ("live/cam", or "cam"
+// for the app live) to dests, in one output (Options.Transcode). It
+// returns at once: the destinations are connected when the source goes
+// live, and forwarding goes on until Stop, across the source leaving and
+// coming back. Errors name the destination by its redacted URL, never by
+// its key.
 func Start(srv *server.Server, source string, dests []dest.Destination, opts Options, log *slog.Logger) (*Forward, error) {
+	return StartOutputs(srv, source, []Output{{Dests: dests, Transcode: opts.Transcode}}, opts, log)
+}
+
+// StartOutputs is Start with several outputs of one source: each
+// re-encoding output has an encoder of its own, and the source is read
+// and decoded once for all of them.
+func StartOutputs(srv *server.Server, source string, outs []Output, opts Options, log *slog.Logger) (*Forward, error) {
 	if srv == nil {
 		return nil, errors.New("forwarding needs the local server to be on")
 	}
@@ -99,13 +111,17 @@ func Start(srv *server.Server, source string, dests []dest.Destination, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	if len(dests) == 0 {
-		return nil, fmt.Errorf("forward of %s: no destination given", src)
-	}
-	for _, d := range dests {
-		if _, err := rtmp.ParseTarget(d.Server, d.Key); err != nil {
-			return nil, dest.ScrubKey(fmt.Errorf("forward of %s to %s: %w", src, d.Name, err), d.Key)
+	n := 0
+	for _, o := range outs {
+		n += len(o.Dests)
+		for _, d := range o.Dests {
+			if _, err := rtmp.ParseTarget(d.Server, d.Key); err != nil {
+				return nil, dest.ScrubKey(fmt.Errorf("forward of %s to %s: %w", src, d.Name, err), d.Key)
+			}
 		}
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("forward of %s: no destination given", src)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -117,13 +133,14 @@ func Start(srv *server.Server, source string, dests []dest.Destination, opts Opt
 		opts.SourceQueue = media.QueueLimits{MaxPackets: 8192, MaxBytes: 40 << 20}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	f := &Forward{
-		source: src, srv: srv, dests: append([]dest.Destination(nil), dests...), opts: opts,
-		log: log.With("forward", src), hub: media.NewPacketHub(media.HubOptions{GOPCache: true}),
-		cancel: cancel, done: make(chan struct{}),
+	f := &Forward{source: src, srv: srv, opts: opts, log: log.With("forward", src), cancel: cancel, done: make(chan struct{})}
+	for _, o := range outs {
+		if len(o.Dests) > 0 {
+			f.outs = append(f.outs, newOutput(f, o))
+		}
 	}
 	go f.run(ctx)
-	f.log.Info("forward waiting for its source", "destinations", len(dests))
+	f.log.Info("forward waiting for its source", "destinations", n, "outputs", len(f.outs))
 	return f, nil
 }
 
@@ -133,54 +150,30 @@ func (f *Forward) Source() string { return f.source }
 // ReconnectNow ends the backoff wait of every destination that is
 // reconnecting.
 func (f *Forward) ReconnectNow() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, r := range f.runners {
-		r.ReconnectNow()
+	for _, o := range f.outs {
+		for _, r := range o.runnersNow() {
+			r.ReconnectNow()
+		}
 	}
 }
 
-// Stop ends the forward and waits for its goroutines: the source reader,
-// then every destination (bounded by the publishers' write deadline). It
-// is safe to call more than once.
+// Stop ends the forward and waits for its goroutines: the source reader
+// and the encoders, then every destination (bounded by the publishers'
+// write deadline). It is safe to call more than once.
 func (f *Forward) Stop() {
 	f.stopOnce.Do(func() {
 		f.cancel()
 		<-f.done
-		f.mu.Lock()
-		runners := f.runners
-		f.mu.Unlock()
 		var wg sync.WaitGroup
-		for _, r := range runners {
-			wg.Go(r.Stop)
+		for _, o := range f.outs {
+			for _, r := range o.runnersNow() {
+				wg.Go(r.Stop)
+			}
 		}
 		wg.Wait()
-		f.hub.Close()
+		for _, o := range f.outs {
+			o.hub.Close()
+		}
 		f.log.Info("forward stopped")
 	})
-}
-
-// startRunners (source goroutine) connects the destinations, once, when
-// the source first carries media: by then its metadata and sequence
-// headers are known, and the hub's GOP cache hands each destination the
-// current GOP from its keyframe.
-func (f *Forward) startRunners() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.runners) > 0 {
-		return
-	}
-	meta := media.Metadata{HasVideo: f.vHeader != nil, HasAudio: f.aHeader}
-	if f.meta != nil {
-		meta = *f.meta
-	}
-	popts := dest.PublishOptions(f.opts.CAFile, f.opts.Timeout, f.log)
-	for _, d := range f.dests {
-		r, err := dest.Start(d, f.hub, meta, f.opts.Queue, popts, f.log)
-		if err != nil { // checked in Start: should not happen
-			f.log.Error("destination not started", "destination", d.Name, "err", dest.ScrubKey(err, d.Key))
-			continue
-		}
-		f.runners = append(f.runners, r)
-	}
 }

@@ -3,12 +3,11 @@ package forward
 import (
 	"context"
 	"fmt"
+	"image"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/encode"
-	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
-	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
 // rewatchPause spaces out watches of a source whose sessions carry
@@ -47,7 +46,9 @@ func (f *Forward) run(ctx context.Context) {
 		}
 		if moved > 0 {
 			f.log.Info("source left; waiting for it to be published again", "packets", moved)
-			f.forgetGOP()
+			for _, o := range f.outs {
+				o.forgetGOP()
+			}
 		}
 		if moved == 0 && time.Since(started) < rewatchPause {
 			t := time.NewTimer(rewatchPause)
@@ -61,101 +62,114 @@ func (f *Forward) run(ctx context.Context) {
 }
 
 // session (source goroutine) moves one publisher's packets from the watch
-// queue into the forward's hub until the publisher leaves or ctx ends,
-// through a transcoder of its own when the forward re-encodes. It returns
-// how many media packets it moved. It never blocks on a destination: the
-// hub only enqueues.
+// queue to the outputs until the publisher leaves or ctx ends, decoding
+// the video once when some output re-encodes it. It returns how many media
+// packets it moved. It never blocks on a destination or an encoder: hubs
+// only enqueue, encoders' queues skip what does not fit.
 func (f *Forward) session(ctx context.Context, q media.Reader) (moved int) {
 	f.clock.newSession()
-	var tc *encode.Transcoder
-	defer func() {
-		if tc != nil {
-			f.endTranscode(tc)
-		}
-	}()
-	var lastMeta *media.Packet // the source's onMetaData, for a transcode that starts later
-	failures := 0
+	for _, o := range f.outs {
+		o.moved = 0
+	}
+	defer f.endSession(ctx)
+	var lastMeta *media.Packet // the source's onMetaData, for an encoder that starts later
+	decided := false
 	for {
 		p, err := q.Pop(ctx) // ends with ErrQueueClosed or ctx's error
 		if err != nil {
-			if tc != nil && ctx.Err() == nil {
-				// The source left: what the encoder still holds (its
-				// lookahead, about half a second) goes out too.
-				if err := tc.Flush(func(v media.Packet) { moved += f.pass(v, moved) }); err != nil {
-					f.log.Warn("transcode: flushing at the end of the session", "err", err)
-				}
-			}
 			return moved
 		}
 		out := p
 		f.clock.place(&out)
-		if tc == nil && out.Kind == media.KindVideo {
-			if tc = f.newTranscoder(out.Codec); tc != nil && lastMeta != nil {
-				f.pass(f.transcodedMetadata(*lastMeta), moved)
-			}
+		if !decided && out.Kind == media.KindVideo {
+			decided = true
+			f.startEncoders(ctx, out.Codec, lastMeta)
 		}
 		if out.Kind == media.KindData {
 			cp := out
 			lastMeta = &cp
 		}
-		switch {
-		case tc != nil && out.Kind == media.KindVideo:
-			err := tc.Video(out, func(v media.Packet) { moved += f.pass(v, moved) })
-			if err != nil {
-				if failures++; failures == 1 || failures%100 == 0 {
-					f.log.Warn("transcode", "err", err, "failures", failures)
+		for _, o := range f.outs {
+			o.source(out)
+		}
+		if out.Kind == media.KindVideo && f.dec != nil {
+			if err := f.dec.Decode(out, f.toEncoders); err != nil {
+				if f.failures++; f.failures == 1 || f.failures%100 == 0 {
+					f.log.Warn("transcode: decoding", "err", err, "failures", f.failures)
 				}
 			}
-		case tc != nil && out.Kind == media.KindData:
-			f.pass(f.transcodedMetadata(out), moved)
-		default:
-			moved += f.pass(out, moved)
+		}
+		if out.Header || out.Kind == media.KindData {
+			continue
+		}
+		if moved++; moved == 1 {
+			f.mu.Lock()
+			f.live = true
+			f.sessions++
+			f.mu.Unlock()
+			f.log.Info("source live; forwarding")
 		}
 	}
 }
 
-// pass (source goroutine) writes one packet to the hub, noting headers and
-// metadata; the session's first media packet starts the destinations. It
-// returns 1 for a media packet.
-func (f *Forward) pass(out media.Packet, moved int) int {
-	switch {
-	case out.Kind == media.KindData:
-		if m, err := flv.ParseMetadata(out.Data, amf0.Limits{}); err == nil {
-			f.meta = &m
+// startEncoders (source goroutine), at a session's first video packet
+// (codec c), starts the encoder of every output that re-encodes it, and
+// the session's one decoder when there is any.
+func (f *Forward) startEncoders(ctx context.Context, c media.Codec, lastMeta *media.Packet) {
+	encoders := 0
+	for _, o := range f.outs {
+		if o.activate(ctx, c, lastMeta) {
+			encoders++
 		}
-	case out.Header && out.Kind == media.KindVideo:
-		cp := out
-		f.vHeader = &cp
-	case out.Header && out.Kind == media.KindAudio:
-		f.aHeader = true
 	}
-	f.hub.Write(out)
-	f.packets.Add(1)
-	f.bytes.Add(uint64(len(out.Data)))
-	if out.Header || out.Kind == media.KindData {
-		return 0
+	f.mu.Lock()
+	f.srcCodec = c
+	if encoders > 0 {
+		f.dec = encode.NewPictureDecoder(f.log)
+		f.decCPU.reset()
+		f.decoders.Add(1)
 	}
-	if moved == 0 {
-		f.mu.Lock()
-		f.live = true
-		f.sessions++
-		f.mu.Unlock()
-		f.log.Info("source live; forwarding")
-		f.startRunners()
-	}
-	return 1
+	f.mu.Unlock()
+	f.failures = 0
 }
 
-// forgetGOP (source goroutine) empties the hub's GOP cache once the source
-// has left, by handing on its video sequence header again (a repeated
-// header changes nothing for a decoder). A destination that reconnects
-// while the source is away then waits for the next session's keyframe
-// instead of replaying the last GOP.
-func (f *Forward) forgetGOP() {
-	if f.vHeader == nil {
-		return
+// toEncoders (source goroutine) hands one decoded picture to every output
+// that re-encodes: one copy, which they only read and the last of them
+// gives back.
+func (f *Forward) toEncoders(img *image.YCbCr, pts int64) error {
+	var sp *sharedPicture
+	for _, o := range f.outs {
+		if o.items == nil {
+			continue
+		}
+		if sp == nil {
+			sp = f.pictures.copyOf(img)
+		}
+		sp.refs.Add(1)
+		if !o.picture(sp, pts) {
+			sp.release()
+		}
 	}
-	h := *f.vHeader
-	f.clock.place(&h)
-	f.hub.Write(h)
+	return nil
+}
+
+// endSession (source goroutine) ends a session's decoding and encoders:
+// when the source left (ctx still going), the pictures the decoder still
+// holds are encoded and every encoder flushes.
+func (f *Forward) endSession(ctx context.Context) {
+	flush := ctx.Err() == nil
+	if f.dec != nil && flush {
+		if err := f.dec.Drain(f.toEncoders); err != nil {
+			f.log.Warn("transcode: draining the decoder at the end of the session", "err", err)
+		}
+	}
+	for _, o := range f.outs {
+		o.endSession(ctx, flush)
+	}
+	f.mu.Lock()
+	if f.dec != nil {
+		f.dec.Close()
+		f.dec = nil
+	}
+	f.mu.Unlock()
 }

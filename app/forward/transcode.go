@@ -3,72 +3,103 @@ package forward
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/flv"
 	"github.com/seed7c1a73c4/onair/media"
 	"github.com/seed7c1a73c4/onair/rtmp/amf0"
 )
 
-// newTranscoder (source goroutine) returns a transcoder for the session
-// whose first video packet is of codec c, or nil when the forward sends the
-// stream on as it is: Options.Transcode re-encodes any video,
-// Options.AutoTranscode only video that is not H.264. A transcoder that
-// cannot be made is logged, and the session goes as is.
-func (f *Forward) newTranscoder(c media.Codec) *encode.Transcoder {
-	cfg := f.opts.Transcode
-	if cfg == nil && c != media.CodecH264 {
-		cfg = f.opts.AutoTranscode
-	}
-	if cfg == nil {
-		f.setTranscoding("")
-		return nil
-	}
-	tc, err := encode.NewTranscoder(*cfg, f.log)
-	if err != nil {
-		f.log.Warn("transcode not possible; forwarding as is", "err", err)
-		f.setTranscoding("")
-		return nil
-	}
-	f.active = cfg
-	f.mu.Lock()
-	f.tc, f.cpuAt, f.cpuPrev, f.cores = tc, time.Now(), 0, -1
-	f.mu.Unlock()
-	f.setTranscoding(fmt.Sprintf("%s re-encoded to H.264 at %s", codecName(c), formatRate(cfg.Bitrate)))
-	return tc
+// cpuRate turns a growing CPU time into a share of a core, measured over
+// a second or more.
+type cpuRate struct {
+	at    time.Time
+	prev  time.Duration
+	cores float64 // negative until measured
 }
 
-// endTranscode (source goroutine) closes the session's transcoder.
-func (f *Forward) endTranscode(tc *encode.Transcoder) {
-	f.mu.Lock()
-	f.tc = nil
-	f.mu.Unlock()
-	tc.Close()
+// reset starts measuring a new counter.
+func (r *cpuRate) reset() { r.at, r.prev, r.cores = time.Now(), 0, -1 }
+
+// update takes the counter's total (ok: it is measured) and returns the
+// share of a core, negative until a second has passed.
+func (r *cpuRate) update(now time.Time, total time.Duration, ok bool) float64 {
+	if ok && now.Sub(r.at) >= time.Second {
+		r.cores = float64(total-r.prev) / float64(now.Sub(r.at))
+		r.prev, r.at = total, now
+	}
+	return r.cores
 }
 
-// setTranscoding records what Stats says of the transcode.
-func (f *Forward) setTranscoding(s string) {
-	f.mu.Lock()
-	f.transcoding = s
-	f.mu.Unlock()
+// cost is a share of a core as the window says it, "" before it is known.
+func cost(cores float64) string {
+	if cores < 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.2f of a core", cores)
 }
 
-// transcodeNoteLocked is what Stats says of the transcode: what it does,
-// and the share of a core it took since the last measurement of at least a
-// second (f.mu held).
-func (f *Forward) transcodeNoteLocked(now time.Time) string {
-	if f.tc == nil || f.transcoding == "" {
-		return f.transcoding
+// transcodeNote is what Stats says of the re-encoding: what it does and
+// what it costs. One output: "HEVC re-encoded to H.264 at 6 Mb/s, 0.42 of
+// a core" (decoding and encoding); several: "HEVC decoded once (0.05 of a
+// core), re-encoded to H.264 at 6 Mb/s (0.38 of a core) and at 2.5 Mb/s
+// (0.20 of a core)". "" when nothing is re-encoded.
+func (f *Forward) transcodeNote(now time.Time) string {
+	type part struct {
+		rate  string
+		cores float64
 	}
-	if cpu, ok := f.tc.CPUTime(); ok && now.Sub(f.cpuAt) >= time.Second {
-		f.cores = float64(cpu-f.cpuPrev) / float64(now.Sub(f.cpuAt))
-		f.cpuPrev, f.cpuAt = cpu, now
+	var parts []part
+	for _, o := range f.outs {
+		o.mu.Lock()
+		if o.transcoding {
+			c := -1.0
+			if o.enc != nil {
+				total, ok := o.enc.CPUTime()
+				c = o.encCPU.update(now, total, ok)
+			}
+			parts = append(parts, part{o.rate, c})
+		}
+		o.mu.Unlock()
 	}
-	if f.cores < 0 {
-		return f.transcoding
+	if len(parts) == 0 {
+		return ""
 	}
-	return fmt.Sprintf("%s, %.2f of a core", f.transcoding, f.cores)
+	f.mu.Lock()
+	dec, codec := -1.0, codecName(f.srcCodec)
+	if f.dec != nil {
+		total, ok := f.dec.CPUTime()
+		dec = f.decCPU.update(now, total, ok)
+	}
+	f.mu.Unlock()
+	if len(parts) == 1 {
+		note := codec + " re-encoded to H.264 at " + parts[0].rate
+		if dec >= 0 && parts[0].cores >= 0 {
+			note += ", " + cost(dec+parts[0].cores)
+		}
+		return note
+	}
+	var b strings.Builder
+	b.WriteString(codec + " decoded once")
+	if c := cost(dec); c != "" {
+		b.WriteString(" (" + c + ")")
+	}
+	for i, p := range parts {
+		switch {
+		case i == 0:
+			b.WriteString(", re-encoded to H.264 at ")
+		case i == len(parts)-1:
+			b.WriteString(" and at ")
+		default:
+			b.WriteString(", at ")
+		}
+		b.WriteString(p.rate)
+		if c := cost(p.cores); c != "" {
+			b.WriteString(" (" + c + ")")
+		}
+	}
+	return b.String()
 }
 
 // codecName is how the window names a video codec.
@@ -94,15 +125,14 @@ func formatRate(bps int) string {
 	return strconv.Itoa(bps/1000) + " kb/s"
 }
 
-// transcodedMetadata (source goroutine) rewrites the source's onMetaData
-// for the re-encoded stream: H.264 at the transcode's bitrate (and size,
-// when it sets one).
-func (f *Forward) transcodedMetadata(p media.Packet) media.Packet {
+// transcodedMetadata rewrites the source's onMetaData for the output's
+// re-encoded stream: H.264 at its bitrate (and size, when it sets one).
+func (o *output) transcodedMetadata(p media.Packet) media.Packet {
 	m, err := flv.ParseMetadata(p.Data, amf0.Limits{})
 	if err != nil {
 		m = media.Metadata{}
 	}
-	cfg := f.active
+	cfg := o.active
 	m.HasVideo, m.VideoBitrate, m.Encoder = true, cfg.Bitrate, "OnAir Studio (transcode to H.264)"
 	if cfg.Width > 0 && cfg.Height > 0 {
 		m.Width, m.Height = cfg.Width, cfg.Height

@@ -2,6 +2,7 @@ package forward
 
 import (
 	"context"
+	"image"
 	"regexp"
 	"runtime"
 	"strings"
@@ -37,34 +38,9 @@ func TestForwardAutoTranscodesHEVC(t *testing.T) {
 	}
 	defer stop()
 
-	pub, err := src.PublishLocal("live/cam", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The camera sends until the destination has what the test reads (the
-	// forward joins it at a keyframe, and x264 holds its lookahead), 100
-	// loops of 10 frames at most.
-	clip := testpeer.HEVCPackets(t)
-	stopPub := make(chan struct{})
-	pubDone := make(chan struct{})
-	go func() {
-		defer close(pubDone)
-		defer pub.Close() // the source leaves: the forward flushes its encoder
-		pub.Write(clip[0])
-		for loop := range int64(100) {
-			for _, p := range clip[1:] {
-				p.DTS += loop * 1000
-				p.PTS += loop * 1000
-				pub.Write(p)
-				select {
-				case <-stopPub:
-					return
-				case <-time.After(5 * time.Millisecond):
-				}
-			}
-		}
-	}()
-	defer func() { close(stopPub); <-pubDone }()
+	// forward joins it at a keyframe, and x264 holds its lookahead).
+	defer publishHEVCLoop(t, src)()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -99,24 +75,54 @@ func TestForwardAutoTranscodesHEVC(t *testing.T) {
 }
 
 // The note on a transcoding forward says what its transcode costs, as a
-// share of a core over the last second or more.
+// share of a core over the last second or more: with one output, decoding
+// and encoding together; with several, the one decoding and each encoder.
 func TestTranscodeNoteSaysTheCost(t *testing.T) {
-	tc, err := encode.NewTranscoder(encode.TranscodeConfig{Bitrate: 300_000}, nil)
-	if err != nil {
-		t.Fatal(err)
+	dec := encode.NewPictureDecoder(nil)
+	defer dec.Close()
+	var encs []*encode.Reencoder
+	for range 2 {
+		enc, err := encode.NewReencoder(encode.TranscodeConfig{Bitrate: 300_000}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer enc.Close()
+		encs = append(encs, enc)
 	}
-	defer tc.Close()
 	for _, p := range testpeer.HEVCPackets(t) {
-		if err := tc.Video(p, func(media.Packet) {}); err != nil {
+		err := dec.Decode(p, func(img *image.YCbCr, pts int64) error {
+			for _, enc := range encs {
+				if err := enc.Picture(img, pts, func(media.Packet) {}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	f := &Forward{tc: tc, transcoding: "HEVC re-encoded to H.264 at 300 kb/s", cores: -1, cpuAt: time.Now().Add(-2 * time.Second)}
-	note := f.transcodeNoteLocked(time.Now())
 	if runtime.GOOS != "linux" {
-		t.Skipf("no thread CPU time on %s; the note is %q", runtime.GOOS, note)
+		t.Skipf("no thread CPU time on %s", runtime.GOOS)
 	}
-	if !regexp.MustCompile(`^HEVC re-encoded to H\.264 at 300 kb/s, \d+\.\d\d of a core$`).MatchString(note) || f.cores <= 0 {
-		t.Errorf("note %q (cores %v)", note, f.cores)
+	before := time.Now().Add(-2 * time.Second)
+	forward := func(n int) *Forward {
+		f := &Forward{srcCodec: media.CodecHEVC, dec: dec, decCPU: cpuRate{at: before, cores: -1}}
+		for i, rate := range []string{"300 kb/s", "2.5 Mb/s"}[:n] {
+			f.outs = append(f.outs, &output{f: f, transcoding: true, rate: rate, enc: encs[i], encCPU: cpuRate{at: before, cores: -1}})
+		}
+		return f
+	}
+	for _, c := range []struct {
+		outputs int
+		want    string
+	}{
+		{1, `^HEVC re-encoded to H\.264 at 300 kb/s, \d+\.\d\d of a core$`},
+		{2, `^HEVC decoded once \(\d+\.\d\d of a core\), re-encoded to H\.264 at 300 kb/s \(\d+\.\d\d of a core\) and at 2\.5 Mb/s \(\d+\.\d\d of a core\)$`},
+	} {
+		f := forward(c.outputs)
+		if note := f.transcodeNote(time.Now()); !regexp.MustCompile(c.want).MatchString(note) || f.decCPU.cores <= 0 {
+			t.Errorf("%d outputs: note %q (decoding %v cores)", c.outputs, note, f.decCPU.cores)
+		}
 	}
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -19,23 +20,31 @@ import (
 // TestInteropTranscodeHEVCToH264 is the transcode acceptance of issue 15:
 // gortmplib pushes an HEVC camera (640x360, 25 fps, a white flash each
 // second) with AAC audio (a beep each second) into onair serve, which
-// forwards it to nginx-rtmp with the video re-encoded to H.264 at 800 kb/s.
-// What nginx plays out is H.264 High at 640x360, at 800 kb/s within 10 %,
-// with keyframes exactly 2 s apart, every flash within one frame of its
-// beep, and it decodes clean.
+// forwards it to nginx-rtmp with the video re-encoded to H.264 at 800 kb/s,
+// and at 400 kb/s under another name. What nginx plays out is H.264 High
+// at 640x360, at 800 kb/s within 10 %, with keyframes exactly 2 s apart,
+// every flash within one frame of its beep, and it decodes clean; the
+// second is H.264 at 400 kb/s within 10 %; and onair serve read the camera
+// once for both.
 func TestInteropTranscodeHEVCToH264(t *testing.T) {
 	peer := needERTMPPeer(t)
 	clip, aac := flashBeepClip(t)
 	ng := testpeer.StartNginx(t, testpeer.NginxOptions{})
-	const rate = 800_000
-	srv := startServe(t, "--forward", "live/tcam:h264@800k="+ng.URL("transcoded"))
+	const rate, lowRate = 800_000, 400_000
+	httpAddr := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t))
+	srv := startServe(t, "--http", httpAddr, "--forward", "live/tcam:h264@800k="+ng.URL("transcoded"),
+		"--forward", "live/tcam:h264@400k="+ng.URL("low"))
 	pub := startBG(t, peer, "publish", "-url", srv.url("tcam"), "-codec", "hevc", "-in", clip, "-audio", aac)
 	testpeer.WaitFor(t, 15*time.Second, "the transcode to start", func() bool {
-		return strings.Contains(srv.stderr.String(), "transcoding")
+		return strings.Count(srv.stderr.String(), "msg=transcoding") == 2
 	})
-	time.Sleep(500 * time.Millisecond) // nginx has the stream
-	out := filepath.Join(t.TempDir(), "nginx.flv")
-	rec := testpeer.Record(t, ng.URL("transcoded"), out)
+	time.Sleep(500 * time.Millisecond) // nginx has the streams
+	dir := t.TempDir()
+	out, lowOut := filepath.Join(dir, "nginx.flv"), filepath.Join(dir, "low.flv")
+	rec, lowRec := testpeer.Record(t, ng.URL("transcoded"), out), testpeer.Record(t, ng.URL("low"), lowOut)
+	if st, ok := serveStream(t, httpAddr, "live/tcam"); !ok || st.Players != 1 {
+		t.Errorf("onair serve has %d readers of the camera (listed: %v), want 1 for both re-encodes", st.Players, ok)
+	}
 	pub.wait(t, "gortmplib publishing HEVC", 30*time.Second)
 	// onair serve stopping ends its forward, nginx's stream and the copy.
 	if err := srv.cmd.Process.Signal(os.Interrupt); err != nil {
@@ -44,6 +53,10 @@ func TestInteropTranscodeHEVCToH264(t *testing.T) {
 	if err := rec.Wait(15 * time.Second); err != nil {
 		t.Errorf("ffmpeg's copy from nginx: %v\n%s", err, rec.Log())
 	}
+	if err := lowRec.Wait(15 * time.Second); err != nil {
+		t.Errorf("ffmpeg's copy of the 400 kb/s stream from nginx: %v\n%s", err, lowRec.Log())
+	}
+	checkLowRate(t, lowOut, lowRate)
 
 	probe := testpeer.FFprobe(t, out)
 	if v, ok := probe.Stream("video"); !ok || v.CodecName != "h264" || v.Profile != "High" || v.Width != 640 || v.Height != 360 {
@@ -88,6 +101,31 @@ func TestInteropTranscodeHEVCToH264(t *testing.T) {
 	}
 	if e := testpeer.DecodeErrors(t, out); e != "" {
 		t.Errorf("decoding what nginx played out reported errors:\n%s", e)
+	}
+}
+
+// checkLowRate checks the second output of the transcode: H.264 whose
+// bitrate over whole GOPs is rate within 10 %.
+func checkLowRate(t *testing.T, path string, rate float64) {
+	t.Helper()
+	probe := testpeer.FFprobe(t, path)
+	if v, ok := probe.Stream("video"); !ok || v.CodecName != "h264" {
+		t.Fatalf("nginx plays out %+v as the second output; want H.264", v)
+	}
+	pts, key := testpeer.PacketTimes(t, path, "v")
+	var keys []float64
+	for i, k := range key {
+		if k {
+			keys = append(keys, pts[i])
+		}
+	}
+	if len(keys) < 3 {
+		t.Fatalf("%d keyframes in the second output's %d frames", len(keys), len(pts))
+	}
+	got := videoBits(t, path, keys[0], keys[len(keys)-1]) / (keys[len(keys)-1] - keys[0])
+	t.Logf("the second output: H.264 at %.0f kb/s (target %.0f kb/s)", got/1000, rate/1000)
+	if math.Abs(got-rate) > 0.1*rate {
+		t.Errorf("the second output runs at %.0f kb/s; want %.0f kb/s within 10 %%", got/1000, rate/1000)
 	}
 }
 

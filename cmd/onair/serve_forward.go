@@ -6,10 +6,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/seed7c1a73c4/onair/app/dest"
 	"github.com/seed7c1a73c4/onair/app/forward"
 	"github.com/seed7c1a73c4/onair/app/store"
-	"github.com/seed7c1a73c4/onair/encode"
 
 	"github.com/seed7c1a73c4/onair/app"
 )
@@ -35,17 +33,21 @@ func (f *forwardFlag) Set(v string) error {
 }
 
 // startForwards parses the --forward specs, registers their keys with
-// secrets, and starts one app.Forward per source with all of that source's
-// destinations, trusting caFile's roots too for rtmps. stop ends them all
-// and waits. On an error nothing is left
-// running and the error is one sentence without any key.
+// secrets, and starts one forward per source, with one output per distinct
+// re-encode (or none) holding its destinations: a source is read and
+// decoded once, and encoded once per output. rtmps trusts caFile's roots
+// too. stop ends them all and waits. On an error nothing is left running
+// and the error is one sentence without any key.
 func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets *store.Secrets, log *slog.Logger) (stop func(), err error) {
+	type output struct {
+		forward.Output
+		urls []string
+	}
 	type group struct {
-		source    string
-		transcode *encode.TranscodeConfig
-		dests     []dest.Destination
-		urls      []string
-		seen      map[string]bool
+		source string
+		outs   []*output
+		byKey  map[string]*output
+		seen   map[string]bool
 	}
 	var groups []*group
 	bySource := map[string]*group{}
@@ -55,16 +57,10 @@ func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets 
 			return nil, fmt.Errorf("--forward #%d: %w", i+1, err)
 		}
 		forward.AddSecrets(secrets, spec.Target)
-		// One forward per source and output: each decodes and encodes once
-		// for all of its destinations.
-		key := spec.Source
-		if spec.Transcode != nil {
-			key += fmt.Sprintf(":h264@%d", spec.Transcode.Bitrate)
-		}
-		g := bySource[key]
+		g := bySource[spec.Source]
 		if g == nil {
-			g = &group{source: spec.Source, transcode: spec.Transcode, seen: map[string]bool{}}
-			bySource[key] = g
+			g = &group{source: spec.Source, byKey: map[string]*output{}, seen: map[string]bool{}}
+			bySource[spec.Source] = g
 			groups = append(groups, g)
 		}
 		t := spec.Target
@@ -73,8 +69,18 @@ func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets 
 			return nil, fmt.Errorf("--forward #%d: %s is already forwarded to %s", i+1, spec.Source, t.Redacted())
 		}
 		g.seen[id] = true
-		g.dests = append(g.dests, spec.Destination)
-		g.urls = append(g.urls, t.Redacted())
+		key := "as it is"
+		if spec.Transcode != nil {
+			key = fmt.Sprintf("%+v", *spec.Transcode)
+		}
+		o := g.byKey[key]
+		if o == nil {
+			o = &output{Output: forward.Output{Transcode: spec.Transcode}}
+			g.byKey[key] = o
+			g.outs = append(g.outs, o)
+		}
+		o.Dests = append(o.Dests, spec.Destination)
+		o.urls = append(o.urls, t.Redacted())
 	}
 	var fwds []*forward.Forward
 	stopAll := func() {
@@ -85,17 +91,23 @@ func startForwards(srv *app.LocalServer, specs []string, caFile string, secrets 
 		wg.Wait()
 	}
 	for _, g := range groups {
-		f, err := forward.Start(srv.RTMP, g.source, g.dests, forward.Options{CAFile: caFile, Transcode: g.transcode}, log)
+		outs := make([]forward.Output, len(g.outs))
+		for i, o := range g.outs {
+			outs[i] = o.Output
+		}
+		f, err := forward.StartOutputs(srv.RTMP, g.source, outs, forward.Options{CAFile: caFile}, log)
 		if err != nil {
 			stopAll()
 			return nil, err
 		}
 		fwds = append(fwds, f)
-		how := "as it is"
-		if g.transcode != nil {
-			how = fmt.Sprintf("re-encoded to H.264 at %d kb/s", g.transcode.Bitrate/1000)
+		for _, o := range g.outs {
+			how := "as it is"
+			if o.Transcode != nil {
+				how = fmt.Sprintf("re-encoded to H.264 at %d kb/s", o.Transcode.Bitrate/1000)
+			}
+			log.Info("forwarding", "source", g.source, "to", strings.Join(o.urls, ", "), "video", how)
 		}
-		log.Info("forwarding", "source", g.source, "to", strings.Join(g.urls, ", "), "video", how)
 	}
 	var once sync.Once
 	return func() { once.Do(stopAll) }, nil

@@ -1,0 +1,152 @@
+package forward
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/encode"
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
+	"github.com/seed7c1a73c4/onair/media"
+	"github.com/seed7c1a73c4/onair/rtmp/server"
+)
+
+// TestForwardDecodesOnceForEveryOutput: one HEVC camera forwarded in three
+// outputs (re-encoded at two sizes and bitrates, and as it is) is read
+// through one watch and decoded by one decoder, and each destination gets
+// its own stream: H.264 at its size, or the HEVC itself.
+func TestForwardDecodesOnceForEveryOutput(t *testing.T) {
+	log, logs := fwdLog()
+	src, dst := fwdServer(t, log), fwdServer(t, log)
+	target := func(name string) dest.Destination {
+		spec, err := ParseSpec("live/cam=" + playURL(dst, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return spec.Destination
+	}
+	f, err := StartOutputs(src, "live/cam", []Output{
+		{Dests: []dest.Destination{target("big")}, Transcode: &encode.TranscodeConfig{Bitrate: 400_000, KeyInt: time.Second}},
+		{Dests: []dest.Destination{target("small")}, Transcode: &encode.TranscodeConfig{Width: 160, Height: 96, Bitrate: 100_000, KeyInt: time.Second}},
+		{Dests: []dest.Destination{target("same")}},
+	}, Options{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Stop()
+	watch := func(name string) media.Reader {
+		q, stop, err := dst.Watch("live/"+name, media.QueueLimits{MaxPackets: 4096, MaxBytes: 32 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		return q
+	}
+	outs := map[string]media.Reader{"big": watch("big"), "small": watch("small"), "same": watch("same")}
+
+	stopPub := publishHEVCLoop(t, src)
+	defer stopPub()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for name, q := range outs {
+		codec, size, frames := readFrames(ctx, t, q, 30)
+		if frames < 30 {
+			t.Fatalf("%s: %d frames\n%s", name, frames, logs)
+		}
+		want := map[string]string{"big": "H.264 160x120", "small": "H.264 160x96", "same": "HEVC "}[name]
+		got := codecName(codec) + " " + size
+		t.Logf("%s: %s, %d frames", name, got, frames)
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("%s got %q, want %q", name, got, want)
+		}
+	}
+	if n := players(src, "live/cam"); n != 1 {
+		t.Errorf("%d readers of the source on the server, want 1 for the three outputs", n)
+	}
+	if n := f.decoders.Load(); n != 1 {
+		t.Errorf("%d decoders, want 1 for the two re-encoding outputs", n)
+	}
+	if got, want := f.Stats().Transcoding, "HEVC decoded once"; !strings.HasPrefix(got, want) {
+		t.Errorf("stats say %q, want %q…", got, want)
+	}
+	if d := f.Stats().Destinations; len(d) != 3 {
+		t.Errorf("stats list %d destinations, want 3", len(d))
+	}
+}
+
+// publishHEVCLoop publishes the HEVC sample clip to live/cam, looped with
+// 5 ms between frames, until the returned stop (at most 100 loops).
+func publishHEVCLoop(t *testing.T, srv *server.Server) (stop func()) {
+	t.Helper()
+	pub, err := srv.PublishLocal("live/cam", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clip := testpeer.HEVCPackets(t)
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		defer pub.Close()
+		pub.Write(clip[0])
+		for loop := range int64(100) {
+			for _, p := range clip[1:] {
+				p.DTS += loop * 1000
+				p.PTS += loop * 1000
+				pub.Write(p)
+				select {
+				case <-quit:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
+}
+
+// readFrames reads a destination's stream until it has want video frames
+// (or ctx ends) and returns its video codec, its H.264 size ("WxH", from
+// the sequence header; "" for other codecs) and the frames read.
+func readFrames(ctx context.Context, t *testing.T, q media.Reader, want int) (codec media.Codec, size string, frames int) {
+	t.Helper()
+	for frames < want {
+		p, err := q.Pop(ctx)
+		if err != nil {
+			return codec, size, frames
+		}
+		if p.Kind != media.KindVideo {
+			continue
+		}
+		codec = p.Codec
+		if p.Header && p.Codec == media.CodecH264 {
+			cfg, err := h264.ParseConfig(p.Data)
+			if err != nil {
+				t.Fatalf("an H.264 sequence header: %v", err)
+			}
+			info, err := cfg.Info()
+			if err != nil {
+				t.Fatalf("an H.264 SPS: %v", err)
+			}
+			size = fmt.Sprintf("%dx%d", info.Width, info.Height)
+		}
+		if !p.Header {
+			frames++
+		}
+	}
+	return codec, size, frames
+}
+
+// players is how many readers the server counts on name.
+func players(srv *server.Server, name string) int {
+	for _, s := range srv.Stats().Streams {
+		if s.Name == name {
+			return s.Players
+		}
+	}
+	return 0
+}
