@@ -62,16 +62,7 @@ func TestInteropTranscodeHEVCToH264(t *testing.T) {
 	if v, ok := probe.Stream("video"); !ok || v.CodecName != "h264" || v.Profile != "High" || v.Width != 640 || v.Height != 360 {
 		t.Errorf("nginx plays out %+v; want H.264 High 640x360\n%s", probe.Streams, srv.stderr)
 	}
-	pts, key := testpeer.PacketTimes(t, out, "v")
-	var keys []float64
-	for i, k := range key {
-		if k {
-			keys = append(keys, pts[i])
-		}
-	}
-	if len(keys) < 3 {
-		t.Fatalf("%d keyframes in %d frames; want one every 2 s", len(keys), len(pts))
-	}
+	frames, keys := keyframeTimes(t, out)
 	for i := 1; i < len(keys); i++ {
 		if d := keys[i] - keys[i-1]; math.Abs(d-2) > 0.001 {
 			t.Errorf("keyframes at %.3f and %.3f s: %.3f s apart, want 2", keys[i-1], keys[i], d)
@@ -80,7 +71,7 @@ func TestInteropTranscodeHEVCToH264(t *testing.T) {
 	// The bitrate over whole GOPs, from the first keyframe to the last.
 	bits := videoBits(t, out, keys[0], keys[len(keys)-1])
 	got := bits / (keys[len(keys)-1] - keys[0])
-	t.Logf("H.264 at %.0f kb/s over %.0f s (target %d kb/s); %d frames, keyframes at %v", got/1000, keys[len(keys)-1]-keys[0], rate/1000, len(pts), keys)
+	t.Logf("H.264 at %.0f kb/s over %.0f s (target %d kb/s); %d frames, keyframes at %v", got/1000, keys[len(keys)-1]-keys[0], rate/1000, frames, keys)
 	if math.Abs(got-rate) > 0.1*rate {
 		t.Errorf("the transcode runs at %.0f kb/s; want %d kb/s within 10 %%", got/1000, rate/1000)
 	}
@@ -112,21 +103,28 @@ func checkLowRate(t *testing.T, path string, rate float64) {
 	if v, ok := probe.Stream("video"); !ok || v.CodecName != "h264" {
 		t.Fatalf("nginx plays out %+v as the second output; want H.264", v)
 	}
+	_, keys := keyframeTimes(t, path)
+	got := videoBits(t, path, keys[0], keys[len(keys)-1]) / (keys[len(keys)-1] - keys[0])
+	t.Logf("the second output: H.264 at %.0f kb/s (target %.0f kb/s)", got/1000, rate/1000)
+	if math.Abs(got-rate) > 0.1*rate {
+		t.Errorf("the second output runs at %.0f kb/s; want %.0f kb/s within 10 %%", got/1000, rate/1000)
+	}
+}
+
+// keyframeTimes returns how many video frames a file has and the times of
+// its keyframes, failing the test with fewer than 3 (one every 2 s).
+func keyframeTimes(t *testing.T, path string) (frames int, keys []float64) {
+	t.Helper()
 	pts, key := testpeer.PacketTimes(t, path, "v")
-	var keys []float64
 	for i, k := range key {
 		if k {
 			keys = append(keys, pts[i])
 		}
 	}
 	if len(keys) < 3 {
-		t.Fatalf("%d keyframes in the second output's %d frames", len(keys), len(pts))
+		t.Fatalf("%s: %d keyframes in %d frames; want one every 2 s", filepath.Base(path), len(keys), len(pts))
 	}
-	got := videoBits(t, path, keys[0], keys[len(keys)-1]) / (keys[len(keys)-1] - keys[0])
-	t.Logf("the second output: H.264 at %.0f kb/s (target %.0f kb/s)", got/1000, rate/1000)
-	if math.Abs(got-rate) > 0.1*rate {
-		t.Errorf("the second output runs at %.0f kb/s; want %.0f kb/s within 10 %%", got/1000, rate/1000)
-	}
+	return len(pts), keys
 }
 
 // videoBits sums the sizes of the video packets with from <= pts < to.
