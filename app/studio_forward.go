@@ -58,8 +58,7 @@ func (s *Studio) startForward(stream string, destIDs []string) error {
 	if len(dests) == 0 {
 		return fmt.Errorf("choose at least one destination to send %s to", stream)
 	}
-	opts := forward.Options{CAFile: s.cfg.CAFile, AutoTranscode: autoTranscode(dests)}
-	f, err := forward.Start(srv.RTMP, stream, dests, opts, s.log)
+	f, err := forward.StartOutputs(srv.RTMP, stream, restreamOutputs(dests), forward.Options{CAFile: s.cfg.CAFile}, s.log)
 	if err != nil {
 		return err
 	}
@@ -98,8 +97,32 @@ func (s *Studio) stopForwards() {
 // states a limit: what Twitch takes, and plenty for 1080p30.
 const defaultTranscodeBitrate = 6_000_000
 
+// restreamOutputs splits a restream's destinations by the video codecs
+// their platforms ingest: each group takes the camera as it is when it can
+// (an HEVC camera to YouTube), and otherwise one re-encode to H.264 for the
+// whole group (autoTranscode).
+func restreamOutputs(dests []dest.Destination) []forward.Output {
+	var outs []forward.Output
+	group := map[string]int{} // the codecs taken → index in outs
+	for _, d := range dests {
+		svc, _ := dest.ServiceByID(d.Service) // unknown: H.264 alone
+		key := fmt.Sprint(svc.VideoCodecs)
+		i, ok := group[key]
+		if !ok {
+			i = len(outs)
+			group[key] = i
+			outs = append(outs, forward.Output{Takes: svc.VideoCodecs})
+		}
+		outs[i].Dests = append(outs[i].Dests, d)
+	}
+	for i := range outs {
+		outs[i].AutoTranscode = autoTranscode(outs[i].Dests)
+	}
+	return outs
+}
+
 // autoTranscode is how a restream from the window re-encodes a camera that
-// does not send H.264: to H.264 at the lowest video bitrate limit among the
+// its destinations do not take: to H.264 at the lowest video bitrate limit among the
 // destinations' platforms (6 Mb/s when none states one), keyframes every
 // 2 s, once for all of them.
 func autoTranscode(dests []dest.Destination) *encode.TranscodeConfig {

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/app/dest"
+	"github.com/seed7c1a73c4/onair/app/forward"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // The studio restreams an incoming stream of its local server (here its own
@@ -69,5 +72,33 @@ func TestAutoTranscodeTakesTheLowestLimit(t *testing.T) {
 		if got := autoTranscode(ds); got.Bitrate != c.want || got.KeyInt != 2*time.Second {
 			t.Errorf("%v: %+v, want %d b/s, keyframes every 2 s", c.services, *got, c.want)
 		}
+	}
+}
+
+// A restream from the window sends a camera as it is to the platforms that
+// ingest its codec (YouTube: HEVC and AV1 over Enhanced RTMP) and
+// re-encodes it once for the rest, at the strictest of their limits.
+func TestRestreamOutputsGroupByWhatThePlatformsTake(t *testing.T) {
+	ds := []dest.Destination{{Name: "YT", Service: "youtube-rtmps"}, {Name: "Twitch", Service: "twitch"},
+		{Name: "YT2", Service: "youtube"}, {Name: "Mine", Service: dest.CustomServiceID}, {Name: "FB", Service: "facebook"}}
+	outs := restreamOutputs(ds)
+	if len(outs) != 2 {
+		t.Fatalf("%d outputs, want 2 (YouTube's, the H.264-only platforms')", len(outs))
+	}
+	names := func(o forward.Output) (s []string) {
+		for _, d := range o.Dests {
+			s = append(s, d.Name)
+		}
+		return s
+	}
+	yt, rest := outs[0], outs[1]
+	if got := names(yt); !slices.Equal(got, []string{"YT", "YT2"}) || !slices.Contains(yt.Takes, media.CodecHEVC) || yt.AutoTranscode.Bitrate != 12_000_000 {
+		t.Errorf("YouTube's output: %v taking %v, re-encoding others at %d b/s", got, yt.Takes, yt.AutoTranscode.Bitrate)
+	}
+	if got := names(rest); !slices.Equal(got, []string{"Twitch", "Mine", "FB"}) || len(rest.Takes) != 0 || rest.AutoTranscode.Bitrate != 6_000_000 {
+		t.Errorf("the other output: %v taking %v, re-encoding at %d b/s", got, rest.Takes, rest.AutoTranscode.Bitrate)
+	}
+	if rest.Transcode != nil || yt.Transcode != nil {
+		t.Error("a window's restream re-encodes only what a platform does not take")
 	}
 }

@@ -24,7 +24,8 @@ func (t *tile) sendTapped() {
 }
 
 // chooseDestinations asks which saved destinations get this stream as it
-// arrives (no re-encode), then starts the restream.
+// arrives (re-encoded only for a platform that does not take its codec),
+// then starts the restream.
 func (t *tile) chooseDestinations() {
 	dests := t.w.s.Destinations()
 	if len(dests) == 0 {
@@ -32,11 +33,14 @@ func (t *tile) chooseDestinations() {
 		return
 	}
 	checks := make([]*widget.Check, len(dests))
-	objs := []fyne.CanvasObject{widget.NewLabel("Send " + t.label + " as it arrives, without re-encoding, to:")}
+	objs := []fyne.CanvasObject{widget.NewLabel("Send " + t.label + " as it arrives to:")}
 	for i, d := range dests {
 		checks[i] = widget.NewCheck(d.Name+" · "+t.w.serviceName(d.Service), nil)
 		objs = append(objs, checks[i])
 	}
+	hint := widget.NewLabel("An HEVC or AV1 camera is re-encoded to H.264\nfor the platforms that take only H.264 (all but YouTube).")
+	hint.Importance = widget.LowImportance
+	objs = append(objs, hint)
 	dialog.ShowCustomConfirm("Send to destinations", "Send", "Cancel", container.NewVBox(objs...), func(ok bool) {
 		if !ok {
 			return

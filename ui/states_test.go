@@ -254,6 +254,17 @@ func TestTileShowsItsForward(t *testing.T) {
 	if tl.send.Text != "Send to destinations…" || tl.sending.Visible() {
 		t.Errorf("after stop: button %q, line visible %v", tl.send.Text, tl.sending.Visible())
 	}
+	// Choosing destinations says what goes as it arrives and what not.
+	f.mu.Lock()
+	f.dests = []dest.Destination{{ID: "yt", Name: "My YouTube", Service: "youtube-rtmps"}}
+	f.mu.Unlock()
+	tl.send.Tapped(nil)
+	top := w.win.Canvas().Overlays().Top()
+	for _, want := range []string{"Send " + tl.label + " as it arrives to:", "An HEVC or AV1 camera is re-encoded to H.264 for the platforms that take only H.264 (all but YouTube)."} {
+		if !hasText(top, want) {
+			t.Errorf("the destinations dialog does not say %q", want)
+		}
+	}
 }
 
 // While live, the stats bar puts what the destinations send next to what

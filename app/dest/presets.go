@@ -3,6 +3,8 @@ package dest
 import (
 	"slices"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // CustomServiceID is the Service ID of a server that is not a known
@@ -17,7 +19,9 @@ const CustomServiceID = "custom"
 //     support.google.com/youtube/answer/2853702. H.264 at 1080p60 is
 //     recommended at 12 Mb/s (AV1/HEVC: 4 to 10 Mb/s); keyframe frequency
 //     2 s recommended, never above 4 s. Ingest URLs as shown in Live
-//     Control Room.
+//     Control Room. It ingests HEVC and AV1 over Enhanced RTMP too (OBS
+//     29.1's rtmp-services lists h264, hevc and av1 for YouTube, and
+//     H.264 alone for the other platforms here).
 //   - Twitch: Broadcasting Guidelines, help.twitch.tv, and Creator Camp
 //     "Broadcast Recommendations". Strict CBR, up to 6000 kb/s of H.264
 //     video without Enhanced Broadcasting, keyframe interval 2 s.
@@ -31,11 +35,15 @@ const CustomServiceID = "custom"
 //     Kick's creator dashboard, so no server is filled in and no limit is
 //     assumed.
 //
+// youtubeCodecs are the video codecs YouTube ingests over RTMP.
+var youtubeCodecs = []media.Codec{media.CodecH264, media.CodecHEVC, media.CodecAV1}
+
 // Each platform's RTMPS ingest comes first: a new destination starts on
 // it. Plain RTMP to YouTube stays, last but one, for networks that block it.
 var services = []Service{
 	{
 		ID: "youtube-rtmps", Name: "YouTube (RTMPS)",
+		VideoCodecs:     youtubeCodecs,
 		Server:          "rtmps://a.rtmps.youtube.com:443/live2",
 		RequiresRTMPS:   true,
 		MaxVideoBitrate: 12_000_000,
@@ -64,6 +72,7 @@ var services = []Service{
 	},
 	{
 		ID: "youtube", Name: "YouTube (RTMP)",
+		VideoCodecs:     youtubeCodecs,
 		Server:          "rtmp://a.rtmp.youtube.com/live2",
 		MaxVideoBitrate: 12_000_000,
 		MaxKeyInt:       4 * time.Second,
@@ -90,3 +99,8 @@ func ServiceByID(id string) (Service, bool) {
 
 // isPlatform reports whether s is a platform preset rather than custom.
 func isPlatform(s Service) bool { return s.ID != CustomServiceID }
+
+// Takes reports whether the platform ingests video of codec c.
+func (s Service) Takes(c media.Codec) bool {
+	return c == media.CodecH264 || slices.Contains(s.VideoCodecs, c)
+}

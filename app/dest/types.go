@@ -1,6 +1,10 @@
 package dest
 
-import "time"
+import (
+	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
+)
 
 // Destination is one saved place the studio goes live to, as the user
 // edits it. The key is kept apart from the settings (in the OS keyring).
@@ -21,7 +25,11 @@ type Service struct {
 	RequiresRTMPS   bool          // the platform refuses plain RTMP
 	MaxVideoBitrate int           // bits per second; 0 means no stated limit
 	MaxKeyInt       time.Duration // longest keyframe interval the platform accepts; 0 means any
-	KeyHelp         string        // where the user finds the key, one sentence
+	// VideoCodecs are the video codecs the platform ingests over RTMP
+	// (Enhanced RTMP for other than H.264); nil means H.264 alone, which
+	// is what a custom server is assumed to take.
+	VideoCodecs []media.Codec
+	KeyHelp     string // where the user finds the key, one sentence
 }
 
 // Warning is one pre-flight finding shown before going live.

@@ -45,8 +45,14 @@ type Options struct {
 type Output struct {
 	Dests []dest.Destination
 	// Transcode re-encodes the video to H.264 with these settings; nil
-	// sends it on as it is (or as Options.AutoTranscode says).
+	// sends it on as it is, unless the destinations cannot take its codec.
 	Transcode *encode.TranscodeConfig
+	// Takes lists the video codecs the destinations take as they are
+	// besides H.264 (HEVC and AV1 for YouTube over Enhanced RTMP).
+	Takes []media.Codec
+	// AutoTranscode re-encodes video the destinations do not take;
+	// Options.AutoTranscode when nil.
+	AutoTranscode *encode.TranscodeConfig
 }
 
 // Forward restreams one incoming stream of the local server to one or more

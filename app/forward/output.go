@@ -3,6 +3,8 @@ package forward
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -28,6 +30,8 @@ type output struct {
 	f     *Forward
 	dests []dest.Destination
 	cfg   *encode.TranscodeConfig // Output.Transcode
+	takes []media.Codec           // Output.Takes
+	auto  *encode.TranscodeConfig // Output.AutoTranscode, or Options.AutoTranscode
 	hub   *media.PacketHub
 	log   *slog.Logger
 
@@ -66,8 +70,12 @@ type item struct {
 }
 
 func newOutput(f *Forward, o Output) *output {
+	auto := o.AutoTranscode
+	if auto == nil {
+		auto = f.opts.AutoTranscode
+	}
 	return &output{f: f, dests: append([]dest.Destination(nil), o.Dests...), cfg: o.Transcode,
-		hub: media.NewPacketHub(media.HubOptions{GOPCache: true}), log: f.log}
+		takes: slices.Clone(o.Takes), auto: auto, hub: media.NewPacketHub(media.HubOptions{GOPCache: true}), log: f.log}
 }
 
 // activate (source goroutine), at a session's first video packet, starts
@@ -77,8 +85,8 @@ func newOutput(f *Forward, o Output) *output {
 func (o *output) activate(ctx context.Context, c media.Codec, lastMeta *media.Packet) bool {
 	o.active = nil
 	cfg := o.cfg
-	if cfg == nil && c != media.CodecH264 {
-		cfg = o.f.opts.AutoTranscode
+	if cfg == nil && c != media.CodecH264 && !slices.Contains(o.takes, c) {
+		cfg = o.auto
 	}
 	o.mu.Lock()
 	o.transcoding = false
@@ -253,6 +261,15 @@ func (o *output) startRunners() {
 		}
 		o.runners = append(o.runners, r)
 	}
+}
+
+// names lists the output's destinations by name, for the window.
+func (o *output) names() string {
+	names := make([]string, len(o.dests))
+	for i, d := range o.dests {
+		names[i] = d.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // runnersNow returns the destinations' runners started so far.

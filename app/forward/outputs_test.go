@@ -79,6 +79,56 @@ func TestForwardDecodesOnceForEveryOutput(t *testing.T) {
 	}
 }
 
+// TestForwardReencodesOnlyForWhoNeedsIt: an HEVC camera forwarded to a
+// destination that takes HEVC and to one that does not goes to the first as
+// it is and to the second re-encoded, and the stats say which is which.
+func TestForwardReencodesOnlyForWhoNeedsIt(t *testing.T) {
+	log, logs := fwdLog()
+	src, dst := fwdServer(t, log), fwdServer(t, log)
+	target := func(name string) dest.Destination {
+		spec, err := ParseSpec("live/cam=" + playURL(dst, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec.Destination.Name = name
+		return spec.Destination
+	}
+	f, err := StartOutputs(src, "live/cam", []Output{
+		{Dests: []dest.Destination{target("hevc")}, Takes: []media.Codec{media.CodecHEVC}},
+		{Dests: []dest.Destination{target("h264")}},
+	}, Options{AutoTranscode: &encode.TranscodeConfig{Bitrate: 300_000, KeyInt: time.Second}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Stop()
+	hevc, stopA, err := dst.Watch("live/hevc", media.QueueLimits{MaxPackets: 4096, MaxBytes: 32 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopA()
+	h264, stopB, err := dst.Watch("live/h264", media.QueueLimits{MaxPackets: 4096, MaxBytes: 32 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopB()
+	defer publishHEVCLoop(t, src)()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for name, c := range map[media.Reader]media.Codec{hevc: media.CodecHEVC, h264: media.CodecH264} {
+		got, _, frames := readFrames(ctx, t, name, 20)
+		if frames < 20 || got != c {
+			t.Fatalf("%d frames of %s, want 20 of %s\n%s", frames, got, c, logs)
+		}
+	}
+	if got, want := f.Stats().Transcoding, "HEVC re-encoded to H.264 at 300 kb/s for h264"; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "; as it is to hevc") {
+		t.Errorf("stats say %q, want %q…; as it is to hevc", got, want)
+	}
+	if n := f.decoders.Load(); n != 1 {
+		t.Errorf("%d decoders, want 1", n)
+	}
+}
+
 // publishHEVCLoop publishes the HEVC sample clip to live/cam, looped with
 // 5 ms between frames, until the returned stop (at most 100 loops).
 func publishHEVCLoop(t *testing.T, srv *server.Server) (stop func()) {

@@ -44,13 +44,16 @@ func cost(cores float64) string {
 // what it costs. One output: "HEVC re-encoded to H.264 at 6 Mb/s, 0.42 of
 // a core" (decoding and encoding); several: "HEVC decoded once (0.05 of a
 // core), re-encoded to H.264 at 6 Mb/s (0.38 of a core) and at 2.5 Mb/s
-// (0.20 of a core)". "" when nothing is re-encoded.
+// (0.20 of a core)". When some outputs send the video as it is, each rate
+// names its destinations and the note ends "; as it is to YouTube". ""
+// when nothing is re-encoded.
 func (f *Forward) transcodeNote(now time.Time) string {
 	type part struct {
-		rate  string
-		cores float64
+		rate, to string
+		cores    float64
 	}
 	var parts []part
+	var asIs []string
 	for _, o := range f.outs {
 		o.mu.Lock()
 		if o.transcoding {
@@ -59,7 +62,9 @@ func (f *Forward) transcodeNote(now time.Time) string {
 				total, ok := o.enc.CPUTime()
 				c = o.encCPU.update(now, total, ok)
 			}
-			parts = append(parts, part{o.rate, c})
+			parts = append(parts, part{rate: o.rate, to: o.names(), cores: c})
+		} else {
+			asIs = append(asIs, o.names())
 		}
 		o.mu.Unlock()
 	}
@@ -73,31 +78,40 @@ func (f *Forward) transcodeNote(now time.Time) string {
 		dec = f.decCPU.update(now, total, ok)
 	}
 	f.mu.Unlock()
-	if len(parts) == 1 {
-		note := codec + " re-encoded to H.264 at " + parts[0].rate
-		if dec >= 0 && parts[0].cores >= 0 {
-			note += ", " + cost(dec+parts[0].cores)
+	rate := func(p part) string {
+		if len(asIs) > 0 {
+			return p.rate + " for " + p.to
 		}
-		return note
+		return p.rate
 	}
 	var b strings.Builder
-	b.WriteString(codec + " decoded once")
-	if c := cost(dec); c != "" {
-		b.WriteString(" (" + c + ")")
-	}
-	for i, p := range parts {
-		switch {
-		case i == 0:
-			b.WriteString(", re-encoded to H.264 at ")
-		case i == len(parts)-1:
-			b.WriteString(" and at ")
-		default:
-			b.WriteString(", at ")
+	if len(parts) == 1 {
+		b.WriteString(codec + " re-encoded to H.264 at " + rate(parts[0]))
+		if dec >= 0 && parts[0].cores >= 0 {
+			b.WriteString(", " + cost(dec+parts[0].cores))
 		}
-		b.WriteString(p.rate)
-		if c := cost(p.cores); c != "" {
+	} else {
+		b.WriteString(codec + " decoded once")
+		if c := cost(dec); c != "" {
 			b.WriteString(" (" + c + ")")
 		}
+		for i, p := range parts {
+			switch {
+			case i == 0:
+				b.WriteString(", re-encoded to H.264 at ")
+			case i == len(parts)-1:
+				b.WriteString(" and at ")
+			default:
+				b.WriteString(", at ")
+			}
+			b.WriteString(rate(p))
+			if c := cost(p.cores); c != "" {
+				b.WriteString(" (" + c + ")")
+			}
+		}
+	}
+	if len(asIs) > 0 {
+		b.WriteString("; as it is to " + strings.Join(asIs, ", "))
 	}
 	return b.String()
 }
