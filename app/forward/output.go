@@ -132,7 +132,7 @@ func (o *output) source(p media.Packet) {
 // skipped the picture instead (the encoder is behind).
 func (o *output) picture(p *sharedPicture, pts int64) bool {
 	if o.pics.Load() >= maxQueuedPictures {
-		o.skipped.Add(1)
+		o.skip()
 		return false
 	}
 	o.pics.Add(1)
@@ -143,13 +143,21 @@ func (o *output) picture(p *sharedPicture, pts int64) bool {
 	return true
 }
 
+// skip counts one picture or packet the encoder was too slow for, and
+// says so in the log at the first and every 100th.
+func (o *output) skip() {
+	if n := o.skipped.Add(1); n == 1 || n%100 == 0 {
+		o.log.Warn("transcode: the encoder is slower than the source; skipping pictures", "rate", o.rate, "skipped", n)
+	}
+}
+
 // send queues it for the encoder goroutine without waiting.
 func (o *output) send(it item) bool {
 	select {
 	case o.items <- it:
 		return true
 	default:
-		o.skipped.Add(1)
+		o.skip()
 		return false
 	}
 }

@@ -3,6 +3,7 @@ package forward
 import (
 	"context"
 	"fmt"
+	"image"
 	"strings"
 	"testing"
 	"time"
@@ -199,4 +200,27 @@ func players(srv *server.Server, name string) int {
 		}
 	}
 	return 0
+}
+
+// An output whose encoder falls behind skips pictures beyond its bound,
+// never waiting, and says so once in the log.
+func TestOutputSkipsPicturesItsEncoderCannotTake(t *testing.T) {
+	log, logs := fwdLog()
+	f := &Forward{log: log}
+	o := &output{f: f, log: log, rate: "300 kb/s", items: make(chan item, outputQueue)}
+	pool := &picturePool{}
+	taken := 0
+	for i := range 3 * maxQueuedPictures {
+		p := pool.copyOf(image.NewYCbCr(image.Rect(0, 0, 16, 16), image.YCbCrSubsampleRatio420))
+		p.refs.Add(1)
+		if o.picture(p, int64(i)) {
+			taken++
+		}
+	}
+	if taken != maxQueuedPictures || o.skipped.Load() != 2*maxQueuedPictures {
+		t.Errorf("took %d pictures and skipped %d, want %d and %d", taken, o.skipped.Load(), maxQueuedPictures, 2*maxQueuedPictures)
+	}
+	if n := strings.Count(logs.String(), "slower than the source"); n != 1 {
+		t.Errorf("%d log lines about skipping, want 1:\n%s", n, logs)
+	}
 }
