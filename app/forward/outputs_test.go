@@ -224,3 +224,32 @@ func TestOutputSkipsPicturesItsEncoderCannotTake(t *testing.T) {
 		t.Errorf("%d log lines about skipping, want 1:\n%s", n, logs)
 	}
 }
+
+// A picture one output skipped stays whole for the output that took it:
+// the next picture copied out of the decoder does not reuse its buffers.
+func TestSkippedPictureStaysWithTheOutputThatTookIt(t *testing.T) {
+	log, _ := fwdLog()
+	f := &Forward{log: log}
+	full := &output{f: f, log: log, items: make(chan item, outputQueue)}
+	full.pics.Store(maxQueuedPictures) // its encoder is behind: it skips
+	taker := &output{f: f, log: log, items: make(chan item, outputQueue)}
+	f.outs = []*output{full, taker}
+	picture := func(y byte) *image.YCbCr {
+		m := image.NewYCbCr(image.Rect(0, 0, 16, 16), image.YCbCrSubsampleRatio420)
+		for i := range m.Y {
+			m.Y[i] = y
+		}
+		return m
+	}
+	for i := range maxQueuedPictures {
+		if err := f.toEncoders(picture(byte(i)), int64(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range maxQueuedPictures {
+		it := <-taker.items
+		if got := it.pic.img.Y[0]; got != byte(i) {
+			t.Fatalf("picture %d reads %d: its buffer went to a later picture", i, got)
+		}
+	}
+}

@@ -144,6 +144,8 @@ func (f *Forward) toEncoders(img *image.YCbCr, pts int64) error {
 		}
 		if sp == nil {
 			sp = f.pictures.copyOf(img)
+			sp.refs.Add(1) // this loop's own hold: an output skipping it must not free it for the next
+			defer sp.release()
 		}
 		sp.refs.Add(1)
 		if !o.picture(sp, pts) {
