@@ -23,17 +23,10 @@ import (
 func TestForwardDecodesOnceForEveryOutput(t *testing.T) {
 	log, logs := fwdLog()
 	src, dst := fwdServer(t, log), fwdServer(t, log)
-	target := func(name string) dest.Destination {
-		spec, err := ParseSpec("live/cam=" + playURL(dst, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return spec.Destination
-	}
 	f, err := StartOutputs(src, "live/cam", []Output{
-		{Dests: []dest.Destination{target("big")}, Transcode: &encode.TranscodeConfig{Bitrate: 400_000, KeyInt: time.Second}},
-		{Dests: []dest.Destination{target("small")}, Transcode: &encode.TranscodeConfig{Width: 160, Height: 96, Bitrate: 100_000, KeyInt: time.Second}},
-		{Dests: []dest.Destination{target("same")}},
+		{Dests: []dest.Destination{fwdTarget(t, dst, "big")}, Transcode: &encode.TranscodeConfig{Bitrate: 400_000, KeyInt: time.Second}},
+		{Dests: []dest.Destination{fwdTarget(t, dst, "small")}, Transcode: &encode.TranscodeConfig{Width: 160, Height: 96, Bitrate: 100_000, KeyInt: time.Second}},
+		{Dests: []dest.Destination{fwdTarget(t, dst, "same")}},
 	}, Options{}, log)
 	if err != nil {
 		t.Fatal(err)
@@ -86,17 +79,9 @@ func TestForwardDecodesOnceForEveryOutput(t *testing.T) {
 func TestForwardReencodesOnlyForWhoNeedsIt(t *testing.T) {
 	log, logs := fwdLog()
 	src, dst := fwdServer(t, log), fwdServer(t, log)
-	target := func(name string) dest.Destination {
-		spec, err := ParseSpec("live/cam=" + playURL(dst, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		spec.Destination.Name = name
-		return spec.Destination
-	}
 	f, err := StartOutputs(src, "live/cam", []Output{
-		{Dests: []dest.Destination{target("hevc")}, Takes: []media.Codec{media.CodecHEVC}},
-		{Dests: []dest.Destination{target("h264")}},
+		{Dests: []dest.Destination{fwdTarget(t, dst, "hevc")}, Takes: []media.Codec{media.CodecHEVC}},
+		{Dests: []dest.Destination{fwdTarget(t, dst, "h264")}},
 	}, Options{AutoTranscode: &encode.TranscodeConfig{Bitrate: 300_000, KeyInt: time.Second}}, log)
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +113,17 @@ func TestForwardReencodesOnlyForWhoNeedsIt(t *testing.T) {
 	if n := f.decoders.Load(); n != 1 {
 		t.Errorf("%d decoders, want 1", n)
 	}
+}
+
+// fwdTarget is a destination of live/NAME on dst, named NAME.
+func fwdTarget(t *testing.T, dst *server.Server, name string) dest.Destination {
+	t.Helper()
+	spec, err := ParseSpec("live/cam=" + playURL(dst, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Destination.Name = name
+	return spec.Destination
 }
 
 // publishHEVCLoop publishes the HEVC sample clip to live/cam, looped with
