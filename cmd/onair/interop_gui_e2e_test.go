@@ -25,7 +25,7 @@ func TestInteropGUIEndToEnd(t *testing.T) {
 	x := startXvfb(t)
 	ca := testpeer.MakeCA(t, "DNS:localhost")
 	ng := testpeer.StartNginx(t, testpeer.NginxOptions{TLSCert: ca.ServerCert, TLSKey: ca.ServerKey})
-	port := testpeer.FreePort(t)
+	port := testpeer.FreePortPair(t)
 	profile := t.TempDir()
 	embedded := fmt.Sprintf("rtmp://127.0.0.1:%d/live", port)
 	writeProfile(t, profile, func(st *app.Settings) {

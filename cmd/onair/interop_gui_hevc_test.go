@@ -22,7 +22,7 @@ func TestInteropGUIHEVCTile(t *testing.T) {
 	peer := needERTMPPeer(t)
 	clip := ertmpClip(t, "hevc")
 	x := startXvfb(t)
-	port := testpeer.FreePort(t)
+	port := testpeer.FreePortPair(t)
 	profile := t.TempDir()
 	writeProfile(t, profile, func(st *app.Settings) { st.Server.On, st.Server.Port = true, port })
 	g := launchGUI(t, x, guiLaunch{bin: onairBin, args: []string{"--profile", profile}, home: profile})

@@ -22,7 +22,7 @@ import (
 // window is saved as scenes.png.
 func TestInteropGUIShowInScene(t *testing.T) {
 	x := startXvfb(t)
-	port := testpeer.FreePort(t)
+	port := testpeer.FreePortPair(t)
 	profile := t.TempDir()
 	writeProfile(t, profile, func(st *app.Settings) {
 		st.Server.On, st.Server.Port = true, port

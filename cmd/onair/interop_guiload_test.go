@@ -61,7 +61,7 @@ func guiWithTiles(t testing.TB, n int) (*guiApp, int) {
 	t.Helper()
 	x := startXvfb(t)
 	ng := testpeer.StartNginx(t, testpeer.NginxOptions{})
-	port := testpeer.FreePort(t)
+	port := testpeer.FreePortPair(t)
 	profile := t.TempDir()
 	writeProfile(t, profile, func(st *app.Settings) {
 		st.Server.On, st.Server.Port = true, port
@@ -144,7 +144,7 @@ func BenchmarkInteropGUIStartup(b *testing.B) {
 	var shown, preview []float64
 	for range 3 {
 		profile := b.TempDir()
-		writeProfile(b, profile, func(st *app.Settings) { st.Server.Port = testpeer.FreePort(b) })
+		writeProfile(b, profile, func(st *app.Settings) { st.Server.Port = testpeer.FreePortPair(b) })
 		t0 := time.Now()
 		g := startGUI(b, x, profile)
 		var st struct {

@@ -34,7 +34,7 @@ func BenchmarkInteropGUIIdleVsLive(b *testing.B) {
 	}
 	profile := b.TempDir()
 	writeProfile(b, profile, func(st *app.Settings) {
-		st.Server.On, st.Server.Port = true, testpeer.FreePort(b)
+		st.Server.On, st.Server.Port = true, testpeer.FreePortPair(b)
 		st.Destinations = []dest.Destination{
 			{ID: "dest", Name: "onair serve", Service: "custom", Server: "rtmp://" + destAddr + "/live", Key: "idle-bench", Enabled: true},
 		}

@@ -20,7 +20,7 @@ import (
 func TestInteropWindowEncodesForAViewer(t *testing.T) {
 	x := startXvfb(t)
 	profile := t.TempDir()
-	port := testpeer.FreePort(t)
+	port := testpeer.FreePortPair(t)
 	writeProfile(t, profile, func(st *app.Settings) {
 		st.Server.On, st.Server.Port = true, port
 		st.Output.Preset = "ultrafast"

@@ -63,7 +63,7 @@ func TestInteropCleanStopIsQuiet(t *testing.T) {
 	t.Run("window", func(t *testing.T) {
 		x := startXvfb(t)
 		profile := t.TempDir()
-		port := testpeer.FreePort(t)
+		port := testpeer.FreePortPair(t)
 		writeProfile(t, profile, func(st *app.Settings) {
 			st.Server.On, st.Server.Port = true, port
 			st.Output.Preset = "ultrafast"

@@ -110,7 +110,7 @@ func BenchmarkInteropGUISceneSwitchLatency(b *testing.B) {
 func benchSceneSwitch(b *testing.B, zeroLatency bool) {
 	testpeer.Require(b, "xdotool")
 	x := startXvfb(b)
-	port := testpeer.FreePort(b)
+	port := testpeer.FreePortPair(b)
 	profile := b.TempDir()
 	writeProfile(b, profile, func(st *app.Settings) {
 		st.Server.On, st.Server.Port = true, port

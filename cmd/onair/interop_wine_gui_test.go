@@ -46,7 +46,7 @@ func TestWineWindow(t *testing.T) {
 	exe := winExe(t, winGUIExe)
 	user := wineUserDir(t)
 	prefs := filepath.Join(user, "AppData", "Roaming", "fyne", appID, "preferences.json")
-	port := testpeer.FreePort(t)
+	port := testpeer.FreePortPair(t)
 	kv, err := app.OpenFileKV(prefs) // fyne's preferences file is the same flat JSON of strings
 	if err != nil {
 		t.Fatal(err)

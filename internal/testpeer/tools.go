@@ -58,6 +58,29 @@ func FreePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// FreePortPair returns a free port on 127.0.0.1 whose next port is free
+// too: the studio's local server takes its RTMP port and the one after it
+// (the web side), and a port picked alone collided with an ephemeral port
+// there in a loaded run. It fails the test after 50 tries.
+func FreePortPair(t testing.TB) int {
+	t.Helper()
+	for range 50 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("finding a free port: %v", err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		next, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port+1))
+		l.Close()
+		if err == nil {
+			next.Close()
+			return port
+		}
+	}
+	t.Fatal("found no two free ports in a row on 127.0.0.1 in 50 tries")
+	return 0
+}
+
 func writeFile(t testing.TB, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
