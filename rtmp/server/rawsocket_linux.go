@@ -18,8 +18,18 @@ import (
 // (for data to read) happens in Go's poller, within the connection's
 // deadlines, as for any net.Conn.
 type rawSocket struct {
-	rc  syscall.RawConn
-	iov []syscall.Iovec // tryWritev's, kept between calls (under the connection's wmu)
+	rc syscall.RawConn
+	// The callbacks RawConn runs, made once: a closure per call cost two
+	// or three allocations per packet and player. Each works on its
+	// fields below: the writer's under the connection's wmu, the
+	// reader's on the read loop.
+	writevFn, readFn func(fd uintptr) bool
+	iovs             []syscall.Iovec // the buffers to write, kept between calls
+	iov              []syscall.Iovec // what is left of them (writev moves its start)
+	wrote            int
+	rbuf             []byte // where to read
+	read             int
+	rerr             error
 }
 
 // newRawSocket returns a rawSocket for conn, or nil when conn is not a
@@ -33,7 +43,9 @@ func newRawSocket(conn net.Conn) *rawSocket {
 	if err != nil {
 		return nil
 	}
-	return &rawSocket{rc: rc}
+	w := &rawSocket{rc: rc}
+	w.writevFn, w.readFn = w.writev, w.readSome
+	return w
 }
 
 // tryWrite writes as much of b as the socket takes now and returns how
@@ -43,35 +55,38 @@ func (w *rawSocket) tryWrite(b []byte) int { return w.tryWritev([][]byte{b}) }
 
 // tryWritev is tryWrite for several buffers, in one raw writev.
 func (w *rawSocket) tryWritev(bufs [][]byte) int {
-	w.iov = w.iov[:0]
+	w.iovs = w.iovs[:0]
 	for _, b := range bufs {
 		if len(b) > 0 {
 			v := syscall.Iovec{Base: &b[0]}
 			v.SetLen(len(b))
-			w.iov = append(w.iov, v)
+			w.iovs = append(w.iovs, v)
 		}
 	}
-	n := 0
-	err := w.rc.Write(func(fd uintptr) bool {
-		for len(w.iov) > 0 {
-			m, _, errno := syscall.RawSyscall(syscall.SYS_WRITEV, fd, uintptr(unsafe.Pointer(&w.iov[0])), uintptr(len(w.iov)))
-			if errno == syscall.EINTR {
-				continue
-			}
-			if errno != 0 || m == 0 {
-				break
-			}
-			n += int(m)
-			w.iov = skipIovecs(w.iov, int(m))
-		}
-		return true // never wait for room: what is left goes to the player
-	})
-	clear(w.iov) // let the buffers go
-	w.iov = w.iov[:0]
+	w.iov, w.wrote = w.iovs, 0
+	err := w.rc.Write(w.writevFn)
+	clear(w.iovs) // let the buffers go
+	w.iovs, w.iov = w.iovs[:0], nil
 	if err != nil {
 		return 0
 	}
-	return n
+	return w.wrote
+}
+
+// writev writes w.iov until the socket is full, adding to w.wrote.
+func (w *rawSocket) writev(fd uintptr) bool {
+	for len(w.iov) > 0 {
+		m, _, errno := syscall.RawSyscall(syscall.SYS_WRITEV, fd, uintptr(unsafe.Pointer(&w.iov[0])), uintptr(len(w.iov)))
+		if errno == syscall.EINTR {
+			continue
+		}
+		if errno != 0 || m == 0 {
+			break
+		}
+		w.wrote += int(m)
+		w.iov = skipIovecs(w.iov, int(m))
+	}
+	return true // never wait for room: what is left goes to the player
 }
 
 // skipIovecs drops the first n bytes of iov.
@@ -93,29 +108,33 @@ func (w *rawSocket) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	n := 0
-	var rerr error
-	err := w.rc.Read(func(fd uintptr) bool {
-		for {
-			m, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
-			switch errno {
-			case 0:
-				if n = int(m); n == 0 {
-					rerr = io.EOF
-				}
-				return true
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false // wait until readable
-			default:
-				rerr = os.NewSyscallError("read", errno)
-				return true
-			}
-		}
-	})
+	w.rbuf, w.read, w.rerr = b, 0, nil
+	err := w.rc.Read(w.readFn)
+	w.rbuf = nil
 	if err != nil {
 		return 0, err // the deadline passed, or the connection was closed
 	}
-	return n, rerr
+	return w.read, w.rerr
+}
+
+// readSome reads once into w.rbuf, setting w.read and w.rerr; it asks the
+// poller to wait when there is nothing to read.
+func (w *rawSocket) readSome(fd uintptr) bool {
+	for {
+		m, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&w.rbuf[0])), uintptr(len(w.rbuf)))
+		switch errno {
+		case 0:
+			if w.read = int(m); w.read == 0 {
+				w.rerr = io.EOF
+			}
+			return true
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false // wait until readable
+		default:
+			w.rerr = os.NewSyscallError("read", errno)
+			return true
+		}
+	}
 }
