@@ -61,10 +61,10 @@ type VideoDecoder struct {
 	pkt     *astiav.Packet
 	recv    *astiav.Frame // the decoder's output, moved to last
 	needKey bool          // drop access units until an IDR (after opening or an error)
-	// onFrame, when set (a Transcoder), sees each decoded picture in
+	// onFrame, when set (a PictureDecoder), sees each decoded picture in
 	// presentation order before it becomes the latest; under mu.
 	onFrame func(*astiav.Frame) error
-	threads int // decoding threads: decoderThreads, or 1 for a Transcoder
+	threads int // decoding threads: decoderThreads, or 1 for a PictureDecoder
 
 	picMu            sync.Mutex // guards the picture side; taken after mu
 	last             *astiav.Frame

@@ -10,27 +10,35 @@ import (
 	"github.com/seed7c1a73c4/onair/media"
 )
 
-// TestTranscoderHEVCToH264: an HEVC camera comes out as H.264 that decodes
-// to the same picture, one frame for each one in, at the source's times,
-// with keyframes on the KeyInt grid.
-func TestTranscoderHEVCToH264(t *testing.T) {
+// TestTranscodeHEVCToH264: an HEVC camera, through a PictureDecoder and a
+// Reencoder, comes out as H.264 that decodes to the same picture, one frame
+// for each one in, at the source's times, with keyframes on the KeyInt
+// grid.
+func TestTranscodeHEVCToH264(t *testing.T) {
 	src := hevcPackets(t)
 	for i := range src {
 		src[i].DTS += 5000 // a forward's times do not start at 0
 		src[i].PTS += 5000
 	}
-	tr, err := NewTranscoder(TranscodeConfig{Bitrate: 300_000, KeyInt: 500 * time.Millisecond}, nil)
+	dec := NewPictureDecoder(nil)
+	defer dec.Close()
+	enc, err := NewReencoder(TranscodeConfig{Bitrate: 300_000, KeyInt: 500 * time.Millisecond}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tr.Close()
+	defer enc.Close()
 	var out []media.Packet
+	emit := func(p media.Packet) { out = append(out, p) }
+	picture := func(img *image.YCbCr, pts int64) error { return enc.Picture(img, pts, emit) }
 	for _, p := range src {
-		if err := tr.Video(p, func(p media.Packet) { out = append(out, p) }); err != nil {
+		if err := dec.Decode(p, picture); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := tr.Flush(func(p media.Packet) { out = append(out, p) }); err != nil {
+	if err := dec.Drain(picture); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Flush(emit); err != nil {
 		t.Fatal(err)
 	}
 	if len(out) < 2 || !out[0].Header || out[0].Codec != media.CodecH264 {
@@ -43,11 +51,15 @@ func TestTranscoderHEVCToH264(t *testing.T) {
 	if info, _ := cfg.Info(); info.Width != 160 || info.Height != 120 {
 		t.Errorf("H.264 picture %dx%d, want the source's 160x120", info.Width, info.Height)
 	}
-	if cpu, ok := tr.CPUTime(); runtime.GOOS == "linux" && (!ok || cpu <= 0) {
-		t.Errorf("CPUTime %v, %v: want the transcode's CPU time", cpu, ok)
+	for what, cpu := range map[string]interface {
+		CPUTime() (time.Duration, bool)
+	}{"decoding": dec, "encoding": enc} {
+		if d, ok := cpu.CPUTime(); runtime.GOOS == "linux" && (!ok || d <= 0) {
+			t.Errorf("%s's CPUTime %v, %v: want its CPU time", what, d, ok)
+		}
 	}
-	if tr.Encoder() != "libx264" {
-		t.Errorf("encoder %q", tr.Encoder())
+	if enc.Encoder() != "libx264" {
+		t.Errorf("encoder %q", enc.Encoder())
 	}
 	d := NewVideoDecoder(80, 60, nil)
 	defer d.Close()
