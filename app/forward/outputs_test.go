@@ -32,15 +32,7 @@ func TestForwardDecodesOnceForEveryOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Stop()
-	watch := func(name string) media.Reader {
-		q, stop, err := dst.Watch("live/"+name, media.QueueLimits{MaxPackets: 4096, MaxBytes: 32 << 20})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(stop)
-		return q
-	}
-	outs := map[string]media.Reader{"big": watch("big"), "small": watch("small"), "same": watch("same")}
+	outs := map[string]media.Reader{"big": fwdWatch(t, dst, "big"), "small": fwdWatch(t, dst, "small"), "same": fwdWatch(t, dst, "same")}
 
 	stopPub := publishHEVCLoop(t, src)
 	defer stopPub()
@@ -87,16 +79,7 @@ func TestForwardReencodesOnlyForWhoNeedsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Stop()
-	hevc, stopA, err := dst.Watch("live/hevc", media.QueueLimits{MaxPackets: 4096, MaxBytes: 32 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stopA()
-	h264, stopB, err := dst.Watch("live/h264", media.QueueLimits{MaxPackets: 4096, MaxBytes: 32 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stopB()
+	hevc, h264 := fwdWatch(t, dst, "hevc"), fwdWatch(t, dst, "h264")
 	defer publishHEVCLoop(t, src)()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -124,6 +107,17 @@ func fwdTarget(t *testing.T, dst *server.Server, name string) dest.Destination {
 	}
 	spec.Destination.Name = name
 	return spec.Destination
+}
+
+// fwdWatch reads live/NAME on srv in-process until the test ends.
+func fwdWatch(t *testing.T, srv *server.Server, name string) media.Reader {
+	t.Helper()
+	q, stop, err := srv.Watch("live/"+name, media.QueueLimits{MaxPackets: 4096, MaxBytes: 32 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return q
 }
 
 // publishHEVCLoop publishes the HEVC sample clip to live/cam, looped with

@@ -22,21 +22,13 @@ import (
 func TestForwardAutoTranscodesHEVC(t *testing.T) {
 	log, logs := fwdLog()
 	src, dst := fwdServer(t, log), fwdServer(t, log)
-	spec, err := ParseSpec("live/cam=" + playURL(dst, "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := Start(src, "live/cam", []dest.Destination{spec.Destination},
+	f, err := Start(src, "live/cam", []dest.Destination{fwdTarget(t, dst, "out")},
 		Options{AutoTranscode: &encode.TranscodeConfig{Bitrate: 300_000, KeyInt: time.Second}}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Stop()
-	out, stop, err := dst.Watch("live/out", media.QueueLimits{MaxPackets: 1024, MaxBytes: 8 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	out := fwdWatch(t, dst, "out")
 
 	// The camera sends until the destination has what the test reads (the
 	// forward joins it at a keyframe, and x264 holds its lookahead).
