@@ -28,17 +28,17 @@ func fitRect(outer fyne.Size, aspect float64) (fyne.Position, fyne.Size) {
 // picture cost about a tenth of the idle window's CPU.
 func letterbox(img *canvas.Image) *fyne.Container {
 	a, b := canvas.NewRectangle(color.Black), canvas.NewRectangle(color.Black)
-	return container.New(&letterboxLayout{img: img}, a, b, img)
+	return container.New(letterboxLayout{}, a, b, img)
 }
 
 // letterboxLayout places its three objects: two bars, then the image.
-type letterboxLayout struct{ img *canvas.Image }
+type letterboxLayout struct{}
 
 // Layout fits the image and gives the bars the margins, overlapping the
 // image by one unit so no seam of the theme's background shows.
-func (l *letterboxLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	a, b, img := objs[0], objs[1], objs[2]
-	pos, fit := fitRect(size, l.aspect())
+func (letterboxLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	a, b, img := objs[0], objs[1], objs[2].(*canvas.Image)
+	pos, fit := fitRect(size, imageAspect(img))
 	img.Move(pos)
 	img.Resize(fit)
 	if pos.Y > 0 { // bars above and below
@@ -55,14 +55,14 @@ func (l *letterboxLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize is the image's.
-func (l *letterboxLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (letterboxLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return objs[2].MinSize()
 }
 
-// aspect is the image's width over height, 16:9 without an image.
-func (l *letterboxLayout) aspect() float64 {
-	if l.img.Image != nil {
-		if s := l.img.Image.Bounds().Size(); s.X > 0 && s.Y > 0 {
+// imageAspect is an image's width over height, 16:9 without a picture.
+func imageAspect(img *canvas.Image) float64 {
+	if img.Image != nil {
+		if s := img.Image.Bounds().Size(); s.X > 0 && s.Y > 0 {
 			return float64(s.X) / float64(s.Y)
 		}
 	}
