@@ -10,10 +10,10 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1x
 SOAK ?= 1h
 
-# Build: cgo. FFmpeg 7.1.5 and x264 are built from pinned, checksummed sources
+# Build: cgo. FFmpeg 7.1.5, x264 and x265 are built from pinned, checksummed sources
 # as static libraries (scripts/ffmpeg.sh, cached outside the work tree) and go
 # into the binary; GL/X11 (Fyne), V4L2/ALSA/X11 (pion) and VA-API stay shared.
-BUILD_PKGS := gcc make pkg-config nasm curl xz-utils ca-certificates libva-dev \
+BUILD_PKGS := gcc g++ cmake make pkg-config nasm curl xz-utils ca-certificates libva-dev \
 	libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev \
 	libxi-dev libxxf86vm-dev libasound2-dev librsvg2-bin
 FFMPEG_PREFIX := $(shell scripts/ffmpeg.sh prefix)

@@ -24,11 +24,17 @@ import (
 )
 
 // LibraryVersion names the FFmpeg linked into this binary ("FFmpeg 7.1.5")
-// and says whether its x264 encoder is there.
+// and the software encoders in it ("FFmpeg 7.1.5 with x264 and x265").
 func LibraryVersion() string {
 	v := "FFmpeg " + C.GoString(C.av_version_info())
-	if astiav.FindEncoderByName("libx264") != nil {
-		v += " with x264"
+	var with []string
+	for _, enc := range []string{"x264", "x265"} {
+		if astiav.FindEncoderByName("lib"+enc) != nil {
+			with = append(with, enc)
+		}
+	}
+	if len(with) > 0 {
+		v += " with " + strings.Join(with, " and ")
 	}
 	return v
 }

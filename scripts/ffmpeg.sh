@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The studio's pinned FFmpeg: 7.1.5 with x264 and the NVENC headers, built
+# The studio's pinned FFmpeg: 7.1.5 with x264, x265 and the NVENC headers, built
 # from checksummed sources as static libraries into a cache outside the work
 # tree, so the binary needs no FFmpeg on the computer it runs on.
 #
@@ -23,10 +23,13 @@ FFMPEG_URLS=(
 	"https://ffmpeg.org/releases/ffmpeg-$FFMPEG_VERSION.tar.xz"
 	"http://deb.debian.org/debian/pool/main/f/ffmpeg/ffmpeg_$FFMPEG_VERSION.orig.tar.xz"
 )
-# x264 and nv-codec-headers as Debian 13 ships their sources.
+# x264, x265 and nv-codec-headers as Debian 13 ships their sources.
 X264_VERSION=0.164.3108+git31e19f9
 X264_SHA256=41606cb8e788a7f8c4514290646d4ba5c7bc68d9e1ccd1a73f446a90546913eb
 X264_URLS=("http://deb.debian.org/debian/pool/main/x/x264/x264_$X264_VERSION.orig.tar.gz")
+X265_VERSION=4.1
+X265_SHA256=85abb8a850000bf693947459c42a666a3ecd6de10a2ac6b3c6647554b14d3270
+X265_URLS=("http://deb.debian.org/debian/pool/main/x/x265/x265_$X265_VERSION.orig.tar.xz")
 NVHDR_VERSION=12.1.14.0
 NVHDR_SHA256=0ca1a0c85b149646fa6ce4d600584507fdccf5a23d58e668d8701e89cee0c3fb
 NVHDR_URLS=("http://deb.debian.org/debian/pool/main/n/nv-codec-headers/nv-codec-headers_$NVHDR_VERSION.orig.tar.xz")
@@ -36,11 +39,14 @@ NVHDR_URLS=("http://deb.debian.org/debian/pool/main/n/nv-codec-headers/nv-codec-
 # nearly empty. The filters are those the compositor and the mixer use.
 X264_CONFIGURE="--enable-static --enable-pic --disable-cli --disable-opencl --disable-avs --disable-swscale \
 --disable-lavf --disable-ffms --disable-gpac --disable-lsmash --bit-depth=8 --chroma-format=420"
+# x265: the 8-bit library only (no CLI, no shared library, no NUMA), with
+# its assembly; about 75 files, 1.5 minutes on 2 cores.
+X265_CMAKE="-DCMAKE_BUILD_TYPE=Release -DENABLE_SHARED=OFF -DENABLE_CLI=OFF -DENABLE_PIC=ON -DENABLE_LIBNUMA=OFF"
 FFMPEG_CONFIGURE="--pkg-config-flags=--static --enable-static --disable-shared --enable-pic \
 --disable-programs --disable-doc --disable-debug --disable-autodetect --disable-everything \
 --disable-network --disable-postproc --enable-gpl --enable-pthreads \
---enable-libx264 --enable-vaapi --enable-ffnvcodec --enable-nvenc \
---enable-encoder=libx264,aac,h264_vaapi,hevc_vaapi,h264_nvenc,hevc_nvenc \
+--enable-libx264 --enable-libx265 --enable-vaapi --enable-ffnvcodec --enable-nvenc \
+--enable-encoder=libx264,libx265,aac,h264_vaapi,hevc_vaapi,h264_nvenc,hevc_nvenc \
 --enable-decoder=h264,hevc,aac \
 --enable-parser=h264,hevc,aac \
 --enable-bsf=h264_mp4toannexb,hevc_mp4toannexb,aac_adtstoasc,extract_extradata \
@@ -58,14 +64,22 @@ copy,hwupload,scale_vaapi"
 # substitution that no longer matches stops the build.
 MINGW=x86_64-w64-mingw32
 windows_lines() {
-	local f=" $FFMPEG_CONFIGURE " x=" $X264_CONFIGURE "
+	local f=" $FFMPEG_CONFIGURE " x=" $X264_CONFIGURE " x5=" $X265_CMAKE "
 	f=$(swap "$f" " --enable-pic " " ") &&
 		f=$(swap "$f" " --enable-pthreads " " --enable-w32threads ") &&
 		f=$(swap "$f" " --enable-vaapi " " ") &&
 		f=$(swap "$f" ",h264_vaapi,hevc_vaapi," ",") &&
 		f=$(swap "$f" ",scale_vaapi " " ") &&
-		x=$(swap "$x" " --enable-pic " " ") || return 1
+		x=$(swap "$x" " --enable-pic " " ") &&
+		x5=$(swap "$x5" " -DENABLE_PIC=ON " " ") || return 1
 	X264_CONFIGURE="--host=$MINGW --cross-prefix=$MINGW- $(echo $x)"
+	# x265's .pc asks for -lgcc_s, which under mingw is the import library of
+	# libgcc_s_seh-1.dll: the exes link libgcc statically, so it goes.
+	PC_DROP="-lgcc_s"
+	# The processor too: without it x265's cmake sees no x86 and leaves out
+	# its assembly, which makes it several times slower.
+	X265_CMAKE="-DCMAKE_SYSTEM_NAME=Windows -DCMAKE_SYSTEM_PROCESSOR=x86_64 -DCMAKE_C_COMPILER=$MINGW-gcc -DCMAKE_CXX_COMPILER=$MINGW-g++ \
+-DCMAKE_RC_COMPILER=$MINGW-windres $(echo $x5)"
 	FFMPEG_CONFIGURE="--target-os=mingw32 --arch=x86_64 --enable-cross-compile --cross-prefix=$MINGW- --pkg-config=pkg-config $(echo $f)"
 }
 
@@ -84,15 +98,16 @@ say() { echo "make ffmpeg: $*" >&2; }
 target=${2:-linux}
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/onair"
 work="" # the temporary build folder, removed on exit
+PC_DROP="" # a library the .pc files must not name for this target
 case $target in
 linux)
-	key=$(printf '%s\n' "$FFMPEG_SHA256" "$X264_SHA256" "$NVHDR_SHA256" "$X264_CONFIGURE" "$FFMPEG_CONFIGURE" "$(uname -m)" |
+	key=$(printf '%s\n' "$FFMPEG_SHA256" "$X264_SHA256" "$X265_SHA256" "$NVHDR_SHA256" "$X264_CONFIGURE" "$X265_CMAKE" "$FFMPEG_CONFIGURE" "$(uname -m)" |
 		sha256sum | cut -c1-12)
 	prefix="$cache_root/ffmpeg-$FFMPEG_VERSION-$key"
 	;;
 windows)
 	windows_lines
-	key=$(printf '%s\n' "$FFMPEG_SHA256" "$X264_SHA256" "$NVHDR_SHA256" "$X264_CONFIGURE" "$FFMPEG_CONFIGURE" "$MINGW" |
+	key=$(printf '%s\n' "$FFMPEG_SHA256" "$X264_SHA256" "$X265_SHA256" "$NVHDR_SHA256" "$X264_CONFIGURE" "$X265_CMAKE" "$FFMPEG_CONFIGURE" "$MINGW" "$PC_DROP" |
 		sha256sum | cut -c1-12)
 	prefix="$cache_root/ffmpeg-$FFMPEG_VERSION-windows-$key"
 	;;
@@ -141,14 +156,25 @@ use_tarball() {
 }
 
 # progress runs a build step, printing a line per 10% of the files it compiles
-# (of about $2), so a build of several minutes is never silent.
+# (of about $2), so a build of several minutes is never silent. The lines are
+# counted in bash, as they come: mawk would read the pipe in blocks of 4 KB
+# and report cmake's short lines minutes late.
 progress() {
 	local label=$1 total=$2 log=$3
 	shift 3
-	"$@" 2>&1 | tee -a "$log" | awk -v label="$label" -v total="$total" '
-		/^(CC|CXX|AS|X86ASM|AR|LD)[ \t]/ || /^([a-z0-9_]+-)*(gcc|cc|nasm) / { n++ }
-		{ if (total > 0 && n * 10 >= (last + 1) * total && last < 9) { last = int(n * 10 / total); printf "make ffmpeg: %s %d%% (%d of about %d files)\n", label, last * 10, n, total > "/dev/stderr"; fflush("/dev/stderr") } }
-		END { printf "make ffmpeg: %s done (%d files)\n", label, n > "/dev/stderr" }'
+	"$@" 2>&1 | tee -a "$log" | {
+		local n=0 last=0 line
+		local compiles='^(CC|CXX|AS|X86ASM|AR|LD)[[:space:]]|^([a-z0-9_]+-)*(gcc|cc|nasm) |Building (C|CXX|ASM_NASM) object'
+		while IFS= read -r line; do
+			[[ $line =~ $compiles ]] || continue
+			n=$((n + 1))
+			if ((total > 0 && n * 10 >= (last + 1) * total && last < 9)); then
+				last=$((n * 10 / total))
+				say "$label $((last * 10))% ($n of about $total files)"
+			fi
+		done
+		say "$label done ($n files)"
+	}
 	return "${PIPESTATUS[0]}"
 }
 
@@ -182,6 +208,8 @@ info() {
 	echo "  ./configure $FFMPEG_CONFIGURE"
 	echo "x264 $X264_VERSION (sha256 $X264_SHA256)"
 	echo "  ./configure $X264_CONFIGURE"
+	echo "x265 $X265_VERSION (sha256 $X265_SHA256)"
+	echo "  cmake $X265_CMAKE"
 	echo "nv-codec-headers $NVHDR_VERSION (sha256 $NVHDR_SHA256)"
 }
 
@@ -202,6 +230,7 @@ build() {
 		fetch "$ffsrc" "$FFMPEG_SHA256" "${FFMPEG_URLS[@]}"
 	fi
 	fetch "x264-$X264_VERSION.tar.gz" "$X264_SHA256" "${X264_URLS[@]}"
+	fetch "x265-$X265_VERSION.tar.xz" "$X265_SHA256" "${X265_URLS[@]}"
 	fetch "nv-codec-headers-$NVHDR_VERSION.tar.xz" "$NVHDR_SHA256" "${NVHDR_URLS[@]}"
 
 	mkdir -p "$cache_root"
@@ -209,8 +238,8 @@ build() {
 	trap 'rm -rf "${work:-}"' EXIT
 	stage="$work/prefix"
 	log="$work/build.log"
-	say "building FFmpeg $FFMPEG_VERSION, x264 and the NVENC headers for $target into $prefix"
-	say "this takes about 5-10 minutes on 2 cores, once; the full log is $log while it runs"
+	say "building FFmpeg $FFMPEG_VERSION, x264, x265 and the NVENC headers for $target into $prefix"
+	say "this takes about 7-12 minutes on 2 cores, once; the full log is $log while it runs"
 
 	tar -xzf "$cache_root/src/x264-$X264_VERSION.tar.gz" -C "$work"
 	(cd "$work/x264-$X264_VERSION" &&
@@ -221,6 +250,17 @@ build() {
 	progress "x264" "$total" "$log" make -C "$work/x264-$X264_VERSION" -j"$jobs" ||
 		{ tail -n 30 "$log" >&2; say "building x264 failed (log above)."; return 1; }
 	make -C "$work/x264-$X264_VERSION" install-lib-static >>"$log" 2>&1
+
+	tar -xJf "$cache_root/src/x265-$X265_VERSION.tar.xz" -C "$work"
+	local x5=$work/x265-build
+	mkdir -p "$x5"
+	(cd "$x5" && cmake "$work/x265_$X265_VERSION/source" -DCMAKE_INSTALL_PREFIX="$stage" $X265_CMAKE >>"$log" 2>&1) ||
+		{ tail -n 30 "$log" >&2; say "configuring x265 failed (log above)."; return 1; }
+	# cmake's Makefiles name each object in a rule "x.cpp.o: …/x.cpp".
+	total=$(find "$x5" -name build.make -exec cat {} + | grep -cE '^[^ ]+\.(c|cpp|asm)\.o: [^ ]+\.(c|cpp|asm)$' || true)
+	progress "x265" "$total" "$log" make -C "$x5" -j"$jobs" ||
+		{ tail -n 30 "$log" >&2; say "building x265 failed (log above)."; return 1; }
+	make -C "$x5" install >>"$log" 2>&1
 
 	tar -xJf "$cache_root/src/nv-codec-headers-$NVHDR_VERSION.tar.xz" -C "$work"
 	make -C "$work/nv-codec-headers-n$NVHDR_VERSION" PREFIX="$stage" install >>"$log" 2>&1
@@ -239,6 +279,9 @@ build() {
 	make -C "$work/ffmpeg-$FFMPEG_VERSION" install >>"$log" 2>&1
 
 	relocatable "$stage"
+	if [[ -n $PC_DROP ]]; then
+		sed -i -E "s/ $PC_DROP( |\$)/\1/g" "$stage"/lib/pkgconfig/*.pc
+	fi
 	info >"$stage/BUILDINFO"
 	touch "$stage/.complete"
 	rm -rf "$prefix"

@@ -24,7 +24,7 @@ CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64
 # Third-party notices
 
 OnAir Studio as shipped is licensed GPL-2.0-or-later (see LICENSE), because it
-links x264 and an FFmpeg configured with `--enable-gpl` statically. It contains
+links x264, x265 and an FFmpeg configured with `--enable-gpl` statically. It contains
 the following third-party software. Their sources are pinned and checksummed in
 scripts/ffmpeg.sh (C libraries) and go.sum (Go modules); this program's source
 is at https://github.com/seed7c1a73c4/onair.
@@ -38,6 +38,8 @@ is at https://github.com/seed7c1a73c4/onair.
 - **x264**: GPL-2.0-or-later. https://www.videolan.org/developers/x264.html.
   Copyright x264 project (Laurent Aimar, Loren Merritt, Fiona Glaser and
   others).
+- **x265** (the HEVC encoder): GPL-2.0-or-later. https://x265.org, source from
+  Debian's archive (`x265_4.1.orig.tar.xz`). Copyright MulticoreWare, Inc.
 - **nv-codec-headers** (FFmpeg's NVENC headers; the NVIDIA driver is loaded at
   run time, if present): MIT. Copyright NVIDIA Corporation.
 

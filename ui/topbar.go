@@ -168,7 +168,7 @@ func (t *topBar) update(snap app.StudioSnapshot) {
 // `onair --version` prints them.
 type About struct {
 	Version string // "0.1.0"
-	Linked  string // "FFmpeg 7.1.5 with x264"
+	Linked  string // "FFmpeg 7.1.5 with x264 and x265"
 	License string // "GPL-2.0-or-later"
 	Source  string // the source code's address
 }

@@ -180,7 +180,7 @@ func TestInteropDebianRoots(t *testing.T) {
 			files := strings.Fields(r.must(t, time.Minute, "dpkg", "-L", "onair"))
 
 			out := r.must(t, 30*time.Second, "onair", "--version")
-			if first, _, _ := strings.Cut(out, "\n"); first != "onair "+assets.Version || !strings.Contains(out, "FFmpeg 7.1.5 with x264") {
+			if first, _, _ := strings.Cut(out, "\n"); first != "onair "+assets.Version || !strings.Contains(out, "FFmpeg 7.1.5 with x264 and x265") {
 				t.Errorf("onair --version in the root printed %q", out)
 			}
 

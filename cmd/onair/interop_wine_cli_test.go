@@ -157,8 +157,8 @@ func TestWineVersion(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
 	}
 	lines := strings.Split(strings.ReplaceAll(out, "\r\n", "\n"), "\n")
-	if lines[0] != "onair "+assets.Version || !strings.Contains(out, "FFmpeg 7.1.5 with x264") {
-		t.Errorf("wine onair.exe --version printed %q; want onair %s and FFmpeg 7.1.5 with x264", out, assets.Version)
+	if lines[0] != "onair "+assets.Version || !strings.Contains(out, "FFmpeg 7.1.5 with x264 and x265") {
+		t.Errorf("wine onair.exe --version printed %q; want onair %s and FFmpeg 7.1.5 with x264 and x265", out, assets.Version)
 	}
 }
 
@@ -201,6 +201,30 @@ func TestWinePublish(t *testing.T) {
 	p := testpeer.FFprobe(t, mp4)
 	if !p.HasCodecs("h264", "aac") || math.Abs(p.Duration()-dur.Seconds()) > 1 {
 		t.Errorf("the recording %s: %+v, %.1f s; want h264 and aac, %v", mp4, p, p.Duration(), dur)
+	}
+	if errs := testpeer.DecodeErrors(t, mp4); strings.TrimSpace(errs) != "" {
+		t.Errorf("decoding the recording: %s", errs)
+	}
+}
+
+// TestWinePublishHEVC: onair.exe encodes HEVC with its own libx265 (built
+// with its assembly) and sends it over Enhanced RTMP to onair serve on the
+// host, recording the program at the same time: the recording is hevc
+// (hvc1) at the size asked and decodes clean.
+func TestWinePublishHEVC(t *testing.T) {
+	srv := startServe(t)
+	mp4 := filepath.Join(t.TempDir(), "hevc.mp4")
+	r := runWine(t, 90*time.Second, "publish", "--codec", "hevc", "--preset", "ultrafast", "--size", "320x240",
+		"--video-bitrate", "400k", "--duration", "4s", "--to", srv.url("winhevc"), "--record", winPath(mp4))
+	if r.code != 0 || !strings.Contains(r.stderr, "encoder=libx265") {
+		t.Fatalf("onair.exe publish --codec hevc exited %d, want 0 with libx265:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(srv.stderr.String(), "stream=live/winhevc") {
+		t.Errorf("onair serve did not see the stream:\n%s", srv.stderr)
+	}
+	p := testpeer.FFprobe(t, mp4)
+	if v, ok := p.Stream("video"); !ok || v.CodecName != "hevc" || v.CodecTag != "hvc1" || v.Width != 320 || v.Height != 240 {
+		t.Errorf("the recording: %+v; want hevc (hvc1) 320x240", p.Streams)
 	}
 	if errs := testpeer.DecodeErrors(t, mp4); strings.TrimSpace(errs) != "" {
 		t.Errorf("decoding the recording: %s", errs)
