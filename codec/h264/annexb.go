@@ -1,6 +1,10 @@
 package h264
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/seed7c1a73c4/onair/codec/internal/annexb"
+)
 
 // H.264 NAL unit types.
 const (
@@ -14,70 +18,22 @@ const (
 )
 
 // NALRange is one NAL unit of an Annex B buffer, start codes excluded.
-type NALRange struct{ start, end int }
-
-// splitAnnexB appends to dst the NAL units of the Annex B buffer b (3- or
-// 4-byte start codes; trailing zero bytes before a start code are dropped).
-// Bytes before the first start code are ignored.
-func splitAnnexB(b []byte, dst []NALRange) []NALRange {
-	start := -1
-	for i := 0; i+2 < len(b); {
-		if b[i+2] > 1 {
-			i += 3
-			continue
-		}
-		if b[i] != 0 || b[i+1] != 0 || b[i+2] != 1 {
-			i++
-			continue
-		}
-		if start >= 0 {
-			dst = appendNAL(dst, b, start, i)
-		}
-		i += 3
-		start = i
-	}
-	if start >= 0 {
-		dst = appendNAL(dst, b, start, len(b))
-	}
-	return dst
-}
-
-func appendNAL(dst []NALRange, b []byte, start, end int) []NALRange {
-	for end > start && b[end-1] == 0 {
-		end--
-	}
-	if end > start {
-		dst = append(dst, NALRange{start, end})
-	}
-	return dst
-}
+type NALRange = annexb.NAL
 
 // AnnexBToAVCC converts one Annex B access unit to 4-byte length-prefixed
 // NAL units in a new slice, dropping access unit delimiters. idr reports
 // whether the access unit holds an IDR slice. scratch is reused between
 // calls to avoid allocating.
 func AnnexBToAVCC(b []byte, scratch *[]NALRange) (out []byte, idr bool) {
-	nals := splitAnnexB(b, (*scratch)[:0])
+	nals := annexb.Split(b, (*scratch)[:0])
 	*scratch = nals
-	size := 0
 	for _, n := range nals {
-		if b[n.start]&0x1f != NALAUD {
-			size += 4 + n.end - n.start
-		}
+		idr = idr || b[n.Start]&0x1f == NALIDR
 	}
-	out = make([]byte, 0, size)
-	for _, n := range nals {
-		t := b[n.start] & 0x1f
-		if t == NALAUD {
-			continue
-		}
-		idr = idr || t == NALIDR
-		l := n.end - n.start
-		out = append(out, byte(l>>24), byte(l>>16), byte(l>>8), byte(l))
-		out = append(out, b[n.start:n.end]...)
-	}
-	return out, idr
+	return annexb.LengthPrefixed(b, nals, isAUD), idr
 }
+
+func isAUD(nal []byte) bool { return nal[0]&0x1f == NALAUD }
 
 // ConfigFromExtradata builds the AVCDecoderConfigurationRecord (the FLV
 // AVC sequence header) from encoder extradata: Annex B SPS and PPS, or an
@@ -87,8 +43,8 @@ func ConfigFromExtradata(extradata []byte) ([]byte, error) {
 		return append([]byte(nil), extradata...), nil
 	}
 	var sps, pps [][]byte
-	for _, n := range splitAnnexB(extradata, nil) {
-		nal := extradata[n.start:n.end]
+	for _, n := range annexb.Split(extradata, nil) {
+		nal := extradata[n.Start:n.End]
 		switch nal[0] & 0x1f {
 		case NALSPS:
 			sps = append(sps, nal)
