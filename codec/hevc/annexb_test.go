@@ -62,7 +62,7 @@ func TestConfigFromExtradata(t *testing.T) {
 func TestAnnexBToHVCC(t *testing.T) {
 	aud := []byte{NALAUD << 1, 1, 0x50}
 	idr := []byte{19 << 1, 1, 0xAF, 0x00, 0x00, 0x03, 0x01} // IDR_W_RADL, an emulation-prevented 0x000003
-	trail := []byte{1 << 1, 1, 0xD0}                       // TRAIL_R
+	trail := []byte{1 << 1, 1, 0xD0}                        // TRAIL_R
 	stream := func(nals ...[]byte) []byte {
 		var b []byte
 		for i, n := range nals {
