@@ -3,14 +3,17 @@ package encode
 import (
 	"fmt"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // Encoder names accepted in VideoConfig.Encoder.
 const (
-	EncoderAuto  = "auto"  // first hardware encoder that opens, else libx264
-	EncoderX264  = "x264"  // libx264 (software)
-	EncoderVAAPI = "vaapi" // h264_vaapi on /dev/dri/renderD128
-	EncoderNVENC = "nvenc" // h264_nvenc (NVIDIA)
+	EncoderAuto  = "auto"  // first hardware encoder that opens, else the software one (libx264, libx265)
+	EncoderX264  = "x264"  // libx264 (software H.264)
+	EncoderX265  = "x265"  // libx265 (software HEVC)
+	EncoderVAAPI = "vaapi" // h264_vaapi or hevc_vaapi on /dev/dri/renderD128
+	EncoderNVENC = "nvenc" // h264_nvenc or hevc_nvenc (NVIDIA)
 )
 
 // Limits and defaults of VideoConfig.
@@ -23,18 +26,19 @@ const (
 	DefaultEncoder = EncoderAuto
 )
 
-// VideoConfig sets up a VideoEncoder. Zero values of KeyInt, Preset and
-// Encoder take the defaults; everything else must be set.
+// VideoConfig sets up a VideoEncoder. Zero values of Codec, KeyInt, Preset
+// and Encoder take the defaults; everything else must be set.
 type VideoConfig struct {
+	Codec         media.Codec   // H.264 (the zero value) or HEVC
 	Width, Height int           // output size: even, 16..8192
 	FPS           int           // nominal frame rate, 1..240
 	Bitrate       int           // target (and maximum) bits per second, > 0
 	KeyInt        time.Duration // keyframe interval in presentation time, default 2s
-	Preset        string        // x264 preset, default "veryfast"
-	ZeroLatency   bool          // x264 tune=zerolatency (B-frames still follow BFrames)
+	Preset        string        // x264 or x265 preset (the same names), default "veryfast"
+	ZeroLatency   bool          // tune=zerolatency (B-frames still follow BFrames)
 	BFrames       int           // maximum consecutive B-frames, 0..16
-	Encoder       string        // "auto" (default), "x264", "vaapi" or "nvenc"
-	Threads       int           // libx264 threads; 0 lets libx264 choose
+	Encoder       string        // "auto" (default), "x264" (H.264), "x265" (HEVC), "vaapi" or "nvenc"
+	Threads       int           // software encoder threads; 0 lets it choose
 }
 
 // withDefaults returns c with its zero fields defaulted, or an error that
@@ -73,17 +77,32 @@ func (c VideoConfig) withDefaults() (VideoConfig, error) {
 		return bad("%d B-frames is not allowed: it must be from 0 to 16", c.BFrames)
 	}
 	if !x264Presets[c.Preset] {
-		return bad("unknown x264 preset %q: use ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow or placebo", c.Preset)
+		return bad("unknown encoder preset %q: use ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow or placebo", c.Preset)
+	}
+	if c.Codec != media.CodecH264 && c.Codec != media.CodecHEVC {
+		return bad("the studio encodes H.264 and HEVC, not %s", c.Codec.Name())
 	}
 	switch c.Encoder {
-	case EncoderAuto, EncoderX264, EncoderVAAPI, EncoderNVENC:
+	case EncoderAuto, EncoderVAAPI, EncoderNVENC:
+	case EncoderX264, EncoderX265:
+		if sw := softwareEncoder(c.Codec); c.Encoder != sw {
+			return bad("%s does not encode %s: use %s or auto", c.Encoder, c.Codec.Name(), sw)
+		}
 	default:
-		return bad("unknown video encoder %q: use auto, x264, vaapi or nvenc", c.Encoder)
+		return bad("unknown video encoder %q: use auto, x264 (H.264), x265 (HEVC), vaapi or nvenc", c.Encoder)
 	}
 	return c, nil
 }
 
-// x264Presets are the presets libx264 knows.
+// softwareEncoder names the software encoder of codec.
+func softwareEncoder(codec media.Codec) string {
+	if codec == media.CodecHEVC {
+		return EncoderX265
+	}
+	return EncoderX264
+}
+
+// x264Presets are the presets libx264 knows (libx265 knows the same).
 var x264Presets = map[string]bool{
 	"ultrafast": true, "superfast": true, "veryfast": true, "faster": true, "fast": true,
 	"medium": true, "slow": true, "slower": true, "veryslow": true, "placebo": true,

@@ -43,15 +43,17 @@ import (
 	"fmt"
 
 	"github.com/asticode/go-astiav"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // vaapiDevice is the DRM render node h264_vaapi runs on.
 const vaapiDevice = "/dev/dri/renderD128"
 
-// backend is one H.264 encoder the studio can use.
+// backend is one video encoder the studio can use.
 type backend struct {
-	kind   string             // config name: x264, vaapi, nvenc
+	kind   string             // config name: x264, x265, vaapi, nvenc
 	codec  string             // FFmpeg encoder name
+	format media.Codec        // what it encodes: H.264 or HEVC
 	swFmt  astiav.PixelFormat // what swscale produces for it
 	hwFmt  astiav.PixelFormat // hardware surface format, or PixelFormatNone
 	device astiav.HardwareDeviceType
@@ -59,21 +61,34 @@ type backend struct {
 }
 
 var (
-	backendX264  = backend{kind: EncoderX264, codec: "libx264", swFmt: astiav.PixelFormatYuv420P, hwFmt: astiav.PixelFormatNone}
-	backendVAAPI = backend{kind: EncoderVAAPI, codec: "h264_vaapi", swFmt: astiav.PixelFormatNv12, hwFmt: astiav.PixelFormatVaapi, device: astiav.HardwareDeviceTypeVAAPI, node: vaapiDevice}
-	backendNVENC = backend{kind: EncoderNVENC, codec: "h264_nvenc", swFmt: astiav.PixelFormatYuv420P, hwFmt: astiav.PixelFormatNone, node: "/dev/nvidia0"}
+	backendX264      = backend{kind: EncoderX264, codec: "libx264", format: media.CodecH264, swFmt: astiav.PixelFormatYuv420P, hwFmt: astiav.PixelFormatNone}
+	backendX265      = backend{kind: EncoderX265, codec: "libx265", format: media.CodecHEVC, swFmt: astiav.PixelFormatYuv420P, hwFmt: astiav.PixelFormatNone}
+	backendVAAPI     = backend{kind: EncoderVAAPI, codec: "h264_vaapi", format: media.CodecH264, swFmt: astiav.PixelFormatNv12, hwFmt: astiav.PixelFormatVaapi, device: astiav.HardwareDeviceTypeVAAPI, node: vaapiDevice}
+	backendNVENC     = backend{kind: EncoderNVENC, codec: "h264_nvenc", format: media.CodecH264, swFmt: astiav.PixelFormatYuv420P, hwFmt: astiav.PixelFormatNone, node: "/dev/nvidia0"}
+	backendHEVCVAAPI = backend{kind: EncoderVAAPI, codec: "hevc_vaapi", format: media.CodecHEVC, swFmt: astiav.PixelFormatNv12, hwFmt: astiav.PixelFormatVaapi, device: astiav.HardwareDeviceTypeVAAPI, node: vaapiDevice}
+	backendHEVCNVENC = backend{kind: EncoderNVENC, codec: "hevc_nvenc", format: media.CodecHEVC, swFmt: astiav.PixelFormatYuv420P, hwFmt: astiav.PixelFormatNone, node: "/dev/nvidia0"}
 )
 
-// hardwareBackends is the order "auto" tries before falling back to x264.
-var hardwareBackends = []backend{backendVAAPI, backendNVENC}
+// hardwareBackends is the order "auto" tries before falling back to the
+// software encoder of the codec.
+var hardwareBackends = []backend{backendVAAPI, backendNVENC, backendHEVCVAAPI, backendHEVCNVENC}
 
-func backendByKind(kind string) backend {
+// softwareBackend is libx264 for H.264 and libx265 for HEVC.
+func softwareBackend(format media.Codec) backend {
+	if format == media.CodecHEVC {
+		return backendX265
+	}
+	return backendX264
+}
+
+// backendFor returns the backend of config name kind for format.
+func backendFor(kind string, format media.Codec) backend {
 	for _, b := range hardwareBackends {
-		if b.kind == kind {
+		if b.kind == kind && b.format == format {
 			return b
 		}
 	}
-	return backendX264
+	return softwareBackend(format)
 }
 
 // hwUploader moves software frames into the encoder's hardware surfaces

@@ -10,10 +10,12 @@ import (
 
 	"github.com/asticode/go-astiav"
 	"github.com/seed7c1a73c4/onair/codec/h264"
+	"github.com/seed7c1a73c4/onair/codec/hevc"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
-// VideoEncoder turns images into H.264 packets (AVCC, millisecond DTS/PTS).
+// VideoEncoder turns images into H.264 or HEVC packets (4-byte
+// length-prefixed NAL units, millisecond DTS/PTS).
 //
 // Encode and Flush must be called from one goroutine (the owner of the
 // codec context). ForceKeyFrame and Close may be called from any goroutine;
@@ -22,7 +24,7 @@ type VideoEncoder struct {
 	log      *slog.Logger
 	cfg      VideoConfig
 	name     string
-	header   []byte // AVCDecoderConfigurationRecord
+	header   []byte // AVCDecoderConfigurationRecord or HEVCDecoderConfigurationRecord
 	forceKey atomic.Bool
 
 	mu      sync.Mutex // guards everything below against a concurrent Close
@@ -32,7 +34,7 @@ type VideoEncoder struct {
 	frame   *astiav.Frame // software picture swscale writes, reused
 	pkt     *astiav.Packet
 	sws     *swscaler
-	nals    []h264.NALRange // scratch for Annex B parsing
+	nals    []h264.NALRange // scratch for Annex B parsing (hevc.NALRange is the same type)
 	nextKey time.Duration   // presentation time of the next scheduled IDR
 	started bool
 	lastMS  int64
@@ -40,11 +42,11 @@ type VideoEncoder struct {
 }
 
 // NewVideoEncoder validates cfg and opens the encoder it names. With
-// Encoder "auto" (the default) it tries h264_vaapi and h264_nvenc
-// (each only if its device node exists) and falls back to libx264, logging
-// "no hardware H.264 encoder found; using libx264" at Info. A named hardware
-// encoder that cannot open is an error wrapping ErrEncoderUnavailable. A nil
-// log discards.
+// Encoder "auto" (the default) it tries the codec's VAAPI and NVENC encoders
+// (each only if its device node exists) and falls back to libx264 (H.264) or
+// libx265 (HEVC), logging "no hardware H.264 encoder found; using libx264" at
+// Info. A named hardware encoder that cannot open is an error wrapping
+// ErrEncoderUnavailable. A nil log discards.
 func NewVideoEncoder(cfg VideoConfig, log *slog.Logger) (*VideoEncoder, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -58,8 +60,8 @@ func NewVideoEncoder(cfg VideoConfig, log *slog.Logger) (*VideoEncoder, error) {
 	}
 	o, err := openVideo(cfg, log)
 	if err != nil {
-		if cfg.Encoder == EncoderX264 || cfg.Encoder == EncoderAuto {
-			err = fmt.Errorf("encode: libx264 could not be opened: %w", err)
+		if sw := softwareBackend(cfg.Codec); cfg.Encoder == sw.kind || cfg.Encoder == EncoderAuto {
+			err = fmt.Errorf("encode: %s could not be opened: %w", sw.codec, err)
 		}
 		return nil, err
 	}
@@ -68,14 +70,19 @@ func NewVideoEncoder(cfg VideoConfig, log *slog.Logger) (*VideoEncoder, error) {
 		e.Close()
 		return nil, err
 	}
-	log.Info("video encoder ready", "encoder", e.name, "width", cfg.Width, "height", cfg.Height,
+	log.Info("video encoder ready", "encoder", e.name, "codec", cfg.Codec, "width", cfg.Width, "height", cfg.Height,
 		"fps", cfg.FPS, "bitrate", cfg.Bitrate, "keyint", cfg.KeyInt, "bframes", cfg.BFrames,
 		"preset", cfg.Preset, "zerolatency", cfg.ZeroLatency)
 	return e, nil
 }
 
 func (e *VideoEncoder) init() (err error) {
-	if e.header, err = h264.ConfigFromExtradata(e.open.cc.ExtraData()); err != nil {
+	if e.cfg.Codec == media.CodecHEVC {
+		e.header, err = hevc.ConfigFromExtradata(e.open.cc.ExtraData())
+	} else {
+		e.header, err = h264.ConfigFromExtradata(e.open.cc.ExtraData())
+	}
+	if err != nil {
 		return fmt.Errorf("encode: %s sequence header: %w", e.name, err)
 	}
 	e.frame = astiav.AllocFrame()
@@ -95,11 +102,14 @@ func (e *VideoEncoder) init() (err error) {
 // Name returns the FFmpeg encoder in use, e.g. "libx264" or "h264_vaapi".
 func (e *VideoEncoder) Name() string { return e.name }
 
-// SequenceHeader returns the AVCDecoderConfigurationRecord (SPS/PPS from
-// the encoder's global header) as a video header packet at time 0. Each call
-// returns a fresh copy of the bytes.
+// Codec returns what the encoder makes: H.264 or HEVC.
+func (e *VideoEncoder) Codec() media.Codec { return e.cfg.Codec }
+
+// SequenceHeader returns the decoder configuration record (AVC's SPS/PPS, or
+// HEVC's VPS/SPS/PPS, from the encoder's global header) as a video header
+// packet at time 0. Each call returns a fresh copy of the bytes.
 func (e *VideoEncoder) SequenceHeader() media.Packet {
-	return media.Packet{Kind: media.KindVideo, Header: true, Key: true, Data: append([]byte(nil), e.header...)}
+	return media.Packet{Kind: media.KindVideo, Codec: e.cfg.Codec, Header: true, Key: true, Data: append([]byte(nil), e.header...)}
 }
 
 // ForceKeyFrame makes the next Encode produce an IDR, in addition to the
@@ -120,7 +130,8 @@ func (e *VideoEncoder) ForceKeyFrame() { e.forceKey.Store(true) }
 // shifts all timestamps of the program by one constant. An IDR is forced on
 // the first frame whose pts reaches each multiple of KeyInt, so keyframes are
 // exactly KeyInt apart however many frames were dropped upstream. Packet.Key
-// is true exactly for IDR access units; Packet.Data is a fresh copy.
+// is true exactly for IDR (HEVC: IRAP) access units; Packet.Data is a fresh
+// copy.
 func (e *VideoEncoder) Encode(img image.Image, pts time.Duration, emit func(media.Packet)) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -196,8 +207,14 @@ func (e *VideoEncoder) drain(emit func(media.Packet)) error {
 		if ret < 0 {
 			return fmt.Errorf("encode: receiving a packet from %s: %w", e.name, libavError(ret))
 		}
-		data, idr := h264.AnnexBToAVCC(packetView(e.pkt), &e.nals)
-		p := media.Packet{Kind: media.KindVideo, Key: idr, DTS: e.pkt.Dts(), PTS: e.pkt.Pts(), Data: data}
+		var data []byte
+		var key bool
+		if e.cfg.Codec == media.CodecHEVC {
+			data, key = hevc.AnnexBToHVCC(packetView(e.pkt), &e.nals)
+		} else {
+			data, key = h264.AnnexBToAVCC(packetView(e.pkt), &e.nals)
+		}
+		p := media.Packet{Kind: media.KindVideo, Codec: e.cfg.Codec, Key: key, DTS: e.pkt.Dts(), PTS: e.pkt.Pts(), Data: data}
 		e.pkt.Unref()
 		if len(data) > 0 {
 			emit(p)

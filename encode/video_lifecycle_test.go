@@ -25,8 +25,11 @@ func TestVideoConfigRejected(t *testing.T) {
 		"fps 241":        {func(c *VideoConfig) { c.FPS = 241 }, "frame rate 241"},
 		"bframes":        {func(c *VideoConfig) { c.BFrames = -1 }, "B-frames"},
 		"keyint":         {func(c *VideoConfig) { c.KeyInt = time.Millisecond }, "shorter than one frame"},
-		"preset":         {func(c *VideoConfig) { c.Preset = "warp" }, `unknown x264 preset "warp"`},
+		"preset":         {func(c *VideoConfig) { c.Preset = "warp" }, `unknown encoder preset "warp"`},
 		"unknown engine": {func(c *VideoConfig) { c.Encoder = "h265" }, `unknown video encoder "h265"`},
+		"x265 for H.264": {func(c *VideoConfig) { c.Encoder = EncoderX265 }, "x265 does not encode H.264: use x264"},
+		"x264 for HEVC":  {func(c *VideoConfig) { c.Codec, c.Encoder = media.CodecHEVC, EncoderX264 }, "x264 does not encode HEVC: use x265"},
+		"AV1":            {func(c *VideoConfig) { c.Codec = media.CodecAV1 }, "encodes H.264 and HEVC, not AV1"},
 	}
 	for name, tc := range cases {
 		cfg := ok
@@ -67,22 +70,30 @@ func TestVideoAutoTriesEveryHardwareEncoderBeforeX264(t *testing.T) {
 		b.node = "/dev/null" // pretend the device is there: the open itself must fail
 		hardwareBackends = append(hardwareBackends, b)
 	}
-	log, logs := newTestLogger()
-	cfg := testVideoConfig()
-	cfg.Encoder = EncoderAuto
-	e, err := NewVideoEncoder(cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	if e.Name() != "libx264" {
-		t.Skipf("this machine has a working hardware encoder (%s)", e.Name())
-	}
-	if n := logs.count("hardware H.264 encoder not usable"); n != 2 {
-		t.Fatalf("%d hardware encoders reported unusable, want 2:\n%s", n, logs)
-	}
-	if !strings.Contains(logs.String(), `tried="h264_vaapi, h264_nvenc"`) {
-		t.Fatalf("fallback does not say what it tried:\n%s", logs)
+	for _, tc := range []struct {
+		codec           media.Codec
+		software, tried string
+	}{
+		{media.CodecH264, "libx264", "h264_vaapi, h264_nvenc"},
+		{media.CodecHEVC, "libx265", "hevc_vaapi, hevc_nvenc"},
+	} {
+		log, logs := newTestLogger()
+		cfg := testVideoConfig()
+		cfg.Encoder, cfg.Codec = EncoderAuto, tc.codec
+		e, err := NewVideoEncoder(cfg, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Close()
+		if e.Name() != tc.software {
+			t.Skipf("this machine has a working hardware encoder (%s)", e.Name())
+		}
+		if n := logs.count("hardware " + tc.codec.Name() + " encoder not usable"); n != 2 {
+			t.Fatalf("%s: %d hardware encoders reported unusable, want 2:\n%s", tc.codec.Name(), n, logs)
+		}
+		if !strings.Contains(logs.String(), `tried="`+tc.tried+`"`) || !strings.Contains(logs.String(), "using "+tc.software) {
+			t.Fatalf("%s: the fallback does not say what it tried and what it uses:\n%s", tc.codec.Name(), logs)
+		}
 	}
 }
 

@@ -9,9 +9,10 @@ import (
 	"strings"
 
 	"github.com/asticode/go-astiav"
+	"github.com/seed7c1a73c4/onair/media"
 )
 
-// openedVideo is an open H.264 codec context and what goes with it.
+// openedVideo is an open video codec context and what goes with it.
 type openedVideo struct {
 	cc      *astiav.CodecContext
 	backend backend
@@ -19,27 +20,32 @@ type openedVideo struct {
 }
 
 // openVideo opens the encoder cfg asks for. "auto" tries the hardware
-// encoders whose device node exists (/dev/dri/renderD128 for VAAPI,
-// /dev/nvidia0 for NVENC) in order and falls back to libx264; a named
-// hardware encoder is always tried, and failing to open it is an error.
+// encoders of cfg.Codec whose device node exists (/dev/dri/renderD128 for
+// VAAPI, /dev/nvidia0 for NVENC) in order and falls back to the software one
+// (libx264 or libx265); a named hardware encoder is always tried, and failing
+// to open it is an error.
 func openVideo(cfg VideoConfig, log *slog.Logger) (*openedVideo, error) {
-	if cfg.Encoder == EncoderX264 {
-		return openBackend(cfg, backendX264)
+	sw := softwareBackend(cfg.Codec)
+	if cfg.Encoder == sw.kind {
+		return openBackend(cfg, sw)
 	}
 	if cfg.Encoder != EncoderAuto {
-		b := backendByKind(cfg.Encoder)
+		b := backendFor(cfg.Encoder, cfg.Codec)
 		o, err := openBackend(cfg, b)
 		if err != nil {
 			return nil, &sentinelError{sentinel: ErrEncoderUnavailable, cause: err, msg: fmt.Sprintf(
-				"encode: the %s H.264 encoder (%s) could not be opened; this machine may lack the hardware or its driver",
-				b.kind, b.codec)}
+				"encode: the %s %s encoder (%s) could not be opened; this machine may lack the hardware or its driver",
+				b.kind, cfg.Codec.Name(), b.codec)}
 		}
 		return o, nil
 	}
 	var tried []string
 	for _, b := range hardwareBackends {
+		if b.format != cfg.Codec {
+			continue
+		}
 		if _, err := os.Stat(b.node); err != nil {
-			log.Debug("hardware H.264 encoder skipped: no device", "encoder", b.codec, "device", b.node)
+			log.Debug("hardware "+cfg.Codec.Name()+" encoder skipped: no device", "encoder", b.codec, "device", b.node)
 			continue
 		}
 		tried = append(tried, b.codec)
@@ -47,13 +53,13 @@ func openVideo(cfg VideoConfig, log *slog.Logger) (*openedVideo, error) {
 		if err == nil {
 			return o, nil
 		}
-		log.Debug("hardware H.264 encoder not usable", "encoder", b.codec, "error", err)
+		log.Debug("hardware "+cfg.Codec.Name()+" encoder not usable", "encoder", b.codec, "error", err)
 	}
 	if len(tried) == 0 {
 		tried = append(tried, "none (no GPU device nodes)")
 	}
-	log.Info("no hardware H.264 encoder found; using libx264", "tried", strings.Join(tried, ", "))
-	return openBackend(cfg, backendX264)
+	log.Info("no hardware "+cfg.Codec.Name()+" encoder found; using "+sw.codec, "tried", strings.Join(tried, ", "))
+	return openBackend(cfg, sw)
 }
 
 // openBackend allocates, configures and opens one encoder.
@@ -91,6 +97,9 @@ func openBackend(cfg VideoConfig, b backend) (o *openedVideo, err error) {
 	if b.kind == EncoderX264 {
 		cc.SetThreadCount(cfg.Threads) // 0: libx264 picks its own threading
 	}
+	if b.kind == EncoderX265 {
+		cc.SetFlags(cc.Flags().Add(astiav.CodecContextFlagClosedGop))
+	}
 	opts := astiav.NewDictionary()
 	defer opts.Free()
 	for _, kv := range videoOptions(cfg, b) {
@@ -102,7 +111,7 @@ func openBackend(cfg VideoConfig, b backend) (o *openedVideo, err error) {
 		return o, fmt.Errorf("opening %s: %w", b.codec, err)
 	}
 	if len(cc.ExtraData()) == 0 {
-		return o, fmt.Errorf("%s produced no global header (SPS/PPS)", b.codec)
+		return o, fmt.Errorf("%s produced no global header (parameter sets)", b.codec)
 	}
 	return o, nil
 }
@@ -137,15 +146,48 @@ func videoOptions(cfg VideoConfig, b backend) [][2]string {
 		if cfg.ZeroLatency {
 			opts = append(opts, [2]string{"tune", "zerolatency"})
 		}
+	case EncoderX265:
+		opts = append(opts, [][2]string{{"preset", cfg.Preset}, {"forced-idr", "1"}, {"x265-params", x265Params(cfg)}}...)
+		if cfg.ZeroLatency {
+			opts = append(opts, [2]string{"tune", "zerolatency"})
+		}
 	case EncoderNVENC:
-		opts = append(opts, [][2]string{{"profile", "high"}, {"rc", "cbr"}, {"forced-idr", "1"}}...)
+		opts = append(opts, [][2]string{{"profile", hardwareProfile(b)}, {"rc", "cbr"}, {"forced-idr", "1"}}...)
 		if cfg.ZeroLatency {
 			opts = append(opts, [2]string{"zerolatency", "1"})
 		}
 	case EncoderVAAPI:
-		opts = append(opts, [][2]string{{"profile", "high"}, {"rc_mode", "CBR"}}...)
+		opts = append(opts, [][2]string{{"profile", hardwareProfile(b)}, {"rc_mode", "CBR"}}...)
 	}
 	return opts
+}
+
+// x265Params are libx265's own settings that FFmpeg's options do not
+// reach: IDRs only where the studio asks (every KeyInt, closed GOPs, no scene
+// cuts), VBV at the bitrate so the rate is constant, headers only in the
+// global header, and x265's banner and statistics kept off stderr. libx265
+// picks its own thread pool unless Threads says how many.
+func x265Params(cfg VideoConfig) string {
+	kbps := strconv.Itoa(cfg.Bitrate / 1000)
+	p := []string{
+		"keyint=" + strconv.Itoa(cfg.gopFrames()), "min-keyint=" + strconv.Itoa(cfg.gopFrames()),
+		"scenecut=0", "open-gop=0", "bframes=" + strconv.Itoa(cfg.BFrames),
+		"vbv-maxrate=" + kbps, "vbv-bufsize=" + strconv.Itoa(2*cfg.Bitrate/1000),
+		"repeat-headers=0", "info=0", "log-level=error",
+	}
+	if cfg.Threads > 0 {
+		p = append(p, "pools="+strconv.Itoa(cfg.Threads), "frame-threads="+strconv.Itoa(min(cfg.Threads, 4)))
+	}
+	return strings.Join(p, ":")
+}
+
+// hardwareProfile is the profile a hardware encoder is asked for: High for
+// H.264, Main (8-bit) for HEVC.
+func hardwareProfile(b backend) string {
+	if b.format == media.CodecHEVC {
+		return "main"
+	}
+	return "high"
 }
 
 func (o *openedVideo) free() {

@@ -21,7 +21,7 @@ func EncodeMetadata(m media.Metadata) []byte {
 			amf0.Property{Key: "height", Value: m.Height},
 			amf0.Property{Key: "videodatarate", Value: float64(m.VideoBitrate) / 1000},
 			amf0.Property{Key: "framerate", Value: m.FrameRate},
-			amf0.Property{Key: "videocodecid", Value: int(CodecAVC)},
+			amf0.Property{Key: "videocodecid", Value: videoCodecID(m.VideoCodec)},
 		)
 	}
 	if m.HasAudio || m.AudioSampleRate > 0 {
@@ -41,6 +41,17 @@ func EncodeMetadata(m media.Metadata) []byte {
 		panic(fmt.Sprintf("flv: encoding metadata: %v", err))
 	}
 	return b
+}
+
+// videoCodecID is onMetaData's videocodecid: FLV's codec id 7 for H.264 and,
+// as Enhanced RTMP says (and FFmpeg's flv muxer writes), the FourCC as a
+// 32-bit number for the others ("hvc1" is 1752589105).
+func videoCodecID(c media.Codec) float64 {
+	if c == media.CodecH264 {
+		return float64(CodecAVC)
+	}
+	f := c.FourCC()
+	return float64(uint32(f[0])<<24 | uint32(f[1])<<16 | uint32(f[2])<<8 | uint32(f[3]))
 }
 
 // ParseMetadata reads the fields of Metadata from an onMetaData body (with
@@ -82,6 +93,18 @@ func ParseMetadata(b []byte, lim amf0.Limits) (media.Metadata, error) {
 	if !m.HasAudio {
 		m.AudioChannels = 0
 	}
+	m.VideoCodec = codecOfVideoCodecID(num("videocodecid"))
 	m.Encoder, _ = props["encoder"].(string)
 	return m, nil
+}
+
+// codecOfVideoCodecID reads videoCodecID's numbers back; anything else
+// (a legacy codec id, a string) reads as H.264, the zero value.
+func codecOfVideoCodecID(id float64) media.Codec {
+	for _, c := range media.Codecs() {
+		if videoCodecID(c) == id {
+			return c
+		}
+	}
+	return media.CodecH264
 }

@@ -53,6 +53,20 @@ func TestMetadataRoundTrip(t *testing.T) {
 	if err != nil || !bytes.Equal(p.Data, b) {
 		t.Fatalf("@setDataFrame not stripped: %v", err)
 	}
+	// Enhanced RTMP's codecs travel as their FourCC's number, as FFmpeg's
+	// flv muxer writes them.
+	in.VideoCodec = media.CodecHEVC
+	b = EncodeMetadata(in)
+	vals, err := amf0.Decode(b, amf0.Limits{})
+	if err != nil || len(vals) != 2 {
+		t.Fatalf("decoding the HEVC metadata: %v", err)
+	}
+	if id := vals[1].(map[string]any)["videocodecid"]; id != float64(0x68766331) {
+		t.Errorf("videocodecid of HEVC is %v, want 1752589105 (\"hvc1\")", id)
+	}
+	if out, err := ParseMetadata(b, amf0.Limits{}); err != nil || out != in {
+		t.Fatalf("HEVC: got %+v, %v", out, err)
+	}
 }
 
 // readSample returns the packets of testdata/sample.flv (ReadPackets).

@@ -9,6 +9,7 @@ type Metadata struct {
 	AudioBitrate    int // bits per second
 	AudioSampleRate int
 	AudioChannels   int
+	VideoCodec      Codec // H.264 (the zero value), or an Enhanced RTMP codec
 	HasVideo        bool
 	HasAudio        bool
 	Encoder         string // e.g. "OnAir Studio (libx264)"

@@ -58,6 +58,21 @@ func (c Codec) String() string {
 	return "unknown"
 }
 
+// Name returns the codec's name for people: H.264, HEVC, AV1 or VP9.
+func (c Codec) Name() string {
+	switch c {
+	case CodecH264:
+		return "H.264"
+	case CodecHEVC:
+		return "HEVC"
+	case CodecAV1:
+		return "AV1"
+	case CodecVP9:
+		return "VP9"
+	}
+	return "an unknown codec"
+}
+
 // FourCC returns the codec's Enhanced RTMP FourCC ("avc1", "hvc1", "av01",
 // "vp09").
 func (c Codec) FourCC() string {
