@@ -25,6 +25,11 @@ var (
 	outputRates      = []string{"24", "25", "30", "50", "60"}
 	outputPresets    = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"}
 	outputAudioRates = []string{"96 kb/s", "128 kb/s", "160 kb/s", "192 kb/s", "256 kb/s", "320 kb/s"}
+	// outputCodecs are the video codec choices, as OutputConfig.Codec says them.
+	outputCodecs = []struct{ label, value string }{
+		{"H.264 (every platform)", program.CodecH264},
+		{"HEVC (YouTube, Enhanced RTMP)", program.CodecHEVC},
+	}
 )
 
 // outputTab is the encoding form. ApplyOutput's validation errors are
@@ -32,6 +37,7 @@ var (
 type outputTab struct {
 	w                                 *Window
 	size, fps, encoder, preset, audio *widget.Select
+	codec                             *widget.Select
 	bitrate, keyint                   *widget.Entry
 	apply                             *widget.Button
 	errs                              *widgets.ErrorList
@@ -48,6 +54,11 @@ func newOutputTab(w *Window) *outputTab {
 	o.size = widget.NewSelect(outputSizes, nil)
 	o.fps = widget.NewSelect(outputRates, nil)
 	o.encoder = widget.NewSelect(slices.Clone(program.Encoders), nil)
+	var labels []string
+	for _, c := range outputCodecs {
+		labels = append(labels, c.label)
+	}
+	o.codec = widget.NewSelect(labels, o.codecChanged)
 	o.preset = widget.NewSelect(outputPresets, nil)
 	o.audio = widget.NewSelect(outputAudioRates, nil)
 	o.bitrate = widget.NewEntry()
@@ -66,6 +77,7 @@ func newOutputTab(w *Window) *outputTab {
 		widget.NewLabel("Resolution"), o.size,
 		widget.NewLabel("Frame rate"), o.fps,
 		widget.NewLabel("Video bitrate"), unit(o.bitrate, "kb/s, constant"),
+		widget.NewLabel("Video codec"), o.codec,
 		widget.NewLabel("Encoder"), o.encoder,
 		widget.NewLabel("Preset"), o.preset,
 		widget.NewLabel("Keyframe interval"), unit(o.keyint, "s"),
@@ -82,7 +94,7 @@ func (o *outputTab) update(snap, prev app.StudioSnapshot, first bool) {
 		o.fill(snap.Output)
 	}
 	on := !(snap.Live || snap.Connecting)
-	for _, s := range []*widget.Select{o.size, o.fps, o.encoder, o.preset, o.audio} {
+	for _, s := range []*widget.Select{o.size, o.fps, o.codec, o.encoder, o.preset, o.audio} {
 		widgets.SetEnabled(s, on)
 	}
 	widgets.SetEnabled(o.bitrate, on)
@@ -99,6 +111,7 @@ func (o *outputTab) fill(cfg program.OutputConfig) {
 	selectAdding(o.size, fmt.Sprintf("%dx%d", cfg.Width, cfg.Height))
 	selectAdding(o.fps, strconv.Itoa(cfg.FPS))
 	selectAdding(o.encoder, cfg.Encoder)
+	o.codec.SetSelected(codecLabel(cfg.Codec)) // after the encoder: codecChanged may follow it
 	selectAdding(o.preset, cfg.Preset)
 	selectAdding(o.audio, strconv.Itoa(cfg.AudioBitrate/1000)+" kb/s")
 	o.bitrate.SetText(strconv.Itoa(cfg.VideoBitrate / 1000))
@@ -144,8 +157,38 @@ func (o *outputTab) read() (program.OutputConfig, []string) {
 		errs = append(errs, err.Error())
 	}
 	cfg.Encoder = o.encoder.Selected
+	cfg.Codec = program.CodecH264
+	for _, c := range outputCodecs {
+		if c.label == o.codec.Selected {
+			cfg.Codec = c.value
+		}
+	}
 	cfg.Preset = o.preset.Selected
 	return cfg, errs
+}
+
+// codecLabel is the codec choice that shows OutputConfig.Codec value.
+func codecLabel(value string) string {
+	for _, c := range outputCodecs {
+		if c.value == value {
+			return c.label
+		}
+	}
+	return outputCodecs[0].label // empty: settings from before the choice, H.264
+}
+
+// codecChanged keeps a software encoder choice right for the codec: x264
+// makes H.264 only and x265 HEVC only.
+func (o *outputTab) codecChanged(label string) {
+	value := program.CodecH264
+	for _, c := range outputCodecs {
+		if c.label == label {
+			value = c.value
+		}
+	}
+	if sel := o.encoder.Selected; (sel == "x264" || sel == "x265") && sel != program.SoftwareEncoder(value) {
+		o.encoder.SetSelected(program.SoftwareEncoder(value))
+	}
 }
 
 // parseKbps reads a number of kb/s ("4500"), or a bitrate with a unit ("4.5M").

@@ -346,3 +346,38 @@ func TestSourceSelectsNameASceneAndAMix(t *testing.T) {
 		t.Errorf("back on single sources: video %q/%q, audio %q", v.Selected, v.PlaceHolder, a.Selected)
 	}
 }
+
+// Choosing HEVC with x264 selected moves the encoder to x265 (x264 makes
+// H.264 only), and Apply sends both; back to H.264, x265 goes back to x264.
+func TestOutputCodecChoiceFollowsTheEncoder(t *testing.T) {
+	f := newFakeStudio(idleSnapshot())
+	var applied []program.OutputConfig
+	f.applyOutput = func(o program.OutputConfig) error {
+		applied = append(applied, o)
+		return o.Validate()
+	}
+	w := newTestWindow(t, f)
+	w.tabs.SelectIndex(1)
+	o := w.output
+	o.encoder.SetSelected("x264")
+	o.codec.SetSelected(codecLabel(program.CodecHEVC))
+	if o.encoder.Selected != "x265" {
+		t.Fatalf("encoder %q after choosing HEVC, want x265", o.encoder.Selected)
+	}
+	test.Tap(o.apply)
+	if len(applied) != 1 || applied[0].Codec != program.CodecHEVC || applied[0].Encoder != "x265" {
+		t.Fatalf("applied %+v, want HEVC with x265", applied)
+	}
+	if len(o.errs.Texts()) != 0 {
+		t.Errorf("errors after a valid HEVC choice: %q", o.errs.Texts())
+	}
+	o.codec.SetSelected(codecLabel(program.CodecH264))
+	if o.encoder.Selected != "x264" {
+		t.Errorf("encoder %q after going back to H.264, want x264", o.encoder.Selected)
+	}
+	o.encoder.SetSelected("auto")
+	o.codec.SetSelected(codecLabel(program.CodecHEVC))
+	if o.encoder.Selected != "auto" {
+		t.Errorf("auto became %q: it suits both codecs", o.encoder.Selected)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/seed7c1a73c4/onair/app/program"
 
 	"github.com/seed7c1a73c4/onair/app/store"
+	"github.com/seed7c1a73c4/onair/media"
 
 	"github.com/seed7c1a73c4/onair/rtmp"
 )
@@ -69,6 +70,9 @@ func destinationFindings(out program.OutputConfig, d Destination, svc Service, k
 		msgs = append(msgs, fmt.Sprintf("the video bitrate is %s; %s takes at most %s",
 			program.FormatBitrate(out.VideoBitrate), svc.Name, program.FormatBitrate(svc.MaxVideoBitrate)))
 	}
+	if c := out.VideoCodec(); isPlatform(svc) && !svc.Takes(c) {
+		msgs = append(msgs, fmt.Sprintf("the video is %s; %s takes only %s over RTMP: choose H.264 in Encoding", c.Name(), svc.Name, codecNames(svc)))
+	}
 	if strings.TrimSpace(d.Key) == "" {
 		if isPlatform(svc) {
 			msgs = append(msgs, "the stream key is missing: "+svc.KeyHelp)
@@ -77,6 +81,20 @@ func destinationFindings(out program.OutputConfig, d Destination, svc Service, k
 		}
 	}
 	return msgs
+}
+
+// codecNames lists the video codecs svc takes ("H.264", "H.264 and HEVC").
+func codecNames(svc Service) string {
+	names := []string{media.CodecH264.Name()}
+	for _, c := range svc.VideoCodecs {
+		if c != media.CodecH264 {
+			names = append(names, c.Name())
+		}
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // redactKeyIn is the backstop that keeps a key typed into another field out of

@@ -37,6 +37,34 @@ func TestPreflightQuietWhenFine(t *testing.T) {
 	assertQuiet(t, Preflight(program.DefaultOutput(), nil, 1_000_000))
 }
 
+// An HEVC program suits YouTube; Twitch and Facebook are told to choose
+// H.264, and a custom server (whose codecs nobody knows) is left alone.
+func TestPreflightVideoCodec(t *testing.T) {
+	out := program.DefaultOutput()
+	out.Codec, out.Encoder = program.CodecHEVC, "x265"
+	ws := Preflight(out, preflightDests(), 0)
+	if len(ws) != 2 || ws[0].Destination != "Twitch" || ws[1].Destination != "FB" {
+		t.Fatalf("want warnings for Twitch and FB, got %+v", ws)
+	}
+	if want := "the video is HEVC; Twitch takes only H.264 over RTMP: choose H.264 in Encoding"; ws[0].Message != want {
+		t.Errorf("got %q, want %q", ws[0].Message, want)
+	}
+	custom := []Destination{{ID: "4", Name: "Mine", Service: CustomServiceID, Server: "rtmp://example.org/live", Key: testKey, Enabled: true}}
+	assertQuiet(t, Preflight(out, custom, 0))
+	if got := codecNames(preflightDestsService(t, "youtube")); got != "H.264, HEVC and AV1" {
+		t.Errorf("YouTube takes %q, want H.264, HEVC and AV1", got)
+	}
+}
+
+func preflightDestsService(t *testing.T, id string) Service {
+	t.Helper()
+	s, ok := ServiceByID(id)
+	if !ok {
+		t.Fatalf("no service %q", id)
+	}
+	return s
+}
+
 func TestPreflightRTMPS(t *testing.T) {
 	ds := preflightDests()[2:]
 	ds[0].Server = "rtmp://live-api-s.facebook.com:80/rtmp/"

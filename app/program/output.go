@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/seed7c1a73c4/onair/media"
 )
 
 // OutputConfig is what the program is encoded as.
@@ -17,7 +19,8 @@ type OutputConfig struct {
 	Preset        string
 	ZeroLatency   bool
 	BFrames       int
-	Encoder       string // auto, x264, vaapi, nvenc
+	Encoder       string // auto, x264, x265, vaapi, nvenc
+	Codec         string // h264 (also when empty, as in settings saved before HEVC) or hevc
 }
 
 // DefaultOutput returns 720p30 at 4.5 Mb/s with 160 kb/s AAC and a 2 s GOP.
@@ -25,15 +28,43 @@ func DefaultOutput() OutputConfig {
 	return OutputConfig{
 		Width: 1280, Height: 720, FPS: 30,
 		VideoBitrate: 4_500_000, AudioBitrate: 160_000,
-		KeyInt: 2 * time.Second, Preset: "veryfast", BFrames: 2, Encoder: "auto",
+		KeyInt: 2 * time.Second, Preset: "veryfast", BFrames: 2, Encoder: "auto", Codec: CodecH264,
 	}
 }
 
 // x264Presets are the preset names libx264 accepts.
 var x264Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
 
-// Encoders are the values accepted for OutputConfig.Encoder.
-var Encoders = []string{"auto", "x264", "vaapi", "nvenc"}
+// Encoders are the values accepted for OutputConfig.Encoder: auto (the GPU's
+// encoder where there is one, else the software one), x264 (software H.264),
+// x265 (software HEVC), vaapi and nvenc.
+var Encoders = []string{"auto", "x264", "x265", "vaapi", "nvenc"}
+
+// The values of OutputConfig.Codec.
+const (
+	CodecH264 = "h264"
+	CodecHEVC = "hevc"
+)
+
+// Codecs are the values accepted for OutputConfig.Codec.
+var Codecs = []string{CodecH264, CodecHEVC}
+
+// VideoCodec returns the codec the output is encoded in.
+func (o OutputConfig) VideoCodec() media.Codec {
+	if o.Codec == CodecHEVC {
+		return media.CodecHEVC
+	}
+	return media.CodecH264
+}
+
+// SoftwareEncoder names the software encoder of codec (h264 or hevc):
+// x264 or x265.
+func SoftwareEncoder(codec string) string {
+	if codec == CodecHEVC {
+		return "x265"
+	}
+	return "x264"
+}
 
 // Validate checks every field and returns all problems, one sentence each.
 func (o OutputConfig) Validate() error {
@@ -66,8 +97,14 @@ func (o OutputConfig) Validate() error {
 	if o.BFrames < 0 || o.BFrames > 16 {
 		errs = append(errs, fmt.Errorf("B-frames %d is outside 0 to 16", o.BFrames))
 	}
-	if !contains(Encoders, o.Encoder) {
+	if o.Codec != "" && !contains(Codecs, o.Codec) {
+		errs = append(errs, fmt.Errorf("unknown video codec %q: use h264 or hevc", o.Codec))
+	}
+	switch sw := SoftwareEncoder(o.Codec); {
+	case !contains(Encoders, o.Encoder):
 		errs = append(errs, fmt.Errorf("unknown encoder %q: use one of %s", o.Encoder, strings.Join(Encoders, ", ")))
+	case (o.Encoder == "x264" || o.Encoder == "x265") && o.Encoder != sw:
+		errs = append(errs, fmt.Errorf("the %s encoder does not make %s: choose %s or auto", o.Encoder, o.VideoCodec().Name(), sw))
 	}
 	return errors.Join(errs...)
 }

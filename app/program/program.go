@@ -282,7 +282,7 @@ func (p *Program) Metadata() media.Metadata {
 	o := p.cfg.Output
 	m := media.Metadata{
 		Width: o.Width, Height: o.Height, FrameRate: float64(o.FPS), VideoBitrate: o.VideoBitrate,
-		HasVideo: true, Encoder: "OnAir Studio",
+		VideoCodec: o.VideoCodec(), HasVideo: true, Encoder: "OnAir Studio",
 	}
 	if p.encName != "" {
 		m.Encoder = "OnAir Studio (" + p.encName + ")"

@@ -42,7 +42,7 @@ func (p *Program) newVideoEncoder() (*encode.VideoEncoder, error) {
 	o := p.cfg.Output
 	e, err := encode.NewVideoEncoder(encode.VideoConfig{
 		Width: o.Width, Height: o.Height, FPS: o.FPS, Bitrate: o.VideoBitrate, KeyInt: o.KeyInt,
-		Preset: o.Preset, ZeroLatency: o.ZeroLatency, BFrames: o.BFrames, Encoder: o.Encoder,
+		Preset: o.Preset, ZeroLatency: o.ZeroLatency, BFrames: o.BFrames, Encoder: o.Encoder, Codec: o.VideoCodec(),
 	}, p.log)
 	if err != nil {
 		return nil, fmt.Errorf("starting the video encoder: %w", err)

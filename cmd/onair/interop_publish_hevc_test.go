@@ -1,0 +1,67 @@
+//go:build interop
+
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed7c1a73c4/onair/internal/testpeer"
+)
+
+// TestInteropPublishHEVC is issue 15's "publish can send HEVC": onair
+// publish --codec hevc encodes with libx265 and sends Enhanced RTMP to onair
+// serve. gortmplib (another Enhanced RTMP implementation) plays it back and
+// ffprobe sees HEVC at the size asked, which decodes clean; the server's
+// recording and publish's own --record are MP4 with an hvc1 track that
+// plays.
+func TestInteropPublishHEVC(t *testing.T) {
+	peer := needERTMPPeer(t)
+	recDir := t.TempDir()
+	srv := startServe(t, "--record", recDir)
+	own := filepath.Join(t.TempDir(), "own.mp4")
+	pub := startBG(t, onairBin, "publish", "--codec", "hevc", "--preset", "superfast", "--size", "640x360", "--fps", "30",
+		"--video-bitrate", "800k", "--to", srv.url("hevc"), "--duration", "6s", "--record", own)
+	played := filepath.Join(t.TempDir(), "played.hevc")
+	play := startBG(t, peer, "play", "-url", srv.url("hevc"), "-out", played, "-frames", "60", "-timeout", "30s")
+	play.wait(t, "gortmplib playing onair's HEVC", 40*time.Second)
+	pub.wait(t, "onair publish --codec hevc", 60*time.Second)
+	if !strings.Contains(pub.out.String(), "encoder=libx265") {
+		t.Errorf("onair publish does not say it encodes with libx265:\n%s", pub.out)
+	}
+	probe := testpeer.FFprobe(t, played)
+	if v, ok := probe.Stream("video"); !ok || v.CodecName != "hevc" || v.Width != 640 || v.Height != 360 {
+		t.Errorf("gortmplib played: %+v; want hevc 640x360\n%s", probe.Streams, play.out)
+	}
+	if e := testpeer.DecodeErrors(t, played); e != "" {
+		t.Errorf("decoding what gortmplib played reported errors:\n%s", e)
+	}
+
+	testpeer.WaitFor(t, 15*time.Second, "the server to save its recording", func() bool {
+		return strings.Contains(srv.stderr.String(), "recording saved")
+	})
+	saved, _ := filepath.Glob(filepath.Join(recDir, "live-hevc-*.mp4"))
+	if len(saved) != 1 {
+		t.Fatalf("server recordings %v; want one\n%s", saved, srv.stderr)
+	}
+	for _, f := range []string{saved[0], own} {
+		probe := testpeer.FFprobe(t, f)
+		if v, ok := probe.Stream("video"); !ok || v.CodecName != "hevc" || v.CodecTag != "hvc1" || v.Width != 640 || v.Height != 360 {
+			t.Errorf("%s: %+v; want hevc (hvc1) 640x360", filepath.Base(f), probe.Streams)
+		}
+		if a, ok := probe.Stream("audio"); !ok || a.CodecName != "aac" {
+			t.Errorf("%s: no AAC track: %+v", filepath.Base(f), probe.Streams)
+		}
+		if d := probe.Duration(); d < 4.5 || d > 7 {
+			t.Errorf("%s lasts %.2f s; want about the 6 s published", filepath.Base(f), d)
+		}
+		if e := testpeer.DecodeErrors(t, f); e != "" {
+			t.Errorf("decoding %s reported errors:\n%s", filepath.Base(f), e)
+		}
+	}
+	if t.Failed() {
+		t.Logf("onair publish:\n%s\nonair serve:\n%s", pub.out, srv.stderr)
+	}
+}
