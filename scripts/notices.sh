@@ -54,8 +54,9 @@ HEAD
 ```
 
 The Linux binary also loads, from the computer it runs on, libGL, libX11,
-libXext, libva and libva-drm (MIT-style licences) and glibc
-(LGPL-2.1-or-later). The Windows exes load only Windows' own DLLs; mingw-w64's
+libXext, libva and libva-drm (MIT-style licences), glibc (LGPL-2.1-or-later),
+and GCC's libstdc++ and libgcc_s, which x265 needs (GPL-3.0 with the GCC
+Runtime Library Exception, which lets a program of any licence use them). The Windows exes load only Windows' own DLLs; mingw-w64's
 runtime and GCC's libgcc and libstdc++ are linked in (their licences let a
 program of any licence do so: the GCC Runtime Library Exception, and
 mingw-w64's public-domain and ZPL runtime).
