@@ -164,7 +164,8 @@ func videoOptions(cfg VideoConfig, b backend) [][2]string {
 
 // x265Params are libx265's own settings that FFmpeg's options do not
 // reach: IDRs only where the studio asks (every KeyInt, closed GOPs, no scene
-// cuts), VBV at the bitrate so the rate is constant, headers only in the
+// cuts), VBV at the bitrate and strict CBR so the rate is constant (filler
+// data pads a simple picture, as x264's nal-hrd=cbr does), headers only in the
 // global header, and x265's banner and statistics kept off stderr. libx265
 // picks its own thread pool unless Threads says how many.
 func x265Params(cfg VideoConfig) string {
@@ -173,7 +174,7 @@ func x265Params(cfg VideoConfig) string {
 		"keyint=" + strconv.Itoa(cfg.gopFrames()), "min-keyint=" + strconv.Itoa(cfg.gopFrames()),
 		"scenecut=0", "open-gop=0", "bframes=" + strconv.Itoa(cfg.BFrames),
 		"vbv-maxrate=" + kbps, "vbv-bufsize=" + strconv.Itoa(2*cfg.Bitrate/1000),
-		"repeat-headers=0", "info=0", "log-level=error",
+		"strict-cbr=1", "repeat-headers=0", "info=0", "log-level=error",
 	}
 	if cfg.Threads > 0 {
 		p = append(p, "pools="+strconv.Itoa(cfg.Threads), "frame-threads="+strconv.Itoa(min(cfg.Threads, 4)))

@@ -4,12 +4,22 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/internal/testpeer"
 )
+
+// hevcSentRe reads media=SECONDS and video_bytes=N from publish's last line.
+var hevcSentRe = regexp.MustCompile(`media=([0-9.]+)s video_bytes=(\d+)`)
+
+func atof(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
 
 // TestInteropPublishHEVC is issue 15's "publish can send HEVC": onair
 // publish --codec hevc encodes with libx265 and sends Enhanced RTMP to onair
@@ -30,6 +40,15 @@ func TestInteropPublishHEVC(t *testing.T) {
 	pub.wait(t, "onair publish --codec hevc", 60*time.Second)
 	if !strings.Contains(pub.out.String(), "encoder=libx265") {
 		t.Errorf("onair publish does not say it encodes with libx265:\n%s", pub.out)
+	}
+	// Constant bitrate, as for H.264: x265's strict CBR pads the simple
+	// test pattern with filler data up to the rate asked.
+	if m := hevcSentRe.FindStringSubmatch(pub.out.String()); m == nil {
+		t.Errorf("no media and video_bytes in publish's last line:\n%s", pub.out)
+	} else if secs, bytes := atof(m[1]), atof(m[2]); secs <= 0 || bytes*8/secs < 0.8*800e3 || bytes*8/secs > 1.1*800e3 {
+		t.Errorf("HEVC sent at %.0f kb/s over %.1f s; want 800 kb/s, -20 %% (the VBV fills first) to +10 %%", bytes*8/secs/1000, secs)
+	} else {
+		t.Logf("HEVC sent at %.0f kb/s over %.1f s", bytes*8/secs/1000, secs)
 	}
 	probe := testpeer.FFprobe(t, played)
 	if v, ok := probe.Stream("video"); !ok || v.CodecName != "hevc" || v.Width != 640 || v.Height != 360 {
