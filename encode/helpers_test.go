@@ -108,21 +108,32 @@ func parseAVCRecord(b []byte) (avcRecord, error) {
 	return r, nil
 }
 
-// avccNALTypes lists the NAL unit types of a 4-byte-length-prefixed access
-// unit, failing the test if the lengths do not tile the buffer exactly.
-func avccNALTypes(t testing.TB, b []byte) []byte {
+// nalHeaders lists the first header byte of each NAL unit of a
+// 4-byte-length-prefixed access unit (H.264 or HEVC), failing the test if
+// the lengths do not tile the buffer exactly.
+func nalHeaders(t testing.TB, b []byte) []byte {
 	t.Helper()
-	var types []byte
+	var heads []byte
 	for len(b) > 0 {
 		if len(b) < 4 {
-			t.Fatalf("AVCC access unit has %d stray bytes", len(b))
+			t.Fatalf("access unit has %d stray bytes", len(b))
 		}
 		n := int(binary.BigEndian.Uint32(b))
 		if n == 0 || n > len(b)-4 {
-			t.Fatalf("AVCC NAL length %d with %d bytes left", n, len(b)-4)
+			t.Fatalf("NAL length %d with %d bytes left", n, len(b)-4)
 		}
-		types = append(types, b[4]&0x1f)
+		heads = append(heads, b[4])
 		b = b[4+n:]
+	}
+	return heads
+}
+
+// avccNALTypes lists the NAL unit types of an H.264 access unit.
+func avccNALTypes(t testing.TB, b []byte) []byte {
+	t.Helper()
+	types := nalHeaders(t, b)
+	for i := range types {
+		types[i] &= 0x1f
 	}
 	return types
 }

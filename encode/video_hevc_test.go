@@ -1,7 +1,6 @@
 package encode
 
 import (
-	"encoding/binary"
 	"image"
 	"slices"
 	"testing"
@@ -19,20 +18,12 @@ func testHEVCConfig() VideoConfig {
 	return c
 }
 
-// hevcNALTypes lists the NAL unit types of a length-prefixed access unit.
+// hevcNALTypes lists the NAL unit types of an HEVC access unit.
 func hevcNALTypes(t *testing.T, au []byte) []byte {
 	t.Helper()
-	var types []byte
-	for len(au) > 0 {
-		if len(au) < 5 {
-			t.Fatalf("%d bytes left over after the last NAL unit", len(au))
-		}
-		n := int(binary.BigEndian.Uint32(au))
-		if n == 0 || n > len(au)-4 {
-			t.Fatalf("NAL length %d with %d bytes left", n, len(au)-4)
-		}
-		types = append(types, hevc.NALType(au[4]))
-		au = au[4+n:]
+	types := nalHeaders(t, au)
+	for i := range types {
+		types[i] = hevc.NALType(types[i])
 	}
 	return types
 }
