@@ -2,8 +2,8 @@
 // in statically, through go-astiav v0.39.0 plus a few small cgo helpers
 // where go-astiav has no binding or costs an allocation): pixel conversion
 // and scaling (swscale), audio resampling and re-framing (swresample and an
-// audio FIFO), the H.264 encoder (libx264, or a hardware encoder where the
-// machine has one) and the AAC encoder; the H.264 and HEVC decoders for
+// audio FIFO), the H.264 and HEVC encoders (libx264 and libx265, or a
+// hardware encoder where the machine has one) and the AAC encoder; the H.264 and HEVC decoders for
 // tiles and the H.264 transcoder; the MP4/Matroska recorder; the scene
 // compositor (libavfilter's overlay) and the PCM converter a mix uses.
 //
