@@ -147,7 +147,7 @@ func (o *output) transcodedMetadata(p media.Packet) media.Packet {
 		m = media.Metadata{}
 	}
 	cfg := o.active
-	m.HasVideo, m.VideoBitrate, m.Encoder = true, cfg.Bitrate, "OnAir Studio (transcode to H.264)"
+	m.HasVideo, m.VideoCodec, m.VideoBitrate, m.Encoder = true, media.CodecH264, cfg.Bitrate, "OnAir Studio (transcode to H.264)"
 	if cfg.Width > 0 && cfg.Height > 0 {
 		m.Width, m.Height = cfg.Width, cfg.Height
 	}
