@@ -85,21 +85,13 @@ func (c VideoConfig) withDefaults() (VideoConfig, error) {
 	switch c.Encoder {
 	case EncoderAuto, EncoderVAAPI, EncoderNVENC:
 	case EncoderX264, EncoderX265:
-		if sw := softwareEncoder(c.Codec); c.Encoder != sw {
+		if sw := SoftwareEncoder(c.Codec); c.Encoder != sw {
 			return bad("%s does not encode %s: use %s or auto", c.Encoder, c.Codec.Name(), sw)
 		}
 	default:
 		return bad("unknown video encoder %q: use auto, x264 (H.264), x265 (HEVC), vaapi or nvenc", c.Encoder)
 	}
 	return c, nil
-}
-
-// softwareEncoder names the software encoder of codec.
-func softwareEncoder(codec media.Codec) string {
-	if codec == media.CodecHEVC {
-		return EncoderX265
-	}
-	return EncoderX264
 }
 
 // x264Presets are the presets libx264 knows (libx265 knows the same).

@@ -81,6 +81,10 @@ func softwareBackend(format media.Codec) backend {
 	return backendX264
 }
 
+// SoftwareEncoder names the software encoder of codec as VideoConfig.Encoder
+// says it: x264 for H.264, x265 for HEVC.
+func SoftwareEncoder(codec media.Codec) string { return softwareBackend(codec).kind }
+
 // backendFor returns the backend of config name kind for format.
 func backendFor(kind string, format media.Codec) backend {
 	for _, b := range hardwareBackends {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed7c1a73c4/onair/encode"
 	"github.com/seed7c1a73c4/onair/media"
 )
 
@@ -60,10 +61,7 @@ func (o OutputConfig) VideoCodec() media.Codec {
 // SoftwareEncoder names the software encoder of codec (h264 or hevc):
 // x264 or x265.
 func SoftwareEncoder(codec string) string {
-	if codec == CodecHEVC {
-		return "x265"
-	}
-	return "x264"
+	return encode.SoftwareEncoder(OutputConfig{Codec: codec}.VideoCodec())
 }
 
 // Validate checks every field and returns all problems, one sentence each.
