@@ -28,6 +28,10 @@ type PlayerOptions struct {
 	WrapConn func(net.Conn) net.Conn
 	// Log receives debug lines. Nil discards.
 	Log *slog.Logger
+	// ReusePayloads makes a packet's Data valid only until the next
+	// ReadPacket, so that the Player reuses its buffers instead of
+	// allocating one per packet (chunk.Reader.ReusePayloads).
+	ReusePayloads bool
 }
 
 // Player is an RTMP play session: DialPlay returns it once the server has
@@ -63,6 +67,9 @@ func DialPlay(ctx context.Context, rawURL string, opt PlayerOptions) (*Player, e
 	}
 	p := &Player{t: t, conn: conn, r: chunk.NewReader(conn, po.Limits), w: chunk.NewWriter(conn, chunk.DefaultChunkSize),
 		limits: po.Limits, timeout: po.Timeout}
+	if opt.ReusePayloads {
+		p.r.ReusePayloads()
+	}
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	err = p.start()
 	if !stop() || ctx.Err() != nil {

@@ -94,7 +94,12 @@ func RunLoad(ctx context.Context, cfg LoadConfig) LoadReport {
 func runLoadPlayer(ctx context.Context, cfg LoadConfig) (r PlayerResult) {
 	start := time.Now()
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	p, err := rtmp.DialPlay(dctx, cfg.URL, cfg.Options)
+	// A player looks at each packet and drops it: its buffers are reused,
+	// so that the generator's own allocations do not slow the server it
+	// shares the machine with.
+	opts := cfg.Options
+	opts.ReusePayloads = true
+	p, err := rtmp.DialPlay(dctx, cfg.URL, opts)
 	cancel()
 	if err != nil {
 		r.Error = err.Error()

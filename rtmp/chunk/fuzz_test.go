@@ -39,6 +39,18 @@ func FuzzReader(f *testing.F) {
 				msgs = append(msgs, m)
 			}
 		}
+		// A reader that reuses its payloads reads the same messages.
+		rr := NewReader(bytes.NewReader(data), fuzzLimits)
+		rr.ReusePayloads()
+		for i, m := range msgs {
+			m2, err := rr.ReadMessage()
+			for err == nil && (m2.TypeID == TypeSetChunkSize || m2.TypeID == TypeAbort) {
+				m2, err = rr.ReadMessage()
+			}
+			if err != nil || m2.TypeID != m.TypeID || m2.Timestamp != m.Timestamp || m2.CSID != m.CSID || !bytes.Equal(m2.Payload, m.Payload) {
+				t.Fatalf("message %d differs when payloads are reused: %v", i, err)
+			}
+		}
 		// Whatever was read, our writer re-sends identically.
 		var buf bytes.Buffer
 		w := NewWriter(&buf, 128)

@@ -30,6 +30,9 @@ type Reader struct {
 	streams   map[uint32]*inStream
 	pending   int // bytes held by partial messages
 	hdr       [11]byte
+	// reuse keeps each chunk stream's last payload buffer for its next
+	// message (see ReusePayloads).
+	reuse bool
 }
 
 // inStream is the receive state of one chunk stream.
@@ -42,6 +45,7 @@ type inStream struct {
 	extended  bool   // last header used the extended timestamp
 	remaining uint32 // payload bytes still expected for the current message
 	buf       []byte
+	spare     []byte // the last message's buffer, kept when the Reader reuses payloads
 }
 
 // countingReader counts the bytes read from the connection, for
@@ -71,6 +75,14 @@ func NewReaderSize(r io.Reader, lim Limits, bufSize int) *Reader {
 	cr.chunkSize.Store(DefaultChunkSize)
 	return cr
 }
+
+// ReusePayloads makes the Reader keep each chunk stream's payload buffer
+// for the stream's next message instead of allocating one per message. A
+// returned payload is then valid only until the next ReadMessage. It is for
+// readers that look at each message and drop it: a load generator playing
+// hundreds of 4.5 Mb/s streams otherwise allocates (and zeroes) every byte
+// it receives, two to three times over while a large message grows.
+func (r *Reader) ReusePayloads() { r.reuse = true }
 
 // BytesRead returns the bytes read from the underlying reader so far.
 func (r *Reader) BytesRead() uint64 { return r.src.n.Load() }
@@ -182,6 +194,9 @@ func (r *Reader) readChunk() (m Message, ok bool, err error) {
 	}
 	m = Message{TypeID: s.typeID, StreamID: s.streamID, Timestamp: s.timestamp, CSID: csid, Payload: s.buf}
 	r.pending -= len(s.buf)
+	if r.reuse {
+		s.spare = s.buf[:0]
+	}
 	s.buf = nil
 	return m, true, nil
 }
@@ -299,7 +314,7 @@ func (r *Reader) startMessage(s *inStream, csid uint32) error {
 		return fmt.Errorf("%w: message of %d bytes on chunk stream %d exceeds %d", ErrLimit, s.length, csid, r.lim.MaxMessageSize)
 	}
 	s.remaining = s.length
-	s.buf = nil
+	s.buf, s.spare = s.spare, nil
 	return nil
 }
 
