@@ -40,9 +40,11 @@ func Append(dst []byte, m Message, chunkSize int) []byte {
 // Forget makes the next message on csid go out with a full type-0 header,
 // after bytes for that chunk stream were written around the Writer.
 func (w *Writer) Forget(csid uint32) {
-	if _, ok := w.streams[csid]; ok { // per packet: a lookup of a missing key took 2.7 ns, deleting it 5.6
-		delete(w.streams, csid)
+	if csid < 64 {
+		w.stale |= 1 << csid
+		return
 	}
+	delete(w.streams, csid)
 }
 
 // Buffered reports bytes queued and not yet flushed.

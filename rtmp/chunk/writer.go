@@ -21,7 +21,12 @@ type Writer struct {
 	bw        *bufio.Writer
 	chunkSize int
 	streams   map[uint32]*outStream
-	hdr       [18]byte
+	// stale marks the chunk streams below 64 that had bytes written around
+	// the Writer since its last message on them (Forget): their next
+	// message gets a full header. A bit costs the fan-out less than a map
+	// lookup per packet and player.
+	stale uint64
+	hdr   [18]byte
 }
 
 // outStream remembers the last header sent on a chunk stream.
@@ -98,8 +103,12 @@ func (w *Writer) WriteMessage(m Message) error {
 	}
 	length := uint32(len(m.Payload))
 	s := w.streams[m.CSID]
+	forgotten := m.CSID < 64 && w.stale&(1<<m.CSID) != 0
+	if forgotten {
+		w.stale &^= 1 << m.CSID
+	}
 	format, field := byte(0), m.Timestamp
-	if s != nil && s.streamID == m.StreamID {
+	if s != nil && !forgotten && s.streamID == m.StreamID {
 		if delta := m.Timestamp - s.timestamp; int32(delta) >= 0 && delta < extendedTimestamp {
 			format, field = 1, delta
 			if s.length == length && s.typeID == m.TypeID {
