@@ -248,7 +248,7 @@ func (p *player) direct(pkt wirePacket) (wirePacket, bool) {
 	// The whole packet counts as sent now: a rest goes out before any
 	// other byte, by whichever writer comes next (the read loop's flush
 	// too), or the connection ends.
-	p.ls.out.Add(uint64(len(b)), now)
+	w.directBytes.Add(uint64(len(b)))
 	c.srv.counters.direct.Add(1)
 	if n == len(b) {
 		return pkt, true

@@ -222,8 +222,12 @@ func (ls *liveStream) write(c publisher, p media.Packet, rawTS uint32, bytes int
 	}
 	// Most players play on message stream 1: encode the chunks for them
 	// once, on first use.
-	ls.hub.Write(wirePacket{Packet: p, wire: &wireCache{streamID: 1, chunkSize: ls.srv.cfg.ChunkSize, directUntil: now.Add(directBudget)}})
+	wire := &wireCache{streamID: 1, chunkSize: ls.srv.cfg.ChunkSize, directUntil: now.Add(directBudget)}
+	ls.hub.Write(wirePacket{Packet: p, wire: wire})
 	ls.mu.Unlock()
+	if n := wire.directBytes.Load(); n > 0 {
+		ls.out.Add(n, now)
+	}
 	ls.in.Add(uint64(bytes), now)
 	return true
 }

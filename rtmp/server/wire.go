@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seed7c1a73c4/onair/media"
@@ -34,6 +35,10 @@ type wireCache struct {
 	// it themselves, on the other cores, so that one packet's fan-out never
 	// holds the publisher for long.
 	directUntil time.Time
+	// directBytes counts what direct writes sent of this packet: the
+	// stream's outgoing meter takes it once, after the fan-out, instead of
+	// once per player from every writer.
+	directBytes atomic.Uint64
 }
 
 // tailOwed marks the unit a direct write queues when it wrote only part of
@@ -42,9 +47,15 @@ type wireCache struct {
 var tailOwed = &wireCache{}
 
 // directBudget is how long the publisher's goroutine may spend writing one
-// packet straight to idle players' sockets: about 200 players' worth on a
-// small machine, and a small share of the time between two packets.
-const directBudget = 3 * time.Millisecond
+// packet straight to idle players' sockets before the players it has not
+// reached write it themselves. One goroutine writing to every socket, as
+// nginx-rtmp's event loop does, costs the least CPU. 800 players of a
+// 4.7 Mb/s stream (2 cores shared with the load generator) took 1.23×
+// nginx-rtmp's CPU per Gb/s with 30 ms, where 94% of the deliveries were
+// direct writes; 1.36× with 3 ms, where 62% were and the rest woke a
+// goroutine; and 1.30× with the players split between two writing
+// goroutines. The publisher's socket holds what it sends meanwhile.
+const directBudget = 30 * time.Millisecond
 
 // bytes returns p's encoding; p must be the packet the cache belongs to.
 func (w *wireCache) bytes(p *media.Packet) []byte {
