@@ -88,7 +88,7 @@ func describeIOError(err error, t Target, timeout time.Duration, verb string) er
 		return fmt.Errorf("%s %s timed out: the server stopped answering%w", verb, addr, chunk.Mark(err))
 	case isTimeout(err):
 		return fmt.Errorf("%s %s timed out after %v (the server or the network is too slow)%w", verb, addr, timeout, chunk.Mark(err))
-	case chunk.IsConnReset(err) || errors.Is(err, syscall.EPIPE):
+	case chunk.IsConnReset(err):
 		return fmt.Errorf("the server %s closed the connection%w", addr, chunk.Mark(err))
 	case errors.Is(err, net.ErrClosed):
 		return fmt.Errorf("%s %s: %w", verb, addr, ErrPublisherClosed)

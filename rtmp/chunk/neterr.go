@@ -15,7 +15,8 @@ func (s silent) Error() string { return "" }
 func (s silent) Unwrap() error { return s.err }
 
 // IsConnReset reports whether err is the peer resetting or aborting the
-// connection.
+// connection, or a write finding it gone (EPIPE: a peer that says goodbye
+// and closes at once can leave the answer to its goodbye unwritable).
 func IsConnReset(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED)
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
 }

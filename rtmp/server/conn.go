@@ -123,13 +123,18 @@ func (c *serverConn) serve() {
 		c.close()
 		c.cleanup()
 	}()
-	err := c.run()
-	switch {
-	case err == nil, errors.Is(err, io.EOF), c.ctx.Err() != nil, chunk.IsConnReset(err), errors.Is(err, net.ErrClosed):
-		c.log.Debug("connection closed")
-	default:
+	if err := c.run(); err != nil && c.ctx.Err() == nil && !peerLeft(err) {
 		c.log.Info("connection closed", "reason", err.Error())
+	} else {
+		c.log.Debug("connection closed")
 	}
+}
+
+// peerLeft reports whether err is only the peer going away: the end of its
+// input, or a reset or closed socket under a read or a write. Such an end
+// has no reason worth a log line.
+func peerLeft(err error) bool {
+	return errors.Is(err, io.EOF) || chunk.IsConnReset(err) || errors.Is(err, net.ErrClosed)
 }
 
 // cleanup detaches the connection's publishers and waits for its players.
