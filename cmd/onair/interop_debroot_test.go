@@ -217,7 +217,7 @@ func TestInteropDebianRoots(t *testing.T) {
 // debRootServe runs `onair serve` in the root, pushes into it with the
 // host's ffmpeg and plays it back with the host's ffprobe.
 func debRootServe(t *testing.T, r *debRoot) {
-	addr := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t))
+	addr := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePortPair(t))
 	checkServe(t, r.command(context.Background(), "onair", "serve", "--listen", addr), addr)
 }
 

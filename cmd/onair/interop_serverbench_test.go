@@ -60,17 +60,17 @@ type serverStep struct {
 func measureStep(b *testing.B, srv serverUnderTest, rss0 int64, n int, play time.Duration) serverStep {
 	cpu0 := testpeer.CPUTime(srv.pids())
 	start := time.Now()
-	rep := benchPlay(b, srv.url, n, play)
+	rep, genCPU := benchPlayCPU(b, srv.url, n, play)
 	wall := time.Since(start)
 	cpu := testpeer.CPUTime(srv.pids()) - cpu0
 	rss := testpeer.RSS(srv.pids())
 	gbps := float64(rep.Bytes) * 8 / play.Seconds() / 1e9
 	cores := cpu.Seconds() / wall.Seconds()
-	fmt.Fprintf(os.Stderr, "%-5s %3d players: %3d sustained (lowest %5.1f%%), %.3f Gb/s delivered, server %.1f%% of a core = %.3f cores per Gb/s, latency p50 %s p99 %s (caught up: p99 %s), first frame p50 %s max %s, RSS %d MB (+%.0f KB per player)\n",
+	fmt.Fprintf(os.Stderr, "%-5s %3d players: %3d sustained (lowest %5.1f%%), %.3f Gb/s delivered, server %.1f%% of a core = %.3f cores per Gb/s, latency p50 %s p99 %s (caught up: p99 %s), first frame p50 %s max %s, RSS %d MB (+%.0f KB per player); load generator %.1f%% of a core\n",
 		srv.name, n, rep.Sustained, rep.MinFraction*100, gbps, cores*100, cores/gbps,
 		rep.LatencyP50.Round(10*time.Microsecond), rep.LatencyP99.Round(10*time.Microsecond), rep.CaughtUpP99.Round(10*time.Microsecond),
 		rep.FirstFrameP50.Round(time.Millisecond), rep.FirstFrameMax.Round(time.Millisecond),
-		rss>>20, float64(rss-rss0)/1024/float64(n))
+		rss>>20, float64(rss-rss0)/1024/float64(n), genCPU.Seconds()/wall.Seconds()*100)
 	return serverStep{sustained: rep.Sustained, coresPerGbps: cores / gbps, p50: rep.LatencyP50, p99: rep.LatencyP99, caughtUpP99: rep.CaughtUpP99,
 		firstFrameMax: rep.FirstFrameMax, rssPerPlayer: float64(rss-rss0) / float64(n)}
 }
@@ -106,7 +106,9 @@ func BenchmarkInteropServerVsNginx(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		ng := testpeer.StartNginx(b, testpeer.NginxOptions{})
 		ourAddr := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(b))
-		ours := startBG(b, onairBin, "serve", "--listen", ourAddr, "--log-level", "warn",
+		// No web side: serve would take the port after ourAddr, which
+		// FreePort does not check (it held an ephemeral port once).
+		ours := startBG(b, onairBin, "serve", "--listen", ourAddr, "--http", "off", "--log-level", "warn",
 			"--max-conns", strconv.Itoa(maxN+16))
 		servers := []serverUnderTest{
 			{"onair", "rtmp://" + ourAddr + "/live/bench", func() []int { return []int{ours.cmd.Process.Pid} }},

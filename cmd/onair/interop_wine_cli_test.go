@@ -234,6 +234,6 @@ func TestWinePublishHEVC(t *testing.T) {
 // TestWineServe runs `wine onair.exe serve`; the host's ffmpeg pushes into
 // it and the host's ffprobe plays it.
 func TestWineServe(t *testing.T) {
-	addr := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t))
+	addr := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePortPair(t))
 	checkServe(t, wineCommand(context.Background(), winExe(t, winCLIExe), "serve", "--listen", addr), addr)
 }
