@@ -107,7 +107,8 @@ func BenchmarkInteropServerVsNginx(b *testing.B) {
 		ng := testpeer.StartNginx(b, testpeer.NginxOptions{})
 		ourAddr := fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(b))
 		// No web side: serve would take the port after ourAddr, which
-		// FreePort does not check (it held an ephemeral port once).
+		// FreePort does not check (twice the server never went live here,
+		// probably from that; its output was not kept to prove it).
 		ours := startBG(b, onairBin, "serve", "--listen", ourAddr, "--http", "off", "--log-level", "warn",
 			"--max-conns", strconv.Itoa(maxN+16))
 		servers := []serverUnderTest{
